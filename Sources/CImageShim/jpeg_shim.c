@@ -1,0 +1,90 @@
+#include "CImageShim.h"
+#include <stdio.h>
+#include <stddef.h>
+#include <jpeglib.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct rl_jpeg_reader {
+    struct jpeg_decompress_struct cinfo;
+    struct jpeg_error_mgr errors;
+    rl_messages *messages;
+    jmp_buf jump;
+};
+
+static void jpeg_on_error(j_common_ptr cinfo) {
+    struct rl_jpeg_reader *r = (struct rl_jpeg_reader *)cinfo->client_data;
+    char text[JMSG_LENGTH_MAX];
+    (*cinfo->err->format_message)(cinfo, text);
+    strncpy(r->messages->error, text, RL_MESSAGE_SIZE - 1);
+    r->messages->error[RL_MESSAGE_SIZE - 1] = 0;
+    longjmp(r->jump, 1);
+}
+
+/// Level −1 is a warning (corrupt data that libjpeg works around, often by filling grey);
+/// higher levels are trace messages, which are ignored.
+static void jpeg_on_message(j_common_ptr cinfo, int level) {
+    if (level >= 0) return;
+    struct rl_jpeg_reader *r = (struct rl_jpeg_reader *)cinfo->client_data;
+    rl_messages *m = r->messages;
+    if (m->warning_count < RL_MAX_WARNINGS) m->warning_codes[m->warning_count] = cinfo->err->msg_code;
+    if (m->warning_count == 0) {
+        char text[JMSG_LENGTH_MAX];
+        (*cinfo->err->format_message)(cinfo, text);
+        strncpy(m->first_warning, text, RL_MESSAGE_SIZE - 1);
+        m->first_warning[RL_MESSAGE_SIZE - 1] = 0;
+    }
+    m->warning_count += 1;
+}
+
+rl_jpeg_reader *rl_jpeg_open(const uint8_t *data, size_t size, int scale_denom,
+                             rl_jpeg_info *out, rl_messages *messages) {
+    struct rl_jpeg_reader *r = calloc(1, sizeof *r);
+    if (!r) { strcpy(messages->error, "out of memory"); return NULL; }
+    r->messages = messages;
+    r->cinfo.err = jpeg_std_error(&r->errors);
+    r->errors.error_exit = jpeg_on_error;
+    r->errors.emit_message = jpeg_on_message;
+    r->cinfo.client_data = r;
+    if (setjmp(r->jump)) { rl_jpeg_close(r); return NULL; }
+    jpeg_create_decompress(&r->cinfo);
+    jpeg_mem_src(&r->cinfo, data, (unsigned long)size);
+    jpeg_read_header(&r->cinfo, TRUE);
+    J_COLOR_SPACE stored = r->cinfo.jpeg_color_space;
+    if (stored == JCS_CMYK || stored == JCS_YCCK) r->cinfo.out_color_space = JCS_CMYK;
+    else if (stored == JCS_GRAYSCALE) r->cinfo.out_color_space = JCS_GRAYSCALE;
+    else r->cinfo.out_color_space = JCS_RGB;
+    r->cinfo.scale_num = 1;
+    r->cinfo.scale_denom = (unsigned int)scale_denom;
+    jpeg_calc_output_dimensions(&r->cinfo);
+    out->image_width = r->cinfo.image_width;
+    out->image_height = r->cinfo.image_height;
+    out->output_width = r->cinfo.output_width;
+    out->output_height = r->cinfo.output_height;
+    out->output_components = r->cinfo.output_components;
+    out->jpeg_color_space = stored;
+    out->adobe_marker = r->cinfo.saw_Adobe_marker;
+    out->data_precision = r->cinfo.data_precision;
+    out->progressive = r->cinfo.progressive_mode;
+    out->arithmetic = r->cinfo.arith_code;
+    return r;
+}
+
+int rl_jpeg_read(rl_jpeg_reader *r, uint8_t *pixels, size_t row_bytes, rl_messages *messages) {
+    r->messages = messages;
+    if (setjmp(r->jump)) return 1;
+    jpeg_start_decompress(&r->cinfo);
+    while (r->cinfo.output_scanline < r->cinfo.output_height) {
+        JSAMPROW row = pixels + (size_t)r->cinfo.output_scanline * row_bytes;
+        jpeg_read_scanlines(&r->cinfo, &row, 1);
+    }
+    jpeg_finish_decompress(&r->cinfo);
+    return 0;
+}
+
+void rl_jpeg_close(rl_jpeg_reader *r) {
+    if (!r) return;
+    jpeg_destroy_decompress(&r->cinfo);
+    free(r);
+}

@@ -1,0 +1,20 @@
+import Foundation
+
+/// Decodes PNG or JPEG bytes (recognised by their magic bytes) into an 8-bit image.
+/// `name` is used in error messages only.
+public func decodeImage(_ bytes: [UInt8], name: String = "<memory>", options: DecodeOptions = DecodeOptions()) throws -> Image {
+    switch ImageFormat(sniffing: bytes) {
+    case .png: return try decodePNG(bytes, name: name, options: options)
+    case .jpeg: return try decodeJPEG(bytes, name: name, options: options)
+    case nil: throw ImageIOError.unrecognizedFormat(file: name)
+    }
+}
+
+/// Reads and decodes the image file at `path`.
+public func readImage(atPath path: String, options: DecodeOptions = DecodeOptions()) throws -> Image {
+    guard let data = FileManager.default.contents(atPath: path) else {
+        let reason = FileManager.default.fileExists(atPath: path) ? "permission denied or not a regular file" : "no such file"
+        throw ImageIOError.unreadable(file: path, reason: reason)
+    }
+    return try decodeImage([UInt8](data), name: path, options: options)
+}

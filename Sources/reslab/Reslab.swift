@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Reslab: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reslab",
+        abstract: "Train a small CNN, test it at many image resolutions, and explain where accuracy drops.",
+        version: "0.1.0",
+        subcommands: [])
+}
