@@ -6,6 +6,8 @@ public func decodeImage(_ bytes: [UInt8], name: String = "<memory>", options: De
     switch ImageFormat(sniffing: bytes) {
     case .png: return try decodePNG(bytes, name: name, options: options)
     case .jpeg: return try decodeJPEG(bytes, name: name, options: options)
+    case nil where ImageFormat.hasDamagedPNGSignature(bytes):
+        throw ImageIOError.corrupt(file: name, reason: "its PNG signature (the first 8 bytes) is damaged, e.g. by a text-mode transfer that rewrote line endings; copy the original file again in binary mode")
     case nil: throw ImageIOError.unrecognizedFormat(file: name)
     }
 }

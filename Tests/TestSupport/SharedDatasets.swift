@@ -39,7 +39,9 @@ extension Fixtures {
         guard tar.terminationStatus == 0 else {
             throw UnpackError(message: "tar could not unpack \(archivePath) into \(cache) (exit status \(tar.terminationStatus))")
         }
-        FileManager.default.createFile(atPath: marker, contents: Data())
+        guard FileManager.default.createFile(atPath: marker, contents: Data()) else {
+            throw UnpackError(message: "cannot write the marker file \(marker)")
+        }
         return target
     }
 
