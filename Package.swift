@@ -65,6 +65,7 @@ let package = Package(
         .testTarget(name: "ReportTests", dependencies: ["Report", "TestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "ExperimentTests", dependencies: ["Experiment", "TestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "EndToEndTests", dependencies: ["reslab", "TestSupport"], swiftSettings: cpuFlags),
+        .testTarget(name: "SlurmTests", dependencies: ["Experiment", "reslab", "TestSupport"], swiftSettings: cpuFlags),
     ],
     swiftLanguageModes: [.v5]
 )
