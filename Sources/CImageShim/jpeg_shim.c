@@ -19,6 +19,7 @@ static void jpeg_on_error(j_common_ptr cinfo) {
     (*cinfo->err->format_message)(cinfo, text);
     strncpy(r->messages->error, text, RL_MESSAGE_SIZE - 1);
     r->messages->error[RL_MESSAGE_SIZE - 1] = 0;
+    r->messages->error_code = cinfo->err->msg_code;
     longjmp(r->jump, 1);
 }
 

@@ -10,7 +10,7 @@ func decodePNG(_ bytes: [UInt8], name: String, options: DecodeOptions) throws ->
     var info = rl_png_info()
     return try bytes.withUnsafeBufferPointer { data in
         guard let reader = rl_png_open(data.baseAddress, data.count, &info, &messages) else {
-            throw ImageIOError.corrupt(file: name, reason: message(messages.error))
+            throw ImageIOError.corrupt(file: name, reason: string(fromCBuffer: messages.error))
         }
         defer { rl_png_close(reader) }
         let width = Int(info.width), height = Int(info.height)
@@ -21,7 +21,7 @@ func decodePNG(_ bytes: [UInt8], name: String, options: DecodeOptions) throws ->
         let rowBytes = width * channels * bytesPerSample
         var samples = [UInt8](repeating: 0, count: rowBytes * height)
         let status = samples.withUnsafeMutableBufferPointer { rl_png_read(reader, $0.baseAddress, rowBytes, &messages) }
-        guard status == 0 else { throw ImageIOError.corrupt(file: name, reason: message(messages.error)) }
+        guard status == 0 else { throw ImageIOError.corrupt(file: name, reason: string(fromCBuffer: messages.error)) }
         let eightBit = bytesPerSample == 2 ? highBytes(ofLittleEndian16: samples) : samples
         return composite(eightBit, width: width, height: height, channels: channels, over: options.background)
     }
@@ -66,7 +66,7 @@ func composite(_ samples: [UInt8], width: Int, height: Int, channels: Int,
 }
 
 /// A C message buffer as a Swift string.
-func message<T>(_ buffer: T) -> String {
+func string<T>(fromCBuffer buffer: T) -> String {
     withUnsafeBytes(of: buffer) { raw in
         String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
     }

@@ -8,7 +8,7 @@ public func encodePNG(_ image: Image) throws -> [UInt8] {
     let status = image.pixels.withUnsafeBufferPointer {
         rl_png_encode($0.baseAddress, UInt32(image.width), UInt32(image.height), Int32(image.channels), &output, &size, &messages)
     }
-    guard status == 0, let output else { throw ImageIOError.encodeFailed(reason: message(messages.error)) }
+    guard status == 0, let output else { throw ImageIOError.encodeFailed(reason: string(fromCBuffer: messages.error)) }
     defer { rl_free(output) }
     return Array(UnsafeBufferPointer(start: output, count: size))
 }

@@ -4,7 +4,7 @@
 Every image shows one filled shape (circle, square or triangle) on a plain background, at a
 random place, size and colour; sizes vary from 24 to 40 px. Most files are RGB PNG; every fourth
 is a JPEG and every eighth is grayscale, so that `reslab inspect` has formats and a grayscale
-share to report. Three files exercise the skipping rules: a hidden file, a text file with an
+share to report; image 15 of each class is a progressive JPEG (for the truncation tests). Three files exercise the skipping rules: a hidden file, a text file with an
 image-like name, and a truncated JPEG (found only when decoding).
 
 Run from the package root with the peers venv (numpy, Pillow):
@@ -52,7 +52,7 @@ def main() -> None:
             if index % 8 == 7:
                 image = image.convert("L")
             if index % 4 == 3:
-                image.save(folder / f"{shape}_{index:02d}.jpg", quality=90)
+                image.save(folder / f"{shape}_{index:02d}.jpg", quality=90, progressive=index == 15)
             else:
                 image.save(folder / f"{shape}_{index:02d}.png", optimize=True)
     (ROOT / "circle" / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")

@@ -14,6 +14,8 @@
 /// What a library said: the fatal error (if a call failed) and the warnings seen so far.
 typedef struct {
     char error[RL_MESSAGE_SIZE];
+    /// libjpeg message code (J_MESSAGE_CODE) of the fatal error; 0 for libpng.
+    int error_code;
     int warning_count;
     /// libjpeg message codes (J_MESSAGE_CODE) of the first RL_MAX_WARNINGS warnings; 0 for libpng.
     int warning_codes[RL_MAX_WARNINGS];
