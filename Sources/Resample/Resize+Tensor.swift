@@ -1,0 +1,57 @@
+import ImageIO
+
+/// Resizes an 8-bit image into a float32 network input: `tensor` receives (height, width, 3)
+/// values, row-major HWC, x = (v / 255 − mean[c]) / std[c] with v the resampled value in
+/// 0...255, unrounded and unclipped (negative lobes may overshoot). Grayscale inputs fill all
+/// three channels with the same value. Letterbox borders hold v = 0.
+///
+/// Same weights as `resize(_:width:height:method:geometry:scratch:)`, horizontal pass first;
+/// nothing is allocated once `scratch` has seen these sizes.
+public func resize(_ image: Image, into tensor: UnsafeMutablePointer<Float>, width: Int, height: Int,
+                   method: ResizeMethod, geometry: Geometry = .squash,
+                   normalization: Normalization = .unit, scratch: ResizeScratch) {
+    let plan = ResizePlan(inWidth: image.width, inHeight: image.height, width: width, height: height, geometry: geometry)
+    let channels = image.channels
+    let region = resampleToFloat(image, plan: plan, method: method, scratch: scratch)
+    let scale = normalization.scale, offset = normalization.offset
+    if plan.regionWidth != width || plan.regionHeight != height {
+        for p in 0..<(width * height) {
+            for c in 0..<3 { tensor[3 * p + c] = offset[c] }
+        }
+    }
+    for y in 0..<plan.regionHeight {
+        let srcRow = region + y * plan.regionWidth * channels
+        let dstRow = tensor + ((plan.padY + y) * width + plan.padX) * 3
+        for x in 0..<plan.regionWidth {
+            for c in 0..<3 {
+                dstRow[3 * x + c] = srcRow[x * channels + (channels == 3 ? c : 0)] * scale[c] + offset[c]
+            }
+        }
+    }
+}
+
+/// The plan's region resampled in float32, horizontal pass first: (regionHeight, regionWidth, C)
+/// values in 0...255 (unclipped), in `scratch`'s float buffer.
+func resampleToFloat(_ image: Image, plan: ResizePlan, method: ResizeMethod, scratch: ResizeScratch) -> UnsafeMutablePointer<Float> {
+    let channels = image.channels
+    let horizontal = scratch.weights(inSize: image.width, outSize: plan.scaledWidth, method: method)
+    let vertical = scratch.weights(inSize: image.height, outSize: plan.scaledHeight, method: method)
+    let columns = plan.cropX..<(plan.cropX + plan.regionWidth)
+    let rows = plan.cropY..<(plan.cropY + plan.regionHeight)
+    let firstRow = Int(vertical.first[rows.lowerBound])
+    let lastRow = Int(vertical.first[rows.upperBound - 1]) + vertical.taps
+    let rowLength = plan.regionWidth * channels
+    let srcStride = image.width * channels
+
+    // (regionHeight, regionWidth, C) output, then (lastRow − firstRow, regionWidth, C) after the horizontal pass.
+    let outCount = plan.regionHeight * rowLength
+    let out = scratch.floatBuffer(outCount + (lastRow - firstRow) * rowLength)
+    let mid = out + outCount
+    image.pixels.withUnsafeBufferPointer { srcBuffer in
+        resampleRows(srcBuffer.baseAddress! + firstRow * srcStride, srcStride: srcStride, rows: lastRow - firstRow,
+                     channels: channels, horizontal, outputs: columns, into: mid, dstStride: rowLength)
+    }
+    resampleColumns(mid, srcStride: rowLength, rowOffset: firstRow, length: rowLength,
+                    vertical, outputs: rows, into: out, dstStride: rowLength)
+    return out
+}

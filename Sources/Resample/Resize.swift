@@ -1,0 +1,65 @@
+import ImageIO
+
+/// Resizes an 8-bit image to `width × height`; the output keeps the input's channel count.
+///
+/// With antialias: Pillow's two-pass fixed-point arithmetic, horizontal pass first (over the
+/// input rows the vertical pass needs), rounded to 8 bits, then the vertical pass; a pass whose
+/// axis keeps its size is skipped. The result equals Pillow's `Image.resize((width, height),
+/// filter)`. Without antialias: as OpenCV, both passes in float32 and one rounding at the end
+/// (half up, clipped to 0...255), so that negative lobes are not clipped between the passes.
+/// docs/resampling.md lists the measured agreement.
+///
+/// `scratch` carries the coefficient tables and intermediate rows; pass the same one (per
+/// thread) when resizing many images.
+public func resize(_ image: Image, width: Int, height: Int, method: ResizeMethod,
+                   geometry: Geometry = .squash, scratch: ResizeScratch = ResizeScratch()) -> Image {
+    let plan = ResizePlan(inWidth: image.width, inHeight: image.height, width: width, height: height, geometry: geometry)
+    let channels = image.channels
+    if !method.antialias {
+        var pixels = [UInt8](repeating: 0, count: width * height * channels)
+        let region = resampleToFloat(image, plan: plan, method: method, scratch: scratch)
+        pixels.withUnsafeMutableBufferPointer { dstBuffer in
+            for y in 0..<plan.regionHeight {
+                let dst = dstBuffer.baseAddress! + ((plan.padY + y) * width + plan.padX) * channels
+                for x in 0..<plan.regionWidth * channels {
+                    dst[x] = UInt8(min(max(region[y * plan.regionWidth * channels + x] + 0.5, 0), 255))
+                }
+            }
+        }
+        return Image(width: width, height: height, channels: channels, pixels: pixels)
+    }
+    let horizontal = scratch.weights(inSize: image.width, outSize: plan.scaledWidth, method: method)
+    let vertical = scratch.weights(inSize: image.height, outSize: plan.scaledHeight, method: method)
+    let columns = plan.cropX..<(plan.cropX + plan.regionWidth)
+    let rows = plan.cropY..<(plan.cropY + plan.regionHeight)
+    // The input rows the vertical pass reads: [firstRow, lastRow).
+    let firstRow = Int(vertical.first[rows.lowerBound])
+    let lastRow = Int(vertical.first[rows.upperBound - 1]) + vertical.taps
+    let rowLength = plan.regionWidth * channels
+    let srcStride = image.width * channels, dstStride = width * channels
+
+    var pixels = [UInt8](repeating: 0, count: width * height * channels)
+    image.pixels.withUnsafeBufferPointer { srcBuffer in
+        pixels.withUnsafeMutableBufferPointer { dstBuffer in
+            let src = srcBuffer.baseAddress!
+            let dst = dstBuffer.baseAddress! + (plan.padY * width + plan.padX) * channels
+            // (mid rows from midRowOffset on, stride midStride): the horizontally resampled rows.
+            var mid = src + plan.cropX * channels, midStride = srcStride, midRowOffset = 0
+            if !horizontal.isIdentity {
+                let buffer = scratch.byteBuffer((lastRow - firstRow) * rowLength)
+                resampleRows(src + firstRow * srcStride, srcStride: srcStride, rows: lastRow - firstRow, channels: channels,
+                             horizontal, outputs: columns, into: buffer, dstStride: rowLength)
+                (mid, midStride, midRowOffset) = (UnsafePointer(buffer), rowLength, firstRow)
+            }
+            if vertical.isIdentity {
+                for (o, r) in rows.enumerated() {
+                    (dst + o * dstStride).update(from: mid + (r - midRowOffset) * midStride, count: rowLength)
+                }
+            } else {
+                resampleColumns(mid, srcStride: midStride, rowOffset: midRowOffset, length: rowLength,
+                                vertical, outputs: rows, into: dst, dstStride: dstStride)
+            }
+        }
+    }
+    return Image(width: width, height: height, channels: channels, pixels: pixels)
+}

@@ -1,0 +1,123 @@
+import ArgumentParser
+import Foundation
+import ImageIO
+import Resample
+
+/// `reslab resize`: one resize to a PNG, or a montage comparing sizes × methods.
+struct ResizeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resize",
+        abstract: "Resize an image with one method, or draw a montage comparing sizes and methods.",
+        discussion: """
+            Methods: \(Filter.allCases.map { $0.rawValue }.joined(separator: ", ")). With antialias (the default) they \
+            match Pillow's Image.resize; with --no-antialias (or a method name ending in -noaa) they match \
+            OpenCV's cv2.resize. See docs/resampling.md.
+            """)
+
+    @Argument(help: "The PNG or JPEG to resize (or use --zone-plate).")
+    var input: String?
+
+    @Option(help: "Use a generated zone plate of this many pixels square instead of an input file.")
+    var zonePlate: Int?
+
+    @Option(help: "Output size, WIDTHxHEIGHT or one number for a square.")
+    var size: String?
+
+    @Option(help: "Filter for --size.")
+    var method = "bicubic"
+
+    @Flag(help: "Keep the kernel at unit scale (point sampling when downscaling), as OpenCV.")
+    var noAntialias = false
+
+    @Option(help: "How the aspect ratio is handled: squash, center-crop or letterbox.")
+    var geometry = "squash"
+
+    @Option(help: "Fraction of the shorter side kept by --geometry center-crop (timm's crop_pct).")
+    var cropFraction = 0.875
+
+    @Option(name: .shortAndLong, help: "Where --size writes its PNG.")
+    var output: String?
+
+    @Option(help: "Comma-separated square sizes for --montage.")
+    var sizes = "8,16,32,64,128"
+
+    @Option(help: "Comma-separated filters for --montage; each is shown with and without antialias unless named with -noaa.")
+    var methods = "nearest,bilinear,bicubic"
+
+    @Option(help: "Write a montage PNG (rows: methods, columns: sizes).")
+    var montage: String?
+
+    func validate() throws {
+        guard (input == nil) != (zonePlate == nil) else {
+            throw ValidationError("Give either an input image or --zone-plate SIZE, not both and not neither.")
+        }
+        guard (size == nil) != (montage == nil) else {
+            throw ValidationError("Give either --size with -o, or --montage; they are two separate modes.")
+        }
+        if size != nil {
+            _ = try parsedSize()
+            _ = try parsedGeometry()
+            guard output != nil else { throw ValidationError("--size needs -o OUT.png to say where the result goes.") }
+            guard Filter(rawValue: method) != nil else { throw ValidationError(unknownMethod(method)) }
+        } else {
+            _ = try montageSizes()
+            _ = try montageMethods()
+        }
+    }
+
+    func run() throws {
+        let image = try zonePlate.map { Resample.zonePlate(size: $0) } ?? readImage(atPath: input!)
+        if let path = montage {
+            let sizes = try montageSizes(), methods = try montageMethods()
+            let sheet = Resample.montage(of: image, sizes: sizes, methods: methods)
+            try Data(encodePNG(sheet)).write(to: URL(fileURLWithPath: path))
+            print("wrote \(path) (\(sheet.width)×\(sheet.height)): rows \(methods.map(\.description).joined(separator: ", ")); columns \(sizes.map(String.init).joined(separator: ", ")) px")
+        } else {
+            let (width, height) = try parsedSize()
+            let method = ResizeMethod(Filter(rawValue: method)!, antialias: !noAntialias)
+            let resized = resize(image, width: width, height: height, method: method, geometry: try parsedGeometry())
+            try Data(encodePNG(resized)).write(to: URL(fileURLWithPath: output!))
+            print("wrote \(output!) (\(width)×\(height), \(method))")
+        }
+    }
+
+    private func parsedSize() throws -> (Int, Int) {
+        let parts = (size ?? "").split(separator: "x").compactMap { Int($0) }
+        guard (parts.count == 1 || parts.count == 2), parts.allSatisfy({ $0 > 0 }) else {
+            throw ValidationError("--size \(size ?? "") is not a size; write WIDTHxHEIGHT (e.g. 32x32) or one positive number.")
+        }
+        return (parts[0], parts.last!)
+    }
+
+    private func parsedGeometry() throws -> Geometry {
+        switch geometry {
+        case "squash": return .squash
+        case "letterbox": return .letterbox
+        case "center-crop":
+            guard cropFraction > 0 && cropFraction <= 1 else {
+                throw ValidationError("--crop-fraction \(cropFraction) must be in (0, 1], e.g. 0.875.")
+            }
+            return .centerCrop(cropFraction)
+        default: throw ValidationError("--geometry \(geometry) is unknown; use squash, center-crop or letterbox.")
+        }
+    }
+
+    private func montageSizes() throws -> [Int] {
+        let values = sizes.split(separator: ",").map { Int($0) }
+        guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) > 0 }) else {
+            throw ValidationError("--sizes \(sizes) must be comma-separated positive numbers, e.g. 8,16,32.")
+        }
+        return values.map { $0! }
+    }
+
+    private func montageMethods() throws -> [ResizeMethod] {
+        try methods.split(separator: ",").flatMap { name -> [ResizeMethod] in
+            guard let method = ResizeMethod(name: String(name)) else { throw ValidationError(unknownMethod(String(name))) }
+            return name.hasSuffix("-noaa") ? [method] : [method, ResizeMethod(method.filter, antialias: false)]
+        }
+    }
+
+    private func unknownMethod(_ name: String) -> String {
+        "Unknown method \(name); use one of \(Filter.allCases.map(\.rawValue).joined(separator: ", "))."
+    }
+}
