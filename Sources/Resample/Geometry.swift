@@ -63,3 +63,23 @@ struct ResizePlan: Equatable {
         }
     }
 }
+
+/// The coefficient tables and index ranges of one resize: which scaled columns and rows the
+/// plan's region covers, and which input rows [`firstRow`, `lastRow`) the vertical pass reads.
+struct PassLayout {
+    let horizontal: AxisWeights
+    let vertical: AxisWeights
+    let columns: Range<Int>
+    let rows: Range<Int>
+    let firstRow: Int
+    let lastRow: Int
+
+    init(inWidth: Int, inHeight: Int, plan: ResizePlan, method: ResizeMethod, scratch: ResizeScratch) {
+        horizontal = scratch.weights(inSize: inWidth, outSize: plan.scaledWidth, method: method)
+        vertical = scratch.weights(inSize: inHeight, outSize: plan.scaledHeight, method: method)
+        columns = plan.cropX..<(plan.cropX + plan.regionWidth)
+        rows = plan.cropY..<(plan.cropY + plan.regionHeight)
+        firstRow = Int(vertical.first[rows.lowerBound])
+        lastRow = Int(vertical.first[rows.upperBound - 1]) + vertical.taps
+    }
+}

@@ -34,12 +34,9 @@ public func resize(_ image: Image, into tensor: UnsafeMutablePointer<Float>, wid
 /// values in 0...255 (unclipped), in `scratch`'s float buffer.
 func resampleToFloat(_ image: Image, plan: ResizePlan, method: ResizeMethod, scratch: ResizeScratch) -> UnsafeMutablePointer<Float> {
     let channels = image.channels
-    let horizontal = scratch.weights(inSize: image.width, outSize: plan.scaledWidth, method: method)
-    let vertical = scratch.weights(inSize: image.height, outSize: plan.scaledHeight, method: method)
-    let columns = plan.cropX..<(plan.cropX + plan.regionWidth)
-    let rows = plan.cropY..<(plan.cropY + plan.regionHeight)
-    let firstRow = Int(vertical.first[rows.lowerBound])
-    let lastRow = Int(vertical.first[rows.upperBound - 1]) + vertical.taps
+    let layout = PassLayout(inWidth: image.width, inHeight: image.height, plan: plan, method: method, scratch: scratch)
+    let (horizontal, vertical, columns, rows) = (layout.horizontal, layout.vertical, layout.columns, layout.rows)
+    let (firstRow, lastRow) = (layout.firstRow, layout.lastRow)
     let rowLength = plan.regionWidth * channels
     let srcStride = image.width * channels
 

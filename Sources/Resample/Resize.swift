@@ -28,13 +28,9 @@ public func resize(_ image: Image, width: Int, height: Int, method: ResizeMethod
         }
         return Image(width: width, height: height, channels: channels, pixels: pixels)
     }
-    let horizontal = scratch.weights(inSize: image.width, outSize: plan.scaledWidth, method: method)
-    let vertical = scratch.weights(inSize: image.height, outSize: plan.scaledHeight, method: method)
-    let columns = plan.cropX..<(plan.cropX + plan.regionWidth)
-    let rows = plan.cropY..<(plan.cropY + plan.regionHeight)
-    // The input rows the vertical pass reads: [firstRow, lastRow).
-    let firstRow = Int(vertical.first[rows.lowerBound])
-    let lastRow = Int(vertical.first[rows.upperBound - 1]) + vertical.taps
+    let layout = PassLayout(inWidth: image.width, inHeight: image.height, plan: plan, method: method, scratch: scratch)
+    let (horizontal, vertical, columns, rows) = (layout.horizontal, layout.vertical, layout.columns, layout.rows)
+    let (firstRow, lastRow) = (layout.firstRow, layout.lastRow)
     let rowLength = plan.regionWidth * channels
     let srcStride = image.width * channels, dstStride = width * channels
 
