@@ -1,0 +1,90 @@
+/// The shape of one example's activations, (height, width, channels); flat features are 1×1×K.
+public struct FeatureShape: Equatable, Hashable, Sendable, Codable, CustomStringConvertible {
+    public var height: Int
+    public var width: Int
+    public var channels: Int
+
+    public init(height: Int, width: Int, channels: Int) {
+        self.height = height
+        self.width = width
+        self.channels = channels
+    }
+
+    /// Values per example: H·W·C.
+    public var count: Int { height * width * channels }
+
+    public var isFlat: Bool { height == 1 && width == 1 }
+
+    public var description: String { "\(height)×\(width)×\(channels)" }
+}
+
+/// One axis of a sliding window (convolution, pooling, blur) over an input of `input` pixels:
+/// output `o` reads inputs `o·stride − padBefore + t·dilation` for taps `t` in `0..<taps`;
+/// positions outside `0..<input` are padding.
+public struct WindowAxis: Equatable, Sendable {
+    public var input: Int
+    public var output: Int
+    public var taps: Int
+    public var stride: Int
+    public var dilation: Int
+    public var padBefore: Int
+
+    /// The window's extent in input pixels, d·(k − 1) + 1.
+    public var extent: Int { dilation * (taps - 1) + 1 }
+
+    /// Input pixels from the first window's start to the last window's end.
+    var covered: Int { (output - 1) * stride + extent }
+
+    /// Input rows (or columns) at the end that no window reads: floor division drops them.
+    public var dropped: Int { max(0, input + padBefore - covered) }
+
+    /// Padding past the input's end that some window reads (SAME padding, explicit padding, and
+    /// the extra window that ceil rounding keeps).
+    public var padAfter: Int { max(0, covered - input - padBefore) }
+
+    /// The axis of a window with `taps`, `stride`, `dilation` and `padding` over `input` pixels;
+    /// `output` may come out ≤ 0 when the input is smaller than the window.
+    ///
+    /// floor: o = ⌊(n + 2p − e) / s⌋ + 1; ceil: o = ⌈(n + 2p − e) / s⌉ + 1, less one if the last
+    /// window would start in the padding (PyTorch's `ceil_mode` rule); same: o = ⌈n / s⌉ with
+    /// the total padding max((o − 1)·s + e − n, 0) split before/after, the odd pixel after.
+    init(input n: Int, taps: Int, stride s: Int, dilation: Int, padding: Padding, rounding: Rounding) {
+        let extent = dilation * (taps - 1) + 1
+        var output: Int, before: Int
+        switch padding {
+        case .same:
+            output = (n + s - 1) / s
+            before = max((output - 1) * s + extent - n, 0) / 2
+        case .valid, .explicit:
+            let p: Int
+            if case let .explicit(value) = padding { p = value } else { p = 0 }
+            before = p
+            let span = n + 2 * p - extent
+            if span < 0 {
+                output = 0
+            } else if rounding == .floor {
+                output = span / s + 1
+            } else {
+                output = (span + s - 1) / s + 1
+                if (output - 1) * s >= n + p { output -= 1 }
+            }
+        }
+        self.init(input: n, output: output, taps: taps, stride: s, dilation: dilation, padBefore: before)
+    }
+
+    init(input: Int, output: Int, taps: Int, stride: Int, dilation: Int, padBefore: Int) {
+        self.input = input
+        self.output = output
+        self.taps = taps
+        self.stride = stride
+        self.dilation = dilation
+        self.padBefore = padBefore
+    }
+
+    /// BlurPool's axis (Zhang 2019): reflect padding of ⌊(f − 1)/2⌋ before and ⌈(f − 1)/2⌉
+    /// after, so o = ⌊(n − 1) / s⌋ + 1 = ⌈n / s⌉.
+    static func blur(input: Int, filter: Int, stride: Int) -> WindowAxis {
+        WindowAxis(input: input, output: (input - 1) / stride + 1, taps: filter, stride: stride,
+                   dilation: 1, padBefore: (filter - 1) / 2)
+    }
+}

@@ -1,0 +1,58 @@
+extension ModelSpec {
+    /// The parameter tensors of every layer, placed at `plans` (shapes from the training size).
+    /// Weights are (kh, kw, C, F) for convolutions and (K, U) for dense layers.
+    func parameterEntries(_ plans: [LayerPlan]) -> [ParameterEntry] {
+        var entries: [ParameterEntry] = []
+        var offset = 0
+        for (index, plan) in plans.enumerated() {
+            func add(_ suffix: String, _ shape: [Int], _ role: ParameterEntry.Role) {
+                let entry = ParameterEntry(name: "\(index + 1).\(plan.spec).\(suffix)", shape: shape, offset: offset, role: role)
+                entries.append(entry)
+                // Each tensor starts on a 64-byte boundary, as the GEMM's B operand prefers.
+                offset += (entry.count + 15) / 16 * 16
+            }
+            switch plan.spec {
+            case let .conv(spec):
+                add("weight", [spec.kernelHeight, spec.kernelWidth, plan.input.channels, spec.filters], .weight)
+                add("bias", [spec.filters], .bias)
+            case let .dense(units):
+                add("weight", [plan.input.channels, units], .weight)
+                add("bias", [units], .bias)
+            case .batchNorm:
+                for (suffix, role) in [("scale", ParameterEntry.Role.scale), ("shift", .shift),
+                                       ("runningMean", .runningMean), ("runningVariance", .runningVariance)] {
+                    add(suffix, [plan.input.channels], role)
+                }
+            default:
+                break
+            }
+        }
+        return entries
+    }
+}
+
+extension ParameterArena {
+    /// Initialises every tensor from one generator, in entry order:
+    /// - convolution weights: He uniform (He et al. 2015), U(−√(6/fanIn), √(6/fanIn)),
+    ///   fanIn = kh·kw·C: the variance 2/fanIn of He's normal, drawn without transcendental
+    ///   functions so the same seed gives bit-identical weights on every machine;
+    /// - dense weights: Glorot uniform (Glorot & Bengio 2010), U(−√(6/(fanIn + fanOut)), …);
+    /// - biases and batch-norm shifts and running means 0; scales and running variances 1.
+    func initialize(seed: UInt64) {
+        var generator = SeededGenerator(seed: seed)
+        for entry in entries {
+            let values = self.values + entry.offset
+            switch entry.role {
+            case .weight:
+                let fanIn = entry.shape.dropLast().reduce(1, *), fanOut = entry.shape.last!
+                let isDense = entry.shape.count == 2
+                let limit = isDense ? (6 / Float(fanIn + fanOut)).squareRoot() : (6 / Float(fanIn)).squareRoot()
+                for i in 0..<entry.count { values[i] = generator.uniform(limit: limit) }
+            case .bias, .shift, .runningMean:
+                values.update(repeating: 0, count: entry.count)
+            case .scale, .runningVariance:
+                values.update(repeating: 1, count: entry.count)
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+extension Network {
+    /// One optimisation step on a batch: forward, softmax cross-entropy (with `labelSmoothing`),
+    /// backward, then `optimizer.update`. Returns the batch's mean loss. After the first call at a
+    /// given size it allocates nothing.
+    public func trainStep(inputs: Tensor, labels: [Int], optimizer: Optimizer, labelSmoothing: Float = 0) throws -> Float {
+        let loss = try computeGradients(inputs: inputs, labels: labels, labelSmoothing: labelSmoothing)
+        optimizer.update(arena)
+        return loss
+    }
+
+    /// The loss of a batch in training mode, with every parameter gradient left in
+    /// `parameterGradients` (no update). Batch norm uses (and updates) batch statistics and
+    /// dropout draws a mask, as in `trainStep`.
+    @discardableResult
+    public func computeGradients(inputs: Tensor, labels: [Int], labelSmoothing: Float = 0) throws -> Float {
+        let (batch, height, width) = try checkInputs(inputs)
+        guard labels.count == batch else {
+            throw NNError.badTensor(reason: "The batch has \(batch) images but \(labels.count) labels.")
+        }
+        guard (0..<1).contains(labelSmoothing) else {
+            throw NNError.badTensor(reason: "Label smoothing must be in [0, 1), not \(labelSmoothing).")
+        }
+        let ws = try workspace(batch: batch, height: height, width: width, training: true)
+        for (n, label) in labels.enumerated() {
+            guard (0..<classes).contains(label) else { throw NNError.badLabel(index: n, label: label, classes: classes) }
+            ws.labels[n] = Int32(label)
+        }
+        return inputs.values.withUnsafeBufferPointer { x in
+            forward(x.baseAddress!, batch: batch, workspace: ws)
+            let loss = softmaxCrossEntropy(logits: ws.outputs.last!, labels: ws.labels, batch: batch, classes: classes,
+                                           smoothing: labelSmoothing, dLogits: ws.dOutputs.last!)
+            backward(x.baseAddress!, batch: batch, workspace: ws)
+            return loss
+        }
+    }
+
+    /// Logits (N, classes) for images of any size the model accepts, in evaluation mode
+    /// (batch norm uses running statistics, dropout is off).
+    public func predict(_ inputs: Tensor) throws -> Tensor {
+        let (batch, height, width) = try checkInputs(inputs)
+        let ws = try workspace(batch: batch, height: height, width: width, training: false)
+        var logits = Tensor(zeros: [batch, classes])
+        inputs.values.withUnsafeBufferPointer { x in
+            forward(x.baseAddress!, batch: batch, workspace: ws)
+        }
+        logits.values.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: ws.outputs.last!, count: batch * classes) }
+        return logits
+    }
+
+    /// The mean softmax cross-entropy of a batch in evaluation mode.
+    public func loss(inputs: Tensor, labels: [Int], labelSmoothing: Float = 0) throws -> Float {
+        let logits = try predict(inputs)
+        guard labels.count == logits.shape[0] else {
+            throw NNError.badTensor(reason: "The batch has \(logits.shape[0]) images but \(labels.count) labels.")
+        }
+        let codes = try labels.enumerated().map { n, label in
+            guard (0..<classes).contains(label) else { throw NNError.badLabel(index: n, label: label, classes: classes) }
+            return Int32(label)
+        }
+        return logits.values.withUnsafeBufferPointer { z in
+            codes.withUnsafeBufferPointer { y in
+                softmaxCrossEntropy(logits: z.baseAddress!, labels: y.baseAddress!, batch: labels.count, classes: classes,
+                                    smoothing: labelSmoothing, dLogits: nil)
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+
+/// How parameters move given their gradients.
+public enum OptimizerKind: Equatable, Sendable, Codable {
+    /// SGD with momentum μ (PyTorch's form): g' = g + λw; v = μv + g'; w −= lr·(Nesterov ? g' + μv : v).
+    /// Weight decay λ is the coupled L2 form.
+    case sgd(momentum: Float, nesterov: Bool)
+    /// AdamW (Loshchilov & Hutter 2019): m = β₁m + (1 − β₁)g; v = β₂v + (1 − β₂)g²;
+    /// w −= lr·(m̂ / (√v̂ + ε) + λw) with m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ). Decay is decoupled.
+    case adamW(beta1: Float, beta2: Float, epsilon: Float)
+
+    public static let adamW = OptimizerKind.adamW(beta1: 0.9, beta2: 0.999, epsilon: 1e-8)
+}
+
+/// An optimizer and its state (momentum, Adam moments), sized to the network on first use.
+/// Weight decay touches only `ParameterEntry.Role.decays` tensors; running statistics are never
+/// updated by it.
+public final class Optimizer {
+    public let kind: OptimizerKind
+    public let schedule: LearningRateSchedule
+    public let weightDecay: Float
+    /// Steps taken so far (the schedule's position).
+    public private(set) var step = 0
+    private var first: UnsafeMutablePointer<Float>?
+    private var second: UnsafeMutablePointer<Float>?
+    private var stateCount = 0
+
+    public init(_ kind: OptimizerKind, schedule: LearningRateSchedule, weightDecay: Float = 0) {
+        self.kind = kind
+        self.schedule = schedule
+        self.weightDecay = weightDecay
+    }
+
+    deinit {
+        first?.deallocate()
+        second?.deallocate()
+    }
+
+    /// The learning rate the next update will use.
+    public var learningRate: Float { schedule.rate(at: step) }
+
+    /// Applies one update to every trainable tensor of `arena` from `arena.gradients`.
+    func update(_ arena: ParameterArena) {
+        if stateCount != arena.count {
+            first?.deallocate()
+            second?.deallocate()
+            first = .allocate(capacity: max(1, arena.count))
+            first!.initialize(repeating: 0, count: max(1, arena.count))
+            second = .allocate(capacity: max(1, arena.count))
+            second!.initialize(repeating: 0, count: max(1, arena.count))
+            stateCount = arena.count
+        }
+        let lr = learningRate
+        step += 1
+        for entry in arena.entries where entry.role.isTrainable {
+            let w = arena.values + entry.offset, g = arena.gradients + entry.offset
+            let m = first! + entry.offset, v = second! + entry.offset
+            let decay = entry.role.decays ? weightDecay : 0
+            switch kind {
+            case let .sgd(momentum, nesterov):
+                for i in 0..<entry.count {
+                    let grad = g[i] + decay * w[i]
+                    m[i] = momentum * m[i] + grad
+                    w[i] -= lr * (nesterov ? grad + momentum * m[i] : m[i])
+                }
+            case let .adamW(beta1, beta2, epsilon):
+                let c1 = 1 - pow(beta1, Float(step)), c2 = 1 - pow(beta2, Float(step))
+                for i in 0..<entry.count {
+                    m[i] = beta1 * m[i] + (1 - beta1) * g[i]
+                    v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
+                    w[i] -= lr * ((m[i] / c1) / ((v[i] / c2).squareRoot() + epsilon) + decay * w[i])
+                }
+            }
+        }
+    }
+}
