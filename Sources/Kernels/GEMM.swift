@@ -5,8 +5,12 @@
 ///
 /// `op(X)` is X, or Xᵀ when `transposeX` is set: A is stored (M×K) with row stride `lda`, or
 /// (K×M) when transposed; B is stored (K×N) with row stride `ldb`, or (N×K) when transposed.
+/// C has row stride `ldc` ≥ N. K = 0 sets C to 0 (or leaves it, when accumulating).
 ///
-/// This is the reference triple loop; the fast kernel replaces its body behind the same signature.
+/// op(B) is packed into 32-column panels (`PackedPanels`), then 8 × 32 register tiles
+/// (`MicroKernel`) sweep C with rows split across `Parallel.threadCount` threads. Each element
+/// of C is summed in the same order whatever the thread count, so results do not depend on it.
+/// Safe to call from several threads at once (each call borrows its own packing buffer).
 public func gemm(
     transposeA: Bool = false, transposeB: Bool = false,
     m: Int, n: Int, k: Int,
@@ -15,15 +19,113 @@ public func gemm(
     c: UnsafeMutablePointer<Float>, ldc: Int,
     accumulate: Bool = false
 ) {
-    for i in 0..<m {
-        for j in 0..<n {
-            var sum: Float = accumulate ? c[i * ldc + j] : 0
-            for p in 0..<k {
-                let aValue = transposeA ? a[p * lda + i] : a[i * lda + p]
-                let bValue = transposeB ? b[j * ldb + p] : b[p * ldb + j]
-                sum += aValue * bValue
-            }
-            c[i * ldc + j] = sum
+    precondition(m >= 0 && n >= 0 && k >= 0, "gemm: negative size m=\(m) n=\(n) k=\(k)")
+    precondition(lda >= max(1, transposeA ? m : k), "gemm: lda=\(lda) is smaller than a row of A")
+    precondition(ldb >= max(1, transposeB ? k : n), "gemm: ldb=\(ldb) is smaller than a row of B")
+    precondition(ldc >= max(1, n), "gemm: ldc=\(ldc) is smaller than a row of C (n=\(n))")
+    guard m > 0, n > 0 else { return }
+    guard k > 0 else {
+        if !accumulate { for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) } }
+        return
+    }
+    // Columns per pass, so that the packed panels of one pass stay below `GEMMBlocking.packLimit`
+    // floats; CNN and benchmark shapes take a single pass.
+    let columnsPerPass = max(1, GEMMBlocking.packLimit / (k * MicroKernel.columns)) * MicroKernel.columns
+    var column0 = 0
+    while column0 < n {
+        let width = min(columnsPerPass, n - column0)
+        let bPass = transposeB ? b + column0 * ldb : b + column0
+        PackBufferPool.withBuffer(count: PackedPanels.floatCount(depth: k, columns: width)) { packed in
+            packPanels(transposed: transposeB, k: k, n: width, b: bPass, ldb: ldb, into: packed, m: m)
+            uncheckedMultiplyPacked(
+                transposeA: transposeA, m: m, n: width, k: k, a: a, lda: lda,
+                packed: packed, c: c + column0, ldc: ldc, accumulate: accumulate)
         }
+        column0 += width
+    }
+}
+
+/// Cache blocking of the multiply (measured on Zen 5: 48 KB L1D, 1 MB L2 per core).
+enum GEMMBlocking {
+    /// Depth of one K block: a 256 × 32 panel slice (32 KB) plus 8 rows of A (8 KB) fill L1.
+    static let depth = 256
+    /// Panels per L2 block: 8 panels × 256 deep × 128 B = 256 KB of B reused by every row tile.
+    static let panels = 8
+    /// The most floats packed per pass (16 MB).
+    static let packLimit = 1 << 22
+    /// Below this many multiply-adds one thread is faster than a parallel dispatch.
+    static let parallelMinimum = 1 << 20
+}
+
+/// Packs op(B) (K×N) with `PackedPanels`, splitting the panels across threads when B is large
+/// enough for the dispatch to pay (`m` only decides whether the multiply itself is parallel).
+func packPanels(
+    transposed: Bool, k: Int, n: Int, b: UnsafePointer<Float>, ldb: Int,
+    into packed: UnsafeMutablePointer<Float>, m: Int
+) {
+    let panels = PackedPanels.panelCount(columns: n)
+    if panels > 1, k * n >= 1 << 16, m * n * k >= GEMMBlocking.parallelMinimum {
+        Parallel.forRanges(panels) { range in
+            PackedPanels.uncheckedPack(panels: range, transposed: transposed, k: k, n: n, b: b, ldb: ldb, into: packed)
+        }
+    } else {
+        PackedPanels.uncheckedPack(panels: 0..<panels, transposed: transposed, k: k, n: n, b: b, ldb: ldb, into: packed)
+    }
+}
+
+/// C (M×N) (+)= op(A) (M×K) · B, with B already packed by `PackedPanels` (K > 0). Rows of C are
+/// split across threads in whole 8-row tiles. Does not validate its arguments.
+func uncheckedMultiplyPacked(
+    transposeA: Bool, m: Int, n: Int, k: Int,
+    a: UnsafePointer<Float>, lda: Int,
+    packed: UnsafePointer<Float>,
+    c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+) {
+    let tiles = (m + MicroKernel.rows - 1) / MicroKernel.rows
+    let work = { (range: Range<Int>) in
+        multiplyTiles(
+            range, transposeA: transposeA, m: m, n: n, k: k, a: a, lda: lda,
+            packed: packed, c: c, ldc: ldc, accumulate: accumulate)
+    }
+    if m * n * k < GEMMBlocking.parallelMinimum {
+        work(0..<tiles)
+    } else {
+        Parallel.forRanges(tiles, work)
+    }
+}
+
+/// Row tiles `tiles` of C (+)= op(A) · packed B: K blocks outermost (so a row tile's A slice and
+/// an L2 block of panels stay cached), then L2 blocks of panels, row tiles, panels.
+private func multiplyTiles(
+    _ tiles: Range<Int>, transposeA: Bool, m: Int, n: Int, k: Int,
+    a: UnsafePointer<Float>, lda: Int,
+    packed: UnsafePointer<Float>,
+    c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+) {
+    let width = MicroKernel.columns, height = MicroKernel.rows
+    let panels = PackedPanels.panelCount(columns: n)
+    // A(i, p) is at a[i * rowStride + p * depthStride].
+    let rowStride = transposeA ? 1 : lda, depthStride = transposeA ? lda : 1
+    var p0 = 0
+    while p0 < k {
+        let depth = min(GEMMBlocking.depth, k - p0)
+        let add = accumulate || p0 > 0
+        var q0 = 0
+        while q0 < panels {
+            let q1 = min(q0 + GEMMBlocking.panels, panels)
+            for tile in tiles {
+                let i0 = tile * height
+                let aTile = a + i0 * rowStride + p0 * depthStride
+                for q in q0..<q1 {
+                    MicroKernel.uncheckedTile(
+                        depth: depth, a: aTile, rowStride: rowStride, depthStride: depthStride,
+                        panel: packed + q * k * width + p0 * width,
+                        c: c + i0 * ldc + q * width, ldc: ldc,
+                        rows: min(height, m - i0), columns: min(width, n - q * width), add: add)
+                }
+            }
+            q0 = q1
+        }
+        p0 += depth
     }
 }

@@ -1,0 +1,72 @@
+import Testing
+@testable import Kernels
+
+@Suite struct GEMMTests {
+    /// Sizes around the 8 × 32 tile, the 256-deep K block and the parallel threshold, plus CNN-like
+    /// shapes (k = 27 is a first 3×3 layer on RGB).
+    static let shapes: [(m: Int, n: Int, k: Int)] = [
+        (1, 1, 1), (1, 1, 0), (3, 2, 0), (2, 3, 1), (7, 31, 5), (8, 32, 1), (9, 33, 17), (5, 70, 3),
+        (16, 64, 256), (17, 65, 257), (8, 32, 513), (13, 100, 300), (100, 1, 3), (1, 100, 3),
+        (64, 96, 27), (130, 70, 300), (47, 10, 129),
+    ]
+
+    static let problems: [GEMMProblem] = shapes.flatMap { shape in
+        [false, true].flatMap { transposeA in
+            [false, true].flatMap { transposeB in
+                [(0, false), (3, true), (1, false), (0, true)].map { padding, accumulate in
+                    GEMMProblem(
+                        transposeA: transposeA, transposeB: transposeB,
+                        m: shape.m, n: shape.n, k: shape.k, padding: padding, accumulate: accumulate)
+                }
+            }
+        }
+    }
+
+    @Test(arguments: problems)
+    func matchesTheDoubleTripleLoop(_ problem: GEMMProblem) {
+        expectMatchesReference(problem, seed: UInt64(problem.m * 1_000_003 + problem.n * 1009 + problem.k))
+    }
+
+    /// More than `GEMMBlocking.packLimit` packed floats: B is packed and multiplied in two passes
+    /// of columns (2016 + 34 here).
+    @Test func wideBIsMultipliedInSeveralPasses() {
+        for transposeB in [false, true] {
+            expectMatchesReference(
+                GEMMProblem(transposeB: transposeB, m: 3, n: 2050, k: 2049, padding: 1, accumulate: true), seed: 7)
+        }
+    }
+
+    /// Rows are split across threads in whole tiles and every element is summed in the same order,
+    /// so 1 and 2 threads give bit-identical results.
+    @Test func oneAndTwoThreadsAgreeExactly() {
+        let saved = Parallel.threadCount
+        defer { Parallel.threadCount = saved }
+        for transposeA in [false, true] {
+            let problem = GEMMProblem(transposeA: transposeA, transposeB: !transposeA, m: 203, n: 70, k: 600, padding: 2)
+            let (a, b, c) = problem.operands(seed: 11)
+            Parallel.threadCount = 1
+            let one = problem.run(a, b, c)
+            Parallel.threadCount = 2
+            let two = problem.run(a, b, c)
+            #expect(one.map(\.bitPattern) == two.map(\.bitPattern), "\(problem)")
+        }
+    }
+
+    private func expectMatchesReference(_ problem: GEMMProblem, seed: UInt64) {
+        let (a, b, c0) = problem.operands(seed: seed)
+        let c = problem.run(a, b, c0)
+        let (expected, bound) = problem.reference(a, b, c0)
+        var worst = (excess: 0.0, index: -1)
+        for i in 0..<problem.m {
+            for j in 0..<problem.n {
+                let error = abs(Double(c[i * problem.ldc + j]) - expected[i * problem.n + j])
+                let excess = error - bound[i * problem.n + j]
+                if excess > worst.excess || !(error.isFinite) { worst = (excess.isNaN ? .infinity : excess, i * problem.n + j) }
+            }
+            for j in problem.n..<problem.ldc {
+                #expect(c[i * problem.ldc + j].isNaN, "\(problem): C padding at row \(i) column \(j) was written")
+            }
+        }
+        #expect(worst.index < 0, "\(problem): element \(worst.index) is off by \(worst.excess) beyond its bound")
+    }
+}
