@@ -16,15 +16,16 @@ enum PackedPanels {
     @inline(__always)
     static func floatCount(depth k: Int, columns n: Int) -> Int { panelCount(columns: n) * k * MicroKernel.columns }
 
-    /// Packs panels `panels` of op(B) (K×N) into `packed`. op(B) is B stored (K×N) with row stride
-    /// `ldb`, or Bᵀ of B stored (N×K) when `transposed`. Does not validate its arguments.
+    /// Packs panels `panels` of op(B) (K×N) into `packed`, which points at the first of them.
+    /// op(B) is B stored (K×N) with row stride `ldb`, or Bᵀ of B stored (N×K) when `transposed`.
+    /// Does not validate its arguments.
     static func uncheckedPack(
         panels: Range<Int>, transposed: Bool, k: Int, n: Int,
         b: UnsafePointer<Float>, ldb: Int, into packed: UnsafeMutablePointer<Float>
     ) {
         let width = MicroKernel.columns
         for q in panels {
-            let panel = packed + q * k * width
+            let panel = packed + (q - panels.lowerBound) * k * width
             let column0 = q * width
             let valid = min(width, n - column0)
             if transposed {

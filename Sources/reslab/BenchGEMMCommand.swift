@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import Kernels
+
+/// `reslab bench gemm`: GFLOP/s of `Kernels.gemm` at 512³ and the CNN's shapes, 1 and 2 threads,
+/// beside numpy + OpenBLAS SGEMM (`scripts/peers/numpy_gemm.py`) timed in the same run.
+struct BenchGEMMCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gemm",
+        abstract: "Matrix-multiply GFLOP/s at 512³ and the CNN's shapes beside numpy + OpenBLAS.")
+
+    /// One core's float32 FMA peak on the reference machine (Zen 5: 2 × 16-lane FMA per cycle).
+    static let peakPerCore = 271.0
+
+    @Option(name: .long, parsing: .upToNextOption, help: "Thread counts to measure.")
+    var threads: [Int] = [1, 2]
+
+    @Option(name: .long, help: "Timed samples per shape and thread count (each ≥ 20 ms); best and median are shown.")
+    var samples = 9
+
+    @Option(name: .long, help: "Python with numpy and threadpoolctl for the peer.")
+    var python = "/tmp/peers/bin/python"
+
+    @Flag(name: .long, help: "Skip the numpy peer.")
+    var noPeer = false
+
+    @Option(name: .long, help: "Time these shapes instead of the standard set: M,N,K with optional ,tA and ,tB (e.g. 288,64,16384,tA).")
+    var shape: [String] = []
+
+    func validate() throws {
+        guard threads.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--threads takes counts of at least 1.") }
+        guard samples >= 1 else { throw ValidationError("--samples must be at least 1.") }
+        if !noPeer, !FileManager.default.isExecutableFile(atPath: python) {
+            throw ValidationError(
+                "The peer's Python \(python) does not exist: create it with `python3 -m venv /tmp/peers && /tmp/peers/bin/pip install numpy threadpoolctl`, pass --python, or pass --no-peer.")
+        }
+    }
+
+    func run() throws {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../scripts/peers/numpy_gemm.py").standardized.path
+        print("GEMM GFLOP/s, best (median) of \(samples) samples of ≥ 20 ms; % of the \(Int(Self.peakPerCore)) GFLOP/s per-core peak × threads")
+        print(row("shape", "M×N×K", "thr", "reslab", "%peak", "numpy", "ratio", "cpu-time"))
+        let shapes = try self.shape.isEmpty ? GEMMShape.benchmarkSet : self.shape.map(Self.parse)
+        for shape in shapes {
+            let peer = noPeer ? [:] : try numpyTimes(shape, script: script)
+            for threadCount in threads {
+                let timing = timeGEMM(shape, threads: threadCount, samples: samples)
+                let percent = 100 * timing.gflops / (Self.peakPerCore * Double(threadCount))
+                var numpy = "—", ratio = "—"
+                if let best = peer[threadCount] {
+                    numpy = String(format: "%.0f", shape.flops / best / 1e9)
+                    ratio = String(format: "%.2f×", best / timing.best)
+                }
+                print(row(
+                    shape.name, "\(shape.m)×\(shape.n)×\(shape.k)", "\(threadCount)",
+                    String(format: "%.0f (%.0f)", timing.gflops, timing.medianGFLOPs),
+                    String(format: "%.0f%%", percent), numpy, ratio, String(format: "%.0f", timing.cpuGFLOPs)))
+            }
+        }
+    }
+
+    /// "M,N,K[,tA][,tB]" as a shape named by itself.
+    static func parse(_ text: String) throws -> GEMMShape {
+        let parts = text.split(separator: ",").map(String.init)
+        let sizes = parts.prefix(3).compactMap { Int($0) }
+        let flags = Set(parts.dropFirst(3))
+        guard sizes.count == 3, sizes.allSatisfy({ $0 >= 1 }), flags.isSubset(of: ["tA", "tB"]) else {
+            throw ValidationError("--shape \(text) is not M,N,K with optional ,tA and ,tB (e.g. 288,64,16384,tA).")
+        }
+        return GEMMShape(name: text, transposeA: flags.contains("tA"), transposeB: flags.contains("tB"), m: sizes[0], n: sizes[1], k: sizes[2])
+    }
+
+    private func row(_ cells: String...) -> String {
+        zip(cells, [18, 16, 4, 12, 7, 8, 7, 8]).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
+            .joined(separator: " ")
+    }
+
+    /// Best seconds per multiply for each thread count, from one run of the peer script.
+    private func numpyTimes(_ shape: GEMMShape, script: String) throws -> [Int: Double] {
+        let spec = "\(shape.m),\(shape.n),\(shape.k)" + (shape.transposeA ? ",tA" : "") + (shape.transposeB ? ",tB" : "")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [script, "--samples", "\(samples)"] + threads.flatMap { ["--threads", "\($0)"] } + [spec]
+        process.environment = ProcessInfo.processInfo.environment.merging(["OPENBLAS_CORETYPE": "SkylakeX"]) { $1 }
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw ValidationError("The numpy peer \(script) failed (exit \(process.terminationStatus)); run it by hand to see why, or pass --no-peer.")
+        }
+        struct Line: Decodable { var threads: Int; var best: Double }
+        var times: [Int: Double] = [:]
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+            let parsed = try JSONDecoder().decode(Line.self, from: Data(line.utf8))
+            times[parsed.threads] = parsed.best
+        }
+        return times
+    }
+}
