@@ -17,12 +17,19 @@ struct GEMMProblem: CustomStringConvertible {
         "m=\(m) n=\(n) k=\(k) tA=\(transposeA) tB=\(transposeB) pad=\(padding) acc=\(accumulate)"
     }
 
-    /// Stored A, B and the initial C: values in [-1, 1) from `seed`, NaN in the padding.
+    /// Stored A, B and the initial C: values in [-1, 1) on a 2⁻²³ grid, scrambled by Knuth's
+    /// multiplicative hash of (seed, matrix, index); NaN in the padding.
     func operands(seed: UInt64) -> (a: [Float], b: [Float], c: [Float]) {
-        var random = SplitMix64(seed: seed)
+        var counter = seed &* 0x9E37_79B9_7F4A_7C15
         func matrix(rows: Int, width: Int, stride: Int) -> [Float] {
             var values = [Float](repeating: .nan, count: max(1, rows * stride))
-            for r in 0..<rows { for j in 0..<width { values[r * stride + j] = random.nextSigned() } }
+            for r in 0..<rows {
+                for j in 0..<width {
+                    counter &+= 1
+                    let bits = (counter &* 0x9E37_79B9_7F4A_7C15) >> 40  // 24 well-mixed bits
+                    values[r * stride + j] = Float(Int64(bits) - (1 << 23)) * 0x1p-23
+                }
+            }
             return values
         }
         return (
@@ -71,22 +78,4 @@ struct GEMMProblem: CustomStringConvertible {
         }
         return (value, bound)
     }
-}
-
-/// SplitMix64 (Steele, Lea, Flood 2014): a tiny seeded generator, so test data is the same on
-/// every machine.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A float uniform in [-1, 1) on a 2⁻²³ grid.
-    mutating func nextSigned() -> Float { Float(Int64(next() >> 40) - (1 << 23)) * 0x1p-23 }
 }
