@@ -14,9 +14,14 @@ public func decodeImage(_ bytes: [UInt8], name: String = "<memory>", options: De
 
 /// Reads and decodes the image file at `path`.
 public func readImage(atPath path: String, options: DecodeOptions = DecodeOptions()) throws -> Image {
+    try decodeImage(try readBytes(atPath: path), name: path, options: options)
+}
+
+/// The bytes of the file at `path`, or `ImageIOError.unreadable` saying why not.
+public func readBytes(atPath path: String) throws -> [UInt8] {
     guard let data = FileManager.default.contents(atPath: path) else {
         let reason = FileManager.default.fileExists(atPath: path) ? "permission denied or not a regular file" : "no such file"
         throw ImageIOError.unreadable(file: path, reason: reason)
     }
-    return try decodeImage([UInt8](data), name: path, options: options)
+    return [UInt8](data)
 }
