@@ -37,13 +37,11 @@ struct BenchGEMMCommand: ParsableCommand {
     }
 
     func run() throws {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../scripts/peers/numpy_gemm.py").standardized.path
         print("GEMM GFLOP/s, best (median) of \(samples) samples of ≥ 20 ms; % of the \(Int(Self.peakPerCore)) GFLOP/s per-core peak × threads")
         print(row("shape", "M×N×K", "thr", "reslab", "%peak", "numpy", "ratio", "cpu-time"))
         let shapes = try self.shape.isEmpty ? GEMMShape.benchmarkSet : self.shape.map(Self.parse)
         for shape in shapes {
-            let peer = noPeer ? [:] : try numpyTimes(shape, script: script)
+            let peer = noPeer ? [:] : try numpyTimes(shape)
             for threadCount in threads {
                 let timing = timeGEMM(shape, threads: threadCount, samples: samples)
                 let percent = 100 * timing.gflops / (Self.peakPerCore * Double(threadCount))
@@ -77,26 +75,12 @@ struct BenchGEMMCommand: ParsableCommand {
     }
 
     /// Best seconds per multiply for each thread count, from one run of the peer script.
-    private func numpyTimes(_ shape: GEMMShape, script: String) throws -> [Int: Double] {
+    private func numpyTimes(_ shape: GEMMShape) throws -> [Int: Double] {
         let spec = "\(shape.m),\(shape.n),\(shape.k)" + (shape.transposeA ? ",tA" : "") + (shape.transposeB ? ",tB" : "")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script, "--samples", "\(samples)"] + threads.flatMap { ["--threads", "\($0)"] } + [spec]
-        process.environment = ProcessInfo.processInfo.environment.merging(["OPENBLAS_CORETYPE": "SkylakeX"]) { $1 }
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ValidationError("The numpy peer \(script) failed (exit \(process.terminationStatus)); run it by hand to see why, or pass --no-peer.")
-        }
         struct Line: Decodable { var threads: Int; var best: Double }
-        var times: [Int: Double] = [:]
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
-            let parsed = try JSONDecoder().decode(Line.self, from: Data(line.utf8))
-            times[parsed.threads] = parsed.best
-        }
-        return times
+        let lines = try PeerScript(name: "numpy_gemm.py", python: python).run(
+            ["--samples", "\(samples)"] + threads.flatMap { ["--threads", "\($0)"] } + [spec],
+            environment: ["OPENBLAS_CORETYPE": "SkylakeX"], as: Line.self)
+        return Dictionary(lines.map { ($0.threads, $0.best) }) { $1 }
     }
 }
