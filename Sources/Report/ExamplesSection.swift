@@ -1,0 +1,57 @@
+import Foundation
+
+/// "What the network sees": a few test images at every test resolution and method, enlarged
+/// with nearest-neighbour (CSS `image-rendering: pixelated`) so pixels show, each with the
+/// prediction of the first trained model (first seed) and whether it was right.
+struct ExamplesSection {
+    let analysis: Analysis
+
+    func html() -> String? {
+        let examples = analysis.data.examples
+        guard !examples.isEmpty else { return nil }
+        let primary = analysis.referenceCurves.first
+        let images = examples.map(\.imageIndex).uniqued().prefix(analysis.options.exampleImages)
+        let resolutions = examples.map(\.testResolution).uniqued().sorted()
+        let methods = analysis.methods.filter { m in examples.contains { Method(name: $0.method, antialias: $0.antialias) == m } }
+        var rows: [String] = []
+        for method in methods {
+            for image in images {
+                guard let sample = examples.first(where: { $0.imageIndex == image }) else { continue }
+                let truth = className(label(image))
+                let head = element("th", [("scope", "row")], escapeHTML(sample.name) + "<br>" + element("span", [("class", "note")], "truth: " + escapeHTML(truth) + "<br>" + escapeHTML(method.label)))
+                let cells = resolutions.map { resolution -> String in
+                    guard let example = examples.first(where: {
+                        $0.imageIndex == image && $0.testResolution == resolution && Method(name: $0.method, antialias: $0.antialias) == method
+                    }) else { return element("td", [], "") }
+                    return element("td", [], figure(example, primary: primary, method: method))
+                }.joined()
+                rows.append(element("tr", [], head + cells))
+            }
+        }
+        let header = element("tr", [], element("th", [], "") + resolutions.map { element("th", [], "\($0) px") }.joined())
+        let who = primary.map { "Predictions of \(escapeHTML($0.key.modelLabel)), first seed. " } ?? ""
+        return element("p", [], who + "Every image is shown at the same size, enlarged with nearest-neighbour, so you see the pixels the network received.")
+            + element("div", [("class", "scroll")], element("table", [("class", "examples")], element("thead", [], header) + element("tbody", [], rows.joined())))
+    }
+
+    private func label(_ image: Int) -> Int? {
+        image < analysis.data.testLabels.count ? analysis.data.testLabels[image] : nil
+    }
+
+    private func className(_ label: Int?) -> String {
+        guard let label, label >= 0, label < analysis.data.classNames.count else { return "?" }
+        return analysis.data.classNames[label]
+    }
+
+    private func figure(_ example: ExampleImage, primary: Curve?, method: Method) -> String {
+        let image = "<img src=\"data:image/png;base64,\(example.png.base64EncodedString())\" alt=\"\(escapeHTML(example.name)) at \(example.testResolution) px\" width=\"72\" height=\"72\">"
+        guard let primary, let curve = analysis.curve(primary.key, method: method),
+              let cell = curve.cell(at: example.testResolution) else { return image }
+        if cell.cannotRun != nil { return image + element("div", [("class", "caption broken")], "cannot run") }
+        guard let predicted = cell.metrics.first?.predicted, example.imageIndex < predicted.count else { return image }
+        let guess = predicted[example.imageIndex]
+        let right = guess == label(example.imageIndex)
+        return image + element("div", [("class", right ? "caption right" : "caption wrong")],
+                               (right ? "✓ " : "✗ ") + escapeHTML(className(guess)))
+    }
+}

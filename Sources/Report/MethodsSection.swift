@@ -1,0 +1,51 @@
+/// "Resize methods": per trained model, the accuracy difference of each method against the
+/// reference method at every resolution, as bars (solid where the Holm-corrected McNemar test
+/// supports the difference) and as a table with the p-values.
+struct MethodsSection {
+    let analysis: Analysis
+
+    /// nil when only one method was run.
+    func html() -> String? {
+        let comparisons = MethodComparison.all(analysis)
+        guard analysis.methods.count > 1, !comparisons.isEmpty else { return nil }
+        let reference = escapeHTML(analysis.methods[0].label)
+        let intro = element("p", [], "Each bar is a method's accuracy minus \(reference) on the same test images, in points. Solid bars are differences the exact McNemar test supports at α = \(fixed(analysis.options.alpha, 2)) after Holm's correction over that model's resolutions; outlined bars are indistinguishable from zero.")
+        let models = analysis.referenceCurves.map(\.key)
+        return intro + models.map { key in
+            let mine = comparisons.filter { $0.reference.key == key }
+            guard !mine.isEmpty else { return "" }
+            let resolutions = analysis.resolutions.filter { r in mine.contains { c in c.rows.contains { $0.resolution == r } } }
+            let groups = mine.map { comparison in
+                BarChart.Group(label: comparison.other.key.method.label,
+                               colour: Palette.line(analysis.methods.firstIndex(of: comparison.other.key.method)!),
+                               bars: resolutions.map { r in
+                                   comparison.rows.first { $0.resolution == r }.map { row in
+                                       BarChart.Bar(value: row.difference, interval: nil,
+                                                    solid: row.adjustedPValue <= analysis.options.alpha && row.difference != 0,
+                                                    tooltip: "\(comparison.other.key.method.label) − \(analysis.methods[0].label) at \(r) px: \(points(row.difference)) points, \(pText(row.adjustedPValue, adjusted: true))")
+                                   }
+                               })
+            }
+            let chart = BarChart(label: "Accuracy difference against \(analysis.methods[0].label) for \(key.modelLabel)",
+                                 categories: resolutions.map(String.init), groups: groups)
+            let legend = groups.map { group in
+                element("span", [("class", "key")], element("span", [("class", "swatch"), ("style", "background:\(group.colour)")], "") + escapeHTML(group.label))
+            }.joined()
+            return element("h3", [], escapeHTML(key.modelLabel))
+                + element("figure", [], chart.svg() + element("figcaption", [], legend))
+                + element("details", [], element("summary", [], "Differences and p-values") + table(mine, resolutions: resolutions))
+        }.joined()
+    }
+
+    private func table(_ comparisons: [MethodComparison], resolutions: [Int]) -> String {
+        let header = ["method"] + resolutions.map { "\($0) px" }
+        let rows = comparisons.map { comparison -> [TableCell] in
+            [.text(comparison.other.key.method.label)] + resolutions.map { r in
+                guard let row = comparison.rows.first(where: { $0.resolution == r }) else { return "" }
+                let significant = row.adjustedPValue <= analysis.options.alpha && row.difference != 0
+                return TableCell(escapeHTML("\(points(row.difference)) (\(pText(row.adjustedPValue, adjusted: true)))"), className: significant ? "significant" : nil)
+            }
+        }
+        return element("div", [("class", "scroll")], htmlTable(header: header.map(escapeHTML), rows: rows, className: "numbers"))
+    }
+}

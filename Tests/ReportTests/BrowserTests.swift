@@ -1,0 +1,75 @@
+import Foundation
+import ImageIO
+import Testing
+@testable import Report
+
+/// Opens a realistic report in headless Chromium: the page must log nothing to the console
+/// (no script errors, no blocked loads), the DOM must hold the drawn charts, and the screenshot
+/// must not be blank. Skips with a message when no Chromium is installed
+/// (`scripts/install-chromium.sh` installs Debian's). Set `RESLAB_REPORT_SCREENSHOT=<path>` to
+/// keep the screenshot (docs/images/report-sample.png was made that way).
+@Suite struct BrowserTests {
+    static var browser: String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for name in ["chromium", "chromium-browser", "google-chrome"] {
+            for directory in path.split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(directory)/\(name)") {
+                return "\(directory)/\(name)"
+            }
+        }
+        return nil
+    }
+
+    /// Runs the browser headless on `page` with extra arguments, at most 90 s; returns (stdout, stderr).
+    static func headless(_ browser: String, _ page: URL, _ arguments: [String]) throws -> (String, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+        process.arguments = ["90", browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                             "--enable-logging=stderr", "--v=0", "--window-size=1200,2600"] + arguments + [page.absoluteString]
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test func reportLoadsCleanlyAndDrawsItsCharts() throws {
+        guard let browser = Self.browser else {
+            print("skipped: no chromium on PATH; run scripts/install-chromium.sh (Debian: apt-get install -y chromium) to enable this test")
+            return
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reslab-browser-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let page = folder.appendingPathComponent("report.html")
+        let run = SimulatedRun(images: 1000, resolutions: [8, 12, 16, 20, 24, 28, 32, 40, 48, 64])
+        try renderReport(try run.data()).write(to: page, atomically: true, encoding: .utf8)
+
+        let (dom, domLog) = try Self.headless(browser, page, ["--dump-dom"])
+        let consoleLines = domLog.split(separator: "\n").filter { $0.contains(":CONSOLE") }
+        #expect(consoleLines.isEmpty, "console messages: \(consoleLines)")
+        #expect(dom.components(separatedBy: "<svg").count - 1 >= 5, "the DOM holds too few charts")
+        #expect(dom.components(separatedBy: "class=\"series\"").count - 1 == 4, "one line group per model × method")
+        #expect(dom.components(separatedBy: "<path").count - 1 >= 8, "lines, bands and legend samples are paths")
+
+        let shot = folder.appendingPathComponent("shot.png")
+        _ = try Self.headless(browser, page, ["--screenshot=\(shot.path)"])
+        let image = try readImage(atPath: shot.path).rgb()
+        var inked = 0
+        var colours = Set<UInt32>()
+        for i in stride(from: 0, to: image.pixels.count, by: 3) {
+            let (r, g, b) = (image.pixels[i], image.pixels[i + 1], image.pixels[i + 2])
+            if Int(r) + Int(g) + Int(b) < 700 { inked += 1 }
+            colours.insert(UInt32(r) << 16 | UInt32(g) << 8 | UInt32(b))
+        }
+        let share = Double(inked) / Double(image.width * image.height)
+        print("browser screenshot \(image.width)×\(image.height): \(String(format: "%.1f", 100 * share))% inked, \(colours.count) colours")
+        #expect(share > 0.02 && colours.count > 50, "the screenshot looks blank")
+        if let keep = ProcessInfo.processInfo.environment["RESLAB_REPORT_SCREENSHOT"] {
+            try? FileManager.default.removeItem(atPath: keep)
+            try FileManager.default.copyItem(at: shot, to: URL(fileURLWithPath: keep))
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Stats
+import Testing
+@testable import Report
+
+/// The SVG module: escaping, scales, colours and the element counts each chart must produce.
+@Suite struct ChartTests {
+    @Test func escapesEveryMarkupCharacter() {
+        #expect(escapeHTML(#"<a href="x">'&'</a>"#) == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;")
+        #expect(SVG.text(1, 2, "<b>") == #"<text x="1.0" y="2.0" text-anchor="middle">&lt;b&gt;</text>"#)
+    }
+
+    @Test func linearScaleMapsEndsAndMiddle() {
+        let scale = LinearScale(domain: (0, 1), range: (300, 100))
+        #expect(scale(0) == 300 && scale(1) == 100 && scale(0.5) == 200)
+        #expect(LinearScale(domain: (2, 2), range: (0, 10))(2) == 5)
+    }
+
+    @Test func viridisEndsAreTheStops() {
+        #expect(Palette.sequential(0) == "#440154")
+        #expect(Palette.sequential(1) == "#fde725")
+        #expect(Palette.sequential(-3) == "#440154" && Palette.sequential(.nan) == "#440154")
+    }
+
+    @Test func lineChartBreaksAtGapsAndMarksThem() {
+        let series = LineChart.Series(
+            label: "m <1>", colour: "#0072B2", dash: "", values: [0.2, nil, 0.6, 0.7],
+            bands: [nil, nil, Interval(lower: 0.5, upper: 0.7), Interval(lower: 0.6, upper: 0.8)],
+            tooltips: ["a", "", "c", "d"], markers: [.init(kind: .training, index: 3, value: 0.7, tooltip: "trained")],
+            gaps: [(1, "too small")])
+        let svg = LineChart(label: "chart", resolutions: [8, 16, 32, 64], series: [series]).svg()
+        // One line segment (8 alone is a dot, 32–64 a path), one band, one legend sample + key triangle.
+        #expect(svg.components(separatedBy: "class=\"line\"").count - 1 == 2)
+        #expect(svg.components(separatedBy: "class=\"band\"").count - 1 == 2) // band + legend key
+        #expect(svg.contains("m &lt;1&gt; cannot run at 16 px: too small"))
+        #expect(svg.contains("class=\"train-mark\""))
+        #expect(!svg.contains("<1>"))
+    }
+
+    @Test func heatmapDrawsEveryCell() {
+        let heatmap = Heatmap(label: "h", rowTitle: "r", columnTitle: "c", rowLabels: ["a", "b"], columnLabels: ["1", "2", "3"],
+                              shades: [[0, 0.5, nil], [1, nil, 0.2]], texts: [["0", "50", ""], ["100", "", "20"]],
+                              tooltips: [["", "", ""], ["", "", ""]])
+        let svg = heatmap.svg()
+        #expect(svg.components(separatedBy: "class=\"cell\"").count - 1 == 4)
+        #expect(svg.components(separatedBy: "class=\"empty-cell\"").count - 1 == 2)
+    }
+
+    @Test func barChartSolidOnlyWhenSignificant() {
+        let chart = BarChart(label: "b", categories: ["8", "16"], groups: [
+            .init(label: "nearest", colour: "#D55E00", bars: [
+                .init(value: -0.12, interval: Interval(lower: -0.15, upper: -0.09), solid: true, tooltip: "x"),
+                .init(value: 0.01, interval: nil, solid: false, tooltip: "y"),
+            ]),
+        ])
+        let svg = chart.svg()
+        #expect(svg.components(separatedBy: "class=\"hollow\"").count - 1 == 1)
+        #expect(svg.components(separatedBy: "class=\"whisker\"").count - 1 == 1)
+    }
+
+    @Test func numbersReadAsPeopleWriteThem() {
+        #expect(percent(0.7123) == "71.2%")
+        #expect(points(-0.1204) == "−12.0" && points(0.021) == "+2.1" && points(0.0001) == "0.0")
+        #expect(pText(0.0004) == "p < 0.001" && pText(0.0342) == "p = 0.034" && pText(0.41, adjusted: true) == "Holm-adjusted p = 0.41")
+        #expect(siCount(1_234_567) == "1.2 M")
+    }
+}

@@ -1,0 +1,85 @@
+import Stats
+import Testing
+@testable import Report
+
+/// Findings claim differences only when the paired test supports them, and show the numbers.
+@Suite struct FindingsTests {
+    /// One model trained at 32 px, tested at 16 and 32 px with two methods, one seed.
+    static func twoMethods(reference: [Int], other: [Int], labels: [Int]) -> ReportData {
+        let accuracy = { (p: [Int]) in Double(zip(p, labels).filter { $0 == $1 }.count) / Double(labels.count) }
+        var evaluations: [Evaluation] = []
+        for (method, antialias, predicted) in [("bilinear", true, reference), ("nearest", false, other)] {
+            for resolution in [16, 32] {
+                evaluations.append(Evaluation(model: "m", trainResolution: 32, seed: 1, testResolution: resolution, method: method, antialias: antialias,
+                                              outcome: .measured(Metrics(top1: accuracy(predicted), count: labels.count, predicted: predicted))))
+            }
+        }
+        return ReportData(experiment: "t", configText: "", environment: [], timings: [], data: DataSummary(source: "s", splits: [], skipped: []),
+                          classNames: (0..<10).map { "c\($0)" }, testLabels: labels, models: [], evaluations: evaluations, examples: [])
+    }
+
+    /// Predictions right on a fraction `accuracy` of the images, then each replaced, with
+    /// probability `flipRate`, by another class.
+    static func predictions(_ labels: [Int], accuracy: Double, flipRate: Double, seed: UInt64) -> [Int] {
+        var base = SplitMix64(seed: 5), flips = SplitMix64(seed: seed)
+        return labels.map { label in
+            let guess = Double(base.next(below: 1000)) < 1000 * accuracy ? label : (label + 1 + base.next(below: 9)) % 10
+            return Double(flips.next(below: 1000)) < 1000 * flipRate ? (guess + 1 + flips.next(below: 9)) % 10 : guess
+        }
+    }
+
+    static let labels: [Int] = { var g = SplitMix64(seed: 3); return (0..<2000).map { _ in g.next(below: 10) } }()
+
+    @Test func chanceDifferenceBetweenMethodsIsIndistinguishable() {
+        let a = Self.predictions(Self.labels, accuracy: 0.7, flipRate: 0.05, seed: 11)
+        let b = Self.predictions(Self.labels, accuracy: 0.7, flipRate: 0.05, seed: 12)
+        let findings = Findings(analysis: Analysis(Self.twoMethods(reference: a, other: b, labels: Self.labels), options: ReportOptions())).html()
+        #expect(findings.contains("nearest and bilinear (antialiased) are indistinguishable at every resolution"), "\(findings)")
+    }
+
+    @Test func tenPointDifferenceIsClaimedWithItsEvidence() {
+        let a = Self.predictions(Self.labels, accuracy: 0.7, flipRate: 0.05, seed: 11)
+        var b = Self.predictions(Self.labels, accuracy: 0.7, flipRate: 0.05, seed: 12)
+        for i in b.indices.filter({ b[$0] == Self.labels[$0] }).prefix(200) { b[i] = (b[i] + 1) % 10 }
+        let findings = Findings(analysis: Analysis(Self.twoMethods(reference: a, other: b, labels: Self.labels), options: ReportOptions())).html()
+        // 200 of 2000 images turned wrong, minus the few the flips had already made wrong.
+        #expect(findings.contains("nearest costs 9.") || findings.contains("nearest costs 10."), "\(findings)")
+        #expect(findings.contains("Holm-adjusted p &lt; 0.001"), "\(findings)")
+        #expect(findings.contains("95% CI −"), "\(findings)")
+    }
+
+    /// One model, one seed, four resolutions with the given accuracies on `images` images.
+    static func curve(_ accuracies: [Double], images: Int) -> Curve {
+        let evaluations = zip([8, 16, 24, 32], accuracies).map { resolution, accuracy in
+            Evaluation(model: "m", trainResolution: 32, seed: 1, testResolution: resolution, method: "bilinear", antialias: true,
+                       outcome: .measured(Metrics(top1: accuracy, count: images, predicted: [])))
+        }
+        let data = ReportData(experiment: "t", configText: "", environment: [], timings: [], data: DataSummary(source: "s", splits: [], skipped: []),
+                              classNames: [], testLabels: [], models: [], evaluations: evaluations, examples: [])
+        return Analysis(data, options: ReportOptions()).curves[0]
+    }
+
+    @Test func dropPointIsWhereTheLowerBoundFallsUnderNinetyPercentOfPeak() {
+        // Peak 70% at 32 px, threshold 63%: 69% on 2000 images (lower bound ≈ 67%) keeps it.
+        let curve = Self.curve([0.30, 0.60, 0.69, 0.70], images: 2000)
+        #expect(curve.peak == 3 && curve.kept == 2...3 && curve.lowDrop == 1 && curve.highDrop == nil)
+    }
+
+    @Test func dropPointUsesTheLowerBoundNotTheMean() {
+        // 64% ≥ 63%, but on 200 images its lower bound (≈ 57%) is not.
+        let curve = Self.curve([0.30, 0.60, 0.64, 0.70], images: 200)
+        #expect(curve.lowDrop == 2)
+    }
+
+    @Test func everyClaimInTheSimulatedRunShowsItsEvidence() throws {
+        let html = renderReport(try SimulatedRun().data())
+        let list = html.components(separatedBy: "<ul class=\"findings\">")[1].components(separatedBy: "</ul>")[0]
+        let items = list.components(separatedBy: "<li>").dropFirst()
+        #expect(items.count >= 4)
+        for item in items where item.contains("points") {
+            #expect(item.contains("CI") && item.contains("p "), "claim without interval or p-value: \(item)")
+        }
+        #expect(items.contains { $0.contains("drops") })
+        #expect(items.contains { $0.contains("nearest costs") })
+    }
+}
