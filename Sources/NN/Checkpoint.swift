@@ -1,0 +1,136 @@
+import Foundation
+
+/// What a checkpoint records beside the weights: the class names (in label order), the input
+/// normalisation the network was trained with, and free-form notes (dataset, seed, …).
+public struct CheckpointMetadata: Equatable, Sendable, Codable {
+    public var classNames: [String]
+    /// Per-channel (x − mean) / std applied to [0, 1] pixel values before the network.
+    public var mean: [Float]
+    public var std: [Float]
+    public var notes: [String: String]
+
+    public init(classNames: [String], mean: [Float], std: [Float], notes: [String: String] = [:]) {
+        self.classNames = classNames
+        self.mean = mean
+        self.std = std
+        self.notes = notes
+    }
+}
+
+/// The checkpoint file, version 1 (all integers little-endian):
+///
+///     bytes 0..<8    magic "RESLABNN"
+///     bytes 8..<12   version (UInt32) = 1
+///     bytes 12..<16  header length L (UInt32)
+///     bytes 16..<16+L header: JSON `CheckpointHeader` (architecture, training size, metadata,
+///                    tensor table, payload size and FNV-1a 64 checksum)
+///     then           payload: the parameter arena as raw float32, `payloadFloats` values
+///
+/// Loading checks each part and refuses a file that is truncated, has trailing bytes, fails
+/// the checksum, or whose tensor table differs from the one its architecture implies.
+struct CheckpointHeader: Codable, Equatable {
+    var model: ModelSpec
+    var inputChannels: Int
+    var trainingHeight: Int
+    var trainingWidth: Int
+    var metadata: CheckpointMetadata
+    var tensors: [ParameterEntry]
+    var payloadFloats: Int
+    var payloadChecksum: String
+
+    static let magic = Array("RESLABNN".utf8)
+    static let version: UInt32 = 1
+}
+
+extension Network {
+    /// Writes the network and `metadata` to `path` (see `CheckpointHeader` for the format).
+    public func save(to path: String, metadata: CheckpointMetadata) throws {
+        try checkMetadata(metadata, file: path)
+        let payload = Data(bytes: arena.values, count: arena.count * 4)
+        let header = CheckpointHeader(
+            model: spec, inputChannels: inputChannels, trainingHeight: trainingHeight, trainingWidth: trainingWidth,
+            metadata: metadata, tensors: arena.entries, payloadFloats: arena.count, payloadChecksum: fnv1a(payload))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = try encoder.encode(header)
+        var file = Data(CheckpointHeader.magic)
+        withUnsafeBytes(of: CheckpointHeader.version.littleEndian) { file.append(contentsOf: $0) }
+        withUnsafeBytes(of: UInt32(json.count).littleEndian) { file.append(contentsOf: $0) }
+        file.append(json)
+        file.append(payload)
+        do {
+            try file.write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw NNError.badCheckpoint(file: path, reason: "it could not be written (\(error.localizedDescription)); check the folder exists and is writable")
+        }
+    }
+
+    /// Reads a checkpoint written by `save`. With `expecting`, also refuses a checkpoint of a
+    /// different architecture.
+    public static func load(from path: String, expecting expected: ModelSpec? = nil) throws -> (Network, CheckpointMetadata) {
+        func refuse(_ reason: String) -> NNError { .badCheckpoint(file: path, reason: reason) }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw refuse("the file does not exist or cannot be read")
+        }
+        let bytes = [UInt8](data)
+        guard bytes.count >= 16 else { throw refuse("it is \(bytes.count) bytes long, shorter than the 16-byte preamble (truncated?)") }
+        guard Array(bytes[0..<8]) == CheckpointHeader.magic else {
+            throw refuse("it does not start with \"RESLABNN\", so it is not a reslab checkpoint")
+        }
+        let version = bytes[8..<12].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+        guard version == CheckpointHeader.version else {
+            throw refuse("it has format version \(version) but this reslab reads version \(CheckpointHeader.version); use the reslab that wrote it")
+        }
+        let headerLength = Int(bytes[12..<16].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) })
+        guard bytes.count >= 16 + headerLength else {
+            throw refuse("its header claims \(headerLength) bytes but only \(bytes.count - 16) follow (truncated)")
+        }
+        let header: CheckpointHeader
+        do {
+            header = try JSONDecoder().decode(CheckpointHeader.self, from: Data(bytes[16..<16 + headerLength]))
+        } catch {
+            throw refuse("its header is not valid (\(error)); the file is corrupt")
+        }
+        let payload = Data(bytes[(16 + headerLength)...])
+        guard payload.count == header.payloadFloats * 4 else {
+            throw refuse("it should hold \(header.payloadFloats * 4) bytes of weights but holds \(payload.count) (\(payload.count < header.payloadFloats * 4 ? "truncated" : "trailing bytes"))")
+        }
+        guard fnv1a(payload) == header.payloadChecksum else {
+            throw refuse("its weights fail the checksum (stored \(header.payloadChecksum), computed \(fnv1a(payload))); the file is corrupt")
+        }
+        if let expected, expected != header.model {
+            throw refuse("it holds the model [\(header.model)] but [\(expected)] was asked for")
+        }
+        let network = try Network(spec: header.model, inputChannels: header.inputChannels, classes: header.metadata.classNames.count,
+                                  trainingHeight: header.trainingHeight, trainingWidth: header.trainingWidth, seed: 0)
+        guard network.arena.entries == header.tensors, network.arena.count == header.payloadFloats else {
+            throw refuse("its tensor table does not match its architecture [\(header.model)]; the file is corrupt or from an incompatible reslab")
+        }
+        try network.checkMetadata(header.metadata, file: path)
+        payload.withUnsafeBytes { raw in
+            for i in 0..<network.arena.count {
+                network.arena.values[i] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
+            }
+        }
+        return (network, header.metadata)
+    }
+
+    private func checkMetadata(_ metadata: CheckpointMetadata, file: String) throws {
+        guard metadata.classNames.count == classes else {
+            throw NNError.badCheckpoint(file: file, reason: "it names \(metadata.classNames.count) classes but the network has \(classes) outputs")
+        }
+        guard metadata.mean.count == inputChannels, metadata.std.count == inputChannels else {
+            throw NNError.badCheckpoint(file: file, reason: "its normalisation has \(metadata.mean.count) means and \(metadata.std.count) standard deviations but the network takes \(inputChannels) channels")
+        }
+    }
+}
+
+/// FNV-1a 64-bit hash of `data`, as 16 hex digits (a corruption check, not a security measure).
+func fnv1a(_ data: Data) -> String {
+    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+    for byte in data {
+        hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+    }
+    let hex = String(hash, radix: 16)
+    return String(repeating: "0", count: 16 - hex.count) + hex
+}
