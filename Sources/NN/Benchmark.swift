@@ -1,0 +1,83 @@
+import Dispatch
+import Kernels
+
+/// A throughput measurement: the median of several timed windows.
+public struct Throughput: Sendable {
+    public var imagesPerSecond: Double
+    /// Useful FLOPs per image (`ArchitectureMath.flops` or `.trainingFlops`).
+    public var flopsPerImage: Int
+    public var threads: Int
+    public var gflops: Double { imagesPerSecond * Double(flopsPerImage) / 1e9 }
+}
+
+/// Benchmarks of a network on random data (the figures `reslab bench train` prints).
+public enum NetworkBenchmark {
+    /// Training steps per second × batch: AdamW (no decay) on one fixed random batch of
+    /// `size`×`size`×3, after two warm-up steps, median of `windows` windows of ≥ `seconds`.
+    public static func training(spec: ModelSpec, batch: Int, size: Int, threads: Int,
+                                windows: Int = 3, seconds: Double = 0.5) throws -> Throughput {
+        try withThreads(threads) {
+            let net = try Network(spec: spec, inputChannels: 3, classes: 10, trainingHeight: size, trainingWidth: size, seed: 1)
+            let inputs = randomImages(batch: batch, size: size)
+            let labels = (0..<batch).map { $0 % 10 }
+            let optimizer = Optimizer(.adamW, schedule: LearningRateSchedule(base: 1e-3))
+            let rate = try medianRate(windows: windows, seconds: seconds) {
+                _ = try net.trainStep(inputs: inputs, labels: labels, optimizer: optimizer)
+            }
+            let math = try net.architecture(height: size, width: size)
+            return Throughput(imagesPerSecond: rate * Double(batch), flopsPerImage: math.trainingFlops, threads: threads)
+        }
+    }
+
+    /// Forward passes (`predict`) per second × batch on random `size`×`size`×3 images.
+    public static func inference(spec: ModelSpec, batch: Int, size: Int, threads: Int,
+                                 windows: Int = 3, seconds: Double = 0.5) throws -> Throughput {
+        try withThreads(threads) {
+            let net = try Network(spec: spec, inputChannels: 3, classes: 10, trainingHeight: size, trainingWidth: size, seed: 1)
+            let inputs = randomImages(batch: batch, size: size)
+            let rate = try medianRate(windows: windows, seconds: seconds) { _ = try net.predict(inputs) }
+            let math = try net.architecture(height: size, width: size)
+            return Throughput(imagesPerSecond: rate * Double(batch), flopsPerImage: math.flops, threads: threads)
+        }
+    }
+
+    /// Runs `steps` training steps at `size` (for a peak-memory probe) and returns nothing.
+    public static func trainSteps(spec: ModelSpec, batch: Int, size: Int, steps: Int) throws {
+        let net = try Network(spec: spec, inputChannels: 3, classes: 10, trainingHeight: size, trainingWidth: size, seed: 1)
+        let inputs = randomImages(batch: batch, size: size)
+        let labels = (0..<batch).map { $0 % 10 }
+        let optimizer = Optimizer(.adamW, schedule: LearningRateSchedule(base: 1e-3))
+        for _ in 0..<steps { _ = try net.trainStep(inputs: inputs, labels: labels, optimizer: optimizer) }
+    }
+
+    private static func withThreads<T>(_ threads: Int, _ body: () throws -> T) rethrows -> T {
+        let saved = Parallel.threadCount
+        Parallel.threadCount = threads
+        defer { Parallel.threadCount = saved }
+        return try body()
+    }
+
+    private static func randomImages(batch: Int, size: Int) -> Tensor {
+        var generator = SeededGenerator(seed: 2)
+        return try! Tensor(shape: [batch, size, size, 3], values: (0..<batch * size * size * 3).map { _ in generator.uniform(limit: 1) })
+    }
+
+    /// Calls per second: two warm-up calls, then the median over `windows` windows, each
+    /// repeating `body` until `seconds` have passed.
+    private static func medianRate(windows: Int, seconds: Double, _ body: () throws -> Void) rethrows -> Double {
+        try body()
+        try body()
+        var rates: [Double] = []
+        for _ in 0..<windows {
+            let start = DispatchTime.now().uptimeNanoseconds
+            var calls = 0, elapsed = 0.0
+            repeat {
+                try body()
+                calls += 1
+                elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            } while elapsed < seconds
+            rates.append(Double(calls) / elapsed)
+        }
+        return rates.sorted()[rates.count / 2]
+    }
+}
