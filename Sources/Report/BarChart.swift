@@ -23,7 +23,7 @@ struct BarChart {
     var groups: [Group]
     var xTitle = "test resolution (px)"
     var yTitle = "difference (points)"
-    var width = 760.0
+    var width = 1000.0
     var plotHeight = 200.0
 
     private let margin = (left: 58.0, right: 12.0, top: 12.0, bottom: 40.0)

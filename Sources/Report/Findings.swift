@@ -8,9 +8,13 @@ struct Findings {
     let analysis: Analysis
 
     func html() -> String {
-        var items: [String] = []
-        for curve in analysis.referenceCurves { items += curveFindings(curve) }
-        for comparison in MethodComparison.all(analysis) { items.append(methodFinding(comparison)) }
+        // One item per trained model: its headline, with the details nested under it.
+        let comparisons = MethodComparison.all(analysis)
+        var items: [String] = analysis.referenceCurves.map { curve in
+            let sentences = curveFindings(curve) + comparisons.filter { $0.reference.key == curve.key }.map(methodFinding)
+            let details = sentences.dropFirst().map { element("li", [], $0) }.joined()
+            return sentences[0] + (details.isEmpty ? "" : element("ul", [], details))
+        }
         if items.isEmpty { items.append("No evaluation was recorded, so there is nothing to report yet.") }
         let levels = "Intervals are \(Int(analysis.options.confidence * 100))%; differences are claimed at α = \(fixed(analysis.options.alpha, 2)) (exact McNemar test on the same images, Holm-corrected per finding); a drop point is where the interval's lower bound falls under \(Int((analysis.options.dropShare * 100).rounded()))% of the peak."
         return element("ul", [("class", "findings")], items.map { element("li", [], $0) }.joined(separator: "\n"))
@@ -102,23 +106,22 @@ struct Findings {
         }) else { return [] }
         let list = failing.map { String(curve.cells[$0].testResolution) }.joined(separator: ", ")
         let cell = curve.cells[closest]
-        return ["\(element("strong", [], escapeHTML(curve.key.modelLabel))) also cannot run at \(list) px; at \(cell.testResolution) px \(escapeHTML(sentence(cell.cannotRun!)))"]
+        return ["It also cannot run at \(list) px; at \(cell.testResolution) px \(escapeHTML(sentence(cell.cannotRun!)))"]
     }
 
     private func methodFinding(_ comparison: MethodComparison) -> String {
-        let model = element("strong", [], escapeHTML(comparison.reference.key.modelLabel))
         let other = escapeHTML(comparison.other.key.method.label), reference = escapeHTML(comparison.reference.key.method.label)
         let significant = comparison.rows.filter { $0.adjustedPValue <= alpha && $0.difference != 0 }
         guard let largest = significant.max(by: { abs($0.difference) < abs($1.difference) }),
               var quoted = analysis.compare(largest.other, largest.reference) else {
             let smallest = comparison.rows.map(\.adjustedPValue).min()
             let evidence = smallest.map { " (smallest \(escapeHTML(pText($0, adjusted: comparison.rows.count > 1))) over \(plural(comparison.rows.count, "resolution")))" } ?? ""
-            return "For \(model), \(other) and \(reference) are indistinguishable at every resolution\(evidence)."
+            return "\(capitalized(other)) and \(reference) are indistinguishable at every resolution\(evidence)."
         }
         quoted.adjustedPValue = largest.adjustedPValue
         let verb = largest.difference < 0 ? "costs" : "gains"
         let magnitude = fixed(abs(100 * largest.difference), 1)
-        return "For \(model), \(other) \(verb) \(magnitude) points against \(reference) at \(largest.resolution) px (\(confidenceLabel) \(points(quoted.interval.lower)) to \(points(quoted.interval.upper)), \(escapeHTML(pText(quoted.adjustedPValue, adjusted: comparison.rows.count > 1)))); the two differ at \(significant.count) of \(plural(comparison.rows.count, "resolution"))."
+        return "\(capitalized(other)) \(verb) \(magnitude) points against \(reference) at \(largest.resolution) px (\(confidenceLabel) \(points(quoted.interval.lower)) to \(points(quoted.interval.upper)), \(escapeHTML(pText(quoted.adjustedPValue, adjusted: comparison.rows.count > 1)))); the two differ at \(significant.count) of \(plural(comparison.rows.count, "resolution"))."
     }
 
     /// Why the architecture struggles at a resolution, from its layer table: the breaking layer,
@@ -135,7 +138,7 @@ struct Findings {
             note += " and one position's \(last.receptiveField) px receptive field covers the whole image"
         }
         let rows = table.layers.map(\.rowsLost).reduce(0, +), columns = table.layers.map(\.columnsLost).reduce(0, +)
-        if rows + columns > 0 { note += "; flooring drops \(rows) rows and \(columns) columns on the way" }
+        if rows + columns > 0 { note += "; flooring drops \(plural(rows, "row")) and \(plural(columns, "column")) on the way" }
         return note + "."
     }
 }
@@ -148,3 +151,6 @@ func sentence(_ text: String) -> String {
 
 /// "1 resolution", "3 resolutions".
 func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
+
+/// The text with its first letter in upper case ("Nearest").
+func capitalized(_ text: String) -> String { text.prefix(1).uppercased() + text.dropFirst() }

@@ -12,6 +12,8 @@ struct Heatmap {
     /// Text written in each cell (may be empty).
     var texts: [[String]]
     var tooltips: [[String]]
+    /// (row, column) of cells drawn with a black outline.
+    var outlined: [(row: Int, column: Int)] = []
     var cellWidth = 38.0
     var cellHeight = 22.0
 
@@ -24,7 +26,7 @@ struct Heatmap {
 
     func svg() -> String {
         let longest = rowLabels.map { Heatmap.short($0).count }.max() ?? 0
-        let left = 24 + Double(longest) * 6.6 + 8
+        let left = max(Double(longest) * 6.6, Double(rowTitle.count) * 6.2) + 16
         // Column labels wider than a cell are written at −50° and need room above the grid.
         let widest = columnLabels.map { Heatmap.short($0).count }.max() ?? 0
         let slanted = Double(widest) * 6.6 > cellWidth
@@ -33,7 +35,7 @@ struct Heatmap {
         let height = top + Double(rowLabels.count) * cellHeight + 8
         var parts: [String] = []
         parts.append(SVG.text(left + Double(columnLabels.count) * cellWidth / 2, 12, columnTitle, className: "axis-title"))
-        parts.append(SVG.text(10, top + Double(rowLabels.count) * cellHeight / 2, rowTitle, className: "axis-title", rotate: -90))
+        parts.append(SVG.text(left - 6, top - 6, rowTitle, anchor: "end", className: "axis-title"))
         for (c, label) in columnLabels.enumerated() {
             let x = left + (Double(c) + 0.5) * cellWidth
             parts.append(slanted
@@ -59,6 +61,10 @@ struct Heatmap {
                                           fill: Palette.textOnSequential(shade)))
                 }
             }
+        }
+        for cell in outlined {
+            parts.append(SVG.rect(left + Double(cell.column) * cellWidth + 1, top + Double(cell.row) * cellHeight + 1,
+                                  cellWidth - 2, cellHeight - 2, attributes: [("class", "highlight")]))
         }
         return SVG.document(width: width, height: height, label: label, parts.joined())
     }

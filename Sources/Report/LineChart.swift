@@ -34,8 +34,8 @@ struct LineChart {
     var series: [Series]
     var xTitle = "test resolution (px, log scale)"
     var yTitle = "top-1 accuracy"
-    var width = 760.0
-    var plotHeight = 300.0
+    var width = 1000.0
+    var plotHeight = 340.0
 
     private let margin = (left: 58.0, right: 18.0, top: 14.0, bottom: 46.0)
     private let legendRow = 18.0

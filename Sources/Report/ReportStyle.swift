@@ -35,6 +35,7 @@ svg .off { opacity: 0.12; }
 svg .cell { stroke: #fff; stroke-width: 1; }
 svg .cell-text { font-size: 10px; }
 svg .empty-cell { fill: #f2f2f2; stroke: #fff; }
+svg .highlight { fill: none; stroke: #000; stroke-width: 2; }
 svg .muted { fill: #999; }
 svg .hollow { stroke-width: 1.5; }
 svg .whisker { stroke: #222; stroke-width: 1; }
@@ -47,7 +48,8 @@ td.broken { background: #fbe3d4; color: #8a2c00; font-weight: 600; }
 td.drop { outline: 2px solid var(--bad); outline-offset: -2px; }
 td.tiny { background: #fff4d6; }
 td.significant { font-weight: 700; }
-span.lost { color: var(--bad); font-size: 11px; }
+span.lost { display: block; color: var(--bad); font-size: 11px; }
+table.arch thead th:first-child { text-align: left; }
 table.meta th, table.meta td { text-align: left; }
 table.examples td { text-align: center; vertical-align: top; }
 table.examples img { image-rendering: pixelated; image-rendering: crisp-edges; display: block; margin: 0 auto; border: 1px solid var(--rule); }

@@ -22,9 +22,12 @@ struct TrainTestSection {
                     zip(analysis.resolutions, row).map { resolution, value in
                         "trained \(curve.key.trainResolution) px, tested \(resolution) px: " + (value.map(percent) ?? (curve.cell(at: resolution)?.cannotRun ?? "not run"))
                     }
+                },
+                outlined: rows.enumerated().compactMap { row, curve in
+                    analysis.resolutions.firstIndex(of: curve.key.trainResolution).map { (row, $0) }
                 })
             return element("h3", [], escapeHTML(model)) + element("figure", [], heatmap.svg()
-                + element("figcaption", [], "Top-1 accuracy (%) with \(escapeHTML(analysis.methods[0].label)); the diagonal is testing at the training resolution."))
+                + element("figcaption", [], "Top-1 accuracy (%) with \(escapeHTML(analysis.methods[0].label)); outlined cells test at the training resolution; empty cells cannot run."))
         }.joined()
     }
 }

@@ -7,7 +7,7 @@ import Testing
 /// (no script errors, no blocked loads), the DOM must hold the drawn charts, and the screenshot
 /// must not be blank. Skips with a message when no Chromium is installed
 /// (`scripts/install-chromium.sh` installs Debian's). Set `RESLAB_REPORT_SCREENSHOT=<path>` to
-/// keep the screenshot (docs/images/report-sample.png was made that way).
+/// keep the screenshot and the page beside it (docs/images/report-sample.png was made that way).
 @Suite struct BrowserTests {
     static var browser: String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
@@ -24,7 +24,7 @@ import Testing
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
         process.arguments = ["90", browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                             "--enable-logging=stderr", "--v=0", "--window-size=1200,2600"] + arguments + [page.absoluteString]
+                             "--enable-logging=stderr", "--v=0", "--window-size=1200,2000"] + arguments + [page.absoluteString]
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -44,14 +44,14 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let page = folder.appendingPathComponent("report.html")
-        let run = SimulatedRun(images: 1000, resolutions: [8, 12, 16, 20, 24, 28, 32, 40, 48, 64])
+        let run = SimulatedRun(images: 1000, trainResolutions: [16, 32], resolutions: [8, 12, 16, 20, 24, 28, 32, 40, 48, 64])
         try renderReport(try run.data()).write(to: page, atomically: true, encoding: .utf8)
 
         let (dom, domLog) = try Self.headless(browser, page, ["--dump-dom"])
         let consoleLines = domLog.split(separator: "\n").filter { $0.contains(":CONSOLE") }
         #expect(consoleLines.isEmpty, "console messages: \(consoleLines)")
         #expect(dom.components(separatedBy: "<svg").count - 1 >= 5, "the DOM holds too few charts")
-        #expect(dom.components(separatedBy: "class=\"series\"").count - 1 == 4, "one line group per model × method")
+        #expect(dom.components(separatedBy: "class=\"series\"").count - 1 == 8, "one line group per model × training resolution × method")
         #expect(dom.components(separatedBy: "<path").count - 1 >= 8, "lines, bands and legend samples are paths")
 
         let shot = folder.appendingPathComponent("shot.png")
@@ -70,6 +70,9 @@ import Testing
         if let keep = ProcessInfo.processInfo.environment["RESLAB_REPORT_SCREENSHOT"] {
             try? FileManager.default.removeItem(atPath: keep)
             try FileManager.default.copyItem(at: shot, to: URL(fileURLWithPath: keep))
+            let html = URL(fileURLWithPath: keep).deletingPathExtension().appendingPathExtension("html")
+            try? FileManager.default.removeItem(at: html)
+            try FileManager.default.copyItem(at: page, to: html)
         }
     }
 }
