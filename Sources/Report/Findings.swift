@@ -111,6 +111,9 @@ struct Findings {
 
     private func methodFinding(_ comparison: MethodComparison) -> String {
         let other = escapeHTML(comparison.other.key.method.label), reference = escapeHTML(comparison.reference.key.method.label)
+        if comparison.rows.isEmpty {
+            return "\(capitalized(other)) and \(reference) were not compared: no resolution has per-image predictions from both."
+        }
         let significant = comparison.rows.filter { $0.adjustedPValue <= alpha && $0.difference != 0 }
         guard let largest = significant.max(by: { abs($0.difference) < abs($1.difference) }),
               var quoted = analysis.compare(largest.other, largest.reference) else {

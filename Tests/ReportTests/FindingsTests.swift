@@ -83,3 +83,15 @@ import Testing
         #expect(items.contains { $0.contains("Nearest costs") })
     }
 }
+
+extension FindingsTests {
+    @Test func withoutPredictionsNothingIsClaimed() {
+        var data = Self.twoMethods(reference: [], other: [], labels: Self.labels)
+        for i in data.evaluations.indices {
+            data.evaluations[i].outcome = .measured(Metrics(top1: i < 2 ? 0.7 : 0.5, count: 2000, predicted: []))
+        }
+        let findings = Findings(analysis: Analysis(data, options: ReportOptions())).html()
+        #expect(findings.contains("were not compared"), "\(findings)")
+        #expect(!findings.contains("costs"))
+    }
+}
