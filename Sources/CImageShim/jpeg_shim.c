@@ -76,9 +76,14 @@ int rl_jpeg_read(rl_jpeg_reader *r, uint8_t *pixels, size_t row_bytes, rl_messag
     r->messages = messages;
     if (setjmp(r->jump)) return 1;
     jpeg_start_decompress(&r->cinfo);
+    // Up to 16 rows per call rather than one: fewer trips through libjpeg's per-call bookkeeping.
+    // (Imagenette 224², one thread: 2621 → 2934 img/s, measured once each under heavy shared load.)
     while (r->cinfo.output_scanline < r->cinfo.output_height) {
-        JSAMPROW row = pixels + (size_t)r->cinfo.output_scanline * row_bytes;
-        jpeg_read_scanlines(&r->cinfo, &row, 1);
+        JSAMPROW rows[16];
+        JDIMENSION count = r->cinfo.output_height - r->cinfo.output_scanline;
+        if (count > 16) count = 16;
+        for (JDIMENSION i = 0; i < count; i++) rows[i] = pixels + (size_t)(r->cinfo.output_scanline + i) * row_bytes;
+        jpeg_read_scanlines(&r->cinfo, rows, count);
     }
     jpeg_finish_decompress(&r->cinfo);
     return 0;
