@@ -69,6 +69,28 @@ import TestSupport
         }
     }
 
+    /// Random byte changes anywhere after the signature: each decode either succeeds or throws.
+    @Test func corruptedBytesNeverCrash() throws {
+        let whole = try bytes(Self.suite + "/basi6a16.png")
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<300 {
+            var damaged = whole
+            for _ in 0..<3 { damaged[Int.random(in: 8..<damaged.count, using: &generator)] = .random(in: 0...255, using: &generator) }
+            _ = try? decodeImage(damaged, name: "fuzz.png")
+        }
+    }
+
+    @Test func alphaIsCompositedOverTheChosenBackground() throws {
+        let path = Self.suite + "/tbbn3p08.png"   // palette with transparent entries
+        let white = try readImage(atPath: path)
+        let black = try readImage(atPath: path, options: DecodeOptions(background: (0, 0, 0)))
+        let gray = try readImage(atPath: Self.suite + "/basn4a08.png", options: DecodeOptions(background: (128, 128, 128)))
+        let red = try readImage(atPath: Self.suite + "/basn4a08.png", options: DecodeOptions(background: (255, 0, 0)))
+        // The top-left pixel is fully transparent: it takes the background colour.
+        #expect(Array(white.pixels.prefix(3)) == [255, 255, 255] && Array(black.pixels.prefix(3)) == [0, 0, 0])
+        #expect(gray.channels == 1 && red.channels == 3)
+    }
+
     private func bytes(_ path: String) throws -> [UInt8] {
         [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
     }
