@@ -50,11 +50,15 @@ public struct ImageFolder: Sendable {
             for name in classNames where trainScan.files[name, default: []].isEmpty {
                 throw DatasetError.emptyClass(name: name, folder: root + "/train")
             }
+            let outside = top.filter { $0 != "train" && $0 != testName }.map {
+                SkippedFile(path: root + "/" + $0, reason: "it lies outside the train/ and \(testName)/ folders")
+            }
             return ImageFolder(
                 root: root, classNames: classNames,
                 train: samples(trainScan.files, classNames: classNames),
                 test: samples(testScan.files, classNames: classNames),
-                skipped: trainScan.skipped + testScan.skipped, split: .folders(test: testName))
+                skipped: (outside + trainScan.skipped + testScan.skipped).sorted { $0.path < $1.path },
+                split: .folders(test: testName))
         }
         let scan = try scanClasses(in: root)
         let classNames = scan.files.keys.sorted()

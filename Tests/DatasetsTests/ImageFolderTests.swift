@@ -36,7 +36,8 @@ import TestSupport
     }
 
     @Test func trainAndValFoldersAreTheSplits() throws {
-        let root = try TemporaryFolder(files: ["train/b/1.png", "train/a/1.png", "train/a/2.png", "val/a/3.png", "val/b/4.png", "train/stray.png"])
+        let root = try TemporaryFolder(files: ["train/b/1.png", "train/a/1.png", "train/a/2.png", "val/a/3.png", "val/b/4.png",
+                                               "train/stray.png", "test/a/5.png", "notes.txt"])
         let folder = try ImageFolder.load(root: root.path, testFraction: 0.5)
         #expect(folder.split == .folders(test: "val"))
         #expect(folder.classNames == ["a", "b"])
@@ -44,7 +45,11 @@ import TestSupport
                                  Sample(path: root.path + "/train/a/2.png", label: 0),
                                  Sample(path: root.path + "/train/b/1.png", label: 1)])
         #expect(folder.test.map(\.label) == [0, 1])
-        #expect(folder.skipped.map(\.reason) == ["it lies outside any class folder"])
+        #expect(folder.skipped == [
+            SkippedFile(path: root.path + "/notes.txt", reason: "it lies outside the train/ and val/ folders"),
+            SkippedFile(path: root.path + "/test", reason: "it lies outside the train/ and val/ folders"),
+            SkippedFile(path: root.path + "/train/stray.png", reason: "it lies outside any class folder"),
+        ])
     }
 
     @Test func layoutProblemsAreSentencesSayingWhatWasExpected() throws {
