@@ -24,6 +24,16 @@ final class AxisWeights {
     /// `normalize_coeffs_8bpc`), computed from the double-precision weights.
     let fixed: UnsafeMutablePointer<Int32>
 
+    /// The weights in 16-lane blocks for 1- and 3-channel horizontal passes, made on first use.
+    private var laneTables: [Int: LaneWeights] = [:]
+
+    func lanes(channels: Int) -> LaneWeights {
+        if let lanes = laneTables[channels] { return lanes }
+        let lanes = LaneWeights(self, channels: channels)
+        laneTables[channels] = lanes
+        return lanes
+    }
+
     /// Identity when the axis keeps its size: every filter then reads its own pixel only.
     var isIdentity: Bool { inSize == outSize }
 

@@ -15,33 +15,37 @@ private func clip8(_ sum: Int32) -> UInt8 {
 }
 
 /// Horizontal pass over `rows` rows: dst[r, o, c] = Σ_k fixed[i, k] · src[r, first[i] + k, c]
-/// for o in 0..<outputs.count, i = outputs.lowerBound + o.
+/// for o in 0..<outputs.count, i = outputs.lowerBound + o, in `LaneWeights` blocks. At least 16
+/// readable bytes must follow the last source row, and 1 writable byte the last output.
 func resampleRows(_ src: UnsafePointer<UInt8>, srcStride: Int, rows: Int, channels: Int,
                   _ table: AxisWeights, outputs: Range<Int>,
                   into dst: UnsafeMutablePointer<UInt8>, dstStride: Int) {
-    let taps = table.taps
+    let lanes = table.lanes(channels: channels)
+    let blocks = lanes.blocks, step = lanes.pixelsPerBlock * channels
+    let top = SIMD4<Int32>(repeating: (Int32(1) << 30) - 1)
     for r in 0..<rows {
         let srcRow = src + r * srcStride
         var out = dst + r * dstStride
         for i in outputs {
-            let w = table.fixed + i * taps
             var p = srcRow + Int(table.first[i]) * channels
+            var w = lanes.fixed + i * blocks
+            var sum = SIMD16<Int32>()
             if channels == 3 {
-                var s0 = half, s1 = half, s2 = half
-                for k in 0..<taps {
-                    let wk = w[k]
-                    s0 &+= Int32(p[0]) &* wk
-                    s1 &+= Int32(p[1]) &* wk
-                    s2 &+= Int32(p[2]) &* wk
-                    p += 3
+                for _ in 0..<blocks {
+                    sum &+= rgbx(p) &* w.pointee
+                    p += step
+                    w += 1
                 }
-                out[0] = clip8(s0)
-                out[1] = clip8(s1)
-                out[2] = clip8(s2)
+                // R G B and a spare byte, which the next pixel overwrites.
+                let rgb = (pixelSum(sum) &+ half).clamped(lowerBound: .zero, upperBound: top) &>> precisionBits
+                UnsafeMutableRawPointer(out).storeBytes(of: SIMD4<UInt8>(truncatingIfNeeded: rgb), as: SIMD4<UInt8>.self)
             } else {
-                var s = half
-                for k in 0..<taps { s &+= Int32(p[k]) &* w[k] }
-                out[0] = clip8(s)
+                for _ in 0..<blocks {
+                    sum &+= bytes16(p) &* w.pointee
+                    p += step
+                    w += 1
+                }
+                out[0] = clip8(half &+ laneSum(sum))
             }
             out += channels
         }

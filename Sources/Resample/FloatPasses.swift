@@ -5,33 +5,34 @@
 // Unchecked: callers guarantee that every `first[i] + taps` lies inside the source.
 
 /// Horizontal pass from bytes to floats: dst[r, o, c] = Σ_k weight[i, k] · src[r, first[i] + k, c]
-/// for o in 0..<outputs.count, i = outputs.lowerBound + o.
+/// for o in 0..<outputs.count, i = outputs.lowerBound + o, in `LaneWeights` blocks. At least 16
+/// readable bytes must follow the last source row, and 1 writable float the last output.
 func resampleRows(_ src: UnsafePointer<UInt8>, srcStride: Int, rows: Int, channels: Int,
                   _ table: AxisWeights, outputs: Range<Int>,
                   into dst: UnsafeMutablePointer<Float>, dstStride: Int) {
-    let taps = table.taps
+    let lanes = table.lanes(channels: channels)
+    let blocks = lanes.blocks, step = lanes.pixelsPerBlock * channels
     for r in 0..<rows {
         let srcRow = src + r * srcStride
         var out = dst + r * dstStride
         for i in outputs {
-            let w = table.weights + i * taps
             var p = srcRow + Int(table.first[i]) * channels
+            var w = lanes.weights + i * blocks
+            var sum = SIMD16<Float>()
             if channels == 3 {
-                var s0: Float = 0, s1: Float = 0, s2: Float = 0
-                for k in 0..<taps {
-                    let wk = w[k]
-                    s0 += Float(p[0]) * wk
-                    s1 += Float(p[1]) * wk
-                    s2 += Float(p[2]) * wk
-                    p += 3
+                for _ in 0..<blocks {
+                    sum.addProduct(SIMD16<Float>(rgbx(p)), w.pointee)
+                    p += step
+                    w += 1
                 }
-                out[0] = s0
-                out[1] = s1
-                out[2] = s2
+                UnsafeMutableRawPointer(out).storeBytes(of: pixelSum(sum), as: SIMD4<Float>.self)
             } else {
-                var s: Float = 0
-                for k in 0..<taps { s += Float(p[k]) * w[k] }
-                out[0] = s
+                for _ in 0..<blocks {
+                    sum.addProduct(SIMD16<Float>(bytes16(p)), w.pointee)
+                    p += step
+                    w += 1
+                }
+                out[0] = laneSum(sum)
             }
             out += channels
         }

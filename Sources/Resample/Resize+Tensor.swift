@@ -42,11 +42,13 @@ func resampleToFloat(_ image: Image, plan: ResizePlan, method: ResizeMethod, scr
 
     // (regionHeight, regionWidth, C) output, then (lastRow − firstRow, regionWidth, C) after the horizontal pass.
     let outCount = plan.regionHeight * rowLength
-    let out = scratch.floatBuffer(outCount + (lastRow - firstRow) * rowLength)
+    let out = scratch.floats(outCount + (lastRow - firstRow) * rowLength + 1)
     let mid = out + outCount
     image.pixels.withUnsafeBufferPointer { srcBuffer in
-        resampleRows(srcBuffer.baseAddress! + firstRow * srcStride, srcStride: srcStride, rows: lastRow - firstRow,
-                     channels: channels, horizontal, outputs: columns, into: mid, dstStride: rowLength)
+        forRowsWithSlack(srcBuffer.baseAddress!, stride: srcStride, rows: firstRow..<lastRow, totalRows: image.height, scratch: scratch) {
+            resampleRows($0, srcStride: srcStride, rows: $1, channels: channels,
+                         horizontal, outputs: columns, into: mid + $2 * rowLength, dstStride: rowLength)
+        }
     }
     resampleColumns(mid, srcStride: rowLength, rowOffset: firstRow, length: rowLength,
                     vertical, outputs: rows, into: out, dstStride: rowLength)

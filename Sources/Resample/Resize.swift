@@ -42,9 +42,11 @@ public func resize(_ image: Image, width: Int, height: Int, method: ResizeMethod
             // (mid rows from midRowOffset on, stride midStride): the horizontally resampled rows.
             var mid = src + plan.cropX * channels, midStride = srcStride, midRowOffset = 0
             if !horizontal.isIdentity {
-                let buffer = scratch.byteBuffer((lastRow - firstRow) * rowLength)
-                resampleRows(src + firstRow * srcStride, srcStride: srcStride, rows: lastRow - firstRow, channels: channels,
-                             horizontal, outputs: columns, into: buffer, dstStride: rowLength)
+                let buffer = scratch.bytes((lastRow - firstRow) * rowLength + 1)
+                forRowsWithSlack(src, stride: srcStride, rows: firstRow..<lastRow, totalRows: image.height, scratch: scratch) {
+                    resampleRows($0, srcStride: srcStride, rows: $1, channels: channels,
+                                 horizontal, outputs: columns, into: buffer + $2 * rowLength, dstStride: rowLength)
+                }
                 (mid, midStride, midRowOffset) = (UnsafePointer(buffer), rowLength, firstRow)
             }
             if vertical.isIdentity {
