@@ -1,5 +1,6 @@
 import Foundation
 import ImageIO
+import NN
 import Report
 import Stats
 
@@ -28,8 +29,8 @@ struct SimulatedRun {
             var tables: [ArchitectureTable] = []
             for train in trainResolutions {
                 for test in resolutions {
-                    tables.append(ArchitectureTable(trainResolution: train, testResolution: test,
-                                                    layers: Self.layers(flatten: model.contains("flatten"), train: train, test: test, classes: classNames.count)))
+                    tables.append(ArchitectureTable(spec: Self.spec(flatten: model.contains("flatten"), classes: classNames.count),
+                                                    channels: 3, trainResolution: train, testResolution: test))
                 }
                 for (method, antialias) in methods {
                     for seed in seeds {
@@ -87,39 +88,13 @@ struct SimulatedRun {
         return 0.1 + (peak - 0.1) * low * high - aliasing
     }
 
-    /// conv 3×3 (same) + max-pool 2/2, three times, then global average pool or flatten, then dense.
-    static func layers(flatten: Bool, train: Int, test: Int, classes: Int) -> [LayerRow] {
-        var rows: [LayerRow] = []
-        var (size, channels, rf, stride) = (test, 3, 1, 1)
-        var broken: String?
-        for (block, width) in [16, 32, 64].enumerated() {
-            rf += 2 * stride
-            let conv = LayerRow(layer: "conv\(block + 1) 3×3", outputShape: broken == nil ? [size, size, width] : [], receptiveField: rf, totalStride: stride,
-                                flops: 2 * Double(size * size * 9 * channels * width), parameters: 9 * channels * width + width)
-            rows.append(conv)
-            channels = width
-            rf += stride
-            stride *= 2
-            if broken == nil && size < 2 { broken = "the \(size)×\(size) map is smaller than the 2×2 pooling window" }
-            let out = size / 2
-            rows.append(LayerRow(layer: "pool\(block + 1) 2×2", outputShape: broken == nil ? [out, out, width] : [], receptiveField: rf, totalStride: stride,
-                                 rowsLost: size % 2, columnsLost: size % 2, flops: Double(out * out * width * 4), parameters: 0,
-                                 breaks: rows.contains { $0.breaks != nil } ? nil : broken))
-            size = out
+    /// conv 3×3 (same) + ReLU + max-pool 2, three times, then global average pool or flatten,
+    /// then dense.
+    static func spec(flatten: Bool, classes: Int) -> ModelSpec {
+        let blocks: [LayerSpec] = [16, 32, 64].flatMap { filters -> [LayerSpec] in
+            [.conv(ConvSpec(kernelHeight: 3, kernelWidth: 3, filters: filters)), .relu, .maxPool(PoolSpec(kernel: 2))]
         }
-        if flatten {
-            let features = size * size * channels
-            let trained = (train / 8) * (train / 8) * channels
-            let mismatch = broken == nil && features != trained ? "the dense layer was trained on \(trained) inputs but gets \(features)" : nil
-            rows.append(LayerRow(layer: "flatten", outputShape: broken == nil ? [features] : [], receptiveField: rf, totalStride: stride, flops: 0, parameters: 0))
-            rows.append(LayerRow(layer: "dense \(classes)", outputShape: broken == nil && mismatch == nil ? [classes] : [], receptiveField: rf, totalStride: stride,
-                                 flops: 2 * Double(trained * classes), parameters: trained * classes + classes, breaks: mismatch))
-        } else {
-            rows.append(LayerRow(layer: "global avg pool", outputShape: broken == nil ? [channels] : [], receptiveField: rf, totalStride: stride, flops: Double(size * size * channels), parameters: 0))
-            rows.append(LayerRow(layer: "dense \(classes)", outputShape: broken == nil ? [classes] : [], receptiveField: rf, totalStride: stride,
-                                 flops: 2 * Double(channels * classes), parameters: channels * classes + classes))
-        }
-        return rows
+        return ModelSpec(layers: blocks + [flatten ? .flatten : .globalAvgPool, .dense(units: classes)])
     }
 
     /// A small picture per class (a coloured disc or bar on a sky/ground background), sampled
