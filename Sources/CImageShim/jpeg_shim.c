@@ -1,4 +1,4 @@
-#include "CImageShim.h"
+#include "shim_internal.h"
 #include <stdio.h>
 #include <stddef.h>
 #include <jpeglib.h>
@@ -17,8 +17,7 @@ static void jpeg_on_error(j_common_ptr cinfo) {
     struct rl_jpeg_reader *r = (struct rl_jpeg_reader *)cinfo->client_data;
     char text[JMSG_LENGTH_MAX];
     (*cinfo->err->format_message)(cinfo, text);
-    strncpy(r->messages->error, text, RL_MESSAGE_SIZE - 1);
-    r->messages->error[RL_MESSAGE_SIZE - 1] = 0;
+    rl_copy_message(r->messages->error, text);
     r->messages->error_code = cinfo->err->msg_code;
     longjmp(r->jump, 1);
 }
@@ -28,21 +27,15 @@ static void jpeg_on_error(j_common_ptr cinfo) {
 static void jpeg_on_message(j_common_ptr cinfo, int level) {
     if (level >= 0) return;
     struct rl_jpeg_reader *r = (struct rl_jpeg_reader *)cinfo->client_data;
-    rl_messages *m = r->messages;
-    if (m->warning_count < RL_MAX_WARNINGS) m->warning_codes[m->warning_count] = cinfo->err->msg_code;
-    if (m->warning_count == 0) {
-        char text[JMSG_LENGTH_MAX];
-        (*cinfo->err->format_message)(cinfo, text);
-        strncpy(m->first_warning, text, RL_MESSAGE_SIZE - 1);
-        m->first_warning[RL_MESSAGE_SIZE - 1] = 0;
-    }
-    m->warning_count += 1;
+    char text[JMSG_LENGTH_MAX];
+    (*cinfo->err->format_message)(cinfo, text);
+    rl_record_warning(r->messages, cinfo->err->msg_code, text);
 }
 
 rl_jpeg_reader *rl_jpeg_open(const uint8_t *data, size_t size, int scale_denom,
                              rl_jpeg_info *out, rl_messages *messages) {
     struct rl_jpeg_reader *r = calloc(1, sizeof *r);
-    if (!r) { strcpy(messages->error, "out of memory"); return NULL; }
+    if (!r) { rl_copy_message(messages->error, "out of memory"); return NULL; }
     r->messages = messages;
     r->cinfo.err = jpeg_std_error(&r->errors);
     r->errors.error_exit = jpeg_on_error;

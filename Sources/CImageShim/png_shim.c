@@ -1,4 +1,4 @@
-#include "CImageShim.h"
+#include "shim_internal.h"
 #include <png.h>
 #include <setjmp.h>
 #include <stdlib.h>
@@ -13,20 +13,15 @@ struct rl_png_reader {
     jmp_buf jump;
 };
 
-static void copy_message(char *to, const char *from) {
-    strncpy(to, from ? from : "unknown error", RL_MESSAGE_SIZE - 1);
-    to[RL_MESSAGE_SIZE - 1] = 0;
-}
-
 static void png_on_error(png_structp png, png_const_charp message) {
     struct rl_png_reader *r = (struct rl_png_reader *)png_get_error_ptr(png);
-    copy_message(r->messages->error, message);
+    rl_copy_message(r->messages->error, message);
     longjmp(r->jump, 1);
 }
 
 static void png_on_warning(png_structp png, png_const_charp message) {
     struct rl_png_reader *r = (struct rl_png_reader *)png_get_error_ptr(png);
-    if (r->messages->warning_count++ == 0) copy_message(r->messages->first_warning, message);
+    rl_record_warning(r->messages, 0, message);
 }
 
 static void png_read_from_memory(png_structp png, png_bytep out, png_size_t length) {
@@ -38,10 +33,10 @@ static void png_read_from_memory(png_structp png, png_bytep out, png_size_t leng
 
 rl_png_reader *rl_png_open(const uint8_t *data, size_t size, rl_png_info *out, rl_messages *messages) {
     struct rl_png_reader *r = calloc(1, sizeof *r);
-    if (!r) { copy_message(messages->error, "out of memory"); return NULL; }
+    if (!r) { rl_copy_message(messages->error, "out of memory"); return NULL; }
     r->data = data; r->size = size; r->messages = messages;
     r->png = png_create_read_struct(PNG_LIBPNG_VER_STRING, r, png_on_error, png_on_warning);
-    if (!r->png) { copy_message(messages->error, "libpng could not start"); free(r); return NULL; }
+    if (!r->png) { rl_copy_message(messages->error, "libpng could not start"); free(r); return NULL; }
     r->info = png_create_info_struct(r->png);
     if (!r->info || setjmp(r->jump)) { rl_png_close(r); return NULL; }
     png_set_read_fn(r->png, r, png_read_from_memory);
@@ -64,7 +59,7 @@ int rl_png_read(rl_png_reader *r, uint8_t *pixels, size_t row_bytes, rl_messages
     r->messages = messages;
     png_uint_32 height = png_get_image_height(r->png, r->info);
     png_bytep *rows = malloc(sizeof(png_bytep) * height + 1);
-    if (!rows) { copy_message(messages->error, "out of memory"); return 1; }
+    if (!rows) { rl_copy_message(messages->error, "out of memory"); return 1; }
     if (setjmp(r->jump)) { free(rows); return 1; }
     for (png_uint_32 y = 0; y < height; y++) rows[y] = pixels + (size_t)y * row_bytes;
     png_read_image(r->png, rows);
@@ -92,13 +87,13 @@ struct rl_png_writer {
 
 static void png_write_error(png_structp png, png_const_charp message) {
     struct rl_png_writer *w = (struct rl_png_writer *)png_get_error_ptr(png);
-    copy_message(w->messages->error, message);
+    rl_copy_message(w->messages->error, message);
     longjmp(w->jump, 1);
 }
 
 static void png_write_warning(png_structp png, png_const_charp message) {
     struct rl_png_writer *w = (struct rl_png_writer *)png_get_error_ptr(png);
-    if (w->messages->warning_count++ == 0) copy_message(w->messages->first_warning, message);
+    rl_record_warning(w->messages, 0, message);
 }
 
 static void png_write_to_memory(png_structp png, png_bytep data, png_size_t length) {
@@ -120,15 +115,15 @@ int rl_png_encode(const uint8_t *pixels, uint32_t width, uint32_t height, int ch
                   uint8_t **out, size_t *out_size, rl_messages *messages) {
     static const int color_types[5] = {0, PNG_COLOR_TYPE_GRAY, PNG_COLOR_TYPE_GRAY_ALPHA,
                                        PNG_COLOR_TYPE_RGB, PNG_COLOR_TYPE_RGB_ALPHA};
-    if (channels < 1 || channels > 4) { copy_message(messages->error, "PNG needs 1 to 4 channels"); return 1; }
+    if (channels < 1 || channels > 4) { rl_copy_message(messages->error, "PNG needs 1 to 4 channels"); return 1; }
     struct rl_png_writer w = {0};
     w.messages = messages;
     w.png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &w, png_write_error, png_write_warning);
-    if (!w.png) { copy_message(messages->error, "libpng could not start"); return 1; }
+    if (!w.png) { rl_copy_message(messages->error, "libpng could not start"); return 1; }
     w.info = png_create_info_struct(w.png);
     png_bytep *rows = malloc(sizeof(png_bytep) * height + 1);
     if (!w.info || !rows || setjmp(w.jump)) {
-        if (!w.info || !rows) copy_message(messages->error, "out of memory");
+        if (!w.info || !rows) rl_copy_message(messages->error, "out of memory");
         png_destroy_write_struct(&w.png, &w.info);
         free(rows); free(w.buffer);
         return 1;

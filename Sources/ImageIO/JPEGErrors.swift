@@ -5,7 +5,7 @@ import CJPEG
 struct JPEGWarning: Equatable {
     /// The libjpeg message code (`J_MESSAGE_CODE`).
     var code: Int32
-    /// libjpeg's text, for the first warning only (empty for the others).
+    /// libjpeg's text of its first occurrence.
     var message: String
 
     /// Whether the warning makes the decode an error. Decided file by file against the reference
@@ -26,12 +26,15 @@ struct JPEGWarning: Equatable {
         return fatal.contains { Int32($0.rawValue) == code }
     }
 
-    /// The warnings recorded in `messages` (the first `RL_MAX_WARNINGS` of them).
+    /// The distinct warnings recorded in `messages`, in order of first appearance.
     static func all(in messages: rl_messages) -> [JPEGWarning] {
-        let count = min(Int(messages.warning_count), Int(RL_MAX_WARNINGS))
+        let count = Int(messages.distinct_warning_count)
         let codes = withUnsafeBytes(of: messages.warning_codes) { Array($0.bindMemory(to: Int32.self).prefix(count)) }
-        return codes.enumerated().map { index, code in
-            JPEGWarning(code: code, message: index == 0 ? string(fromCBuffer: messages.first_warning) : "")
+        return withUnsafeBytes(of: messages.warning_messages) { texts in
+            codes.enumerated().map { index, code in
+                let text = texts[(index * Int(RL_MESSAGE_SIZE))..<((index + 1) * Int(RL_MESSAGE_SIZE))]
+                return JPEGWarning(code: code, message: String(decoding: text.prefix { $0 != 0 }, as: UTF8.self))
+            }
         }
     }
 }

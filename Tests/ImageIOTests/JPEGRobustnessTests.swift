@@ -26,6 +26,27 @@ import TestSupport
         }
     }
 
+    /// A truncation after many harmless warnings is still found: libjpeg's warnings are kept once
+    /// per code, so the premature end of file is not lost behind the extraneous-data warnings
+    /// (here: junk bytes before each of the 9 header markers after APP0, as before jd_mjpeg's
+    /// restart markers; the shim once kept only the first 8 warnings and missed the end of file).
+    @Test func truncationAfterManyHarmlessWarningsIsRefused() throws {
+        let whole = try bytes(Fixtures.path("jpeg/pil_hopper.jpg"))
+        var junky: [UInt8] = Array(whole.prefix(2)), offset = 2
+        while offset + 4 <= whole.count, whole[offset] == 0xFF {
+            let marker = whole[offset + 1]
+            let end = marker == 0xDA ? whole.count : offset + 2 + (Int(whole[offset + 2]) << 8 | Int(whole[offset + 3]))
+            junky += (offset > 2 ? [0x00, 0x01, 0x02] : []) + whole[offset..<end]   // not before the first
+            offset = end
+        }
+        let warnings = try decodeJPEGKeepingWarnings(junky, name: "junky", options: DecodeOptions()).warnings
+        #expect(warnings.count == 1 && warnings[0].message.contains("3 extraneous bytes before marker"))
+        #expect(try decodeImage(junky).width == 128)
+        #expect(throws: ImageIOError.corrupt(file: "cut.jpg", reason: "Premature end of JPEG file")) {
+            try decodeImage(Array(junky.prefix(junky.count - 400)), name: "cut.jpg")
+        }
+    }
+
     /// Random byte changes after the header: each decode either succeeds or throws.
     @Test func corruptedBytesNeverCrash() throws {
         let whole = try bytes(Fixtures.path("jpeg/pil_hopper.jpg"))

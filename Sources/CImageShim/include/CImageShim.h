@@ -9,17 +9,23 @@
 #include <stdint.h>
 
 #define RL_MESSAGE_SIZE 200
-#define RL_MAX_WARNINGS 8
+/// libjpeg-turbo has 12 warning codes (JWRN_*), so every distinct one fits.
+#define RL_MAX_WARNINGS 16
 
 /// What a library said: the fatal error (if a call failed) and the warnings seen so far.
+/// Warnings are kept once per message code, so that a warning raised late (premature end of
+/// file) is not lost behind many early ones (extraneous bytes before every restart marker).
 typedef struct {
     char error[RL_MESSAGE_SIZE];
     /// libjpeg message code (J_MESSAGE_CODE) of the fatal error; 0 for libpng.
     int error_code;
+    /// All warnings raised, repeats included.
     int warning_count;
-    /// libjpeg message codes (J_MESSAGE_CODE) of the first RL_MAX_WARNINGS warnings; 0 for libpng.
+    /// The distinct warnings in order of first appearance: message code (J_MESSAGE_CODE for
+    /// libjpeg, 0 for every libpng warning) and the text of its first occurrence.
+    int distinct_warning_count;
     int warning_codes[RL_MAX_WARNINGS];
-    char first_warning[RL_MESSAGE_SIZE];
+    char warning_messages[RL_MAX_WARNINGS][RL_MESSAGE_SIZE];
 } rl_messages;
 
 // MARK: PNG
