@@ -13,6 +13,8 @@ public enum SlurmError: Error, Equatable, CustomStringConvertible {
     case emptyPlan(config: String)
     /// `sbatch` is not on `PATH`; the scripts were written.
     case sbatchNotFound(cellsScript: String, reportScript: String)
+    /// A program (sbatch) could not be started at all.
+    case cannotStart(program: String, reason: String)
     /// `sbatch` ran and failed.
     case sbatchFailed(script: String, status: Int32, output: String)
     /// `sbatch --parsable` printed something other than a job id.
@@ -35,10 +37,13 @@ public enum SlurmError: Error, Equatable, CustomStringConvertible {
             return "sbatch is not on PATH, so nothing was submitted. The scripts are written: on a "
                 + "machine with Slurm, run 'sbatch --parsable \(cells)' and then "
                 + "'sbatch --dependency=afterany:<job id it printed> \(report)'."
+        case .cannotStart(let program, let reason):
+            return "Could not start \(program): \(reason). Check that it is an executable file."
         case .sbatchFailed(let script, let status, let output):
-            return "sbatch refused \(script) (exit status \(status)): "
-                + "\(output.trimmingCharacters(in: .whitespacesAndNewlines)). "
-                + "Fix the option it names (e.g. --partition, --mem, --time) and run reslab slurm again."
+            return "sbatch could not submit \(script) (exit status \(status)): "
+                + "\(output.trimmingCharacters(in: .whitespacesAndNewlines))\n"
+                + "Fix what it reports (an option such as --partition, --mem or --time, or the Slurm "
+                + "configuration) and run reslab slurm again."
         case .unexpectedSbatchOutput(let script, let output):
             return "sbatch accepted \(script) but printed '\(output)' instead of a job id; "
                 + "check with squeue whether the job exists before submitting again."

@@ -7,6 +7,8 @@ public struct SlurmJob: Equatable, Sendable {
     public var executable: String
     /// The experiment file.
     public var config: String
+    /// `--data`: replaces the config's dataset folder in every task.
+    public var dataOverride: String?
     /// The run folder that every task writes its cell into.
     public var runFolder: String
     /// The folder the tasks start in (relative paths inside the config resolve from here).
@@ -17,7 +19,7 @@ public struct SlurmJob: Equatable, Sendable {
 
     public init(
         name: String, executable: String, config: String, runFolder: String,
-        workingDirectory: String, cellCount: Int, resources: SlurmResources
+        workingDirectory: String, cellCount: Int, resources: SlurmResources, dataOverride: String? = nil
     ) {
         self.name = name
         self.executable = executable
@@ -26,6 +28,7 @@ public struct SlurmJob: Equatable, Sendable {
         self.workingDirectory = workingDirectory
         self.cellCount = cellCount
         self.resources = resources
+        self.dataOverride = dataOverride
     }
 
     /// `RUN/logs`: one log per array task and one for the report job.

@@ -24,8 +24,9 @@ extension SlurmJob {
                 ("partition", resources.partition), ("account", resources.account),
                 ("chdir", workingDirectory), ("output", logFolder + "/cell-%a.job%A.out"),
             ],
-            command: [shellQuoted(executable), "run", shellQuoted(config), "--out", shellQuoted(runFolder),
-                      "--cell", "\"$SLURM_ARRAY_TASK_ID\"", "--threads", "\"$SLURM_CPUS_PER_TASK\""])
+            command: [shellQuoted(executable), "run", shellQuoted(config), "--out", shellQuoted(runFolder)]
+                + (dataOverride.map { ["--data", shellQuoted($0)] } ?? [])
+                + ["--cell", "\"$SLURM_ARRAY_TASK_ID\"", "--threads", "\"$SLURM_CPUS_PER_TASK\""])
     }
 
     /// The report job, submitted with `--dependency=afterany:<array job id>`: it runs however the

@@ -21,7 +21,8 @@ extension SlurmJob {
     public func validate() throws {
         guard cellCount > 0 else { throw SlurmError.emptyPlan(config: config) }
         for (what, path) in [("config", config), ("run folder", runFolder),
-                             ("working directory", workingDirectory), ("reslab executable", executable)]
+                             ("working directory", workingDirectory), ("reslab executable", executable),
+                             ("data", dataOverride ?? "")]
         where path.contains(where: { "\"%\\\n\r".contains($0) }) {
             throw SlurmError.unsupportedPath(what: what, path: path)
         }
@@ -68,23 +69,12 @@ extension SlurmJob {
 /// on a federated cluster).
 private func runSbatch(_ sbatch: String, _ arguments: [String], environment: [String: String]) throws -> String {
     let script = arguments.last!
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: sbatch)
-    process.arguments = ["--parsable"] + arguments
-    process.environment = environment
-    let output = Pipe(), errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    // sbatch prints a line or two: reading both pipes to the end before waiting cannot block.
-    let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    let complaint = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw SlurmError.sbatchFailed(script: script, status: process.terminationStatus,
-                                      output: complaint.isEmpty ? printed : complaint)
+    let finished = try runProgram(sbatch, ["--parsable"] + arguments, environment: environment)
+    guard finished.status == 0 else {
+        throw SlurmError.sbatchFailed(script: script, status: finished.status,
+                                      output: finished.errors.isEmpty ? finished.output : finished.errors)
     }
-    let line = printed.trimmingCharacters(in: .whitespacesAndNewlines)
+    let line = finished.output.trimmingCharacters(in: .whitespacesAndNewlines)
     let id = line.split(separator: ";").first.map(String.init) ?? ""
     guard !id.isEmpty, id.allSatisfy(\.isNumber) else {
         throw SlurmError.unexpectedSbatchOutput(script: script, output: line)

@@ -66,6 +66,15 @@ struct SlurmScriptTests {
         #expect(options.contains("#SBATCH --array=0-0"))
     }
 
+    @Test func dataFolderIsPassedToEveryTask() {
+        var job = Self.job
+        job.dataOverride = "/data/ada's images"
+        #expect(job.cellsScript.hasSuffix("""
+            --out '/scratch/ada/runs/quick start' --data '/data/ada'\\''s images' --cell "$SLURM_ARRAY_TASK_ID" --threads "$SLURM_CPUS_PER_TASK"
+
+            """))
+    }
+
     @Test func shellQuotingSurvivesQuotes() {
         #expect(shellQuoted("it's") == #"'it'\''s'"#)
         #expect(shellQuoted("a b $c") == "'a b $c'")

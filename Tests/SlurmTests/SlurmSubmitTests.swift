@@ -53,8 +53,9 @@ struct SlurmSubmitTests {
         try withFakeSbatch("echo '\(message)' >&2; exit 1") { job, environment, _ in
             let failure = SlurmError.sbatchFailed(script: job.cellsScriptPath, status: 1, output: message + "\n")
             #expect(throws: failure) { try job.submit(environment: environment) }
-            #expect(failure.description == "sbatch refused \(job.cellsScriptPath) (exit status 1): \(message). "
-                + "Fix the option it names (e.g. --partition, --mem, --time) and run reslab slurm again.")
+            #expect(failure.description == "sbatch could not submit \(job.cellsScriptPath) (exit status 1): \(message)\n"
+                + "Fix what it reports (an option such as --partition, --mem or --time, or the Slurm configuration) "
+                + "and run reslab slurm again.")
         }
     }
 

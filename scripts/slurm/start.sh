@@ -9,7 +9,8 @@
 # Prints STATE_DIR on stdout once the node is idle (messages go to stderr). Installs Slurm and
 # munge first when missing (install.sh). Exit status: 0 started; 3 Slurm cannot be installed or
 # run here (the test then skips); 1 it was installed but did not come up (logs are printed).
-# Runs as root: slurmd must start jobs as the submitting user. No systemd and no cgroups needed:
+# Start it from a process that does not block signals (the daemons would inherit the mask and
+# ignore SIGTERM). Runs as root: slurmd must start jobs as the submitting user. No systemd and no cgroups needed:
 # processes are tracked by /proc (proctrack/linuxproc), without task binding or accounting.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)

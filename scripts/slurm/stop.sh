@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Stops the cluster that start.sh started in STATE_DIR, and nothing else: cancels its jobs, waits
 # for the node to be idle, `scontrol shutdown` (stops slurmctld and slurmd cleanly), then munged.
-# Daemons still running after their deadline get SIGTERM, then SIGKILL.
+# Daemons still running 10 s later get SIGTERM, then SIGKILL. Start and stop it from a process
+# that does not block signals: daemons inherit the mask, and then ignore SIGTERM and shutdown.
 #
 #   scripts/slurm/stop.sh STATE_DIR [--remove]   # --remove also deletes STATE_DIR
 set -uo pipefail
@@ -24,8 +25,8 @@ if alive "$(cat "$state/slurmctld.pid" 2>/dev/null || echo 0)"; then
   wait_until 20 node_settled || echo "reslab slurm: the node is still busy after 20 s; shutting down anyway." >&2
   timeout 10 scontrol shutdown >/dev/null 2>&1
 fi
-if ! wait_until 15 none_alive "${daemons[@]}"; then
-  echo "reslab slurm: slurm daemons still running 15 s after shutdown; sending SIGTERM." >&2
+if ! wait_until 10 none_alive "${daemons[@]}"; then
+  echo "reslab slurm: slurm daemons still running 10 s after shutdown; sending SIGTERM." >&2
   for pid in "${daemons[@]}"; do alive "$pid" && kill "$pid"; done
   wait_until 5 none_alive "${daemons[@]}" || for pid in "${daemons[@]}"; do alive "$pid" && kill -9 "$pid"; done
 fi
