@@ -35,12 +35,15 @@ import ImageIO
 extension Difference {
     /// Counts over many comparisons, for the docs.
     struct Total: CustomStringConvertible {
-        var samples = 0, exact = 0, beyondOne = 0, maximum = 0
+        var samples = 0, differing = 0, beyondOne = 0, maximum = 0
         mutating func add(_ d: Difference) {
             samples += d.samples
+            differing += d.differing
             beyondOne += d.beyondOne
             maximum = max(maximum, d.maximum)
         }
-        var description: String { "\(samples) samples, \(beyondOne) differ by more than 1, largest difference \(maximum)" }
+        var description: String {
+            "\(samples) samples, \(differing) differ, \(beyondOne) by more than 1, largest difference \(maximum)"
+        }
     }
 }

@@ -39,9 +39,10 @@ struct ReferenceCase: CustomStringConvertible {
     }
 }
 
-/// How far two same-shaped images differ: the count of samples off by more than 1, and the
-/// largest difference.
+/// How far two same-shaped images differ: the count of samples that differ at all and by more
+/// than 1, and the largest difference.
 struct Difference {
+    var differing = 0
     var beyondOne = 0
     var maximum = 0
     var samples = 0
@@ -52,6 +53,7 @@ struct Difference {
         for (x, y) in zip(a.pixels, b.pixels) {
             let d = abs(Int(x) - Int(y))
             maximum = max(maximum, d)
+            if d > 0 { differing += 1 }
             if d > 1 { beyondOne += 1 }
         }
     }
