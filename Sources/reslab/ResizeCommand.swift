@@ -35,6 +35,9 @@ struct ResizeCommand: ParsableCommand {
     @Option(help: "Fraction of the shorter side kept by --geometry center-crop (timm's crop_pct).")
     var cropFraction = 0.875
 
+    @Flag(help: "Decode a large JPEG at 1/2, 1/4 or 1/8 size first (libjpeg DCT scaling, like Pillow's draft); faster, slightly different pixels.")
+    var draft = false
+
     @Option(name: .shortAndLong, help: "Where --size writes its PNG.")
     var output: String?
 
@@ -51,6 +54,9 @@ struct ResizeCommand: ParsableCommand {
         guard (input == nil) != (zonePlate == nil) else {
             throw ValidationError("Give either an input image or --zone-plate SIZE, not both and not neither.")
         }
+        if let zonePlate, zonePlate <= 0 {
+            throw ValidationError("--zone-plate \(zonePlate) must be a positive size in pixels, e.g. 256.")
+        }
         guard (size == nil) != (montage == nil) else {
             throw ValidationError("Give either --size with -o, or --montage; they are two separate modes.")
         }
@@ -66,19 +72,28 @@ struct ResizeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let image = try zonePlate.map { Resample.zonePlate(size: $0) } ?? readImage(atPath: input!)
         if let path = montage {
+            let image = try zonePlate.map { Resample.zonePlate(size: $0) } ?? readImage(atPath: input!)
             let sizes = try montageSizes(), methods = try montageMethods()
             let sheet = Resample.montage(of: image, sizes: sizes, methods: methods)
             try Data(encodePNG(sheet)).write(to: URL(fileURLWithPath: path))
             print("wrote \(path) (\(sheet.width)×\(sheet.height)): rows \(methods.map(\.description).joined(separator: ", ")); columns \(sizes.map(String.init).joined(separator: ", ")) px")
         } else {
             let (width, height) = try parsedSize()
-            let method = ResizeMethod(Filter(rawValue: method)!, antialias: !noAntialias)
-            let resized = resize(image, width: width, height: height, method: method, geometry: try parsedGeometry())
+            let method = ResizeMethod(Filter(rawValue: method)!, antialias: !noAntialias), geometry = try parsedGeometry()
+            let image = try zonePlate.map { Resample.zonePlate(size: $0) } ?? decodeForResize(
+                try readBytes(input!), name: input!, width: width, height: height, geometry: geometry, draft: draft)
+            let resized = resize(image, width: width, height: height, method: method, geometry: geometry)
             try Data(encodePNG(resized)).write(to: URL(fileURLWithPath: output!))
             print("wrote \(output!) (\(width)×\(height), \(method))")
         }
+    }
+
+    private func readBytes(_ path: String) throws -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ImageIOError.unreadable(file: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied or not a regular file" : "no such file")
+        }
+        return [UInt8](data)
     }
 
     private func parsedSize() throws -> (Int, Int) {
