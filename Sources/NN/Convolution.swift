@@ -128,14 +128,14 @@ struct Convolution {
                 if hi < 0 || hi >= h {
                     dst.update(repeating: 0, count: rowCount)
                 } else if columns.dilation == 1 && w0 >= 0 && w0 &+ kw <= w {
-                    dst.update(from: image + (hi &* w &+ w0) &* c, count: rowCount)
+                    copyFloats(image + (hi &* w &+ w0) &* c, to: dst, count: rowCount)
                 } else {
                     for j in 0..<kw {
                         let wi = w0 &+ j &* columns.dilation
                         if wi < 0 || wi >= w {
                             (dst + j &* c).update(repeating: 0, count: c)
                         } else {
-                            (dst + j &* c).update(from: image + (hi &* w &+ wi) &* c, count: c)
+                            copyFloats(image + (hi &* w &+ wi) &* c, to: dst + j &* c, count: c)
                         }
                     }
                 }

@@ -2,16 +2,24 @@
 
 /// y = max(x, 0), in place when x == y.
 func reluForward(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, count: Int, scratch: Scratch) {
-    scratch.forParts(count) { _, range in
-        for i in range { y[i] = max(x[i], 0) }
+    scratch.forParts(count / 16) { _, range in
+        for i in range {
+            let value = load16(x + 16 &* i)
+            store16(value.replacing(with: 0, where: value .< 0), y + 16 &* i)
+        }
     }
+    for i in count / 16 * 16..<count { y[i] = max(x[i], 0) }
 }
 
 /// From `y = max(x, 0)`: dx = dy · [y > 0] (in place when dx == dy).
 func reluBackward(y: UnsafePointer<Float>, dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, count: Int, scratch: Scratch) {
-    scratch.forParts(count) { _, range in
-        for i in range { dx[i] = y[i] > 0 ? dy[i] : 0 }
+    scratch.forParts(count / 16) { _, range in
+        for i in range {
+            let at = 16 &* i
+            store16(load16(dy + at).replacing(with: 0, where: load16(y + at) .<= 0), dx + at)
+        }
     }
+    for i in count / 16 * 16..<count { dx[i] = y[i] > 0 ? dy[i] : 0 }
 }
 
 /// Inverted dropout in training: mask[i] = 0 with probability `rate`, else 1 / (1 − rate);

@@ -17,7 +17,7 @@ extension Network {
             case .relu:
                 reluForward(x: x, y: y, count: count, scratch: scratch)
             case .maxPool:
-                Pooling(plan: plan, batch: batch).maxForward(x: x, y: y, indices: ws.savedIndices[l], scratch: scratch)
+                Pooling(plan: plan, batch: batch).maxForward(x: x, y: y, scratch: scratch)
             case .avgPool:
                 Pooling(plan: plan, batch: batch).averageForward(x: x, y: y, scratch: scratch)
             case .globalAvgPool:
@@ -73,7 +73,7 @@ extension Network {
                 case .relu:
                     reluBackward(y: y, dy: dy, dx: dx, count: count, scratch: scratch)
                 case .maxPool:
-                    Pooling(plan: plan, batch: batch).maxBackward(dy: dy, indices: ws.savedIndices[l]!, dx: dx, scratch: scratch)
+                    Pooling(plan: plan, batch: batch).maxBackward(x: x, y: y, dy: dy, dx: dx, scratch: scratch)
                 case .avgPool:
                     Pooling(plan: plan, batch: batch).averageBackward(dy: dy, dx: dx, scratch: scratch)
                 case .globalAvgPool:

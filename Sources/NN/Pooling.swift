@@ -24,48 +24,74 @@ struct Pooling {
         }
     }
 
-    /// y = maxpool(x); `indices` (N, Ho, Wo, C) receives the winning input pixel hi·W + wi.
-    func maxForward(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, indices: UnsafeMutablePointer<Int32>?, scratch: Scratch) {
+    /// y = maxpool(x), 16 channels at a time.
+    func maxForward(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, scratch: Scratch) {
         let c = plan.input.channels
         scratch.forParts(batch) { _, images in
             for n in images {
                 let image = x + n &* plan.input.count
                 forEachWindow { output, window in
                     let out = y + (n &* plan.output.height &* plan.output.width &+ output) &* c
-                    out.update(repeating: -.infinity, count: c)
-                    if let indices {
-                        let index = indices + (out - y)
-                        window.forEachPixel { pixel in
-                            let src = image + pixel &* c
-                            for k in 0..<c where src[k] > out[k] {
-                                out[k] = src[k]
-                                index[k] = Int32(pixel)
+                    var k = 0
+                    while k &+ 16 <= c {
+                        var best = SIMD16<Float>(repeating: -.infinity)
+                        for hi in window.rows {
+                            for wi in window.columns {
+                                let value = load16(image + ((hi &* window.width &+ wi) &* c &+ k))
+                                // Compare-and-blend: Swift's pointwiseMax is scalar here (5× slower).
+                                best.replace(with: value, where: value .> best)
                             }
                         }
-                    } else {
-                        window.forEachPixel { pixel in
-                            let src = image + pixel &* c
-                            for k in 0..<c { out[k] = max(out[k], src[k]) }
-                        }
+                        store16(best, out + k)
+                        k &+= 16
+                    }
+                    while k < c {
+                        var best = -Float.infinity
+                        window.forEachPixel { pixel in best = max(best, image[pixel &* c &+ k]) }
+                        out[k] = best
+                        k &+= 1
                     }
                 }
             }
         }
     }
 
-    /// From `y = x[argmax]`: dx[n, argmax, c] += dy[n, ho, wo, c]. Overwrites dx.
-    func maxBackward(dy: UnsafePointer<Float>, indices: UnsafePointer<Int32>, dx: UnsafeMutablePointer<Float>, scratch: Scratch) {
+    /// From `y = max over the window of x`: the gradient goes to the first input (in window
+    /// order) equal to the maximum, as the forward's strict `>` kept the first one:
+    /// dx[n, first argmax, c] += dy[n, ho, wo, c]. Recomputing the winner from x and y saves
+    /// storing indices. Overwrites dx.
+    func maxBackward(x: UnsafePointer<Float>, y: UnsafePointer<Float>, dy: UnsafePointer<Float>,
+                     dx: UnsafeMutablePointer<Float>, scratch: Scratch) {
         let c = plan.input.channels
-        let outputs = plan.output.height * plan.output.width
         scratch.forParts(batch) { _, images in
             for n in images {
-                let image = dx + n &* plan.input.count
-                image.update(repeating: 0, count: plan.input.count)
-                let base = n &* outputs &* c
-                for o in 0..<outputs {
-                    for k in 0..<c {
-                        let at = base &+ o &* c &+ k
-                        image[Int(indices[at]) &* c &+ k] += dy[at]
+                let image = x + n &* plan.input.count, dImage = dx + n &* plan.input.count
+                dImage.update(repeating: 0, count: plan.input.count)
+                forEachWindow { output, window in
+                    let at = (n &* plan.output.height &* plan.output.width &+ output) &* c
+                    var k = 0
+                    while k &+ 16 <= c {
+                        let best = load16(y + (at &+ k)), grad = load16(dy + (at &+ k))
+                        var done = SIMDMask<SIMD16<Int32>>(repeating: false)
+                        for hi in window.rows {
+                            for wi in window.columns {
+                                let offset = (hi &* window.width &+ wi) &* c &+ k
+                                let hit = (load16(image + offset) .== best) .& .!done
+                                store16(load16(dImage + offset) + grad.replacing(with: 0, where: .!hit), dImage + offset)
+                                done = done .| hit
+                            }
+                        }
+                        k &+= 16
+                    }
+                    while k < c {
+                        var done = false
+                        window.forEachPixel { pixel in
+                            if !done && image[pixel &* c &+ k] == y[at &+ k] {
+                                dImage[pixel &* c &+ k] += dy[at &+ k]
+                                done = true
+                            }
+                        }
+                        k &+= 1
                     }
                 }
             }

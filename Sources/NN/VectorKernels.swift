@@ -1,13 +1,31 @@
 /// Small vector helpers for the layer kernels: contiguous float runs, SIMD16 with a scalar tail.
 
+@inline(__always)
+func load16(_ p: UnsafePointer<Float>) -> SIMD16<Float> { UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self) }
+
+@inline(__always)
+func load16(_ p: UnsafeMutablePointer<Float>) -> SIMD16<Float> { UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self) }
+
+@inline(__always)
+func store16(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self) }
+
+/// dst[i] = src[i] for i in 0..<count; short runs (im2col rows of a 3-channel image are 3 or 9
+/// floats) skip the call to memmove.
+@inline(__always)
+func copyFloats(_ src: UnsafePointer<Float>, to dst: UnsafeMutablePointer<Float>, count: Int) {
+    if count < 32 {
+        for i in 0..<count { dst[i] = src[i] }
+    } else {
+        dst.update(from: src, count: count)
+    }
+}
+
 /// dst[i] += src[i] for i in 0..<count.
 @inline(__always)
 func addVector(_ src: UnsafePointer<Float>, to dst: UnsafeMutablePointer<Float>, count: Int) {
     var i = 0
     while i &+ 16 <= count {
-        let sum = UnsafeRawPointer(src + i).loadUnaligned(as: SIMD16<Float>.self)
-            + UnsafeRawPointer(dst + i).loadUnaligned(as: SIMD16<Float>.self)
-        UnsafeMutableRawPointer(dst + i).storeBytes(of: sum, as: SIMD16<Float>.self)
+        store16(load16(src + i) + load16(dst + i), dst + i)
         i &+= 16
     }
     while i < count {
@@ -21,9 +39,7 @@ func addVector(_ src: UnsafePointer<Float>, to dst: UnsafeMutablePointer<Float>,
 func addScaledVector(_ src: UnsafePointer<Float>, scale: Float, to dst: UnsafeMutablePointer<Float>, count: Int) {
     var i = 0
     while i &+ 16 <= count {
-        let sum = UnsafeRawPointer(dst + i).loadUnaligned(as: SIMD16<Float>.self)
-            .addingProduct(UnsafeRawPointer(src + i).loadUnaligned(as: SIMD16<Float>.self), scale)
-        UnsafeMutableRawPointer(dst + i).storeBytes(of: sum, as: SIMD16<Float>.self)
+        store16(load16(dst + i).addingProduct(load16(src + i), scale), dst + i)
         i &+= 16
     }
     while i < count {

@@ -6,7 +6,7 @@ import Kernels
 /// - activations: in training each layer's output is kept for backward; in evaluation outputs
 ///   alternate between two buffers. ReLU and flatten (after the first layer) work in place.
 /// - gradients (training): two alternating buffers for dLoss/d(layer output).
-/// - saved state (training): max-pool winners, batch-norm statistics, dropout masks.
+/// - saved state (training): global-max-pool winners, batch-norm statistics, dropout masks.
 /// - scratch: one im2col chunk and per-thread partial sums.
 final class Workspace {
     let plans: [LayerPlan]
@@ -18,7 +18,7 @@ final class Workspace {
     private(set) var dOutputs: [UnsafeMutablePointer<Float>] = []
     /// Per-layer saved floats (batch-norm statistics, dropout masks), or nil.
     private(set) var savedFloats: [UnsafeMutablePointer<Float>?] = []
-    /// Per-layer saved indices (max-pool winners), or nil.
+    /// Per-layer saved indices (global-max-pool winners), or nil.
     private(set) var savedIndices: [UnsafeMutablePointer<Int32>?] = []
     let labels: UnsafeMutablePointer<Int32>
     let scratch: Scratch
@@ -72,7 +72,7 @@ final class Workspace {
             switch plan.spec {
             case .conv:
                 columnFloats = max(columnFloats, Convolution.scratchFloats(plan, batch: capacity, budget: Workspace.columnBudget))
-            case .maxPool, .globalMaxPool:
+            case .globalMaxPool:
                 if training { savedIndexSizes[l] = aligned(sizes[l]) }
             case .batchNorm:
                 savedFloatSizes[l] = aligned(4 * plan.input.channels)
