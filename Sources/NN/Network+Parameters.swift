@@ -1,6 +1,7 @@
 extension ModelSpec {
     /// The parameter tensors of every layer, placed at `plans` (shapes from the training size).
-    /// Weights are (kh, kw, C, F) for convolutions and (K, U) for dense layers.
+    /// Weights are (kh, kw, C, F) for convolutions and (K, U) for dense layers, each followed by
+    /// its bias; batch norm holds scale, shift, running mean and running variance (C each).
     func parameterEntries(_ plans: [LayerPlan]) -> [ParameterEntry] {
         var entries: [ParameterEntry] = []
         var offset = 0
@@ -8,8 +9,7 @@ extension ModelSpec {
             func add(_ suffix: String, _ shape: [Int], _ role: ParameterEntry.Role) {
                 let entry = ParameterEntry(name: "\(index + 1).\(plan.spec).\(suffix)", shape: shape, offset: offset, role: role)
                 entries.append(entry)
-                // Each tensor starts on a 64-byte boundary, as the GEMM's B operand prefers.
-                offset += (entry.count + 15) / 16 * 16
+                offset += entry.count
             }
             switch plan.spec {
             case let .conv(spec):
@@ -26,6 +26,9 @@ extension ModelSpec {
             default:
                 break
             }
+            // A layer's tensors are consecutive (batch norm reads γ, β, μ, σ² as one block of 4C);
+            // each layer starts on a 64-byte boundary.
+            offset = (offset + 15) / 16 * 16
         }
         return entries
     }

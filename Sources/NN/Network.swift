@@ -135,6 +135,9 @@ public final class Network {
         guard let (n, h, w, c) = inputs.nhwc, n > 0, h > 0, w > 0 else {
             throw NNError.badTensor(reason: "The network takes images as a (N, H, W, C) tensor with N, H, W ≥ 1, not \(Tensor.text(inputs.shape)).")
         }
+        guard inputs.values.count == n * h * w * c else {
+            throw NNError.badTensor(reason: "A tensor of shape \(Tensor.text(inputs.shape)) needs \(n * h * w * c) values but holds \(inputs.values.count).")
+        }
         guard c == inputChannels else {
             throw NNError.badTensor(reason: "The network was built for \(inputChannels)-channel images but got \(c) channels; convert the images (e.g. grayscale to RGB) first.")
         }

@@ -1,9 +1,9 @@
 /// A float32 tensor, row-major and contiguous; images and activations are (N, H, W, C).
 public struct Tensor: Equatable, Sendable {
     public let shape: [Int]
-    public var values: [Float] {
-        willSet { precondition(newValue.count == values.count, "Tensor: values must keep \(values.count) elements") }
-    }
+    /// The elements, row-major; keep `values.count` equal to the product of `shape` (the
+    /// network checks it).
+    public var values: [Float]
 
     /// Throws `NNError.badTensor` unless `values.count` is the product of `shape`.
     public init(shape: [Int], values: [Float]) throws {

@@ -6,5 +6,6 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure reslab's speed beside a peer (Pillow, numpy) timed in the same run.",
-        subcommands: [BenchGEMMCommand.self, BenchDecodeCommand.self, BenchTrainCommand.self, BenchResizeCommand.self])
+        subcommands: [BenchGEMMCommand.self, BenchDecodeCommand.self, BenchTrainCommand.self, BenchResizeCommand.self,
+                      BenchMNISTCommand.self])
 }
