@@ -1,9 +1,13 @@
 import Dispatch
+import Foundation
 import Kernels
 
 /// A throughput measurement: the median of several timed windows.
 public struct Throughput: Sendable {
     public var imagesPerSecond: Double
+    /// Images per second of process CPU time (all threads): robust to other processes
+    /// competing for the cores, which inflate wall time but not CPU time.
+    public var imagesPerCPUSecond: Double
     /// Useful FLOPs per image (`ArchitectureMath.flops` or `.trainingFlops`).
     public var flopsPerImage: Int
     public var threads: Int
@@ -25,7 +29,8 @@ public enum NetworkBenchmark {
                 _ = try net.trainStep(inputs: inputs, labels: labels, optimizer: optimizer)
             }
             let math = try net.architecture(height: size, width: size)
-            return Throughput(imagesPerSecond: rate * Double(batch), flopsPerImage: math.trainingFlops, threads: threads)
+            return Throughput(imagesPerSecond: rate.wall * Double(batch), imagesPerCPUSecond: rate.cpu * Double(batch),
+                              flopsPerImage: math.trainingFlops, threads: threads)
         }
     }
 
@@ -37,7 +42,8 @@ public enum NetworkBenchmark {
             let inputs = randomImages(batch: batch, size: size)
             let rate = try medianRate(windows: windows, seconds: seconds) { _ = try net.predict(inputs) }
             let math = try net.architecture(height: size, width: size)
-            return Throughput(imagesPerSecond: rate * Double(batch), flopsPerImage: math.flops, threads: threads)
+            return Throughput(imagesPerSecond: rate.wall * Double(batch), imagesPerCPUSecond: rate.cpu * Double(batch),
+                              flopsPerImage: math.flops, threads: threads)
         }
     }
 
@@ -62,22 +68,29 @@ public enum NetworkBenchmark {
         return try! Tensor(shape: [batch, size, size, 3], values: (0..<batch * size * size * 3).map { _ in generator.uniform(limit: 1) })
     }
 
-    /// Calls per second: two warm-up calls, then the median over `windows` windows, each
-    /// repeating `body` until `seconds` have passed.
-    private static func medianRate(windows: Int, seconds: Double, _ body: () throws -> Void) rethrows -> Double {
+    /// Calls per wall second and per process CPU second: two warm-up calls, then the medians
+    /// over `windows` windows, each repeating `body` until `seconds` have passed.
+    private static func medianRate(windows: Int, seconds: Double, _ body: () throws -> Void) rethrows -> (wall: Double, cpu: Double) {
         try body()
         try body()
-        var rates: [Double] = []
+        var wall: [Double] = [], cpu: [Double] = []
         for _ in 0..<windows {
-            let start = DispatchTime.now().uptimeNanoseconds
+            let start = DispatchTime.now().uptimeNanoseconds, cpuStart = processCPUSeconds()
             var calls = 0, elapsed = 0.0
             repeat {
                 try body()
                 calls += 1
                 elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             } while elapsed < seconds
-            rates.append(Double(calls) / elapsed)
+            wall.append(Double(calls) / elapsed)
+            cpu.append(Double(calls) / max(1e-9, processCPUSeconds() - cpuStart))
         }
-        return rates.sorted()[rates.count / 2]
+        return (wall.sorted()[wall.count / 2], cpu.sorted()[cpu.count / 2])
+    }
+
+    private static func processCPUSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 }

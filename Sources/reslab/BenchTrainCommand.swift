@@ -53,27 +53,28 @@ struct BenchTrainCommand: ParsableCommand {
             return
         }
         print("Reference CNN [\(spec)]; % of the \(Int(Self.peakPerCore)) GFLOP/s per-core peak × threads")
+        print("img/CPU-s: images per second of this process's CPU time (summed over threads), unaffected by other load")
         print("\ntraining, batch 64, 32×32 (AdamW; numpy peer: Adam, OPENBLAS_CORETYPE=SkylakeX)")
-        print(row("threads", "img/s", "GFLOP/s", "%peak", "numpy img/s", "ratio"))
+        print(row("threads", "img/s", "GFLOP/s", "%peak", "img/CPU-s", "numpy img/s", "ratio"))
         var training: [Int: Double] = [:]
         for count in threads {
             let result = try NetworkBenchmark.training(spec: spec, batch: 64, size: 32, threads: count, seconds: seconds)
             training[count] = result.imagesPerSecond
             let numpy = noPeer ? nil : try numpyImagesPerSecond(threads: count)
-            print(row("\(count)", f(result.imagesPerSecond), f(result.gflops), percent(result),
+            print(row("\(count)", f(result.imagesPerSecond), f(result.gflops), percent(result), f(result.imagesPerCPUSecond),
                       numpy.map(f) ?? "—", numpy.map { String(format: "%.2f×", result.imagesPerSecond / $0) } ?? "—"))
         }
         if let one = training[1], let two = training[2] {
             print(String(format: "speed-up 1 → 2 threads: %.2f×", two / one))
         }
         print("\ninference, batch 256 (ONNX Runtime: 1 thread, measured earlier on this machine)")
-        print(row("size", "threads", "img/s", "GFLOP/s", "%peak", "ORT img/s", "ratio"))
+        print(row("size", "threads", "img/s", "GFLOP/s", "%peak", "img/CPU-s", "ORT img/s", "ratio"))
         for size in sizes {
             for count in threads {
                 let result = try NetworkBenchmark.inference(spec: spec, batch: 256, size: size, threads: count, seconds: seconds)
                 let ort = Self.onnxRuntime[size]
                 print(row("\(size)", "\(count)", f(result.imagesPerSecond), f(result.gflops), percent(result),
-                          ort.map(f) ?? "—", ort.map { String(format: "%.2f×", result.imagesPerSecond / $0) } ?? "—"))
+                          f(result.imagesPerCPUSecond), ort.map(f) ?? "—", ort.map { String(format: "%.2f×", result.imagesPerSecond / $0) } ?? "—"))
             }
         }
         print("\npeak resident memory, training batch 64 at 128×128 (fresh process): \(try probeMemory()) MB")
