@@ -16,17 +16,7 @@ public func resize(_ image: Image, width: Int, height: Int, method: ResizeMethod
     let plan = ResizePlan(inWidth: image.width, inHeight: image.height, width: width, height: height, geometry: geometry)
     let channels = image.channels
     if !method.antialias {
-        var pixels = [UInt8](repeating: 0, count: width * height * channels)
-        let region = resampleToFloat(image, plan: plan, method: method, scratch: scratch)
-        pixels.withUnsafeMutableBufferPointer { dstBuffer in
-            for y in 0..<plan.regionHeight {
-                let dst = dstBuffer.baseAddress! + ((plan.padY + y) * width + plan.padX) * channels
-                for x in 0..<plan.regionWidth * channels {
-                    dst[x] = UInt8(min(max(region[y * plan.regionWidth * channels + x] + 0.5, 0), 255))
-                }
-            }
-        }
-        return Image(width: width, height: height, channels: channels, pixels: pixels)
+        return resizeRoundingOnce(image, plan: plan, width: width, height: height, method: method, scratch: scratch)
     }
     let layout = PassLayout(inWidth: image.width, inHeight: image.height, plan: plan, method: method, scratch: scratch)
     let (horizontal, vertical, columns, rows) = (layout.horizontal, layout.vertical, layout.columns, layout.rows)
@@ -56,6 +46,23 @@ public func resize(_ image: Image, width: Int, height: Int, method: ResizeMethod
             } else {
                 resampleColumns(mid, srcStride: midStride, rowOffset: midRowOffset, length: rowLength,
                                 vertical, outputs: rows, into: dst, dstStride: dstStride)
+            }
+        }
+    }
+    return Image(width: width, height: height, channels: channels, pixels: pixels)
+}
+
+/// The no-antialias 8-bit resize: the float passes, then out = ⌊v + ½⌋ clipped to 0...255.
+private func resizeRoundingOnce(_ image: Image, plan: ResizePlan, width: Int, height: Int,
+                                method: ResizeMethod, scratch: ResizeScratch) -> Image {
+    let channels = image.channels, rowLength = plan.regionWidth * channels
+    var pixels = [UInt8](repeating: 0, count: width * height * channels)
+    let region = resampleToFloat(image, plan: plan, method: method, scratch: scratch)
+    pixels.withUnsafeMutableBufferPointer { dstBuffer in
+        for y in 0..<plan.regionHeight {
+            let dst = dstBuffer.baseAddress! + ((plan.padY + y) * width + plan.padX) * channels
+            for x in 0..<rowLength {
+                dst[x] = UInt8(min(max(region[y * rowLength + x] + 0.5, 0), 255))
             }
         }
     }
