@@ -28,34 +28,51 @@ public func gemm(
         if !accumulate { for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) } }
         return
     }
+    // A 32-column row-major B (a convolution with 32 filters) is already one packed panel.
+    if !transposeB, n == MicroKernel.columns, ldb == n {
+        multiply(transposeA: transposeA, m: m, n: n, k: k, a: a, lda: lda, packed: b, c: c, ldc: ldc, accumulate: accumulate)
+        return
+    }
+    // op(B) is packed and multiplied one pass at a time: passes of K rows small enough that the
+    // packed pass stays in L2 while both threads sweep A past it, and, for very wide B, passes of
+    // columns too. The pass depth is a whole number of K blocks.
     let width = MicroKernel.columns
-    // Columns per pass, so that the packed panels of one pass stay below `GEMMBlocking.packLimit`
-    // floats; CNN and benchmark shapes take a single pass.
-    let columnsPerPass = max(1, GEMMBlocking.packLimit / (k * width)) * width
-    var column0 = 0
-    while column0 < n {
-        let passWidth = min(columnsPerPass, n - column0)
-        let bPass = transposeB ? b + column0 * ldb : b + column0
-        PackBufferPool.withBuffer(count: PackedPanels.floatCount(depth: k, columns: passWidth)) { packed in
-            packPanels(transposed: transposeB, k: k, n: passWidth, b: bPass, ldb: ldb, into: packed, m: m)
-            multiply(
-                transposeA: transposeA, m: m, n: passWidth, k: k, a: a, lda: lda,
-                packed: packed, c: c + column0, ldc: ldc, accumulate: accumulate)
+    let paddedN = PackedPanels.floatCount(depth: 1, columns: n)
+    let passDepth = max(GEMMBlocking.maxDepth, GEMMBlocking.passFloats / paddedN / GEMMBlocking.maxDepth * GEMMBlocking.maxDepth)
+    let columnsPerPass = max(1, GEMMBlocking.passFloats / (min(k, passDepth) * width)) * width
+    PackBufferPool.withBuffer(count: PackedPanels.floatCount(depth: min(k, passDepth), columns: min(n, columnsPerPass))) { packed in
+        var column0 = 0
+        while column0 < n {
+            let columns = min(columnsPerPass, n - column0)
+            var p0 = 0
+            while p0 < k {
+                let depth = min(passDepth, k - p0)
+                let bPass = transposeB ? b + column0 * ldb + p0 : b + p0 * ldb + column0
+                let aPass = transposeA ? a + p0 * lda : a + p0
+                packPanels(transposed: transposeB, k: depth, n: columns, b: bPass, ldb: ldb, into: packed, m: m)
+                multiply(
+                    transposeA: transposeA, m: m, n: columns, k: depth, a: aPass, lda: lda,
+                    packed: packed, c: c + column0, ldc: ldc, accumulate: accumulate || p0 > 0)
+                p0 += depth
+            }
+            column0 += columns
         }
-        column0 += passWidth
     }
 }
 
 /// Cache blocking of the multiply (measured on Zen 5: 48 KB L1D, 1 MB L2 per core).
 enum GEMMBlocking {
-    /// The deepest K block: K is cut into equal blocks no deeper than this, so that a block of
+    /// The deepest K block (and the shallowest pass): K is cut into equal blocks no deeper than this, so that a block of
     /// one panel (≤ 48 KB) and 8 rows of A (≤ 12 KB) stay in L1/L2 while a tile is computed.
     /// 384 keeps a 3×3×32 convolution's K = 288 whole (cutting it 256 + 32 cost 5–10%).
     static let maxDepth = 384
     /// Panels per L2 block: 8 panels × 384 deep × 128 B = 384 KB of B reused by every row tile.
     static let panels = 8
-    /// The most floats packed per pass (16 MB).
-    static let packLimit = 1 << 22
+    /// Floats of packed B per pass (1 MB: about each core's L2, which holds the pass its threads
+    /// share). Passes of 512 KB or packing all of B at once measured the same within noise
+    /// (dW 288×64×16384: 170, 173 and 169 GFLOP/s per CPU-second), but the whole of B needs up
+    /// to K × N floats of buffer, and each pass costs two parallel dispatches.
+    static let passFloats = 1 << 18
     /// Below this many multiply-adds one thread is faster than a parallel dispatch.
     static let parallelMinimum = 1 << 20
 

@@ -17,8 +17,9 @@ enum MicroKernel {
     /// - `a`: A(0, 0) of the tile; A(i, p) is at `a[i * rowStride + p * depthStride]`, so
     ///   row-major A passes (lda, 1) and transposed storage (1, lda): both are broadcast straight
     ///   from the caller's memory, nothing is packed.
-    /// - `panel`: kc × 32 floats, 64-byte aligned, rows 128 bytes apart (see `PackedPanels`);
-    ///   columns past the matrix edge hold zeros.
+    /// - `panel`: kc × 32 floats, rows 128 bytes apart (see `PackedPanels`); columns past the
+    ///   matrix edge hold zeros. Packed panels are 64-byte aligned; a caller's B used in place as
+    ///   a panel may not be (unaligned loads cost nothing extra on aligned data).
     /// - `rows` ≤ 8 and `columns` ≤ 32 are the valid part of the tile at the bottom/right edge.
     ///
     /// Does not validate its arguments in release builds.
@@ -31,7 +32,6 @@ enum MicroKernel {
         rows: Int, columns: Int, add: Bool
     ) {
         assert(rows >= 1 && rows <= MicroKernel.rows && columns >= 1 && columns <= MicroKernel.columns)
-        assert(Int(bitPattern: panel) % 64 == 0)
         // Rows past the bottom edge re-read the last valid row and are never stored: an edge tile
         // runs the same straight-line code as a full one instead of a second, per-row kernel.
         let a0 = a
@@ -54,12 +54,12 @@ enum MicroKernel {
 
         // `addingProduct` is one vfmadd231ps zmm when the target CPU has AVX-512 (Package.swift
         // passes -target-cpu): 265 GFLOP/s on one Zen 5 core; without a target CPU each lane
-        // becomes a call to `fmaf` (1.3 GFLOP/s). The B row is loaded aligned from the panel.
+        // becomes a call to `fmaf` (1.3 GFLOP/s).
         var offset = 0
         var b = UnsafeRawPointer(panel)
         for _ in 0..<kc {
-            let b0 = b.load(as: SIMD16<Float>.self)
-            let b1 = b.load(fromByteOffset: 64, as: SIMD16<Float>.self)
+            let b0 = b.loadUnaligned(as: SIMD16<Float>.self)
+            let b1 = b.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
             var s = SIMD16<Float>(repeating: a0[offset])
             c00 = c00.addingProduct(s, b0); c01 = c01.addingProduct(s, b1)
             s = SIMD16<Float>(repeating: a1[offset])

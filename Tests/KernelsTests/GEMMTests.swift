@@ -27,8 +27,8 @@ import Testing
         expectMatchesReference(problem, seed: UInt64(problem.m * 1_000_003 + problem.n * 1009 + problem.k))
     }
 
-    /// More than `GEMMBlocking.packLimit` packed floats: B is packed and multiplied in two passes
-    /// of columns (2016 + 34 here).
+    /// More than `GEMMBlocking.passFloats` packed floats: B is packed and multiplied in passes of
+    /// K rows and of columns (5 × 384 + 129 rows by 3 × 672 + 34 columns here).
     @Test func wideBIsMultipliedInSeveralPasses() {
         for transposeB in [false, true] {
             expectMatchesReference(
