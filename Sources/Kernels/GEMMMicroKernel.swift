@@ -10,9 +10,9 @@ enum MicroKernel {
     /// Columns of C per tile (NR): two `SIMD16<Float>`, one 128-byte row of a packed panel.
     static let columns = 32
 
-    /// C tile (rows × columns, row stride `ldc`) = (or +=, when `add`) A tile · B panel:
+    /// C tile (rows × columns, row stride `ldc`) = (or +=, when `epilogue.add`) A tile · B panel:
     ///
-    ///     C[i][j] (+)= Σ_{p < kc} A(i, p) · panel[p][j]
+    ///     C[i][j] (+)= bias[j] + Σ_{p < kc} A(i, p) · panel[p][j]      then max(0, ·) if relu
     ///
     /// - `a`: A(0, 0) of the tile; A(i, p) is at `a[i * rowStride + p * depthStride]`, so
     ///   row-major A passes (lda, 1) and transposed storage (1, lda): both are broadcast straight
@@ -21,6 +21,7 @@ enum MicroKernel {
     ///   matrix edge hold zeros. Packed panels are 64-byte aligned; a caller's B used in place as
     ///   a panel may not be (unaligned loads cost nothing extra on aligned data).
     /// - `rows` ≤ 8 and `columns` ≤ 32 are the valid part of the tile at the bottom/right edge.
+    /// - `epilogue`: the bias (the panel's first column's entry) and ReLU apply only when set.
     ///
     /// Does not validate its arguments in release builds.
     @inline(__always)
@@ -29,7 +30,7 @@ enum MicroKernel {
         a: UnsafePointer<Float>, rowStride: Int, depthStride: Int,
         panel: UnsafePointer<Float>,
         c: UnsafeMutablePointer<Float>, ldc: Int,
-        rows: Int, columns: Int, add: Bool
+        rows: Int, columns: Int, epilogue: TileEpilogue
     ) {
         assert(rows >= 1 && rows <= MicroKernel.rows && columns >= 1 && columns <= MicroKernel.columns)
         // Rows past the bottom edge re-read the last valid row and are never stored: an edge tile
@@ -43,14 +44,10 @@ enum MicroKernel {
         let a6 = a + min(6, rows - 1) * rowStride
         let a7 = a + min(7, rows - 1) * rowStride
 
-        var c00 = SIMD16<Float>(), c01 = SIMD16<Float>()
-        var c10 = SIMD16<Float>(), c11 = SIMD16<Float>()
-        var c20 = SIMD16<Float>(), c21 = SIMD16<Float>()
-        var c30 = SIMD16<Float>(), c31 = SIMD16<Float>()
-        var c40 = SIMD16<Float>(), c41 = SIMD16<Float>()
-        var c50 = SIMD16<Float>(), c51 = SIMD16<Float>()
-        var c60 = SIMD16<Float>(), c61 = SIMD16<Float>()
-        var c70 = SIMD16<Float>(), c71 = SIMD16<Float>()
+        // Every row starts from the bias row (or zero).
+        let (low, high) = epilogue.bias.map { loadRow($0, columns: columns) } ?? (SIMD16<Float>(), SIMD16<Float>())
+        var c00 = low, c01 = high, c10 = low, c11 = high, c20 = low, c21 = high, c30 = low, c31 = high
+        var c40 = low, c41 = high, c50 = low, c51 = high, c60 = low, c61 = high, c70 = low, c71 = high
 
         // `addingProduct` is one vfmadd231ps zmm when the target CPU has AVX-512 (Package.swift
         // passes -target-cpu): 265 GFLOP/s on one Zen 5 core; without a target CPU each lane
@@ -80,36 +77,62 @@ enum MicroKernel {
             b += 4 * MicroKernel.columns
         }
 
-        storeRow(c00, c01, to: c, columns: columns, add: add)
-        if rows > 1 { storeRow(c10, c11, to: c + ldc, columns: columns, add: add) }
-        if rows > 2 { storeRow(c20, c21, to: c + 2 * ldc, columns: columns, add: add) }
-        if rows > 3 { storeRow(c30, c31, to: c + 3 * ldc, columns: columns, add: add) }
-        if rows > 4 { storeRow(c40, c41, to: c + 4 * ldc, columns: columns, add: add) }
-        if rows > 5 { storeRow(c50, c51, to: c + 5 * ldc, columns: columns, add: add) }
-        if rows > 6 { storeRow(c60, c61, to: c + 6 * ldc, columns: columns, add: add) }
-        if rows > 7 { storeRow(c70, c71, to: c + 7 * ldc, columns: columns, add: add) }
+        storeRow(c00, c01, to: c, columns: columns, epilogue)
+        if rows > 1 { storeRow(c10, c11, to: c + ldc, columns: columns, epilogue) }
+        if rows > 2 { storeRow(c20, c21, to: c + 2 * ldc, columns: columns, epilogue) }
+        if rows > 3 { storeRow(c30, c31, to: c + 3 * ldc, columns: columns, epilogue) }
+        if rows > 4 { storeRow(c40, c41, to: c + 4 * ldc, columns: columns, epilogue) }
+        if rows > 5 { storeRow(c50, c51, to: c + 5 * ldc, columns: columns, epilogue) }
+        if rows > 6 { storeRow(c60, c61, to: c + 6 * ldc, columns: columns, epilogue) }
+        if rows > 7 { storeRow(c70, c71, to: c + 7 * ldc, columns: columns, epilogue) }
     }
 
-    /// c[0..<columns] (+)= (low ++ high)[0..<columns]; C rows need no alignment.
+    /// Floats 0..<columns of `row` as two vectors, zero past `columns`; no alignment needed.
+    @inline(__always)
+    private static func loadRow(_ row: UnsafePointer<Float>, columns: Int) -> (SIMD16<Float>, SIMD16<Float>) {
+        let raw = UnsafeRawPointer(row)
+        if columns == MicroKernel.columns {
+            return (raw.loadUnaligned(as: SIMD16<Float>.self), raw.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self))
+        }
+        var low = SIMD16<Float>(), high = SIMD16<Float>()
+        for j in 0..<columns {
+            if j < 16 { low[j] = row[j] } else { high[j - 16] = row[j] }
+        }
+        return (low, high)
+    }
+
+    /// c[0..<columns] = (c if add) + (low ++ high), then max(0, ·) if relu; no alignment needed.
     @inline(__always)
     private static func storeRow(
         _ low: SIMD16<Float>, _ high: SIMD16<Float>,
-        to c: UnsafeMutablePointer<Float>, columns: Int, add: Bool
+        to c: UnsafeMutablePointer<Float>, columns: Int, _ epilogue: TileEpilogue
     ) {
+        var (low, high) = (low, high)
+        if epilogue.add {
+            let (oldLow, oldHigh) = loadRow(c, columns: columns)
+            low += oldLow
+            high += oldHigh
+        }
+        if epilogue.relu {
+            low.replace(with: 0, where: low .< 0)
+            high.replace(with: 0, where: high .< 0)
+        }
+        let raw = UnsafeMutableRawPointer(c)
         if columns == MicroKernel.columns {
-            let raw = UnsafeMutableRawPointer(c)
-            var low = low, high = high
-            if add {
-                low += raw.loadUnaligned(as: SIMD16<Float>.self)
-                high += raw.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
-            }
             raw.storeBytes(of: low, as: SIMD16<Float>.self)
             raw.storeBytes(of: high, toByteOffset: 64, as: SIMD16<Float>.self)
         } else {
-            for j in 0..<columns {
-                let value = j < 16 ? low[j] : high[j - 16]
-                c[j] = add ? c[j] + value : value
-            }
+            for j in 0..<columns { c[j] = j < 16 ? low[j] : high[j - 16] }
         }
     }
+}
+
+/// What a tile does besides the product: start from a bias row, add to the old C, clamp at zero.
+struct TileEpilogue {
+    /// Add the tile to C instead of overwriting it (accumulating, or a later K block).
+    var add: Bool
+    /// The bias row's entry for the tile's first column (first K block only).
+    var bias: UnsafePointer<Float>? = nil
+    /// Apply max(0, ·) after adding (last K block only).
+    var relu = false
 }

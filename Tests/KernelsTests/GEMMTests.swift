@@ -27,6 +27,21 @@ import Testing
         expectMatchesReference(problem, seed: UInt64(problem.m * 1_000_003 + problem.n * 1009 + problem.k))
     }
 
+    /// The fused bias and ReLU, on shapes with edge tiles, several K blocks and passes, K = 0,
+    /// and the in-place 32-column B.
+    @Test(arguments: [GEMMProblem.Epilogue.bias, .biasReLU])
+    func fusedEpilogueMatchesTheReference(_ epilogue: GEMMProblem.Epilogue) {
+        let shapes = [(9, 33, 17), (3, 2, 0), (17, 65, 257), (130, 70, 800), (40, 32, 27), (5, 300, 2000)]
+        for (m, n, k) in shapes {
+            for (transposeA, transposeB, accumulate) in [(false, false, false), (true, false, true), (false, true, true), (true, true, false)] {
+                let problem = GEMMProblem(
+                    transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                    accumulate: accumulate, epilogue: epilogue)
+                expectMatchesReference(problem, seed: UInt64(m + n + k))
+            }
+        }
+    }
+
     /// More than `GEMMBlocking.passFloats` packed floats: B is packed and multiplied in passes of
     /// K rows and of columns (5 × 384 + 129 rows by 3 × 672 + 34 columns here).
     @Test func wideBIsMultipliedInSeveralPasses() {
@@ -43,19 +58,19 @@ import Testing
         defer { Parallel.threadCount = saved }
         for transposeA in [false, true] {
             let problem = GEMMProblem(transposeA: transposeA, transposeB: !transposeA, m: 203, n: 70, k: 600, padding: 2)
-            let (a, b, c) = problem.operands(seed: 11)
+            let operands = problem.operands(seed: 11)
             Parallel.threadCount = 1
-            let one = problem.run(a, b, c)
+            let one = problem.run(operands)
             Parallel.threadCount = 2
-            let two = problem.run(a, b, c)
+            let two = problem.run(operands)
             #expect(one.map(\.bitPattern) == two.map(\.bitPattern), "\(problem)")
         }
     }
 
     private func expectMatchesReference(_ problem: GEMMProblem, seed: UInt64) {
-        let (a, b, c0) = problem.operands(seed: seed)
-        let c = problem.run(a, b, c0)
-        let (expected, bound) = problem.reference(a, b, c0)
+        let operands = problem.operands(seed: seed)
+        let c = problem.run(operands)
+        let (expected, bound) = problem.reference(operands)
         var worst = (excess: 0.0, index: -1)
         for i in 0..<problem.m {
             for j in 0..<problem.n {
