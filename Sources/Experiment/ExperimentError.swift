@@ -1,0 +1,71 @@
+/// One problem in an experiment file: where it is and what is wrong.
+public struct ConfigProblem: Sendable, Equatable, CustomStringConvertible {
+    /// The file the problem is in (as the user named it), or an option such as `--data`.
+    public var file: String
+    /// 1-based line, or nil when the problem has no place in the file (e.g. a missing key of the root).
+    public var line: Int?
+    /// The dotted field path, e.g. `training.optimizer.lr` or `models[1].layers`.
+    public var field: String
+    /// A sentence saying what is wrong and what to do.
+    public var message: String
+
+    public var description: String {
+        let place = line.map { "\(file):\($0)" } ?? file
+        return field.isEmpty ? "\(place): \(message)" : "\(place): \(field): \(message)"
+    }
+}
+
+/// Everything that stops an experiment, each case a sentence naming the file or field and the fix.
+public enum ExperimentError: Error, Equatable, CustomStringConvertible {
+    /// The experiment file could not be read.
+    case unreadableConfig(path: String, reason: String)
+    /// The file is not valid YAML (the parser's message, with its line).
+    case yamlSyntax(path: String, line: Int?, message: String)
+    /// The file parsed but has problems; all of them, in file order.
+    case invalidConfig(file: String, problems: [ConfigProblem])
+    /// The dataset could not be opened (missing folder, empty class, no images), in its module's words.
+    case dataset(String)
+    /// A run folder exists but holds another experiment's configuration.
+    case runFolderMismatch(folder: String)
+    /// `--resume` named a folder that is not a run folder.
+    case notARunFolder(String)
+    /// `--cell`/`--cells` named an id outside the plan.
+    case unknownCells(ids: [Int], count: Int)
+    /// `--cells` text that is not a list of ids and ranges.
+    case badCellList(String)
+    /// Ctrl-C: the current step finished and everything finished so far is saved.
+    case interrupted(runFolder: String)
+    /// A file of the run folder could not be written or read back.
+    case io(path: String, reason: String)
+    /// A model could not be built or trained, in the engine's words.
+    case model(name: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .unreadableConfig(path, reason):
+            return "Cannot read the experiment file \(path): \(reason). Check the path (experiments/*.yaml lists the shipped ones)."
+        case let .yamlSyntax(path, line, message):
+            return "\(path)\(line.map { ":\($0)" } ?? ""): not valid YAML: \(message)."
+        case let .invalidConfig(file, problems):
+            let noun = problems.count == 1 ? "problem" : "problems"
+            return "\(file) has \(problems.count) \(noun):\n" + problems.map { "  \($0)" }.joined(separator: "\n")
+        case let .dataset(message):
+            return message
+        case let .runFolderMismatch(folder):
+            return "\(folder) holds a run of a different experiment configuration; pass a new --out folder, or rerun with the configuration stored in \(folder)/experiment.yaml."
+        case let .notARunFolder(folder):
+            return "\(folder) is not a reslab run folder (no experiment.yaml inside); pass the folder `reslab run` printed."
+        case let .unknownCells(ids, count):
+            let list = ids.map(String.init).joined(separator: ", ")
+            return "Cell \(list) is not in the plan, whose cells are 0-\(count - 1); see `reslab run CONFIG --plan`."
+        case let .badCellList(text):
+            return "`\(text)` is not a cell list; write ids and ranges such as 3,7-9."
+        case let .interrupted(folder):
+            return "Interrupted: finished cells are saved in \(folder). Rerun the same command, or `reslab run --resume \(folder)`, to continue."
+        case let .io(path, reason):
+            return "Cannot write or read \(path): \(reason)."
+        case let .model(name, reason):
+            return "Model \(name): \(reason)"
+        }
+    }
+}

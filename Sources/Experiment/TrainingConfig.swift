@@ -1,0 +1,140 @@
+import Foundation
+
+/// `training:` — how each cell's model is trained.
+public struct TrainingConfig: Codable, Equatable, Sendable {
+    public var epochs: Int = 10
+    public var batch: Int = 64
+    /// Training resolutions: one trained model per resolution (times models and seeds).
+    public var resolutions: [Int] = [32]
+    public var optimizer: OptimizerConfig = OptimizerConfig()
+    public var schedule: ScheduleConfig = ScheduleConfig()
+    public var augmentation: AugmentationConfig = AugmentationConfig()
+    /// Share of the target mass spread over all classes (0 = plain cross-entropy).
+    public var labelSmoothing: Double = 0
+    /// How training images are resized to the training resolution.
+    public var method: ResizeMethod = .bilinear
+    public var antialias: Bool = true
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case epochs, batch, resolutions, optimizer, schedule, augmentation
+        case labelSmoothing = "label_smoothing", method, antialias
+    }
+
+    public init() {}
+
+    public init(from decoder: Decoder) throws {
+        let f = try FieldReader(decoder, CodingKeys.self)
+        epochs = f.optional(.epochs) ?? epochs
+        batch = f.optional(.batch) ?? batch
+        resolutions = f.optional(.resolutions) ?? resolutions
+        optimizer = f.optional(.optimizer) ?? optimizer
+        schedule = f.optional(.schedule) ?? schedule
+        augmentation = f.optional(.augmentation) ?? augmentation
+        labelSmoothing = f.optional(.labelSmoothing) ?? labelSmoothing
+        method = f.optional(.method) ?? method
+        antialias = f.optional(.antialias) ?? antialias
+        f.check(epochs >= 1, .epochs, "must be at least 1.")
+        f.check(batch >= 1, .batch, "must be at least 1.")
+        f.check(!resolutions.isEmpty && resolutions.allSatisfy { $0 >= 1 }, .resolutions, "list one or more sizes in pixels, e.g. [32].")
+        f.check(labelSmoothing >= 0 && labelSmoothing < 1, .labelSmoothing, "must lie in 0..<1.")
+    }
+}
+
+/// `optimizer:` — SGD with momentum (optionally Nesterov) or AdamW, with decoupled weight decay.
+public struct OptimizerConfig: Codable, Equatable, Sendable {
+    public var kind: OptimizerKind = .sgd
+    /// Peak learning rate (after warm-up).
+    public var lr: Double = 0.05
+    public var momentum: Double = 0.9
+    public var nesterov: Bool = false
+    public var weightDecay: Double = 5e-4
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case kind, lr, momentum, nesterov, weightDecay = "weight_decay"
+    }
+
+    public init() {}
+
+    public init(from decoder: Decoder) throws {
+        let f = try FieldReader(decoder, CodingKeys.self)
+        kind = f.optional(.kind) ?? kind
+        lr = f.optional(.lr) ?? (kind == .adamw ? 1e-3 : lr)
+        momentum = f.optional(.momentum) ?? momentum
+        nesterov = f.optional(.nesterov) ?? nesterov
+        weightDecay = f.optional(.weightDecay) ?? weightDecay
+        f.check(lr > 0, .lr, "must be positive, e.g. 0.05 for SGD or 0.001 for AdamW.")
+        f.check(momentum >= 0 && momentum < 1, .momentum, "must lie in 0..<1.")
+        f.check(weightDecay >= 0, .weightDecay, "must not be negative.")
+    }
+}
+
+public enum OptimizerKind: String, ConfigEnum, Sendable { case sgd, adamw }
+
+/// `schedule:` — the learning rate over training: linear warm-up, then cosine decay to zero,
+/// steps (× gamma at each milestone epoch), or constant.
+public struct ScheduleConfig: Codable, Equatable, Sendable {
+    public var kind: ScheduleKind = .cosine
+    public var warmupEpochs: Double = 0
+    public var milestones: [Int] = []
+    public var gamma: Double = 0.1
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case kind, warmupEpochs = "warmup_epochs", milestones, gamma
+    }
+
+    public init() {}
+
+    public init(from decoder: Decoder) throws {
+        let f = try FieldReader(decoder, CodingKeys.self)
+        kind = f.optional(.kind) ?? kind
+        warmupEpochs = f.optional(.warmupEpochs) ?? warmupEpochs
+        milestones = f.optional(.milestones) ?? milestones
+        gamma = f.optional(.gamma) ?? gamma
+        f.check(warmupEpochs >= 0, .warmupEpochs, "must not be negative.")
+        f.check(kind != .step || !milestones.isEmpty, .milestones, "list the epochs at which a step schedule multiplies the rate by gamma.")
+    }
+
+    /// The learning-rate factor (0...1) at fractional epoch `t` of `epochs`.
+    public func factor(at t: Double, epochs: Int) -> Double {
+        if t < warmupEpochs { return (t + 1e-9) / warmupEpochs }
+        switch kind {
+        case .constant: return 1
+        case .step: return milestones.reduce(1) { t >= Double($1) ? $0 * gamma : $0 }
+        case .cosine:
+            let span = max(Double(epochs) - warmupEpochs, 1e-9)
+            return 0.5 * (1 + cos(Double.pi * min((t - warmupEpochs) / span, 1)))
+        }
+    }
+}
+
+public enum ScheduleKind: String, ConfigEnum, Sendable { case cosine, step, constant }
+
+/// `augmentation:` — applied to training images only, drawn from the cell's seed.
+public struct AugmentationConfig: Codable, Equatable, Sendable {
+    /// Mirror left-right with probability 1/2.
+    public var flip: Bool = false
+    /// Pad by this many zero pixels on each side and take a random crop of the training size.
+    public var randomCrop: Int?
+    /// Random-resized-crop: a crop of this area share range (and aspect 3/4...4/3), resized to
+    /// the training size, as in Inception and FixRes training.
+    public var randomResizedCrop: [Double]?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case flip, randomCrop = "random_crop", randomResizedCrop = "random_resized_crop"
+    }
+
+    public init() {}
+
+    public init(from decoder: Decoder) throws {
+        let f = try FieldReader(decoder, CodingKeys.self)
+        flip = f.optional(.flip) ?? flip
+        randomCrop = f.optional(.randomCrop)
+        randomResizedCrop = f.optional(.randomResizedCrop)
+        if let pad = randomCrop { f.check(pad >= 0, .randomCrop, "give the padding in pixels, e.g. 4.") }
+        if let scale = randomResizedCrop {
+            f.check(scale.count == 2 && 0 < scale[0] && scale[0] <= scale[1] && scale[1] <= 1,
+                    .randomResizedCrop, "give the area share range as [low, high] within (0, 1], e.g. [0.35, 1].")
+        }
+        f.check(randomCrop == nil || randomResizedCrop == nil, .randomResizedCrop, "use random_crop or random_resized_crop, not both.")
+    }
+}
