@@ -64,19 +64,7 @@ public struct GeneratedStripes: Sendable {
     }
 }
 
-/// SplitMix64 (Steele, Lea and Flood 2014): a tiny seeded generator, identical on every machine.
-private struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1) with 53 bits.
+extension SplitMix64 {
+    /// Uniform in [0, 1) from the top 53 bits.
     mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
 }
