@@ -9,7 +9,7 @@ public struct DatasetConfig: Codable, Equatable, Sendable {
     public var testFraction: Double = 0.2
     /// Seeds the stratified split of a folder without split folders.
     public var splitSeed: Int = 0
-    public var normalization: Normalization = .dataset
+    public var normalization: NormalizationConfig = .dataset
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case folder, generated, testFraction = "test_fraction", splitSeed = "split_seed", normalization
@@ -63,7 +63,7 @@ public struct GeneratedConfig: Codable, Equatable, Sendable {
 
 /// `normalization:` — `none`, `dataset` (per-channel mean and std of the training images), or
 /// `{mean: [...], std: [...]}` with one value per channel. Inputs become (x/255 − mean) / std.
-public enum Normalization: Codable, Equatable, Sendable {
+public enum NormalizationConfig: Codable, Equatable, Sendable {
     case none
     case dataset
     case fixed(mean: [Double], std: [Double])

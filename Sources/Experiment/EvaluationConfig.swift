@@ -1,7 +1,7 @@
 /// `evaluation:` — each trained model is tested at every resolution × method × antialias setting.
 public struct EvaluationConfig: Codable, Equatable, Sendable {
     public var resolutions: ResolutionList = .list([16, 24, 32])
-    public var methods: [ResizeMethod] = [.bilinear]
+    public var methods: [FilterName] = [.bilinear]
     /// Antialias settings to test (true widens the filter by the downscale factor, as Pillow).
     public var antialias: [Bool] = [true]
     public var crop: TestCrop = .squash
@@ -73,7 +73,7 @@ public enum ResolutionList: Codable, Equatable, Sendable {
 
 /// How a test image becomes size×size: `squash` (resize both sides, aspect not kept), or timm's
 /// evaluation crop `{crop_pct: 0.875}` (resize the shorter side to size/crop_pct, then centre-crop).
-public enum TestCrop: Codable, Equatable, Sendable {
+public enum TestCrop: Codable, Hashable, Sendable {
     case squash
     case center(cropPct: Double)
 
@@ -106,7 +106,7 @@ public enum TestCrop: Codable, Equatable, Sendable {
     }
 }
 
-/// Resize filters (see the Resample module for each one's definition).
-public enum ResizeMethod: String, ConfigEnum, Sendable {
+/// Resize filter names (see the Resample module for each one's definition).
+public enum FilterName: String, ConfigEnum, Sendable {
     case nearest, bilinear, bicubic, lanczos, box, hamming
 }

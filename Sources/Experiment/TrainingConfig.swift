@@ -12,7 +12,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     /// Share of the target mass spread over all classes (0 = plain cross-entropy).
     public var labelSmoothing: Double = 0
     /// How training images are resized to the training resolution.
-    public var method: ResizeMethod = .bilinear
+    public var method: FilterName = .bilinear
     public var antialias: Bool = true
 
     enum CodingKeys: String, CodingKey, CaseIterable {

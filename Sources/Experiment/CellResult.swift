@@ -1,0 +1,32 @@
+/// What one finished cell stores in `cells/cell-NNNN.json`.
+public struct CellResult: Codable, Sendable, Equatable {
+    public var cell: Cell
+    public var classNames: [String]
+    public var epochs: [EpochRecord]
+    public var trainSeconds: Double
+    public var evaluateSeconds: Double
+    public var evaluations: [EvaluationRecord]
+}
+
+/// One training epoch: mean loss and accuracy over its batches (with augmentation).
+public struct EpochRecord: Codable, Sendable, Equatable {
+    public var epoch: Int
+    public var loss: Double
+    public var accuracy: Double
+    public var seconds: Double
+}
+
+/// One evaluation of a trained model. `cannotRun` holds the architecture-math reason when the
+/// model cannot take this resolution; the metrics are nil then.
+public struct EvaluationRecord: Codable, Sendable, Equatable {
+    public var key: EvaluationKey
+    /// Share of test images whose top class is right, 0...1.
+    public var top1: Double?
+    /// Share whose label is among the five highest logits (all of them when there are ≤ 5 classes).
+    public var top5: Double?
+    /// Mean cross-entropy (natural log).
+    public var loss: Double?
+    /// Test images.
+    public var count: Int
+    public var cannotRun: String?
+}

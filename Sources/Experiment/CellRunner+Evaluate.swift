@@ -1,0 +1,59 @@
+import Foundation
+
+extension CellRunner {
+    /// Tests `net` at every evaluation key; writes one predictions file per evaluation.
+    func evaluate(_ net: Network, _ cell: Cell) throws -> [EvaluationRecord] {
+        var records: [EvaluationRecord] = []
+        for key in config.evaluationKeys {
+            let record: EvaluationRecord
+            if let reason = cannotRunReason(net.info, resolution: key.resolution) {
+                record = EvaluationRecord(key: key, count: data.test.count, cannotRun: reason)
+            } else {
+                record = try evaluate(net, cell, key)
+            }
+            records.append(record)
+            progress(.evaluated(cell, record))
+        }
+        return records
+    }
+
+    /// Top-1, top-5 and mean loss at `key`, and the per-image predictions file
+    /// (`image,label,predicted,correct,p_label`, p_label the softmax probability of the true class).
+    private func evaluate(_ net: Network, _ cell: Cell, _ key: EvaluationKey) throws -> EvaluationRecord {
+        let test = data.test
+        let classes = data.classNames.count
+        let batch = config.evaluation.batch
+        var top1 = 0, top5 = 0, loss = 0.0
+        var csv = "image,label,predicted,correct,p_label\n"
+        for start in stride(from: 0, to: test.count, by: batch) {
+            let indices = Array(start..<min(start + batch, test.count))
+            let inputs = try pipeline.tensors(.init(split: "test", resolution: key.resolution, filter: key.method,
+                                                    antialias: key.antialias, crop: config.evaluation.crop), indices)
+            let logits = predictLogits(net, inputs: inputs, count: indices.count, resolution: key.resolution)
+            for (row, index) in indices.enumerated() {
+                let scores = logits[(row * classes)..<((row + 1) * classes)]
+                let label = test.labels[index]
+                let top = scores.max()!
+                let total = scores.reduce(0.0) { $0 + exp(Double($1 - top)) }
+                let pLabel = exp(Double(scores[scores.startIndex + label] - top)) / total
+                let predicted = scores.firstIndex(of: top)! - scores.startIndex
+                // Rank of the true class: classes scoring strictly higher, ties resolved against it.
+                let higher = scores.filter { $0 > scores[scores.startIndex + label] }.count
+                top1 += predicted == label ? 1 : 0
+                top5 += higher < 5 ? 1 : 0
+                loss -= log(max(pLabel, 1e-45))
+                csv += "\(csvField(test.names[index])),\(label),\(predicted),\(predicted == label ? 1 : 0),\(String(format: "%.6f", pLabel))\n"
+            }
+        }
+        try writeAtomically(csv, to: folder.predictionsFile(cell, key))
+        let n = Double(test.count)
+        return EvaluationRecord(key: key, top1: Double(top1) / n, top5: Double(top5) / n, loss: loss / n,
+                                count: test.count, cannotRun: nil)
+    }
+}
+
+/// A CSV field, quoted when it holds a comma, quote or newline (RFC 4180).
+func csvField(_ text: String) -> String {
+    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return text }
+    return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+}

@@ -1,0 +1,106 @@
+import Foundation
+
+/// Trains and evaluates cells of one experiment in one process. Each cell depends only on the
+/// configuration, the data and its id: weights, data order and augmentation are drawn from
+/// the cell's seed, so any process produces the same result for a cell.
+struct CellRunner {
+    let config: ExperimentConfig
+    let pipeline: TensorPipeline
+    let folder: RunFolder
+    let control: RunControl
+    let progress: (ProgressEvent) -> Void
+
+    var data: LoadedData { pipeline.data }
+
+    /// What a checkpoint of `cell` records about its model.
+    func networkInfo(_ cell: Cell) -> NetworkInfo {
+        NetworkInfo(layers: cell.model.resolvedLayers, rounding: cell.model.rounding, classNames: data.classNames,
+                    trainResolution: cell.trainResolution, mean: data.mean, std: data.std)
+    }
+
+    /// Trains `cell`, evaluates it at every test condition, and stores checkpoint, predictions and
+    /// (last, atomically) the result file. Throws `.interrupted` after the step during which a stop
+    /// was requested; the cell's partial work is then discarded and the cell reruns on resume.
+    func run(_ cell: Cell) throws -> CellResult {
+        let info = networkInfo(cell)
+        if let reason = cannotRunReason(info, resolution: cell.trainResolution) {
+            throw ExperimentError.model(name: cell.model.name, reason: "cannot train at \(cell.trainResolution) px: \(reason).")
+        }
+        let net = Network(info: info, seed: cell.seed)
+        let started = Date()
+        let epochs = try train(net, cell)
+        let trained = Date()
+        try saveNetwork(net, to: folder.checkpointFile(cell))
+        let evaluations = try evaluate(net, cell)
+        let result = CellResult(cell: cell, classNames: data.classNames, epochs: epochs,
+                                trainSeconds: trained.timeIntervalSince(started),
+                                evaluateSeconds: Date().timeIntervalSince(trained), evaluations: evaluations)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try writeAtomically(encoder.encode(result), to: folder.resultFile(cell))
+        return result
+    }
+
+    private func train(_ net: Network, _ cell: Cell) throws -> [EpochRecord] {
+        let training = config.training
+        let count = data.train.count
+        let steps = (count + training.batch - 1) / training.batch
+        var records: [EpochRecord] = []
+        let cellStart = Date()
+        for epoch in 0..<training.epochs {
+            let epochStart = Date()
+            let order = CounterRandom(cell.seed, epoch, 1).permutation(count)
+            var lossSum = 0.0, correct = 0
+            for step in 0..<steps {
+                let indices = Array(order[(step * training.batch)..<min((step + 1) * training.batch, count)])
+                let inputs = try trainingInputs(indices, epoch: epoch, cell: cell)
+                let t = Double(epoch) + Double(step) / Double(steps)
+                let rate = Float(training.optimizer.lr * training.schedule.factor(at: t, epochs: training.epochs))
+                let outcome = trainStep(net, inputs: inputs, labels: indices.map { data.train.labels[$0] },
+                                        resolution: cell.trainResolution, learningRate: rate, training: training)
+                lossSum += outcome.loss * Double(indices.count)
+                correct += outcome.correct
+                let done = epoch * steps + step + 1
+                let elapsed = Date().timeIntervalSince(cellStart)
+                let seen = Double(epoch * count + min((step + 1) * training.batch, count))
+                progress(.step(cell, epoch: epoch + 1, epochs: training.epochs, step: step + 1, steps: steps,
+                               loss: outcome.loss, imagesPerSecond: seen / max(elapsed, 1e-9),
+                               eta: elapsed / Double(done) * Double(training.epochs * steps - done)))
+                if control.stopRequested { throw ExperimentError.interrupted(runFolder: folder.path) }
+            }
+            let record = EpochRecord(epoch: epoch + 1, loss: lossSum / Double(count), accuracy: Double(correct) / Double(count),
+                                     seconds: Date().timeIntervalSince(epochStart))
+            records.append(record)
+            progress(.epochFinished(cell, record, epochs: training.epochs))
+        }
+        return records
+    }
+
+    /// Augmented (N, r, r, 3) inputs for training images `indices` in `epoch`.
+    private func trainingInputs(_ indices: [Int], epoch: Int, cell: Cell) throws -> [Float] {
+        let training = config.training
+        let augmentation = training.augmentation
+        let r = cell.trainResolution
+        let plane = r * r * 3
+        var inputs: [Float]
+        if let scale = augmentation.randomResizedCrop {
+            let images = try data.train.images(indices)
+            let crops = zip(images, indices).map { image, index in
+                randomResizedCrop(image, scale: scale, random: CounterRandom(cell.seed, epoch, index, 2))
+            }
+            inputs = pipeline.resize(crops, .init(split: "train", resolution: r, filter: training.method,
+                                                  antialias: training.antialias, crop: .squash))
+        } else {
+            inputs = try pipeline.tensors(.init(split: "train", resolution: r, filter: training.method,
+                                                antialias: training.antialias, crop: config.evaluation.crop), indices)
+        }
+        let pad = augmentation.randomCrop ?? 0
+        if pad > 0 || augmentation.flip {
+            for (row, index) in indices.enumerated() {
+                shiftAndFlip(&inputs, offset: row * plane, resolution: r, pad: pad, flip: augmentation.flip,
+                             random: CounterRandom(cell.seed, epoch, index, 3))
+            }
+        }
+        return inputs
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+
+/// Renders progress events as text for the CLI: on a terminal, one self-overwriting bar per cell
+/// (`\r`, at most 10 updates a second) with epoch, loss, images/s and ETA; otherwise plain lines
+/// (one per epoch and per cell). Returns nil for events that print nothing.
+public struct ProgressPrinter {
+    public var terminal: Bool
+    private var lastDraw = Date.distantPast
+    private var barOpen = false
+
+    public init(terminal: Bool) { self.terminal = terminal }
+
+    public mutating func render(_ event: ProgressEvent) -> String? {
+        switch event {
+        case let .runStarted(folder, cells, toRun):
+            return "Run folder \(folder): \(cells) cells, \(toRun) to run."
+        case let .dataLoaded(train, test, classes, skipped, seconds):
+            let skippedText = skipped > 0 ? ", \(skipped) files skipped (see the report)" : ""
+            return "Data: \(train) training and \(test) test images, \(classes) classes\(skippedText), decoded in \(String(format: "%.1f", seconds)) s."
+        case let .cellSkipped(cell):
+            return "cell \(cell.id) \(cell.label): already done, skipped."
+        case let .cellStarted(cell, position, total):
+            return "cell \(cell.id) \(cell.label) (\(position)/\(total))"
+        case let .step(_, epoch, epochs, step, steps, loss, rate, eta):
+            guard terminal, Date().timeIntervalSince(lastDraw) > 0.1 || step == steps else { return nil }
+            lastDraw = Date()
+            barOpen = true
+            let share = Double(step) / Double(steps)
+            let filled = Int(share * 20)
+            let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: 20 - filled)
+            return "\r  epoch \(epoch)/\(epochs) \(bar) \(Int(share * 100))% loss \(String(format: "%.3f", loss)) "
+                + "\(Int(rate)) img/s ETA \(formatDuration(eta))   "
+        case let .epochFinished(_, record, epochs):
+            let line = "  epoch \(record.epoch)/\(epochs): loss \(String(format: "%.4f", record.loss)), "
+                + "train accuracy \(String(format: "%.1f", 100 * record.accuracy))%, \(String(format: "%.1f", record.seconds)) s"
+            return closeBar() + line
+        case let .evaluated(_, record):
+            let condition = "\(record.key.resolution) px \(record.key.method.rawValue)\(record.key.antialias ? "" : " (no antialias)")"
+            if let reason = record.cannotRun { return "  \(condition): cannot run: \(reason)" }
+            return "  \(condition): top-1 \(String(format: "%.1f", 100 * (record.top1 ?? 0)))%"
+        case let .cellFinished(cell, seconds):
+            return "cell \(cell.id) done in \(formatDuration(seconds))."
+        }
+    }
+
+    /// Ends the bar line before a plain line.
+    private mutating func closeBar() -> String {
+        defer { barOpen = false }
+        return barOpen ? "\r" + String(repeating: " ", count: 79) + "\r" : ""
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+
+/// The stored results of a run folder, cell by cell in id order.
+func storedResults(_ folder: RunFolder) throws -> [CellResult] {
+    let decoder = JSONDecoder()
+    return try folder.finishedCellIDs().sorted().map { id in
+        let path = folder.resultFile(id: id)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ExperimentError.io(path: path, reason: "the file vanished while reading the run")
+        }
+        do { return try decoder.decode(CellResult.self, from: data) } catch {
+            throw ExperimentError.io(path: path, reason: "not a cell result (\(error)); delete it to rerun that cell")
+        }
+    }
+}
+
+/// The tidy table: one row per (cell, evaluation), columns
+/// `cell,model,train_res,test_res,method,antialias,seed,top1,top5,loss,n,note`.
+/// Accuracies are shares in 0...1 with 6 decimals; a model that cannot run at a resolution has
+/// empty metrics and the reason in `note`.
+func resultsCSV(_ results: [CellResult]) -> String {
+    var csv = "cell,model,train_res,test_res,method,antialias,seed,top1,top5,loss,n,note\n"
+    func number(_ value: Double?) -> String { value.map { String(format: "%.6f", $0) } ?? "" }
+    for result in results {
+        let cell = result.cell
+        for e in result.evaluations {
+            let fields = [String(cell.id), csvField(cell.model.name), String(cell.trainResolution), String(e.key.resolution),
+                          e.key.method.rawValue, String(e.key.antialias), String(cell.seed),
+                          number(e.top1), number(e.top5), number(e.loss), String(e.count),
+                          csvField(e.cannotRun.map { "cannot run: " + $0 } ?? "")]
+            csv += fields.joined(separator: ",") + "\n"
+        }
+    }
+    return csv
+}
+
+/// Rebuilds results.csv from the cell files (atomically; any process may do it at any time).
+func writeResultsTable(_ folder: RunFolder) throws {
+    try writeAtomically(resultsCSV(storedResults(folder)), to: folder.resultsFile)
+}

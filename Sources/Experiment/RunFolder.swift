@@ -1,0 +1,87 @@
+import Foundation
+
+/// The files of one run, `runs/<experiment>-<timestamp>/`:
+///
+///     experiment.yaml          the experiment file as given
+///     config.resolved.yaml     every field with its default filled in (what the run used)
+///     environment.json         reslab version, git commit, CPU, threads, date
+///     cells/cell-0003.json     one result per finished cell (written last: its presence = done)
+///     predictions/cell-0003/r16-bilinear.csv   per-image predictions of each evaluation
+///     checkpoints/cell-0003.ckpt               the trained model of each cell
+///     log.txt                  one line per event, appended by every process
+///     results.csv              the tidy table, rebuilt from cells/ after each cell
+///     report.html              rebuilt from the stored results
+///
+/// Every file but log.txt is written to a temporary name and renamed into place, so a killed
+/// process never leaves a partial file and processes running different cells never collide.
+public struct RunFolder: Sendable {
+    public var path: String
+
+    public init(path: String) { self.path = path }
+
+    public var experimentFile: String { path + "/experiment.yaml" }
+    public var resolvedConfigFile: String { path + "/config.resolved.yaml" }
+    public var environmentFile: String { path + "/environment.json" }
+    public var logFile: String { path + "/log.txt" }
+    public var resultsFile: String { path + "/results.csv" }
+    public var reportFile: String { path + "/report.html" }
+    public var cellsFolder: String { path + "/cells" }
+
+    public func resultFile(_ cell: Cell) -> String { resultFile(id: cell.id) }
+    public func resultFile(id: Int) -> String { cellsFolder + "/\(Cell.stem(id)).json" }
+    public func checkpointFile(_ cell: Cell) -> String { path + "/checkpoints/\(cell.stem).ckpt" }
+    public func predictionsFile(_ cell: Cell, _ key: EvaluationKey) -> String {
+        path + "/predictions/\(cell.stem)/\(key.stem).csv"
+    }
+
+    /// True when the folder holds a run (its experiment file).
+    public var exists: Bool { FileManager.default.fileExists(atPath: experimentFile) }
+
+    /// Ids of the cells whose result file exists.
+    public func finishedCellIDs() -> Set<Int> {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: cellsFolder)) ?? []
+        return Set(names.compactMap { name in
+            guard name.hasPrefix("cell-"), name.hasSuffix(".json") else { return nil }
+            return Int(name.dropFirst(5).dropLast(5))
+        })
+    }
+
+    /// Appends one timestamped line to log.txt (O_APPEND: lines of concurrent processes interleave whole).
+    public func log(_ line: String) {
+        let stamp = ISO8601DateFormatter().string(from: Date())
+        let data = Array("\(stamp) \(line)\n".utf8)
+        let fd = open(logFile, O_WRONLY | O_APPEND | O_CREAT, 0o644)
+        guard fd >= 0 else { return }
+        _ = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+    }
+}
+
+/// Writes `data` to `path` atomically: a temporary file in the same folder (named after this
+/// process), flushed, then renamed over `path`. Creates the folder when needed.
+public func writeAtomically(_ data: Data, to path: String) throws {
+    let url = URL(fileURLWithPath: path)
+    let folder = url.deletingLastPathComponent().path
+    do {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let temporary = folder + "/.\(url.lastPathComponent).\(getpid()).tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw ExperimentError.io(path: path, reason: String(cString: strerror(errno))) }
+        let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        let synced = fsync(fd)
+        close(fd)
+        guard written == data.count, synced == 0, rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw ExperimentError.io(path: path, reason: String(cString: strerror(errno)))
+        }
+    } catch let error as ExperimentError {
+        throw error
+    } catch {
+        throw ExperimentError.io(path: path, reason: (error as NSError).localizedDescription)
+    }
+}
+
+/// Writes `text` atomically (see `writeAtomically(_:to:)`).
+public func writeAtomically(_ text: String, to path: String) throws {
+    try writeAtomically(Data(text.utf8), to: path)
+}
