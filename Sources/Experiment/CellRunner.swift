@@ -35,10 +35,15 @@ struct CellRunner {
         let result = CellResult(cell: cell, classNames: data.classNames, epochs: epochs,
                                 trainSeconds: trained.timeIntervalSince(started),
                                 evaluateSeconds: Date().timeIntervalSince(trained), evaluations: evaluations)
+        try store(result)
+        return result
+    }
+
+    /// Writes the result file, the cell's commit point: once it exists the cell counts as done.
+    func store(_ result: CellResult) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try writeAtomically(encoder.encode(result), to: folder.resultFile(cell))
-        return result
+        try writeAtomically(encoder.encode(result), to: folder.resultFile(result.cell))
     }
 
     private func train(_ net: Network, _ cell: Cell) throws -> [EpochRecord] {

@@ -17,6 +17,16 @@ public struct ExperimentConfig: Codable, Equatable, Sendable {
         case name, dataset, models, training, evaluation, seeds
     }
 
+    public init(name: String, dataset: DatasetConfig, models: [ModelConfig], training: TrainingConfig = TrainingConfig(),
+                evaluation: EvaluationConfig = EvaluationConfig(), seeds: [Int] = [0]) {
+        self.name = name
+        self.dataset = dataset
+        self.models = models
+        self.training = training
+        self.evaluation = evaluation
+        self.seeds = seeds
+    }
+
     public init(from decoder: Decoder) throws {
         let f = try FieldReader(decoder, CodingKeys.self)
         name = f.optional(.name) ?? ""
@@ -40,7 +50,8 @@ public func loadExperiment(path: String, dataOverride: String? = nil) throws -> 
     do {
         text = try String(contentsOfFile: path, encoding: .utf8)
     } catch {
-        throw ExperimentError.unreadableConfig(path: path, reason: (error as NSError).localizedDescription)
+        let exists = FileManager.default.fileExists(atPath: path)
+        throw ExperimentError.unreadableConfig(path: path, reason: exists ? "it is not readable UTF-8 text" : "there is no such file")
     }
     let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
     return try parseExperiment(yaml: text, file: path, defaultName: name, dataOverride: dataOverride)

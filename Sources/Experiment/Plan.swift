@@ -15,6 +15,32 @@ public struct Cell: Sendable, Equatable, Codable {
     public var stem: String { Cell.stem(id) }
 
     public static func stem(_ id: Int) -> String { String(format: "cell-%04d", id) }
+
+    public init(id: Int, model: ModelConfig, trainResolution: Int, seed: Int) {
+        self.id = id
+        self.model = model
+        self.trainResolution = trainResolution
+        self.seed = seed
+    }
+
+    // Result files store the model's name only; its layers are in config.resolved.yaml.
+    enum CodingKeys: String, CodingKey { case id, model, trainResolution, seed }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(Int.self, forKey: .id)
+        model = ModelConfig(name: try c.decode(String.self, forKey: .model))
+        trainResolution = try c.decode(Int.self, forKey: .trainResolution)
+        seed = try c.decode(Int.self, forKey: .seed)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(model.name, forKey: .model)
+        try c.encode(trainResolution, forKey: .trainResolution)
+        try c.encode(seed, forKey: .seed)
+    }
 }
 
 /// One test condition of a trained model.

@@ -24,8 +24,17 @@ extension PlanSummary {
         text += cellTable + "\n\n"
         for row in rows {
             text += "\(row.cell.label): \(formatFLOPs(row.forwardFLOPs)) per image forward, \(formatFLOPs(row.totalFLOPs)) in all\n"
+            // One line per reason, listing its resolutions.
+            var reasons: [(String, [Int])] = []
             for (key, reason) in row.cannotRun {
-                text += "  cannot run at \(key.resolution) px (\(key.method.rawValue)): \(reason)\n"
+                if let i = reasons.firstIndex(where: { $0.0 == reason }) {
+                    if !reasons[i].1.contains(key.resolution) { reasons[i].1.append(key.resolution) }
+                } else {
+                    reasons.append((reason, [key.resolution]))
+                }
+            }
+            for (reason, sizes) in reasons {
+                text += "  cannot run at \(sizes.map(String.init).joined(separator: ", ")) px: \(reason)\n"
             }
         }
         let seconds = estimatedSeconds(threads: threads)

@@ -1,0 +1,143 @@
+import ArgumentParser
+import Dispatch
+import Experiment
+import Foundation
+
+/// `reslab run CONFIG`: trains every cell of an experiment, tests each trained model at every
+/// resolution and resize method, and writes the run folder and its report.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run an experiment file: train its models, test them at many resolutions, write the report.",
+        discussion: """
+            Cells (model × train resolution × seed) run in id order; each finished cell is saved at once. \
+            Rerunning the same command continues the newest unfinished run of the same configuration; \
+            Ctrl-C stops after the current step. Zoo models: \(ModelZoo.names.joined(separator: ", ")).
+            """)
+
+    @Argument(help: "The experiment file (e.g. experiments/quickstart.yaml); not needed with --resume.")
+    var config: String?
+
+    @Option(help: "A class-per-folder dataset that replaces the file's dataset.folder.")
+    var data: String?
+
+    @Option(help: "The run folder to create or continue (several processes may share it, one cell each).")
+    var out: String?
+
+    @Option(help: "Continue this run folder with the configuration stored in it.")
+    var resume: String?
+
+    @Option(help: "Run only this cell id (see --plan).")
+    var cell: Int?
+
+    @Option(help: "Run only these cells, e.g. 3,7-9.")
+    var cells: String?
+
+    @Flag(help: "Run only the cells of --out/--resume that have no result yet (the default behaviour, stated).")
+    var missing = false
+
+    @Flag(help: "List the cells with their ids and status, and exit.")
+    var plan = false
+
+    @Flag(help: "Print the plan: cells, images, FLOPs and an estimated time; train nothing.")
+    var dryRun = false
+
+    @Flag(help: "Start a new run folder even if an unfinished run of this configuration exists.")
+    var fresh = false
+
+    @Option(help: "Worker threads (default: all cores).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "GiB of decoded images and resized tensors kept in memory before streaming from disk.")
+    var memoryGib: Double = 4
+
+    @Flag(help: "Print only the final lines.")
+    var quiet = false
+
+    func validate() throws {
+        if config == nil && resume == nil { throw ValidationError("Give an experiment file, or --resume RUN to continue a run.") }
+        if cell != nil && cells != nil { throw ValidationError("Use --cell or --cells, not both.") }
+        if missing && out == nil && resume == nil { throw ValidationError("--missing needs --out RUN or --resume RUN: the run folder to complete.") }
+        if threads < 1 { throw ValidationError("--threads must be at least 1.") }
+        if memoryGib <= 0 { throw ValidationError("--memory-gib must be positive.") }
+    }
+
+    func run() throws {
+        var options = RunOptions(configPath: config, threads: threads)
+        options.dataOverride = data
+        options.out = out
+        options.resume = resume
+        options.fresh = fresh
+        options.memoryBudget = Int(memoryGib * Double(1 << 30))
+        if let cell { options.cells = [cell] }
+        if let cells { options.cells = try parseCellList(cells) }
+        if plan || dryRun {
+            let summary = try planExperiment(options)
+            print(plan ? summary.cellTable : summary.dryRunText(threads: threads))
+            return
+        }
+        let summary = try runWithProgress(quiet: quiet) { control, progress in
+            try runExperiment(options, control: control, progress: progress)
+        }
+        print("Results: \(summary.resultsFile)")
+        if let report = summary.reportFile { print("Report: \(report)") }
+        if !summary.missing.isEmpty {
+            print("\(summary.missing.count) cells have no result yet; run again with --out \(summary.folder) --missing to finish them.")
+        }
+    }
+}
+
+/// Runs `body` with Ctrl-C (and SIGTERM, which Slurm sends at a time limit) turned into a stop
+/// request, and progress printed to standard error. A second Ctrl-C quits at once.
+func runWithProgress<T>(quiet: Bool, _ body: (RunControl, @escaping (ProgressEvent) -> Void) throws -> T) throws -> T {
+    let control = RunControl()
+    var sources: [DispatchSourceSignal] = []
+    for number in [SIGINT, SIGTERM] {
+        signal(number, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+        source.setEventHandler {
+            if control.stopRequested { _exit(130) }
+            control.requestStop()
+            FileHandle.standardError.write(Data("\nStopping after the current step (Ctrl-C again quits at once)…\n".utf8))
+        }
+        source.resume()
+        sources.append(source)
+    }
+    defer { sources.forEach { $0.cancel() } }
+    let printer = LockedPrinter(ProgressPrinter(terminal: isatty(STDERR_FILENO) == 1), quiet: quiet)
+    do {
+        return try body(control, printer.print)
+    } catch let error as ExperimentError {
+        if case .interrupted = error {
+            FileHandle.standardError.write(Data("\n\(error)\n".utf8))
+            throw ExitCode(130)
+        }
+        throw error
+    }
+}
+
+/// Prints rendered progress to standard error from any thread.
+final class LockedPrinter: @unchecked Sendable {
+    private var printer: ProgressPrinter
+    private let quiet: Bool
+    private let lock = NSLock()
+
+    init(_ printer: ProgressPrinter, quiet: Bool) {
+        self.printer = printer
+        self.quiet = quiet
+    }
+
+    func print(_ event: ProgressEvent) {
+        guard !quiet else { return }
+        lock.withLock {
+            guard let text = printer.render(event) else { return }
+            let line = text.hasPrefix("\r") && !text.hasSuffix("\n") && printer.terminal && isStep(event) ? text : text + "\n"
+            FileHandle.standardError.write(Data(line.utf8))
+        }
+    }
+
+    private func isStep(_ event: ProgressEvent) -> Bool {
+        if case .step = event { return true }
+        return false
+    }
+}
