@@ -99,21 +99,22 @@ private func checkDatasetFolder(_ dataset: DatasetConfig, overridden: Bool, log:
     }
 }
 
-/// Turns logged entries into located problems, in file order.
+/// Turns logged entries into located problems, in file order (line, then column).
 private func problems(from log: ProblemLog, file: String) -> [ConfigProblem] {
-    let located = log.entries.map { entry -> ConfigProblem in
+    let located = log.entries.map { entry -> (ConfigProblem, column: Int) in
         if entry.path == ["--data"] {
-            return ConfigProblem(file: "--data", line: nil, field: "", message: entry.message)
+            return (ConfigProblem(file: "--data", line: nil, field: "", message: entry.message), 0)
         }
         // A missing key has no node: point at the nearest enclosing one that exists.
         let found = (0...entry.path.count).reversed().lazy
             .compactMap { locate(Array(entry.path.prefix($0)), in: log.root) }.first
         let mark = entry.atKey ? (found?.1 ?? found?.0.mark) : (found?.0.mark ?? found?.1)
-        return ConfigProblem(file: file, line: mark?.line, field: dottedPath(entry.path), message: entry.message)
+        return (ConfigProblem(file: file, line: mark?.line, field: dottedPath(entry.path), message: entry.message),
+                mark?.column ?? 0)
     }
     return located.enumerated().sorted { a, b in
-        (a.element.line ?? 0, a.offset) < (b.element.line ?? 0, b.offset)
-    }.map(\.element)
+        (a.element.0.line ?? 0, a.element.column, a.offset) < (b.element.0.line ?? 0, b.element.column, b.offset)
+    }.map(\.element.0)
 }
 
 private func yamlSyntaxError(_ error: YamlError, file: String) -> ExperimentError {
