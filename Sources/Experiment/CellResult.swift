@@ -8,11 +8,10 @@ public struct CellResult: Codable, Sendable, Equatable {
     public var evaluations: [EvaluationRecord]
 }
 
-/// One training epoch: mean loss and accuracy over its batches (with augmentation).
+/// One training epoch: the mean loss over its batches (with augmentation).
 public struct EpochRecord: Codable, Sendable, Equatable {
     public var epoch: Int
     public var loss: Double
-    public var accuracy: Double
     public var seconds: Double
 }
 

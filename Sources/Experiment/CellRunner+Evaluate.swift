@@ -1,15 +1,15 @@
 import Foundation
 
 extension CellRunner {
-    /// Tests `net` at every evaluation key; writes one predictions file per evaluation.
-    func evaluate(_ net: Network, _ cell: Cell) throws -> [EvaluationRecord] {
+    /// Tests `model` at every evaluation key; writes one predictions file per evaluation.
+    func evaluate(_ model: Model, _ cell: Cell) throws -> [EvaluationRecord] {
         var records: [EvaluationRecord] = []
         for key in config.evaluationKeys {
             let record: EvaluationRecord
-            if let reason = cannotRunReason(net.info, resolution: key.resolution) {
+            if let reason = model.cannotRunReason(at: key.resolution) {
                 record = EvaluationRecord(key: key, count: data.test.count, cannotRun: reason)
             } else {
-                record = try evaluate(net, cell, key)
+                record = try evaluate(model, cell, key)
             }
             records.append(record)
             progress(.evaluated(cell, record))
@@ -19,7 +19,7 @@ extension CellRunner {
 
     /// Top-1, top-5 and mean loss at `key`, and the per-image predictions file
     /// (`image,label,predicted,correct,p_label`, p_label the softmax probability of the true class).
-    private func evaluate(_ net: Network, _ cell: Cell, _ key: EvaluationKey) throws -> EvaluationRecord {
+    private func evaluate(_ model: Model, _ cell: Cell, _ key: EvaluationKey) throws -> EvaluationRecord {
         let test = data.test
         let classes = data.classNames.count
         let batch = config.evaluation.batch
@@ -29,7 +29,7 @@ extension CellRunner {
             let indices = Array(start..<min(start + batch, test.count))
             let inputs = try pipeline.tensors(.init(split: "test", resolution: key.resolution, filter: key.method,
                                                     antialias: key.antialias, crop: config.evaluation.crop), indices)
-            let logits = predictLogits(net, inputs: inputs, count: indices.count, resolution: key.resolution)
+            let logits = try model.logits(inputs, count: indices.count, resolution: key.resolution)
             for (row, index) in indices.enumerated() {
                 let scores = logits[(row * classes)..<((row + 1) * classes)]
                 let label = test.labels[index]

@@ -13,25 +13,21 @@ struct CellRunner {
     var data: LoadedData { pipeline.data }
 
     /// What a checkpoint of `cell` records about its model.
-    func networkInfo(_ cell: Cell) -> NetworkInfo {
-        NetworkInfo(layers: cell.model.resolvedLayers, rounding: cell.model.rounding, classNames: data.classNames,
-                    trainResolution: cell.trainResolution, mean: data.mean, std: data.std)
+    func modelInfo(_ cell: Cell) -> ModelInfo {
+        ModelInfo(layers: cell.model.resolvedLayers, rounding: cell.model.rounding.rawValue, classNames: data.classNames,
+                  trainResolution: cell.trainResolution, mean: data.mean, std: data.std)
     }
 
     /// Trains `cell`, evaluates it at every test condition, and stores checkpoint, predictions and
     /// (last, atomically) the result file. Throws `.interrupted` after the step during which a stop
     /// was requested; the cell's partial work is then discarded and the cell reruns on resume.
     func run(_ cell: Cell) throws -> CellResult {
-        let info = networkInfo(cell)
-        if let reason = cannotRunReason(info, resolution: cell.trainResolution) {
-            throw ExperimentError.model(name: cell.model.name, reason: "cannot train at \(cell.trainResolution) px: \(reason).")
-        }
-        let net = Network(info: info, seed: cell.seed)
+        let model = try Model(info: modelInfo(cell), seed: cell.seed)
         let started = Date()
-        let epochs = try train(net, cell)
+        let epochs = try train(model, cell)
         let trained = Date()
-        try saveNetwork(net, to: folder.checkpointFile(cell))
-        let evaluations = try evaluate(net, cell)
+        try model.save(to: folder.checkpointFile(cell))
+        let evaluations = try evaluate(model, cell)
         let result = CellResult(cell: cell, classNames: data.classNames, epochs: epochs,
                                 trainSeconds: trained.timeIntervalSince(started),
                                 evaluateSeconds: Date().timeIntervalSince(trained), evaluations: evaluations)
@@ -46,35 +42,33 @@ struct CellRunner {
         try writeAtomically(encoder.encode(result), to: folder.resultFile(result.cell))
     }
 
-    private func train(_ net: Network, _ cell: Cell) throws -> [EpochRecord] {
+    private func train(_ model: Model, _ cell: Cell) throws -> [EpochRecord] {
         let training = config.training
         let count = data.train.count
         let steps = (count + training.batch - 1) / training.batch
+        let optimizer = Model.optimizer(training, stepsPerEpoch: steps)
         var records: [EpochRecord] = []
         let cellStart = Date()
         for epoch in 0..<training.epochs {
             let epochStart = Date()
             let order = CounterRandom(cell.seed, epoch, 1).permutation(count)
-            var lossSum = 0.0, correct = 0
+            var lossSum = 0.0
             for step in 0..<steps {
                 let indices = Array(order[(step * training.batch)..<min((step + 1) * training.batch, count)])
                 let inputs = try trainingInputs(indices, epoch: epoch, cell: cell)
-                let t = Double(epoch) + Double(step) / Double(steps)
-                let rate = Float(training.optimizer.lr * training.schedule.factor(at: t, epochs: training.epochs))
-                let outcome = trainStep(net, inputs: inputs, labels: indices.map { data.train.labels[$0] },
-                                        resolution: cell.trainResolution, learningRate: rate, training: training)
-                lossSum += outcome.loss * Double(indices.count)
-                correct += outcome.correct
+                let loss = try model.trainStep(inputs, labels: indices.map { data.train.labels[$0] },
+                                               resolution: cell.trainResolution, optimizer: optimizer,
+                                               labelSmoothing: training.labelSmoothing)
+                lossSum += loss * Double(indices.count)
                 let done = epoch * steps + step + 1
                 let elapsed = Date().timeIntervalSince(cellStart)
                 let seen = Double(epoch * count + min((step + 1) * training.batch, count))
                 progress(.step(cell, epoch: epoch + 1, epochs: training.epochs, step: step + 1, steps: steps,
-                               loss: outcome.loss, imagesPerSecond: seen / max(elapsed, 1e-9),
+                               loss: loss, imagesPerSecond: seen / max(elapsed, 1e-9),
                                eta: elapsed / Double(done) * Double(training.epochs * steps - done)))
                 if control.stopRequested { throw ExperimentError.interrupted(runFolder: folder.path) }
             }
-            let record = EpochRecord(epoch: epoch + 1, loss: lossSum / Double(count), accuracy: Double(correct) / Double(count),
-                                     seconds: Date().timeIntervalSince(epochStart))
+            let record = EpochRecord(epoch: epoch + 1, loss: lossSum / Double(count), seconds: Date().timeIntervalSince(epochStart))
             records.append(record)
             progress(.epochFinished(cell, record, epochs: training.epochs))
         }

@@ -47,6 +47,14 @@ struct AnyKey: CodingKey {
     init?(intValue: Int) { nil }
 }
 
+/// A list index as a coding key.
+struct IndexKey: CodingKey {
+    var intValue: Int?
+    var stringValue: String { String(intValue ?? 0) }
+    init(intValue: Int) { self.intValue = intValue }
+    init?(stringValue: String) { nil }
+}
+
 /// Thrown by a nested decode whose problem is already logged; the parent substitutes its default.
 struct AlreadyLogged: Error {}
 
@@ -113,6 +121,11 @@ struct FieldReader<Key: CodingKey & CaseIterable> {
 
     /// Logs `message` at this mapping.
     func problem(_ message: String) { log.add(path, message) }
+
+    /// Logs `message` at element `index` of the list at `key`.
+    func problem(at key: Key, _ index: Int, _ message: String) {
+        log.add(path + [AnyKey(stringValue: key.stringValue), IndexKey(intValue: index)], message)
+    }
 
     private func logDecodingError(_ error: DecodingError, fallbackPath: [CodingKey], type: Any.Type) {
         switch error {

@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import NN
 import Yams
 
 /// What `reslab eval` probes: a saved model on the user's own images.
@@ -25,8 +26,8 @@ public struct EvalOptions: Sendable {
 /// (one cell, no training) with results.csv, predictions and the report.
 public func evaluateCheckpoint(_ options: EvalOptions, control: RunControl = RunControl(),
                                progress: @escaping (ProgressEvent) -> Void = { _ in }) throws -> RunSummary {
-    let net = try loadNetwork(from: options.checkpoint)
-    let info = net.info
+    let model = try Model.load(from: options.checkpoint)
+    let info = model.info
     let name = URL(fileURLWithPath: options.checkpoint).deletingPathExtension().lastPathComponent
     var dataset = DatasetConfig()
     dataset.folder = options.data
@@ -34,7 +35,7 @@ public func evaluateCheckpoint(_ options: EvalOptions, control: RunControl = Run
     var training = TrainingConfig()
     training.resolutions = [info.trainResolution]
     let config = ExperimentConfig(name: "eval-" + name, dataset: dataset,
-                                  models: [ModelConfig(name: name, layers: info.layers, rounding: info.rounding)],
+                                  models: [ModelConfig(name: name, layers: info.layers, rounding: Rounding(rawValue: info.rounding) ?? .floor)],
                                   training: training, evaluation: options.evaluation, seeds: [0])
 
     var run = RunOptions(configPath: nil, threads: options.threads)
@@ -54,7 +55,7 @@ public func evaluateCheckpoint(_ options: EvalOptions, control: RunControl = Run
                             folder: folder, control: control, progress: progress)
     let cell = config.cells[0]
     let started = Date()
-    let evaluations = try runner.evaluate(net, cell)
+    let evaluations = try runner.evaluate(model, cell)
     try runner.store(CellResult(cell: cell, classNames: info.classNames, epochs: [], trainSeconds: 0,
                                 evaluateSeconds: Date().timeIntervalSince(started), evaluations: evaluations))
     try writeResultsTable(folder)

@@ -43,14 +43,14 @@ public func planExperiment(_ options: RunOptions) throws -> PlanSummary {
     let finished = folder?.finishedCellIDs() ?? []
     let keys = config.evaluationKeys
     let selected = Set(try selectCells(options.cells, count: config.cells.count))
-    let rows = config.cells.filter { selected.contains($0.id) }.map { cell -> PlanSummary.Row in
-        let info = NetworkInfo(layers: cell.model.resolvedLayers, rounding: cell.model.rounding, classNames: classNames,
-                               trainResolution: cell.trainResolution, mean: [0, 0, 0], std: [1, 1, 1])
-        let forward = forwardFLOPs(info, resolution: cell.trainResolution)
+    let rows = try config.cells.filter { selected.contains($0.id) }.map { cell -> PlanSummary.Row in
+        let info = ModelInfo(layers: cell.model.resolvedLayers, rounding: cell.model.rounding.rawValue, classNames: classNames,
+                             trainResolution: cell.trainResolution, mean: [0, 0, 0], std: [1, 1, 1])
+        let model = try Model(info: info, seed: 0)
+        let forward = model.forwardFLOPs(at: cell.trainResolution) ?? 0
         let training = 3 * forward * Double(train * config.training.epochs)
-        let cannot = keys.compactMap { key in cannotRunReason(info, resolution: key.resolution).map { (key, $0) } }
-        let evaluation = keys.filter { cannotRunReason(info, resolution: $0.resolution) == nil }
-            .reduce(0.0) { $0 + forwardFLOPs(info, resolution: $1.resolution) * Double(test) }
+        let cannot = keys.compactMap { key in model.cannotRunReason(at: key.resolution).map { (key, $0) } }
+        let evaluation = keys.reduce(0.0) { $0 + (model.forwardFLOPs(at: $1.resolution) ?? 0) * Double(test) }
         return .init(cell: cell, forwardFLOPs: forward, totalFLOPs: training + evaluation, cannotRun: cannot,
                      done: finished.contains(cell.id))
     }

@@ -31,8 +31,7 @@ public struct ProgressPrinter {
             return "\r  epoch \(epoch)/\(epochs) \(bar) \(Int(share * 100))% loss \(String(format: "%.3f", loss)) "
                 + "\(Int(rate)) img/s ETA \(formatDuration(eta))   "
         case let .epochFinished(_, record, epochs):
-            let line = "  epoch \(record.epoch)/\(epochs): loss \(String(format: "%.4f", record.loss)), "
-                + "train accuracy \(String(format: "%.1f", 100 * record.accuracy))%, \(String(format: "%.1f", record.seconds)) s"
+            let line = "  epoch \(record.epoch)/\(epochs): loss \(String(format: "%.4f", record.loss)), \(String(format: "%.1f", record.seconds)) s"
             return closeBar() + line
         case let .evaluated(_, record):
             let condition = "\(record.key.resolution) px \(record.key.method.rawValue)\(record.key.antialias ? "" : " (no antialias)")"

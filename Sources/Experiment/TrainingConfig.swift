@@ -42,7 +42,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
 
 /// `optimizer:` — SGD with momentum (optionally Nesterov) or AdamW, with decoupled weight decay.
 public struct OptimizerConfig: Codable, Equatable, Sendable {
-    public var kind: OptimizerKind = .sgd
+    public var kind: OptimizerName = .sgd
     /// Peak learning rate (after warm-up).
     public var lr: Double = 0.05
     public var momentum: Double = 0.9
@@ -68,18 +68,18 @@ public struct OptimizerConfig: Codable, Equatable, Sendable {
     }
 }
 
-public enum OptimizerKind: String, ConfigEnum, Sendable { case sgd, adamw }
+public enum OptimizerName: String, ConfigEnum, Sendable { case sgd, adamw }
 
 /// `schedule:` — the learning rate over training: linear warm-up, then cosine decay to zero,
-/// steps (× gamma at each milestone epoch), or constant.
+/// steps (× gamma every `every_epochs` epochs), or constant.
 public struct ScheduleConfig: Codable, Equatable, Sendable {
     public var kind: ScheduleKind = .cosine
     public var warmupEpochs: Double = 0
-    public var milestones: [Int] = []
+    public var everyEpochs: Int = 30
     public var gamma: Double = 0.1
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case kind, warmupEpochs = "warmup_epochs", milestones, gamma
+        case kind, warmupEpochs = "warmup_epochs", everyEpochs = "every_epochs", gamma
     }
 
     public init() {}
@@ -88,22 +88,11 @@ public struct ScheduleConfig: Codable, Equatable, Sendable {
         let f = try FieldReader(decoder, CodingKeys.self)
         kind = f.optional(.kind) ?? kind
         warmupEpochs = f.optional(.warmupEpochs) ?? warmupEpochs
-        milestones = f.optional(.milestones) ?? milestones
+        everyEpochs = f.optional(.everyEpochs) ?? everyEpochs
         gamma = f.optional(.gamma) ?? gamma
         f.check(warmupEpochs >= 0, .warmupEpochs, "must not be negative.")
-        f.check(kind != .step || !milestones.isEmpty, .milestones, "list the epochs at which a step schedule multiplies the rate by gamma.")
-    }
-
-    /// The learning-rate factor (0...1) at fractional epoch `t` of `epochs`.
-    public func factor(at t: Double, epochs: Int) -> Double {
-        if t < warmupEpochs { return (t + 1e-9) / warmupEpochs }
-        switch kind {
-        case .constant: return 1
-        case .step: return milestones.reduce(1) { t >= Double($1) ? $0 * gamma : $0 }
-        case .cosine:
-            let span = max(Double(epochs) - warmupEpochs, 1e-9)
-            return 0.5 * (1 + cos(Double.pi * min((t - warmupEpochs) / span, 1)))
-        }
+        f.check(everyEpochs >= 1, .everyEpochs, "must be at least 1.")
+        f.check(gamma > 0, .gamma, "must be positive, e.g. 0.1.")
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Experiment
+import Yams
 
 /// Experiment files: every problem is reported together, each with file, line and field.
 struct ConfigTests {
@@ -111,6 +112,30 @@ struct ConfigTests {
               m.yaml:2: models[0].zoo: `resnet-9000` is not in the zoo; use one of flat-cnn, gap-cnn, blurpool-cnn, small-cnn, imagenette-cnn.
               m.yaml:3: models[1].name: give the model a name.
               m.yaml:3: models[1].layers: list at least one layer.
+            """)
+    }
+
+    @Test func resolvedConfigReadsBackEqual() throws {
+        let config = try parseExperiment(yaml: valid, file: "tiny.yaml")
+        let text = try YAMLEncoder().encode(config)
+        #expect(try parseExperiment(yaml: text, file: "config.resolved.yaml") == config)
+    }
+
+    @Test func badLayerIsReportedAtItsLine() {
+        let yaml = """
+            dataset: {generated: {}}
+            models:
+              - name: mine
+                layers:
+                  - conv 3x3 8
+                  - maxpool two
+                rounding: round
+            """
+        let error = #expect(throws: ExperimentError.self) { try parseExperiment(yaml: yaml, file: "l.yaml") }
+        #expect(error?.description == """
+            l.yaml has 2 problems:
+              l.yaml:6: models[0].layers[1]: The layer "maxpool two" could not be read: expected a window size (a whole number).
+              l.yaml:7: models[0].rounding: `round` is not one of floor, ceil.
             """)
     }
 
