@@ -47,10 +47,12 @@ public func evaluateCheckpoint(_ options: EvalOptions, control: RunControl = Run
     try prepare(folder, config: config, experimentText: text, threads: options.threads)
     progress(.runStarted(folder: folder.path, cells: 1, toRun: 1))
 
+    let loadStart = Date()
     let test = try evaluationImages(options.data, classNames: info.classNames, budget: options.memoryBudget / 2,
                                     threads: options.threads)
     let data = LoadedData(classNames: info.classNames, train: ImageStore(images: [], labels: [], names: []),
                           test: test.store, skipped: test.skipped, source: options.data, mean: info.mean, std: info.std)
+    try storeRunData(data, config: config, decodeSeconds: Date().timeIntervalSince(loadStart), in: folder)
     let runner = CellRunner(config: config, pipeline: TensorPipeline(data: data, budget: options.memoryBudget / 2),
                             folder: folder, control: control, progress: progress)
     let cell = config.cells[0]

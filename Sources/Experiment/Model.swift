@@ -2,7 +2,7 @@ import Foundation
 import NN
 
 /// What a checkpoint records about its model, beside the weights.
-struct ModelInfo: Codable, Equatable {
+struct ModelDescription: Codable, Equatable {
     var layers: [String]
     /// `floor` or `ceil` (NN's `Rounding`), applied to every pooling and strided layer.
     var rounding: String
@@ -21,11 +21,11 @@ struct ModelInfo: Codable, Equatable {
 
 /// A network with what it was trained on, and its optimizer while it trains.
 final class Model {
-    let info: ModelInfo
+    let info: ModelDescription
     let network: Network
 
     /// Builds the network with weights drawn from `seed`.
-    init(info: ModelInfo, seed: Int) throws {
+    init(info: ModelDescription, seed: Int) throws {
         self.info = info
         do {
             network = try Network(spec: info.spec(), inputChannels: 3, classes: info.classNames.count,
@@ -46,20 +46,15 @@ final class Model {
         }
     }
 
-    /// Forward FLOPs for one image at `resolution` (2 per multiply-add; nil if it cannot run):
-    /// convolutions 2·kh·kw·C·F·H'·W', dense 2·K·U, other layers one per output value.
+    /// Forward FLOPs for one image at `resolution`, nil if it cannot run (NN's architecture math).
     func forwardFLOPs(at resolution: Int) -> Double? {
-        guard let plans = try? network.plan(height: resolution, width: resolution) else { return nil }
-        return plans.reduce(0.0) { total, plan in
-            switch plan.spec {
-            case let .conv(spec):
-                return total + 2 * Double(spec.kernelHeight * spec.kernelWidth * plan.input.channels) * Double(plan.output.count)
-            case let .dense(units):
-                return total + 2 * Double(plan.input.count * units)
-            default:
-                return total + Double(plan.output.count)
-            }
-        }
+        (try? network.architecture(height: resolution, width: resolution)).map { Double($0.flops) }
+    }
+
+    /// Training FLOPs for one image (forward and backward) at the training resolution.
+    var trainingFLOPs: Double {
+        let size = info.trainResolution
+        return (try? network.architecture(height: size, width: size)).map { Double($0.trainingFlops) } ?? 0
     }
 
     /// Logits (N, classes) for `count` inputs of (r, r, 3).
@@ -67,32 +62,32 @@ final class Model {
         try network.predict(Tensor(shape: [count, resolution, resolution, 3], values: inputs)).values
     }
 
-    /// Saves the checkpoint: a little-endian UInt32 header length, the JSON `ModelInfo`, then
-    /// every parameter as float32.
+    /// Saves NN's checkpoint, with the class names, normalisation and rounding.
     func save(to path: String) throws {
-        let header = try JSONEncoder().encode(info)
-        var data = Data()
-        withUnsafeBytes(of: UInt32(header.count).littleEndian) { data.append(contentsOf: $0) }
-        data.append(header)
-        network.parameterValues.withUnsafeBytes { data.append(contentsOf: $0) }
-        try writeAtomically(data, to: path)
+        try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path,
+                                                withIntermediateDirectories: true)
+        let metadata = CheckpointMetadata(classNames: info.classNames, mean: info.mean, std: info.std,
+                                          notes: ["rounding": info.rounding, "layers": info.layers.joined(separator: "; ")])
+        do { try network.save(to: path, metadata: metadata) } catch {
+            throw ExperimentError.io(path: path, reason: "\(error)")
+        }
     }
 
-    /// Loads a checkpoint written by `save(to:)`.
+    private init(info: ModelDescription, network: Network) {
+        self.info = info
+        self.network = network
+    }
+
+    /// Loads a checkpoint written by `save(to:)` (or any NN checkpoint).
     static func load(from path: String) throws -> Model {
-        guard let data = FileManager.default.contents(atPath: path), data.count > 4 else {
-            throw ExperimentError.io(path: path, reason: "there is no checkpoint file there")
+        let (network, metadata): (Network, CheckpointMetadata)
+        do { (network, metadata) = try Network.load(from: path) } catch {
+            throw ExperimentError.model(name: path, reason: "\(error)")
         }
-        let length = Int(UInt32(littleEndian: data.prefix(4).withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }))
-        guard data.count >= 4 + length, let info = try? JSONDecoder().decode(ModelInfo.self, from: data.subdata(in: 4..<(4 + length))) else {
-            throw ExperimentError.io(path: path, reason: "it is not a reslab checkpoint (its header does not read)")
-        }
-        let model = try Model(info: info, seed: 0)
-        let values = data.subdata(in: (4 + length)..<data.count).withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
-        guard values.count == model.network.parameterValues.count else {
-            throw ExperimentError.io(path: path, reason: "it holds \(values.count) parameters but its model has \(model.network.parameterValues.count); the file is truncated or from another version")
-        }
-        model.network.parameterValues = values
-        return model
+        let layers = metadata.notes["layers"].map { $0.components(separatedBy: "; ") }
+            ?? network.spec.layers.map(\.description)
+        let info = ModelDescription(layers: layers, rounding: metadata.notes["rounding"] ?? "floor", classNames: metadata.classNames,
+                             trainResolution: network.trainingHeight, mean: metadata.mean, std: metadata.std)
+        return Model(info: info, network: network)
     }
 }

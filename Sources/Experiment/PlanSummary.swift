@@ -6,7 +6,7 @@ public struct PlanSummary: Sendable {
     public struct Row: Sendable {
         public var cell: Cell
         /// Forward FLOPs per image at the training resolution, and the cell's total (training
-        /// counts 3× forward per image and epoch; evaluation 1× per test image and condition).
+        /// FLOPs per image and epoch, plus a forward pass per test image and condition).
         public var forwardFLOPs: Double
         public var totalFLOPs: Double
         /// Test conditions the model cannot run at, with their reasons.
@@ -44,11 +44,11 @@ public func planExperiment(_ options: RunOptions) throws -> PlanSummary {
     let keys = config.evaluationKeys
     let selected = Set(try selectCells(options.cells, count: config.cells.count))
     let rows = try config.cells.filter { selected.contains($0.id) }.map { cell -> PlanSummary.Row in
-        let info = ModelInfo(layers: cell.model.resolvedLayers, rounding: cell.model.rounding.rawValue, classNames: classNames,
+        let info = ModelDescription(layers: cell.model.resolvedLayers, rounding: cell.model.rounding.rawValue, classNames: classNames,
                              trainResolution: cell.trainResolution, mean: [0, 0, 0], std: [1, 1, 1])
         let model = try Model(info: info, seed: 0)
         let forward = model.forwardFLOPs(at: cell.trainResolution) ?? 0
-        let training = 3 * forward * Double(train * config.training.epochs)
+        let training = model.trainingFLOPs * Double(train * config.training.epochs)
         let cannot = keys.compactMap { key in model.cannotRunReason(at: key.resolution).map { (key, $0) } }
         let evaluation = keys.reduce(0.0) { $0 + (model.forwardFLOPs(at: $1.resolution) ?? 0) * Double(test) }
         return .init(cell: cell, forwardFLOPs: forward, totalFLOPs: training + evaluation, cannotRun: cannot,

@@ -1,4 +1,5 @@
 import Foundation
+import Stats
 
 /// The stored results of a run folder, cell by cell in id order.
 func storedResults(_ folder: RunFolder) throws -> [CellResult] {
@@ -15,18 +16,21 @@ func storedResults(_ folder: RunFolder) throws -> [CellResult] {
 }
 
 /// The tidy table: one row per (cell, evaluation), columns
-/// `cell,model,train_res,test_res,method,antialias,seed,top1,top5,loss,n,note`.
-/// Accuracies are shares in 0...1 with 6 decimals; a model that cannot run at a resolution has
+/// `cell,model,train_res,test_res,method,antialias,seed,top1,top5,loss,n,top1_low,top1_high,note`.
+/// Accuracies are shares in 0...1 with 6 decimals; `top1_low`/`top1_high` bound top-1 by the 95 %
+/// Wilson score interval over the n test images. A model that cannot run at a resolution has
 /// empty metrics and the reason in `note`.
 func resultsCSV(_ results: [CellResult]) -> String {
-    var csv = "cell,model,train_res,test_res,method,antialias,seed,top1,top5,loss,n,note\n"
+    var csv = "cell,model,train_res,test_res,method,antialias,seed,top1,top5,loss,n,top1_low,top1_high,note\n"
     func number(_ value: Double?) -> String { value.map { String(format: "%.6f", $0) } ?? "" }
     for result in results {
         let cell = result.cell
         for e in result.evaluations {
+            let interval = e.top1.map { wilsonInterval(successes: Int(($0 * Double(e.count)).rounded()), trials: e.count) }
             let fields = [String(cell.id), csvField(cell.model.name), String(cell.trainResolution), String(e.key.resolution),
                           e.key.method.rawValue, String(e.key.antialias), String(cell.seed),
                           number(e.top1), number(e.top5), number(e.loss), String(e.count),
+                          number(interval?.lower), number(interval?.upper),
                           csvField(e.cannotRun.map { "cannot run: " + $0 } ?? "")]
             csv += fields.joined(separator: ",") + "\n"
         }

@@ -5,6 +5,7 @@ import Foundation
 ///     experiment.yaml          the experiment file as given
 ///     config.resolved.yaml     every field with its default filled in (what the run used)
 ///     environment.json         reslab version, git commit, CPU, threads, date
+///     data.json                class counts, skipped files, test labels, example images
 ///     cells/cell-0003.json     one result per finished cell (written last: its presence = done)
 ///     predictions/cell-0003/r16-bilinear.csv   per-image predictions of each evaluation
 ///     checkpoints/cell-0003.ckpt               the trained model of each cell
@@ -25,6 +26,8 @@ public struct RunFolder: Sendable {
     public var logFile: String { path + "/log.txt" }
     public var resultsFile: String { path + "/results.csv" }
     public var reportFile: String { path + "/report.html" }
+    /// Counts, skipped files, test labels and example images, written once per run (`RunData`).
+    public var dataFile: String { path + "/data.json" }
     public var cellsFolder: String { path + "/cells" }
 
     public func resultFile(_ cell: Cell) -> String { resultFile(id: cell.id) }

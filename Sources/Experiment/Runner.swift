@@ -24,8 +24,10 @@ public func runExperiment(_ options: RunOptions, control: RunControl = RunContro
     if !toRun.isEmpty {
         let loadStart = Date()
         let data = try loadData(config.dataset, budget: options.memoryBudget, threads: options.threads)
+        let loadSeconds = Date().timeIntervalSince(loadStart)
         progress(.dataLoaded(train: data.train.count, test: data.test.count, classes: data.classNames.count,
-                             skipped: data.skipped.count, seconds: Date().timeIntervalSince(loadStart)))
+                             skipped: data.skipped.count, seconds: loadSeconds))
+        try storeRunData(data, config: config, decodeSeconds: loadSeconds, in: folder)
         let decodedBytes = data.train.residentBytes + data.test.residentBytes
         let pipeline = TensorPipeline(data: data, budget: max(0, options.memoryBudget - decodedBytes))
         let runner = CellRunner(config: config, pipeline: pipeline, folder: folder, control: control, progress: progress)

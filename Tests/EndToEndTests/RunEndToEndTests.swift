@@ -46,6 +46,8 @@ struct RunEndToEndTests {
         }
         let a = try results(folder, "a")
         #expect(a.split(separator: "\n").count == 1 + 4 * 4 * 2)
+        let report = try String(contentsOfFile: folder + "/a/report.html", encoding: .utf8)
+        #expect(report.contains("Findings") && report.contains("<svg"))
         #expect(a == (try results(folder, "b")))
         let predictions = "/predictions/cell-0003/r12-nearest.csv"
         #expect(try String(contentsOfFile: folder + "/a" + predictions, encoding: .utf8)

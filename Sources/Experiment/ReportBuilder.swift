@@ -1,0 +1,88 @@
+import Foundation
+import NN
+import Report
+import Yams
+
+/// Rebuilds results.csv and report.html of the run folder at `path`; returns the report's path.
+public func rebuildReport(runFolder path: String) throws -> String {
+    let folder = RunFolder(path: path)
+    guard folder.exists else { throw ExperimentError.notARunFolder(path) }
+    try writeResultsTable(folder)
+    return try writeReport(folder)
+}
+
+/// Renders report.html from what `folder` stores (config, environment, data.json, cell results,
+/// predictions); cells without a result are simply absent from it. Returns the report's path.
+public func writeReport(_ folder: RunFolder) throws -> String {
+    try writeAtomically(renderReport(reportData(folder)), to: folder.reportFile)
+    return folder.reportFile
+}
+
+/// The report's data, gathered from the run folder.
+func reportData(_ folder: RunFolder) throws -> ReportData {
+    let config = try storedConfig(folder)
+    let results = try storedResults(folder)
+    let stored = try? JSONDecoder().decode(RunData.self, from: Data(contentsOf: URL(fileURLWithPath: folder.dataFile)))
+    let environment = (try? JSONDecoder().decode(RunEnvironment.self, from: Data(contentsOf: URL(fileURLWithPath: folder.environmentFile))))
+    let classNames = stored?.classNames ?? results.first?.classNames ?? []
+    var timings = stored.map { [Timing("decode data", seconds: $0.decodeSeconds)] } ?? []
+    for result in results {
+        timings.append(Timing("train " + result.cell.label, seconds: result.trainSeconds))
+        timings.append(Timing("evaluate " + result.cell.label, seconds: result.evaluateSeconds))
+    }
+    return ReportData(
+        experiment: config.name,
+        configText: (try? String(contentsOfFile: folder.resolvedConfigFile, encoding: .utf8)) ?? "",
+        environment: (environment?.entries ?? []).map { Entry($0.0, $0.1) },
+        timings: timings,
+        data: stored?.summary ?? DataSummary(source: config.dataset.folder ?? "generated", splits: [], skipped: []),
+        classNames: classNames,
+        testLabels: stored?.testLabels ?? [],
+        models: try config.models.map { try modelInfo($0, config: config, classNames: classNames) },
+        evaluations: try results.flatMap { try evaluations($0, folder: folder) },
+        examples: stored?.examples ?? [])
+}
+
+/// A result's evaluations with the predicted class of every test image (from predictions files).
+private func evaluations(_ result: CellResult, folder: RunFolder) throws -> [Evaluation] {
+    try result.evaluations.map { record in
+        let outcome: Outcome
+        if let reason = record.cannotRun {
+            outcome = .cannotRun(reason: reason)
+        } else {
+            let predicted = try readPredictions(folder.predictionsFile(result.cell, record.key))
+            outcome = .measured(Metrics(top1: record.top1 ?? 0, top5: record.top5, loss: record.loss, count: record.count,
+                                        predicted: predicted))
+        }
+        return Evaluation(model: result.cell.model.name, trainResolution: result.cell.trainResolution, seed: result.cell.seed,
+                          testResolution: record.key.resolution, method: record.key.method.rawValue,
+                          antialias: record.key.antialias, outcome: outcome)
+    }
+}
+
+/// The `predicted` column of a predictions file (the third field of each row).
+private func readPredictions(_ path: String) throws -> [Int] {
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        throw ExperimentError.io(path: path, reason: "the predictions file is missing; delete the cell's result file to rerun it")
+    }
+    return text.split(separator: "\n").dropFirst().map { line in
+        // Image names may be quoted and hold commas: count fields from the end.
+        let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+        return Int(fields[fields.count - 3]) ?? -1
+    }
+}
+
+/// A model's summary and its architecture tables at every training × test resolution.
+private func modelInfo(_ model: ModelConfig, config: ExperimentConfig, classNames: [String]) throws -> Report.ModelInfo {
+    let tables = try config.training.resolutions.flatMap { trainResolution in
+        let info = ModelDescription(layers: model.resolvedLayers, rounding: model.rounding.rawValue,
+                             classNames: classNames.count >= 2 ? classNames : ["a", "b"],
+                             trainResolution: trainResolution, mean: [0, 0, 0], std: [1, 1, 1])
+        let built = try Model(info: info, seed: 0)
+        return config.evaluation.resolutions.values.map {
+            ArchitectureTable(spec: built.network.spec, channels: 3, trainResolution: trainResolution, testResolution: $0)
+        }
+    }
+    return Report.ModelInfo(name: model.name, summary: model.resolvedLayers.joined(separator: ", "),
+                            trainResolutions: config.training.resolutions, architectures: tables)
+}
