@@ -9,14 +9,23 @@ func load16(_ p: UnsafeMutablePointer<Float>) -> SIMD16<Float> { UnsafeRawPointe
 @inline(__always)
 func store16(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self) }
 
-/// dst[i] = src[i] for i in 0..<count; short runs (im2col rows of a 3-channel image are 3 or 9
-/// floats) skip the call to memmove.
+/// dst[i] = src[i] for i in 0..<count. Runs up to 256 floats (im2col rows are 9 to 192 floats
+/// in the reference CNN, bias rows 32 to 128) are copied inline: memmove's call and dispatch
+/// cost more than the copy at these sizes.
 @inline(__always)
 func copyFloats(_ src: UnsafePointer<Float>, to dst: UnsafeMutablePointer<Float>, count: Int) {
-    if count < 32 {
-        for i in 0..<count { dst[i] = src[i] }
-    } else {
+    guard count <= 256 else {
         dst.update(from: src, count: count)
+        return
+    }
+    var i = 0
+    while i &+ 16 <= count {
+        store16(load16(src + i), dst + i)
+        i &+= 16
+    }
+    while i < count {
+        dst[i] = src[i]
+        i &+= 1
     }
 }
 
@@ -50,7 +59,7 @@ func addScaledVector(_ src: UnsafePointer<Float>, scale: Float, to dst: UnsafeMu
 
 /// Fills each of `rows` rows of `width` floats with `row` (e.g. a bias before an accumulating GEMM).
 func broadcastRows(_ row: UnsafePointer<Float>, width: Int, rows: Int, into dst: UnsafeMutablePointer<Float>) {
-    for r in 0..<rows { (dst + r &* width).update(from: row, count: width) }
+    for r in 0..<rows { copyFloats(row, to: dst + r &* width, count: width) }
 }
 
 /// sums[c] = Σ_r x[r·width + c] over `rows` rows (bias gradients), in Double per thread.
