@@ -2,7 +2,7 @@ import Foundation
 
 /// Renders progress events as text for the CLI: on a terminal, one self-overwriting bar per cell
 /// (`\r`, at most 10 updates a second) with epoch, loss, images/s and ETA; otherwise plain lines
-/// (one per epoch and per cell). Returns nil for events that print nothing.
+/// (one per tenth of an epoch, per epoch and per evaluation). Returns nil for events that print nothing.
 public struct ProgressPrinter {
     public var terminal: Bool
     private var lastDraw = Date.distantPast
@@ -21,8 +21,13 @@ public struct ProgressPrinter {
             return "cell \(cell.id) \(cell.label): already done, skipped."
         case let .cellStarted(cell, position, total):
             return "cell \(cell.id) \(cell.label) (\(position)/\(total))"
+        case let .step(_, epoch, epochs, step, steps, loss, rate, eta) where !terminal:
+            // Logs (Slurm, CI): a line at each tenth of an epoch.
+            guard step * 10 / steps != (step - 1) * 10 / steps, step < steps else { return nil }
+            return "  epoch \(epoch)/\(epochs) step \(step)/\(steps): loss \(String(format: "%.3f", loss)), "
+                + "\(Int(rate)) img/s, ETA \(formatDuration(eta))"
         case let .step(_, epoch, epochs, step, steps, loss, rate, eta):
-            guard terminal, Date().timeIntervalSince(lastDraw) > 0.1 || step == steps else { return nil }
+            guard Date().timeIntervalSince(lastDraw) > 0.1 || step == steps else { return nil }
             lastDraw = Date()
             barOpen = true
             let share = Double(step) / Double(steps)
