@@ -5,7 +5,12 @@ struct Method: Hashable {
     var name: String
     var antialias: Bool
 
-    var label: String { antialias ? "\(name) (antialiased)" : name }
+    /// Nearest never filters: its two modes differ only in where it samples (Pillow's pixel
+    /// centres, or OpenCV's ⌊i·s⌋), so it is not called "antialiased".
+    var label: String {
+        if name == "nearest" { return antialias ? "nearest" : "nearest (OpenCV ⌊i·s⌋)" }
+        return antialias ? "\(name) (antialiased)" : "\(name) (no antialias)"
+    }
 }
 
 /// One (model, training resolution, method): the line on the accuracy chart.

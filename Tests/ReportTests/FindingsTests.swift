@@ -34,7 +34,7 @@ import Testing
         let a = Self.predictions(Self.labels, accuracy: 0.7, flipRate: 0.05, seed: 11)
         let b = Self.predictions(Self.labels, accuracy: 0.7, flipRate: 0.05, seed: 12)
         let findings = Findings(analysis: Analysis(Self.twoMethods(reference: a, other: b, labels: Self.labels), options: ReportOptions())).html()
-        #expect(findings.contains("Nearest and bilinear (antialiased) are indistinguishable at every resolution"), "\(findings)")
+        #expect(findings.contains("Nearest (OpenCV ⌊i·s⌋) and bilinear (antialiased) are indistinguishable at every resolution"), "\(findings)")
     }
 
     @Test func tenPointDifferenceIsClaimedWithItsEvidence() {
@@ -43,7 +43,7 @@ import Testing
         for i in b.indices.filter({ b[$0] == Self.labels[$0] }).prefix(200) { b[i] = (b[i] + 1) % 10 }
         let findings = Findings(analysis: Analysis(Self.twoMethods(reference: a, other: b, labels: Self.labels), options: ReportOptions())).html()
         // 200 of 2000 images turned wrong, minus the few the flips had already made wrong.
-        #expect(findings.contains("Nearest costs 9.") || findings.contains("Nearest costs 10."), "\(findings)")
+        #expect(findings.contains("Nearest (OpenCV ⌊i·s⌋) costs 9.") || findings.contains("Nearest (OpenCV ⌊i·s⌋) costs 10."), "\(findings)")
         #expect(findings.contains("Holm-adjusted p &lt; 0.001"), "\(findings)")
         #expect(findings.contains("95% CI −"), "\(findings)")
     }
@@ -80,7 +80,7 @@ import Testing
             #expect(item.contains("CI") && item.contains("p "), "claim without interval or p-value: \(item)")
         }
         #expect(items.contains { $0.contains("drops") })
-        #expect(items.contains { $0.contains("Nearest costs") })
+        #expect(items.contains { $0.contains("Nearest (OpenCV ⌊i·s⌋) costs") })
     }
 }
 
