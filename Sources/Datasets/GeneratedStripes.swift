@@ -1,5 +1,6 @@
 import Foundation
 import ImageIO
+import SeededRandom
 
 /// The built-in quickstart dataset: grayscale stripes whose **orientation** is the class.
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import ImageIO
+import SeededRandom
 
 /// A class-per-folder image dataset, as torchvision's `ImageFolder` reads it.
 ///

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Kernels
+import SeededRandom
 
 /// A throughput measurement: the median of several timed windows.
 public struct Throughput: Sendable {
@@ -64,7 +65,7 @@ public enum NetworkBenchmark {
     }
 
     private static func randomImages(batch: Int, size: Int) -> Tensor {
-        var generator = SeededGenerator(seed: 2)
+        var generator = SplitMix64(seed: 2)
         return try! Tensor(shape: [batch, size, size, 3], values: (0..<batch * size * size * 3).map { _ in generator.uniform(limit: 1) })
     }
 

@@ -1,3 +1,4 @@
+import SeededRandom
 /// ReLU and dropout, elementwise over a whole (N, …) tensor of `count` values.
 
 /// y = max(x, 0), in place when x == y.
@@ -25,7 +26,7 @@ func reluBackward(y: UnsafePointer<Float>, dy: UnsafePointer<Float>, dx: UnsafeM
 /// Inverted dropout in training: mask[i] = 0 with probability `rate`, else 1 / (1 − rate);
 /// y = x · mask. The mask comes from `generator`, serially, so it does not depend on threads.
 func dropoutForward(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, mask: UnsafeMutablePointer<Float>,
-                    rate: Float, count: Int, generator: inout SeededGenerator) {
+                    rate: Float, count: Int, generator: inout SplitMix64) {
     let keep = 1 / (1 - rate)
     for i in 0..<count {
         mask[i] = generator.uniform() < rate ? 0 : keep

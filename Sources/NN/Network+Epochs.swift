@@ -1,3 +1,4 @@
+import SeededRandom
 /// Whole-dataset loops over images held in memory as one (N, H, W, C) float array.
 extension Network {
     /// One pass over `images` in a seeded random order, `batchSize` images per step (the last
@@ -9,7 +10,7 @@ extension Network {
             throw NNError.badTensor(reason: "There are \(count) images but \(labels.count) labels.")
         }
         var order = Array(0..<count)
-        var generator = SeededGenerator(seed: shuffleSeed)
+        var generator = SplitMix64(seed: shuffleSeed)
         for i in stride(from: count - 1, to: 0, by: -1) { order.swapAt(i, Int(generator.next() % UInt64(i + 1))) }
         let imageSize = height * width * inputChannels
         var batch = Tensor(zeros: [batchSize, height, width, inputChannels])

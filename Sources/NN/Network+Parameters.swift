@@ -1,3 +1,4 @@
+import SeededRandom
 extension ModelSpec {
     /// The parameter tensors of every layer, placed at `plans` (shapes from the training size).
     /// Weights are (kh, kw, C, F) for convolutions and (K, U) for dense layers, each followed by
@@ -42,7 +43,7 @@ extension ParameterArena {
     /// - dense weights: Glorot uniform (Glorot & Bengio 2010), U(−√(6/(fanIn + fanOut)), …);
     /// - biases and batch-norm shifts and running means 0; scales and running variances 1.
     func initialize(seed: UInt64) {
-        var generator = SeededGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         for entry in entries {
             let values = self.values + entry.offset
             switch entry.role {

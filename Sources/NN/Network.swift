@@ -1,3 +1,4 @@
+import SeededRandom
 /// A CNN built from a `ModelSpec`: parameters (independent of the input size) plus buffers
 /// allocated per input size and reused, so the same trained weights run at any resolution.
 ///
@@ -25,7 +26,7 @@ public final class Network {
     /// biasOffsets[l]: its bias's distance from that start.
     let parameterOffsets: [Int]
     let biasOffsets: [Int]
-    var dropoutGenerator: SeededGenerator
+    var dropoutGenerator: SplitMix64
     private var trainingWorkspace: Workspace?
     /// The most recently used evaluation workspaces (at most `evaluationWorkspaceLimit`).
     private var evaluationWorkspaces: [Workspace] = []
@@ -64,7 +65,7 @@ public final class Network {
         parameterOffsets = offsets
         biasOffsets = biases
         arena.initialize(seed: seed)
-        dropoutGenerator = SeededGenerator(seed: seed ^ 0xD20F_0D20_F0D2_0F0D)
+        dropoutGenerator = SplitMix64(seed: seed ^ 0xD20F_0D20_F0D2_0F0D)
     }
 
     /// The parameter tensors (names, shapes, offsets into `parameterValues`).

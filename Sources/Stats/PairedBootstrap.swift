@@ -1,3 +1,4 @@
+import SeededRandom
 /// A paired bootstrap percentile interval for the accuracy difference (first − second) of two
 /// evaluations on the same images (Efron & Tibshirani 1993, ch. 13).
 ///

@@ -1,5 +1,6 @@
 import Testing
 @testable import NN
+import SeededRandom
 
 /// Finite-difference checks of every layer's backward pass and of the loss. Each case is a small
 /// network whose first layer is a convolution, so the checked layer's input gradient flows into
@@ -51,7 +52,7 @@ import Testing
         let net = try Network(spec: try ModelSpec(parsing: text), inputChannels: 2, classes: 4,
                               trainingHeight: size, trainingWidth: size, seed: 11)
         // Move every bias and batch-norm scale off its initial value so their gradients matter.
-        var generator = SeededGenerator(seed: 5)
+        var generator = SplitMix64(seed: 5)
         var values = net.parameterValues
         for entry in net.parameters where entry.role == .bias || entry.role == .scale || entry.role == .shift {
             for i in entry.offset..<entry.offset + entry.count { values[i] += generator.uniform(limit: 0.3) }

@@ -1,9 +1,10 @@
 import Testing
 @testable import NN
+import SeededRandom
 
 /// A deterministic batch of `count` images of size×size×channels with values in [-1, 1).
 func randomBatch(count: Int, size: Int, channels: Int = 3, seed: UInt64) -> Tensor {
-    var generator = SeededGenerator(seed: seed)
+    var generator = SplitMix64(seed: seed)
     let values = (0..<count * size * size * channels).map { _ in generator.uniform(limit: 1) }
     return try! Tensor(shape: [count, size, size, channels], values: values)
 }

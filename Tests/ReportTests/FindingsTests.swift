@@ -1,6 +1,7 @@
 import Stats
 import Testing
 @testable import Report
+import SeededRandom
 
 /// Findings claim differences only when the paired test supports them, and show the numbers.
 @Suite struct FindingsTests {

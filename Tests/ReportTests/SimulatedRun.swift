@@ -3,6 +3,7 @@ import ImageIO
 import NN
 import Report
 import Stats
+import SeededRandom
 
 /// A believable run without training anything: two CNNs whose accuracy against test resolution
 /// follows a smooth curve, per-image predictions drawn so that images have a fixed difficulty

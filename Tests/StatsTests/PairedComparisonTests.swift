@@ -1,5 +1,6 @@
 import Testing
 @testable import Stats
+import SeededRandom
 
 /// McNemar p-values, Holm adjustment and the paired bootstrap against scipy/numpy references,
 /// the edge cases, and the two behaviours findings rely on: chance differences come out
