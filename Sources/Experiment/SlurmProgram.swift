@@ -42,7 +42,13 @@ func runProgram(_ executable: String, _ arguments: [String], environment: [Strin
     let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
     defer { (argv + envp).forEach { free($0) } }
     var pid = pid_t()
-    let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+    var spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+    // ETXTBSY: a script written a moment ago is still open for writing in a child that another
+    // thread forked meanwhile (until that child's exec closes it). Seen in tests.
+    for _ in 0..<50 where spawned == ETXTBSY {
+        usleep(10_000)
+        spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+    }
     guard spawned == 0 else {
         throw SlurmError.cannotStart(program: executable, reason: String(cString: strerror(spawned)))
     }

@@ -11,8 +11,12 @@ struct SlurmSubmitTests {
         defer { try? FileManager.default.removeItem(atPath: root) }
         try FileManager.default.createDirectory(atPath: root + "/bin", withIntermediateDirectories: true)
         if let body {
-            try ("#!/bin/sh\necho \"$@\" >> \(root)/calls\n" + body).write(toFile: root + "/bin/sbatch", atomically: true, encoding: .utf8)
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root + "/bin/sbatch")
+            // O_CLOEXEC: children that other tests spawn meanwhile must not inherit the file open
+            // for writing, or running it fails with ETXTBSY ("text file busy").
+            let script = Array(("#!/bin/sh\necho \"$@\" >> \(root)/calls\n" + body).utf8)
+            let fd = open(root + "/bin/sbatch", O_WRONLY | O_CREAT | O_CLOEXEC, 0o755)
+            #expect(write(fd, script, script.count) == script.count)
+            close(fd)
         }
         let job = SlurmJob(name: "reslab-t", executable: "/bin/reslab", config: root + "/t.yaml",
                            runFolder: root + "/run", workingDirectory: root, cellCount: 3,
