@@ -99,34 +99,18 @@ struct BenchTrainCommand: ParsableCommand {
 
     /// Runs this command with --memory-probe in a child process and returns its peak RSS (MB).
     private func probeMemory() throws -> String {
-        let output = try runProcess(CommandLine.arguments[0], ["bench", "train", "--memory-probe"], environment: [:])
+        let output = try runCapturingOutput(CommandLine.arguments[0], ["bench", "train", "--memory-probe"])
         return output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// The peer's median img/s from its JSON line.
     private func numpyImagesPerSecond(threads: Int) throws -> Double {
-        let output = try runProcess(python, [peer, "--threads", "\(threads)"], environment: ["OPENBLAS_CORETYPE": "SkylakeX"])
+        let output = try runCapturingOutput(python, [peer, "--threads", "\(threads)"], environment: ["OPENBLAS_CORETYPE": "SkylakeX"])
         struct Line: Decodable { var images_per_s: Double }
         guard let line = output.split(separator: "\n").last,
               let parsed = try? JSONDecoder().decode(Line.self, from: Data(line.utf8)) else {
             throw ValidationError("The numpy peer printed no result line; run \(python) \(peer) --threads \(threads) by hand to see why, or pass --no-peer.")
         }
         return parsed.images_per_s
-    }
-
-    private func runProcess(_ executable: String, _ arguments: [String], environment: [String: String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ValidationError("\(executable) \(arguments.joined(separator: " ")) failed with exit status \(process.terminationStatus).")
-        }
-        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -17,19 +17,8 @@ struct PeerScript {
     /// Runs the script with `arguments` (and `environment` added to ours) and decodes each line
     /// of its standard output.
     func run<Line: Decodable>(_ arguments: [String], environment: [String: String] = [:], as _: Line.Type) throws -> [Line] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [path] + arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ValidationError("The peer \(path) failed (exit \(process.terminationStatus)); run it by hand to see why, or pass --no-peer.")
-        }
-        return try String(decoding: data, as: UTF8.self).split(separator: "\n").map {
+        let output = try runCapturingOutput(python, [path] + arguments, environment: environment)
+        return try output.split(separator: "\n").map {
             try JSONDecoder().decode(Line.self, from: Data($0.utf8))
         }
     }
