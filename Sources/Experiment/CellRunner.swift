@@ -18,20 +18,21 @@ struct CellRunner {
                   trainResolution: cell.trainResolution, mean: data.mean, std: data.std)
     }
 
-    /// Trains `cell`, evaluates it at every test condition, and stores checkpoint, predictions and
-    /// (last, atomically) the result file. Throws `.interrupted` after the step during which a stop
-    /// was requested; the cell's partial work is then discarded and the cell reruns on resume.
+    /// Trains `cell` (continuing from its training state if an earlier process saved one),
+    /// evaluates it at every test condition, and stores checkpoint, predictions and (last,
+    /// atomically) the result file. Throws `.interrupted` after the step during which a stop was
+    /// requested, with the training state saved there; the cell continues from it on resume.
     func run(_ cell: Cell) throws -> CellResult {
         let model = try Model(info: modelInfo(cell), seed: cell.seed)
-        let started = Date()
-        let epochs = try train(model, cell)
-        let trained = Date()
+        let trained = try train(model, cell)
+        let evaluationStart = Date()
         try model.save(to: folder.checkpointFile(cell))
         let evaluations = try evaluate(model, cell)
-        let result = CellResult(cell: cell, classNames: data.classNames, epochs: epochs,
-                                trainSeconds: trained.timeIntervalSince(started),
-                                evaluateSeconds: Date().timeIntervalSince(trained), evaluations: evaluations)
+        let result = CellResult(cell: cell, classNames: data.classNames, epochs: trained.records,
+                                trainSeconds: trained.seconds,
+                                evaluateSeconds: Date().timeIntervalSince(evaluationStart), evaluations: evaluations)
         try store(result)
+        unlink(folder.trainingStateFile(cell))
         return result
     }
 
@@ -42,37 +43,54 @@ struct CellRunner {
         try writeAtomically(encoder.encode(result), to: folder.resultFile(result.cell))
     }
 
-    private func train(_ model: Model, _ cell: Cell) throws -> [EpochRecord] {
+    /// Runs the training steps that remain after the saved state (all of them without one),
+    /// saving the state after every epoch. Returns the final progress: epoch records and seconds.
+    private func train(_ model: Model, _ cell: Cell) throws -> TrainingProgress {
         let training = config.training
         let count = data.train.count
         let steps = (count + training.batch - 1) / training.batch
         let optimizer = Model.optimizer(training, stepsPerEpoch: steps)
-        var records: [EpochRecord] = []
-        let cellStart = Date()
-        for epoch in 0..<training.epochs {
-            let epochStart = Date()
-            let order = CounterRandom(cell.seed, epoch, 1).permutation(count)
-            var lossSum = 0.0
-            for step in 0..<steps {
-                let indices = Array(order[(step * training.batch)..<min((step + 1) * training.batch, count)])
-                let inputs = try trainingInputs(indices, epoch: epoch, cell: cell)
+        var state = resumeTraining(model, optimizer, cell, steps: steps)
+        let session = (start: Date(), seconds: state.seconds, step: state.epoch * steps + state.step)
+        var seen = 0
+        while state.epoch < training.epochs {
+            let (epochStart, epochSeconds) = (Date(), state.epochSeconds)
+            let order = CounterRandom(cell.seed, state.epoch, 1).permutation(count)
+            while state.step < steps {
+                let indices = Array(order[(state.step * training.batch)..<min((state.step + 1) * training.batch, count)])
+                let inputs = try trainingInputs(indices, epoch: state.epoch, cell: cell)
                 let loss = try model.trainStep(inputs, labels: indices.map { data.train.labels[$0] },
                                                resolution: cell.trainResolution, optimizer: optimizer,
                                                labelSmoothing: training.labelSmoothing)
-                lossSum += loss * Double(indices.count)
-                let done = epoch * steps + step + 1
-                let elapsed = Date().timeIntervalSince(cellStart)
-                let seen = Double(epoch * count + min((step + 1) * training.batch, count))
-                progress(.step(cell, epoch: epoch + 1, epochs: training.epochs, step: step + 1, steps: steps,
-                               loss: loss, imagesPerSecond: seen / max(elapsed, 1e-9),
-                               eta: elapsed / Double(done) * Double(training.epochs * steps - done)))
-                if control.stopRequested { throw ExperimentError.interrupted(runFolder: folder.path) }
+                state.lossSum += loss * Double(indices.count)
+                state.step += 1
+                seen += indices.count
+                let done = state.epoch * steps + state.step
+                let elapsed = Date().timeIntervalSince(session.start)
+                progress(.step(cell, epoch: state.epoch + 1, epochs: training.epochs, step: state.step, steps: steps,
+                               loss: loss, imagesPerSecond: Double(seen) / max(elapsed, 1e-9),
+                               eta: elapsed / Double(done - session.step) * Double(training.epochs * steps - done)))
+                // The last, partial batch is not a place to stop: a process starting there would build
+                // its buffers for the smaller batch, and the chunking of its GEMMs (and with it the
+                // float rounding) would differ from an uninterrupted run's.
+                let partialNext = state.step == steps - 1 && count % training.batch != 0
+                if control.stopRequested && state.step < steps && !partialNext {
+                    state.epochSeconds = epochSeconds + Date().timeIntervalSince(epochStart)
+                    state.seconds = session.seconds + Date().timeIntervalSince(session.start)
+                    try saveTraining(model, optimizer, state, cell)
+                    throw ExperimentError.interrupted(runFolder: folder.path)
+                }
             }
-            let record = EpochRecord(epoch: epoch + 1, loss: lossSum / Double(count), seconds: Date().timeIntervalSince(epochStart))
-            records.append(record)
+            let record = EpochRecord(epoch: state.epoch + 1, loss: state.lossSum / Double(count),
+                                     seconds: epochSeconds + Date().timeIntervalSince(epochStart))
+            state = TrainingProgress(epoch: state.epoch + 1, step: 0, lossSum: 0, epochSeconds: 0,
+                                     seconds: session.seconds + Date().timeIntervalSince(session.start),
+                                     records: state.records + [record])
+            try saveTraining(model, optimizer, state, cell)
             progress(.epochFinished(cell, record, epochs: training.epochs))
+            if control.stopRequested { throw ExperimentError.interrupted(runFolder: folder.path) }
         }
-        return records
+        return state
     }
 
     /// Augmented (N, r, r, 3) inputs for training images `indices` in `epoch`.

@@ -33,7 +33,7 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
     case unknownCells(ids: [Int], count: Int)
     /// `--cells` text that is not a list of ids and ranges.
     case badCellList(String)
-    /// Ctrl-C: the current step finished and everything finished so far is saved.
+    /// Ctrl-C: the current step finished; finished cells and the current cell's training state are saved.
     case interrupted(runFolder: String)
     /// A file of the run folder could not be written or read back.
     case io(path: String, reason: String)
@@ -61,7 +61,7 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
         case let .badCellList(text):
             return "`\(text)` is not a cell list; write ids and ranges such as 3,7-9."
         case let .interrupted(folder):
-            return "Interrupted: finished cells are saved in \(folder). Rerun the same command, or `reslab run --resume \(folder)`, to continue."
+            return "Interrupted: finished cells and the current cell's training state are saved in \(folder). Rerun the same command, or `reslab run --resume \(folder)`, to continue."
         case let .io(path, reason):
             return "Cannot write or read \(path): \(reason)."
         case let .model(name, reason):

@@ -66,11 +66,15 @@ final class Model {
     func save(to path: String) throws {
         try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path,
                                                 withIntermediateDirectories: true)
-        let metadata = CheckpointMetadata(classNames: info.classNames, mean: info.mean, std: info.std,
-                                          notes: ["rounding": info.rounding, "layers": info.layers.joined(separator: "; ")])
-        do { try network.save(to: path, metadata: metadata) } catch {
+        do { try network.save(to: path, metadata: checkpointMetadata) } catch {
             throw ExperimentError.io(path: path, reason: "\(error)")
         }
+    }
+
+    /// What NN's checkpoint records beside the weights: class names, normalisation, rounding, layers.
+    var checkpointMetadata: CheckpointMetadata {
+        CheckpointMetadata(classNames: info.classNames, mean: info.mean, std: info.std,
+                           notes: ["rounding": info.rounding, "layers": info.layers.joined(separator: "; ")])
     }
 
     private init(info: ModelDescription, network: Network) {

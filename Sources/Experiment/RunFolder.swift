@@ -9,12 +9,15 @@ import Foundation
 ///     cells/cell-0003.json     one result per finished cell (written last: its presence = done)
 ///     predictions/cell-0003/r16-bilinear.csv   per-image predictions of each evaluation
 ///     checkpoints/cell-0003.ckpt               the trained model of each cell
+///     checkpoints/cell-0003.state              a cell's training state while it trains (removed once done)
 ///     log.txt                  one line per event, appended by every process
 ///     results.csv              the tidy table, rebuilt from cells/ after each cell
 ///     report.html              rebuilt from the stored results
 ///
 /// Every file but log.txt is written to a temporary name and renamed into place, so a killed
 /// process never leaves a partial file and processes running different cells never collide.
+/// A killed cell continues from its training state (the last finished epoch, or the step at which
+/// Ctrl-C stopped it).
 public struct RunFolder: Sendable {
     public var path: String
 
@@ -33,6 +36,8 @@ public struct RunFolder: Sendable {
     public func resultFile(_ cell: Cell) -> String { resultFile(id: cell.id) }
     public func resultFile(id: Int) -> String { cellsFolder + "/\(Cell.stem(id)).json" }
     public func checkpointFile(_ cell: Cell) -> String { path + "/checkpoints/\(cell.stem).ckpt" }
+    /// Weights, optimizer state and progress of a cell still training (`TrainingProgress`).
+    public func trainingStateFile(_ cell: Cell) -> String { path + "/checkpoints/\(cell.stem).state" }
     public func predictionsFile(_ cell: Cell, _ key: EvaluationKey) -> String {
         path + "/predictions/\(cell.stem)/\(key.stem).csv"
     }
@@ -61,13 +66,14 @@ public struct RunFolder: Sendable {
 }
 
 /// Writes `data` to `path` atomically: a temporary file in the same folder (named after this
-/// process), flushed, then renamed over `path`. Creates the folder when needed.
+/// host and process, unique among Slurm tasks on nodes sharing the file system), flushed, then
+/// renamed over `path`. Creates the folder when needed.
 public func writeAtomically(_ data: Data, to path: String) throws {
     let url = URL(fileURLWithPath: path)
     let folder = url.deletingLastPathComponent().path
     do {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let temporary = folder + "/.\(url.lastPathComponent).\(getpid()).tmp"
+        let temporary = folder + "/.\(url.lastPathComponent).\(hostName).\(getpid()).tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw ExperimentError.io(path: path, reason: String(cString: strerror(errno))) }
         let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
@@ -88,3 +94,10 @@ public func writeAtomically(_ data: Data, to path: String) throws {
 public func writeAtomically(_ text: String, to path: String) throws {
     try writeAtomically(Data(text.utf8), to: path)
 }
+
+/// This machine's host name (`gethostname`), or `host` when it has none.
+let hostName: String = {
+    var buffer = [CChar](repeating: 0, count: 256)
+    guard gethostname(&buffer, buffer.count - 1) == 0, buffer[0] != 0 else { return "host" }
+    return String(cString: buffer).replacingOccurrences(of: "/", with: "_")
+}()

@@ -39,7 +39,7 @@ public func runExperiment(_ options: RunOptions, control: RunControl = RunContro
             do {
                 _ = try runner.run(cell)
             } catch ExperimentError.interrupted(let path) {
-                folder.log("cell \(id) interrupted; it reruns on resume")
+                folder.log("cell \(id) interrupted; it continues from its training state on resume")
                 try writeResultsTable(folder)
                 throw ExperimentError.interrupted(runFolder: path)
             }

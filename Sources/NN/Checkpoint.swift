@@ -23,8 +23,11 @@ public struct CheckpointMetadata: Equatable, Sendable, Codable {
 ///     bytes 8..<12   version (UInt32) = 1
 ///     bytes 12..<16  header length L (UInt32)
 ///     bytes 16..<16+L header: JSON `CheckpointHeader` (architecture, training size, metadata,
-///                    tensor table, payload size and FNV-1a 64 checksum)
-///     then           payload: the parameter arena as raw float32, `payloadFloats` values
+///                    tensor table, payload size and FNV-1a 64 checksum; in a training state also
+///                    the `TrainingSection`)
+///     then           payload: the parameter arena as raw float32 (A = arena size values), then in
+///                    a training state the optimizer's moment vectors (`momentVectors` × A values);
+///                    `payloadFloats` values in all
 ///
 /// Loading checks each part and refuses a file that is truncated, has trailing bytes, fails
 /// the checksum, or whose tensor table differs from the one its architecture implies.
@@ -35,6 +38,8 @@ struct CheckpointHeader: Codable, Equatable {
     var trainingWidth: Int
     var metadata: CheckpointMetadata
     var tensors: [ParameterEntry]
+    /// Present in a resumable training state (`Network.encodeTrainingState`), absent in a checkpoint.
+    var training: TrainingSection?
     var payloadFloats: Int
     var payloadChecksum: String
 
@@ -45,19 +50,7 @@ struct CheckpointHeader: Codable, Equatable {
 extension Network {
     /// Writes the network and `metadata` to `path` (see `CheckpointHeader` for the format).
     public func save(to path: String, metadata: CheckpointMetadata) throws {
-        try checkMetadata(metadata, file: path)
-        let payload = Data(bytes: arena.values, count: arena.count * 4)
-        let header = CheckpointHeader(
-            model: spec, inputChannels: inputChannels, trainingHeight: trainingHeight, trainingWidth: trainingWidth,
-            metadata: metadata, tensors: arena.entries, payloadFloats: arena.count, payloadChecksum: fnv1a(payload))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let json = try encoder.encode(header)
-        var file = Data(CheckpointHeader.magic)
-        withUnsafeBytes(of: CheckpointHeader.version.littleEndian) { file.append(contentsOf: $0) }
-        withUnsafeBytes(of: UInt32(json.count).littleEndian) { file.append(contentsOf: $0) }
-        file.append(json)
-        file.append(payload)
+        let file = try checkpointData(metadata: metadata, file: path, training: nil, moments: nil)
         do {
             try file.write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
@@ -65,54 +58,50 @@ extension Network {
         }
     }
 
-    /// Reads a checkpoint written by `save`. With `expecting`, also refuses a checkpoint of a
-    /// different architecture.
+    /// Reads a checkpoint written by `save` (or a training state: its weights). With `expecting`,
+    /// also refuses a checkpoint of a different architecture.
     public static func load(from path: String, expecting expected: ModelSpec? = nil) throws -> (Network, CheckpointMetadata) {
-        func refuse(_ reason: String) -> NNError { .badCheckpoint(file: path, reason: reason) }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw refuse("the file does not exist or cannot be read")
+            throw NNError.badCheckpoint(file: path, reason: "the file does not exist or cannot be read")
         }
-        let bytes = [UInt8](data)
-        guard bytes.count >= 16 else { throw refuse("it is \(bytes.count) bytes long, shorter than the 16-byte preamble (truncated?)") }
-        guard Array(bytes[0..<8]) == CheckpointHeader.magic else {
-            throw refuse("it does not start with \"RESLABNN\", so it is not a reslab checkpoint")
-        }
-        let version = bytes[8..<12].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-        guard version == CheckpointHeader.version else {
-            throw refuse("it has format version \(version) but this reslab reads version \(CheckpointHeader.version); use the reslab that wrote it")
-        }
-        let headerLength = Int(bytes[12..<16].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) })
-        guard bytes.count >= 16 + headerLength else {
-            throw refuse("its header claims \(headerLength) bytes but only \(bytes.count - 16) follow (truncated)")
-        }
-        let header: CheckpointHeader
-        do {
-            header = try JSONDecoder().decode(CheckpointHeader.self, from: Data(bytes[16..<16 + headerLength]))
-        } catch {
-            throw refuse("its header is not valid (\(error)); the file is corrupt")
-        }
-        let payload = Data(bytes[(16 + headerLength)...])
-        guard payload.count == header.payloadFloats * 4 else {
-            throw refuse("it should hold \(header.payloadFloats * 4) bytes of weights but holds \(payload.count) (\(payload.count < header.payloadFloats * 4 ? "truncated" : "trailing bytes"))")
-        }
-        guard fnv1a(payload) == header.payloadChecksum else {
-            throw refuse("its weights fail the checksum (stored \(header.payloadChecksum), computed \(fnv1a(payload))); the file is corrupt")
-        }
+        let (header, payload) = try readCheckpoint(data, file: path)
         if let expected, expected != header.model {
-            throw refuse("it holds the model [\(header.model)] but [\(expected)] was asked for")
+            throw NNError.badCheckpoint(file: path, reason: "it holds the model [\(header.model)] but [\(expected)] was asked for")
         }
         let network = try Network(spec: header.model, inputChannels: header.inputChannels, classes: header.metadata.classNames.count,
                                   trainingHeight: header.trainingHeight, trainingWidth: header.trainingWidth, seed: 0)
-        guard network.arena.entries == header.tensors, network.arena.count == header.payloadFloats else {
-            throw refuse("its tensor table does not match its architecture [\(header.model)]; the file is corrupt or from an incompatible reslab")
-        }
-        try network.checkMetadata(header.metadata, file: path)
-        payload.withUnsafeBytes { raw in
-            for i in 0..<network.arena.count {
-                network.arena.values[i] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
-            }
-        }
+        try network.checkLayout(header, file: path)
+        copyFloats(payload, from: 0, count: network.arena.count, to: network.arena.values)
         return (network, header.metadata)
+    }
+
+    /// The file's bytes: preamble, header, then the weights followed by `moments` (raw float32).
+    func checkpointData(metadata: CheckpointMetadata, file: String, training: TrainingSection?, moments: Data?) throws -> Data {
+        try checkMetadata(metadata, file: file)
+        var payload = Data(bytes: arena.values, count: arena.count * 4)
+        if let moments { payload.append(moments) }
+        let header = CheckpointHeader(
+            model: spec, inputChannels: inputChannels, trainingHeight: trainingHeight, trainingWidth: trainingWidth,
+            metadata: metadata, tensors: arena.entries, training: training, payloadFloats: payload.count / 4,
+            payloadChecksum: fnv1a(payload))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = try encoder.encode(header)
+        var bytes = Data(CheckpointHeader.magic)
+        withUnsafeBytes(of: CheckpointHeader.version.littleEndian) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: UInt32(json.count).littleEndian) { bytes.append(contentsOf: $0) }
+        bytes.append(json)
+        bytes.append(payload)
+        return bytes
+    }
+
+    /// Refuses a header whose tensor table, payload size or metadata does not fit this network.
+    func checkLayout(_ header: CheckpointHeader, file: String) throws {
+        let vectors = header.training?.momentVectors ?? 0
+        guard arena.entries == header.tensors, arena.count * (1 + vectors) == header.payloadFloats else {
+            throw NNError.badCheckpoint(file: file, reason: "its tensor table does not match its architecture [\(header.model)]; the file is corrupt or from an incompatible reslab")
+        }
+        try checkMetadata(header.metadata, file: file)
     }
 
     private func checkMetadata(_ metadata: CheckpointMetadata, file: String) throws {
@@ -121,6 +110,48 @@ extension Network {
         }
         guard metadata.mean.count == inputChannels, metadata.std.count == inputChannels else {
             throw NNError.badCheckpoint(file: file, reason: "its normalisation has \(metadata.mean.count) means and \(metadata.std.count) standard deviations but the network takes \(inputChannels) channels")
+        }
+    }
+}
+
+/// Splits a checkpoint file's bytes into its header and payload, refusing (naming `file`) bytes
+/// that are truncated, have trailing bytes, fail the checksum or are not a version-1 checkpoint.
+func readCheckpoint(_ data: Data, file: String) throws -> (CheckpointHeader, Data) {
+    func refuse(_ reason: String) -> NNError { .badCheckpoint(file: file, reason: reason) }
+    let bytes = [UInt8](data)
+    guard bytes.count >= 16 else { throw refuse("it is \(bytes.count) bytes long, shorter than the 16-byte preamble (truncated?)") }
+    guard Array(bytes[0..<8]) == CheckpointHeader.magic else {
+        throw refuse("it does not start with \"RESLABNN\", so it is not a reslab checkpoint")
+    }
+    let version = bytes[8..<12].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+    guard version == CheckpointHeader.version else {
+        throw refuse("it has format version \(version) but this reslab reads version \(CheckpointHeader.version); use the reslab that wrote it")
+    }
+    let headerLength = Int(bytes[12..<16].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) })
+    guard bytes.count >= 16 + headerLength else {
+        throw refuse("its header claims \(headerLength) bytes but only \(bytes.count - 16) follow (truncated)")
+    }
+    let header: CheckpointHeader
+    do {
+        header = try JSONDecoder().decode(CheckpointHeader.self, from: Data(bytes[16..<16 + headerLength]))
+    } catch {
+        throw refuse("its header is not valid (\(error)); the file is corrupt")
+    }
+    let payload = Data(bytes[(16 + headerLength)...])
+    guard payload.count == header.payloadFloats * 4 else {
+        throw refuse("it should hold \(header.payloadFloats * 4) bytes of weights but holds \(payload.count) (\(payload.count < header.payloadFloats * 4 ? "truncated" : "trailing bytes"))")
+    }
+    guard fnv1a(payload) == header.payloadChecksum else {
+        throw refuse("its weights fail the checksum (stored \(header.payloadChecksum), computed \(fnv1a(payload))); the file is corrupt")
+    }
+    return (header, payload)
+}
+
+/// Copies `count` little-endian float32 values from `data`, starting at value `first`, to `destination`.
+func copyFloats(_ data: Data, from first: Int, count: Int, to destination: UnsafeMutablePointer<Float>) {
+    data.withUnsafeBytes { raw in
+        for i in 0..<count {
+            destination[i] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * (first + i), as: UInt32.self)))
         }
     }
 }

@@ -74,3 +74,33 @@ public final class Optimizer {
         }
     }
 }
+
+// MARK: - Saving and restoring the state (for `Network.encodeTrainingState`)
+
+extension Optimizer {
+    /// The moment vectors as raw little-endian float32, first then second (`count` values each:
+    /// SGD's momentum and an unused zero vector, or AdamW's m and v); nil before the first update.
+    func momentData(count: Int) -> Data? {
+        guard stateCount == count, count > 0, let first, let second else { return nil }
+        var data = Data(bytes: first, count: count * 4)
+        data.append(Data(bytes: second, count: count * 4))
+        return data
+    }
+
+    /// Continues from a saved state: `step` updates taken and the moments of `momentData`
+    /// (starting at float `offset` of `payload`), or fresh zero moments when `payload` is nil.
+    func restore(step: Int, moments payload: Data?, offset: Int, count: Int) {
+        first?.deallocate()
+        second?.deallocate()
+        first = nil
+        second = nil
+        stateCount = 0
+        self.step = step
+        guard let payload else { return }
+        first = .allocate(capacity: max(1, count))
+        second = .allocate(capacity: max(1, count))
+        copyFloats(payload, from: offset, count: count, to: first!)
+        copyFloats(payload, from: offset + count, count: count, to: second!)
+        stateCount = count
+    }
+}

@@ -4,7 +4,9 @@
 /// every machine and Swift version (the standard library's generator is neither seedable nor
 /// pinned). It is reslab's only random number generator.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+    /// The whole state: `SplitMix64(seed: state)` continues this generator's stream exactly
+    /// (what a resumable training state saves).
+    public private(set) var state: UInt64
 
     public init(seed: UInt64) { state = seed }
 

@@ -71,7 +71,7 @@ struct RunEndToEndTests {
         let interrupted = ReslabBinary.outcome(process, out, err)
         if signal == SIGINT {
             #expect(interrupted.status == 130)
-            #expect(interrupted.stderr.contains("Interrupted: finished cells are saved in runs/tiny-"))
+            #expect(interrupted.stderr.contains("Interrupted: finished cells and the current cell's training state are saved in runs/tiny-"))
         }
         let runs = try FileManager.default.contentsOfDirectory(atPath: folder + "/runs")
         #expect(runs.count == 1)
@@ -83,6 +83,53 @@ struct RunEndToEndTests {
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/runs") == runs)
         #expect(try results(folder, "runs/" + runs[0]) == results(folder, "reference"))
+    }
+
+    /// One cell of 30 short epochs (96 images in batches of 20, the last partial) with batch norm,
+    /// dropout and SGD momentum: killed once its first epoch's training state exists, so mid-cell.
+    static let longCell = """
+        name: long
+        dataset:
+          generated: {size: 16, period: 4, train_per_class: 24, test_per_class: 16, seed: 3}
+        models:
+          - name: bn
+            layers: [conv 3x3 8, bn, relu, dropout 0.1, maxpool 2, conv 3x3 8, relu, gap, dense classes]
+        training:
+          epochs: 30
+          batch: 20
+          resolutions: [16]
+          optimizer: {kind: sgd, lr: 0.05, momentum: 0.9, nesterov: true}
+          augmentation: {flip: true, random_crop: 2}
+        evaluation:
+          resolutions: [12, 16]
+          methods: [nearest, bilinear]
+        seeds: [4]
+        """
+
+    /// Kills the only cell of a run after ≥ 1 epoch, resumes it with the same command, and checks
+    /// that it continued from its training state (not from the start) to an uninterrupted run's
+    /// results.csv, byte for byte.
+    @Test(arguments: [SIGINT, SIGKILL])
+    func cellKilledMidTrainingContinuesToTheSameResults(signal: Int32) throws {
+        let folder = try ReslabBinary.temporaryFolder("e2e-long")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Self.longCell.write(toFile: folder + "/long.yaml", atomically: true, encoding: .utf8)
+        let arguments = ["run", "long.yaml", "--threads", "1", "--quiet"]
+        let reference = try ReslabBinary.run(arguments + ["--out", "reference"], in: folder)
+        #expect(reference.status == 0, "\(reference.stderr)")
+
+        let (process, out, err) = try ReslabBinary.start(arguments + ["--out", "killed"], in: folder)
+        try waitForFile(matching: "checkpoints/cell-0000.state", under: folder, while: process)
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        _ = ReslabBinary.outcome(process, out, err)
+        #expect(!FileManager.default.fileExists(atPath: folder + "/killed/cells/cell-0000.json"), "the cell finished before the signal")
+
+        let resumed = try ReslabBinary.run(arguments + ["--out", "killed"], in: folder)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let log = try String(contentsOfFile: folder + "/killed/log.txt", encoding: .utf8)
+        #expect(log.contains("cell 0 continues from its training state at epoch "))
+        #expect(try results(folder, "killed") == results(folder, "reference"))
     }
 
     /// Polls every 5 ms until a file ending in `suffix` exists below `root`.

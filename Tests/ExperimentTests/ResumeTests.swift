@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+@testable import Experiment
+
+/// A cell stopped between epochs continues from its training state; a damaged state is ignored
+/// with a logged reason. Either way results.csv equals an uninterrupted run's.
+@Suite(.serialized)
+struct ResumeTests {
+    /// One cell of 4 epochs: 64 images in batches of 24 (the last one partial), with batch norm,
+    /// dropout and AdamW so that every kind of saved state matters.
+    static let experiment = """
+        name: resume
+        dataset:
+          generated: {size: 16, period: 4, train_per_class: 16, test_per_class: 8, seed: 3}
+        models:
+          - name: small
+            layers: [conv 3x3 4, bn, relu, dropout 0.2, maxpool 2, conv 3x3 8, relu, gap, dense classes]
+        training:
+          epochs: 4
+          batch: 24
+          resolutions: [16]
+          optimizer: {kind: adamw, lr: 0.01}
+          augmentation: {flip: true, random_crop: 2}
+        evaluation:
+          resolutions: [12, 16]
+          methods: [bilinear]
+        seeds: [0]
+        """
+
+    let folder: String
+
+    init() throws {
+        folder = NSTemporaryDirectory() + "reslab-resume-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try Self.experiment.write(toFile: folder + "/resume.yaml", atomically: true, encoding: .utf8)
+    }
+
+    func options(_ out: String) -> RunOptions {
+        var options = RunOptions(configPath: folder + "/resume.yaml", threads: 1)
+        options.out = folder + "/" + out
+        options.skipReport = true
+        return options
+    }
+
+    /// Runs into `out`; with `stop`, asks to stop after that (1-based) epoch and step and expects
+    /// `.interrupted`. Returns the progress events.
+    @discardableResult
+    func run(_ out: String, stop: (epoch: Int, step: Int)? = nil) throws -> [ProgressEvent] {
+        let control = RunControl()
+        var events: [ProgressEvent] = []
+        let progress = { (event: ProgressEvent) in
+            events.append(event)
+            if case let .step(_, epoch, _, step, _, _, _, _) = event, epoch == stop?.epoch, step == stop?.step {
+                control.requestStop()
+            }
+        }
+        if stop == nil {
+            _ = try runExperiment(options(out), control: control, progress: progress)
+        } else {
+            #expect(throws: ExperimentError.interrupted(runFolder: folder + "/" + out)) {
+                try runExperiment(options(out), control: control, progress: progress)
+            }
+        }
+        return events
+    }
+
+    func results(_ out: String) throws -> String {
+        try String(contentsOfFile: folder + "/" + out + "/results.csv", encoding: .utf8)
+    }
+
+    /// Stops after step 1, 2 or 3 of epoch 2 (3 steps of 24, 24 and 16 images). Before the last,
+    /// partial batch the run goes on to the epoch's end (see `CellRunner.train`).
+    @Test(arguments: [(1, "epoch 2, step 2"), (2, "epoch 3, step 1"), (3, "epoch 3, step 1")])
+    func aStoppedCellContinuesToTheSameResults(step: Int, resumesAt: String) throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try run("reference")
+        try run("stopped", stop: (2, step))
+        let state = RunFolder(path: folder + "/stopped").trainingStateFile(try parseExperiment(yaml: Self.experiment, file: "x").cells[0])
+        #expect(FileManager.default.fileExists(atPath: state))
+        let events = try run("stopped")
+        let resumed = events.compactMap { if case let .trainingResumed(_, epoch, step) = $0 { return "epoch \(epoch), step \(step)" }; return nil }
+        #expect(resumed == [resumesAt])
+        #expect(events.filter { if case .epochFinished = $0 { return true }; return false }.count == (step == 1 ? 3 : 2))
+        #expect(try results("stopped") == results("reference"))
+        #expect(!FileManager.default.fileExists(atPath: state), "the state of a finished cell is removed")
+        let result = try storedResults(RunFolder(path: folder + "/stopped"))[0]
+        #expect(result.epochs.map(\.epoch) == [1, 2, 3, 4])
+        #expect(try result.epochs.map(\.loss) == storedResults(RunFolder(path: folder + "/reference"))[0].epochs.map(\.loss))
+    }
+
+    @Test func aTruncatedStateIsIgnoredWithALoggedReason() throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try run("reference")
+        try run("damaged", stop: (1, 3))
+        let run = RunFolder(path: folder + "/damaged")
+        let state = run.trainingStateFile(try parseExperiment(yaml: Self.experiment, file: "x").cells[0])
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: state))
+        try bytes.prefix(bytes.count - 100).write(to: URL(fileURLWithPath: state))
+        let events = try self.run("damaged")
+        let ignored = events.compactMap { if case let .trainingStateIgnored(_, reason) = $0 { return reason }; return nil }
+        #expect(ignored.count == 1)
+        #expect(ignored.first?.contains("The checkpoint \(state) was refused: it should hold") == true)
+        #expect(ignored.first?.contains("(truncated)") == true)
+        let log = try String(contentsOfFile: run.logFile, encoding: .utf8)
+        #expect(log.contains("cell 0 ignores its training state and trains from the start: The checkpoint \(state) was refused"))
+        #expect(events.filter { if case .epochFinished = $0 { return true }; return false }.count == 4)
+        #expect(try results("damaged") == results("reference"))
+    }
+}
