@@ -1,7 +1,8 @@
 /// "Architecture math": per trained model, a table with a row per layer and a column per test
 /// resolution holding the layer's output shape. Receptive field, total stride and parameters do
-/// not depend on the resolution and get their own columns; rows and columns lost to flooring are
-/// noted in the cell; cells where the network breaks are marked ✗ with the reason.
+/// not depend on the resolution and get their own columns. A downsampling layer's cell also shows
+/// what floor and ceil rounding make of its input there (rows and columns dropped or padded), the
+/// model's own rule in bold; cells where the network breaks are marked ✗ with the reason.
 struct ArchitectureSection {
     let analysis: Analysis
 
@@ -17,7 +18,7 @@ struct ArchitectureSection {
                 + element("div", [("class", "scroll")], table(base: base, tables: tables))
         }
         guard !parts.isEmpty else { return nil }
-        let intro = element("p", [], "Output shape (height × width × channels) of every layer at every test resolution. “−r/−c” counts input rows/columns a layer ignores because its output size is rounded down; ✗ marks where the network breaks. RF = receptive field of one output position in input pixels; stride = total stride so far.")
+        let intro = element("p", [], "Output shape (height × width × channels) of every layer at every test resolution; ✗ marks where the network breaks. RF = receptive field of one output position in input pixels; stride = total stride so far. Under each downsampling layer’s shape, its input → output size under each rounding rule: “floor” keeps only windows that fit and drops the rows/columns left over at the bottom/right, “ceil” keeps one more window that reads padding past the end (“same” padding and BlurPool size the output ⌈n/s⌉ themselves, whatever the rounding). Where floor and ceil agree, one line says “floor = ceil”; otherwise the rule the model uses is in bold and the other shows what switching the model’s rounding would do at this layer.")
         return intro + parts.joined()
     }
 
@@ -41,10 +42,27 @@ struct ArchitectureSection {
             return TableCell("✗ " + escapeHTML(shape.isEmpty ? "breaks" : shape), className: "broken", title: reason)
         }
         var html = escapeHTML(shape)
-        if layer.rowsLost > 0 || layer.columnsLost > 0 {
-            html += " " + element("span", [("class", "lost")], "−\(layer.rowsLost)r/−\(layer.columnsLost)c")
+        // Where floor and ceil agree (the windows tile the input) one line says so.
+        let agree = layer.rules.count > 1 && layer.rules.allSatisfy { $0.rows == layer.rules[0].rows && $0.columns == layer.rules[0].columns }
+        let lines = agree ? [(ruleText(layer.rules[0], name: layer.rules.map(\.rule.rawValue).joined(separator: " = ")), true)]
+            : layer.rules.map { (ruleText($0), $0.used) }
+        for (text, used) in lines {
+            html += element("span", [("class", used ? "rule used" : "rule")], used ? element("b", [], escapeHTML(text)) : escapeHTML(text))
         }
         let tiny = layer.outputShape.count == 3 && min(layer.outputShape[0], layer.outputShape[1]) <= 1
         return TableCell(html, className: tiny ? "tiny" : nil, title: "\(layer.layer) at \(resolution) px: \(siCount(layer.flops))FLOPs")
     }
+}
+
+/// One rule's effect on a layer: "floor 15→7, drops 1 row+1 col", "ceil 15→8, pads 1 row+1 col",
+/// "floor 16→8, exact"; sizes are written once when rows and columns agree ("15×17→7×8" when not).
+/// `name` replaces the rule's name ("floor = ceil").
+func ruleText(_ outcome: RuleOutcome, name: String? = nil) -> String {
+    let (rows, columns) = (outcome.rows, outcome.columns)
+    let size = { (r: Int, c: Int) in r == c ? String(r) : "\(r)×\(c)" }
+    let counts = { (r: Int, c: Int) in [r > 0 ? plural(r, "row") : nil, c > 0 ? plural(c, "col") : nil].compactMap { $0 }.joined(separator: "+") }
+    let dropped = counts(rows.dropped, columns.dropped), padded = counts(rows.padded, columns.padded)
+    let effects = [dropped.isEmpty ? nil : "drops " + dropped, padded.isEmpty ? nil : "pads " + padded].compactMap { $0 }
+    let name = name ?? (outcome.rule == .blur ? "blur ⌈n/s⌉" : outcome.rule.rawValue)
+    return "\(name) \(size(rows.input, columns.input))→\(size(rows.output, columns.output)), \(effects.isEmpty ? "exact" : effects.joined(separator: ", "))"
 }

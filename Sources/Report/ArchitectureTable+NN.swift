@@ -9,6 +9,8 @@ extension ArchitectureTable {
     /// input size differs from the one it was trained with (flatten ties a model to its training
     /// resolution). Layers are named "#9 maxpool 2" (position in the spec, then its text form);
     /// ReLU and dropout rows are left out: they change no shape and cost no FLOPs worth a row.
+    /// Downsampling layers carry what floor and ceil rounding would make of their input (NN's
+    /// `roundingWhatIf`), the input being what the layers before produced under the model's rules.
     public init(spec: ModelSpec, channels: Int, trainResolution: Int, testResolution: Int) {
         self.init(trainResolution: trainResolution, testResolution: testResolution, layers: [])
         var breakIndex: Int?
@@ -57,13 +59,26 @@ extension ArchitectureTable {
             default: break
             }
             let output = figures.output
+            let input = l == 0 ? (testResolution, testResolution) : (math[l - 1].output.height, math[l - 1].output.width)
             rows.append(LayerRow(layer: "#\(l + 1) \(layer)",
                                  outputShape: flat ? [output.count] : [output.height, output.width, output.channels],
                                  receptiveField: max(figures.rows.receptiveField, figures.columns.receptiveField),
                                  totalStride: max(figures.rows.jump, figures.columns.jump),
                                  rowsLost: figures.rows.dropped, columnsLost: figures.columns.dropped,
-                                 flops: Double(figures.flops), parameters: figures.parameters))
+                                 flops: Double(figures.flops), parameters: figures.parameters,
+                                 rules: RuleOutcome.all(layer.roundingWhatIf(height: input.0, width: input.1))))
         }
         layers = rows
+    }
+}
+
+extension RuleOutcome {
+    /// The outcomes of NN's what-if, the layer's own rule marked used.
+    static func all(_ whatIf: RoundingWhatIf?) -> [RuleOutcome] {
+        guard let whatIf else { return [] }
+        return whatIf.outcomes.map { outcome in
+            let axis = { (window: WindowAxis) in Axis(input: window.input, output: window.output, dropped: window.dropped, padded: window.padAfter) }
+            return RuleOutcome(rule: outcome.rule, used: outcome.rule == whatIf.used, rows: axis(outcome.rows), columns: axis(outcome.columns))
+        }
     }
 }

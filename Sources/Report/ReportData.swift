@@ -1,4 +1,5 @@
 import Foundation
+import NN
 
 /// Everything a report shows, as the experiment runner gathers it. `Codable`, so a run folder can
 /// store it as JSON and `renderReport(_:)` can draw the page again later.
@@ -119,7 +120,7 @@ public struct LayerRow: Codable, Sendable, Equatable {
     public var receptiveField: Int
     /// Product of the strides up to and including this layer.
     public var totalStride: Int
-    /// Input rows and columns this layer ignores because its output size is floored.
+    /// Input rows and columns this layer ignores because its output size is rounded down.
     public var rowsLost: Int
     public var columnsLost: Int
     /// Multiply-adds × 2 for one image.
@@ -127,8 +128,11 @@ public struct LayerRow: Codable, Sendable, Equatable {
     public var parameters: Int
     /// Why the network breaks at this layer (map below 1×1, dense input mismatch), else nil.
     public var breaks: String?
+    /// For a downsampling layer: what floor and ceil rounding (or its fixed rule) make of its
+    /// input here, the one it uses marked; empty for other layers and where the layer cannot run.
+    public var rules: [RuleOutcome]
     public init(layer: String, outputShape: [Int], receptiveField: Int, totalStride: Int, rowsLost: Int = 0,
-                columnsLost: Int = 0, flops: Double, parameters: Int, breaks: String? = nil) {
+                columnsLost: Int = 0, flops: Double, parameters: Int, breaks: String? = nil, rules: [RuleOutcome] = []) {
         self.layer = layer
         self.outputShape = outputShape
         self.receptiveField = receptiveField
@@ -138,6 +142,37 @@ public struct LayerRow: Codable, Sendable, Equatable {
         self.flops = flops
         self.parameters = parameters
         self.breaks = breaks
+        self.rules = rules
+    }
+}
+
+/// One output-size rule (NN's `SizeRule`) applied to one downsampling layer at one resolution.
+public struct RuleOutcome: Codable, Sendable, Equatable {
+    /// One axis: `input` → `output` positions; the rows (or columns) at the end no window reads
+    /// (`dropped`) or the padded ones past the end a window reads (`padded`); at most one is > 0.
+    public struct Axis: Codable, Sendable, Equatable {
+        public var input: Int
+        public var output: Int
+        public var dropped: Int
+        public var padded: Int
+        public init(input: Int, output: Int, dropped: Int, padded: Int) {
+            self.input = input
+            self.output = output
+            self.dropped = dropped
+            self.padded = padded
+        }
+    }
+
+    public var rule: SizeRule
+    /// Whether the model uses this rule at this layer.
+    public var used: Bool
+    public var rows: Axis
+    public var columns: Axis
+    public init(rule: SizeRule, used: Bool, rows: Axis, columns: Axis) {
+        self.rule = rule
+        self.used = used
+        self.rows = rows
+        self.columns = columns
     }
 }
 

@@ -48,7 +48,8 @@ td.broken { background: #fbe3d4; color: #8a2c00; font-weight: 600; }
 td.drop { outline: 2px solid var(--bad); outline-offset: -2px; }
 td.tiny { background: #fff4d6; }
 td.significant { font-weight: 700; }
-span.lost { display: block; color: var(--bad); font-size: 11px; }
+span.rule { display: block; color: var(--muted); font-size: 11px; }
+span.rule.used { color: var(--ink); }
 table.arch thead th:first-child { text-align: left; }
 table.meta th, table.meta td { text-align: left; }
 table.examples td { text-align: center; vertical-align: top; }

@@ -35,4 +35,40 @@ import Testing
         #expect(broken == 5, "\(table.layers.map(\.layer))")
         #expect(table.layers[6...].allSatisfy { $0.outputShape.isEmpty && $0.breaks == nil })
     }
+
+    /// Two 2×2 pools at 30 px: the first halves 30 exactly; the second gets 15, where floor drops
+    /// the last row and column (→ 7) and ceil pads one (→ 8). The model's own rule is marked, and
+    /// under ceil the next layer sees the 8×8 map.
+    @Test func downsamplingLayersShowWhatFloorAndCeilDo() throws {
+        let spec = ModelSpec(layers: [.maxPool(PoolSpec(kernel: 2)), .maxPool(PoolSpec(kernel: 2)), .conv(ConvSpec(kernelHeight: 3, kernelWidth: 3, filters: 4, stride: 2))])
+        let floor = ArchitectureTable(spec: spec, channels: 3, trainResolution: 30, testResolution: 30)
+        #expect(floor.layers[0].rules.map { ruleText($0) } == ["floor 30→15, exact", "ceil 30→15, exact"])
+        #expect(floor.layers[1].rules.map { ruleText($0) } == ["floor 15→7, drops 1 row+1 col", "ceil 15→8, pads 1 row+1 col"])
+        #expect(floor.layers[1].rules.map(\.used) == [true, false])
+        #expect(floor.layers[2].rules.map { ruleText($0) } == ["same 7→4, pads 1 row+1 col"])
+        let ceil = ArchitectureTable(spec: spec.withRounding(.ceil), channels: 3, trainResolution: 30, testResolution: 30)
+        #expect(ceil.layers[1].rules.map(\.used) == [false, true] && ceil.layers[1].outputShape == [8, 8, 3])
+        #expect(ceil.layers[2].rules.map { ruleText($0) } == ["same 8→4, pads 1 row+1 col"])
+    }
+
+    @Test func ruleTextNamesUnequalAxesAndBlurPool() {
+        let axis = { (input: Int, output: Int, dropped: Int, padded: Int) in RuleOutcome.Axis(input: input, output: output, dropped: dropped, padded: padded) }
+        #expect(ruleText(RuleOutcome(rule: .floor, used: true, rows: axis(15, 7, 1, 0), columns: axis(17, 8, 1, 0))) == "floor 15×17→7×8, drops 1 row+1 col")
+        #expect(ruleText(RuleOutcome(rule: .ceil, used: false, rows: axis(15, 8, 0, 1), columns: axis(16, 8, 0, 0))) == "ceil 15×16→8, pads 1 row")
+        #expect(ruleText(RuleOutcome(rule: .blur, used: true, rows: axis(15, 8, 0, 2), columns: axis(15, 8, 0, 2))) == "blur ⌈n/s⌉ 15→8, pads 2 rows+2 cols")
+    }
+
+    /// The page marks the used rule in bold and the other plainly, in the layer's cell.
+    @Test func architectureSectionShowsBothRulesAndMarksTheUsedOne() throws {
+        let spec = ModelSpec(layers: Self.blocks + [.globalAvgPool, .dense(units: 10)])
+        let table = ArchitectureTable(spec: spec, channels: 3, trainResolution: 32, testResolution: 20)
+        let row = try #require(table.layers.first { $0.layer == "#9 maxpool 2" })
+        #expect(row.rules.map { ruleText($0) } == ["floor 5→2, drops 1 row+1 col", "ceil 5→3, pads 1 row+1 col"])
+        var data = try SimulatedRun(images: 20, models: ["gap-cnn"], resolutions: [20], seeds: [1], examplesPerCell: 0).data()
+        data.models[0].architectures = [table]
+        let html = renderReport(data)
+        #expect(html.contains(#"<span class="rule used"><b>floor 5→2, drops 1 row+1 col</b></span><span class="rule">ceil 5→3, pads 1 row+1 col</span>"#))
+        // Where the two agree (10 → 5 at the second pool) one line says so.
+        #expect(html.contains(#"5×5×32<span class="rule used"><b>floor = ceil 10→5, exact</b></span></td>"#))
+    }
 }

@@ -1,0 +1,62 @@
+/// A rule that sizes a downsampling layer's output along one axis of n inputs, window extent e,
+/// stride s and padding p (see `WindowAxis`).
+public enum SizeRule: String, Codable, Sendable {
+    /// o = ⌊(n + 2p − e) / s⌋ + 1: only windows that fit; rows past the last one are dropped.
+    case floor
+    /// o = ⌈(n + 2p − e) / s⌉ + 1: one more window overhanging into padding (PyTorch's ceil_mode).
+    case ceil
+    /// TensorFlow's SAME padding, o = ⌈n / s⌉; the model's rounding does not apply.
+    case same
+    /// BlurPool's fixed o = ⌈n / s⌉ with reflect padding; the model's rounding does not apply.
+    case blur
+}
+
+/// What one rule makes of a layer at one input size: the window along the rows and the columns
+/// (`output`, `dropped` and `padAfter` say what it keeps, drops and pads).
+public struct SizeRuleOutcome: Equatable, Sendable {
+    public var rule: SizeRule
+    public var rows: WindowAxis
+    public var columns: WindowAxis
+}
+
+/// The rules a downsampling layer could use at one input size, side by side, and the one it uses:
+/// at 15 px a 2×2/2 pool gives 7 under floor (dropping row and column 15) and 8 under ceil
+/// (the 8th window reads one padded row and column).
+public struct RoundingWhatIf: Equatable, Sendable {
+    /// The rule the layer uses.
+    public var used: SizeRule
+    /// floor then ceil for pooling and strided convolutions with valid or explicit padding (the
+    /// model's rounding picks one of them); the single fixed rule for SAME padding and BlurPool.
+    public var outcomes: [SizeRuleOutcome]
+}
+
+extension LayerSpec {
+    /// What each rule would make of this layer fed a `height`×`width` map; nil for layers that
+    /// do not downsample (stride 1, or no window). Outputs may be ≤ 0 where the map is smaller
+    /// than the window.
+    public func roundingWhatIf(height: Int, width: Int) -> RoundingWhatIf? {
+        func window(taps: (Int, Int), stride: Int, dilation: Int, padding: Padding, rounding: Rounding) -> RoundingWhatIf? {
+            guard stride > 1 else { return nil }
+            func outcome(_ rule: SizeRule, _ rounding: Rounding) -> SizeRuleOutcome {
+                SizeRuleOutcome(rule: rule,
+                                rows: WindowAxis(input: height, taps: taps.0, stride: stride, dilation: dilation, padding: padding, rounding: rounding),
+                                columns: WindowAxis(input: width, taps: taps.1, stride: stride, dilation: dilation, padding: padding, rounding: rounding))
+            }
+            if padding == .same { return RoundingWhatIf(used: .same, outcomes: [outcome(.same, rounding)]) }
+            return RoundingWhatIf(used: rounding == .floor ? .floor : .ceil, outcomes: [outcome(.floor, .floor), outcome(.ceil, .ceil)])
+        }
+        switch self {
+        case let .conv(spec):
+            return window(taps: (spec.kernelHeight, spec.kernelWidth), stride: spec.stride, dilation: spec.dilation,
+                          padding: spec.padding, rounding: spec.rounding)
+        case let .maxPool(spec), let .avgPool(spec):
+            return window(taps: (spec.kernel, spec.kernel), stride: spec.stride, dilation: 1, padding: spec.padding, rounding: spec.rounding)
+        case let .blurPool(stride, filter):
+            guard stride > 1 else { return nil }
+            return RoundingWhatIf(used: .blur, outcomes: [SizeRuleOutcome(rule: .blur, rows: .blur(input: height, filter: filter, stride: stride),
+                                                                          columns: .blur(input: width, filter: filter, stride: stride))])
+        case .relu, .globalAvgPool, .globalMaxPool, .flatten, .dense, .batchNorm, .dropout:
+            return nil
+        }
+    }
+}
