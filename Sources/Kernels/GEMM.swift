@@ -73,7 +73,8 @@ public func gemm(
                 let depth = min(passDepth, k - p0)
                 let bPass = transposeB ? b + column0 * ldb + p0 : b + p0 * ldb + column0
                 let aPass = transposeA ? a + p0 * lda : a + p0
-                packPanels(transposed: transposeB, k: depth, n: columns, b: bPass, ldb: ldb, into: packed, m: m)
+                packPanels(transposed: transposeB, k: depth, n: columns, b: bPass, ldb: ldb, into: packed,
+                           parallel: m * columns * depth >= GEMMBlocking.parallelMinimum)
                 let first = p0 == 0
                     ? TileEpilogue(add: accumulate, bias: epilogue.bias.map { $0 + column0 })
                     : TileEpilogue(add: true)
@@ -88,13 +89,13 @@ public func gemm(
 }
 
 /// Packs op(B) (K×N) with `PackedPanels`, splitting the panels across threads when B is large
-/// enough for the dispatch to pay (`m` only decides whether the multiply itself is parallel).
+/// enough for the dispatch to pay and `parallel` (the multiply that follows is parallel too).
 func packPanels(
     transposed: Bool, k: Int, n: Int, b: UnsafePointer<Float>, ldb: Int,
-    into packed: UnsafeMutablePointer<Float>, m: Int
+    into packed: UnsafeMutablePointer<Float>, parallel: Bool
 ) {
     let panels = PackedPanels.panelCount(columns: n)
-    if panels > 1, k * n >= 1 << 16, m * n * k >= GEMMBlocking.parallelMinimum {
+    if parallel, panels > 1, k * n >= 1 << 16 {
         Parallel.forRanges(panels) { range in
             PackedPanels.uncheckedPack(
                 panels: range, transposed: transposed, k: k, n: n, b: b, ldb: ldb,

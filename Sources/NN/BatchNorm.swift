@@ -14,9 +14,10 @@ struct BatchNorm {
     let positions: Int
 
     /// Parameter block: γ (C), β (C), running mean (C), running variance (C).
-    /// `saved` (2C) receives μ and 1/√(σ² + ε) for backward.
+    /// `saved` (2C) receives μ and 1/√(σ² + ε) for backward. With `relu`, y = max(0, γ x̂ + β)
+    /// (a following ReLU fused in; backward never reads y).
     func forward(x: UnsafePointer<Float>, parameters: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>,
-                 saved: UnsafeMutablePointer<Float>, training: Bool, scratch: Scratch) {
+                 saved: UnsafeMutablePointer<Float>, training: Bool, relu: Bool, scratch: Scratch) {
         let c = channels
         let gamma = parameters, beta = parameters + c, runningMean = parameters + 2 * c, runningVariance = parameters + 3 * c
         let mean = saved, inverseStd = saved + c
@@ -43,10 +44,14 @@ struct BatchNorm {
             scale[k] = gamma[k] * inverseStd[k]
             shift[k] = beta[k] - mean[k] * scale[k]
         }
+        let lowest: Float = relu ? 0 : -.infinity
         scratch.forParts(positions) { _, range in
             for r in range {
                 let src = x + r &* c, dst = y + r &* c
-                for k in 0..<c { dst[k] = src[k] * scale[k] + shift[k] }
+                for k in 0..<c {
+                    let value = src[k] * scale[k] + shift[k]
+                    dst[k] = value < lowest ? lowest : value
+                }
             }
         }
     }

@@ -5,12 +5,21 @@ import Kernels
 ///     cols (M × K), row (n, ho, wo), column (i, j, c) = x[n, ho·s − pt + i·d, wo·s − pl + j·d, c]
 ///     y (M × F) = cols (M × K) · W (K × F) + b          W is stored (kh, kw, C, F) = (K × F)
 ///
-/// The M rows are processed in chunks of whole images so that one chunk of `cols` fits the
-/// scratch (`Scratch.columns`); each chunk is expanded in parallel, then multiplied by `gemm`
-/// (which splits its rows across the threads itself).
+/// The M rows are cut into blocks of `rowsPerBlock` rows (about `blockFloats` of cols each, so
+/// a block stays in the core's L2 cache) and the threads take blocks: each expands its block
+/// into its own scratch block and multiplies it at once by the weights, packed once per call.
+/// cols never exists whole: writing it out and reading it back cost more than the multiply on
+/// the small convolutions (conv1: K = 27).
 struct Convolution {
     let plan: LayerPlan
     let batch: Int
+
+    /// Floats of im2col per block (256 KB).
+    static let blockFloats = 1 << 16
+    /// The weight gradient is summed over this many fixed groups of images (each by one thread,
+    /// block by block), then the groups are added in order: the result does not depend on the
+    /// number of threads.
+    static let gradientGroups = 8
 
     var rows: WindowAxis { plan.rows! }
     var columns: WindowAxis { plan.columns! }
@@ -20,6 +29,10 @@ struct Convolution {
     var depth: Int { rows.taps * columns.taps * channels }
     /// Output pixels per image, Ho·Wo.
     var pixels: Int { plan.output.height * plan.output.width }
+    /// Rows of cols per block: a multiple of the GEMM's 8-row tile, at least 8.
+    var rowsPerBlock: Int { max(8, Convolution.blockFloats / max(1, depth) / 8 * 8) }
+    /// Groups of images the weight gradient is summed over.
+    var groups: Int { min(batch, Convolution.gradientGroups) }
 
     /// A 1×1, stride-1, unpadded convolution multiplies x itself: no im2col needed.
     var isPointwise: Bool {
@@ -27,86 +40,92 @@ struct Convolution {
             && rows.padBefore == 0 && columns.padBefore == 0 && rows.output == rows.input && columns.output == columns.input
     }
 
-    /// Images per chunk so that chunk rows × K fits `capacity` floats (at least one image).
-    func imagesPerChunk(capacity: Int) -> Int {
-        max(1, min(batch, capacity / max(1, pixels * depth)))
-    }
+    /// The floats one thread's scratch block needs (0 for a pointwise convolution).
+    var columnBlockFloats: Int { isPointwise ? 0 : rowsPerBlock * depth }
+    /// The floats of one group's weight-gradient partial (0 for a pointwise convolution).
+    var gradientGroupFloats: Int { isPointwise ? 0 : depth * filters }
 
-    /// The scratch floats this convolution needs for one chunk.
-    static func scratchFloats(_ plan: LayerPlan, batch: Int, budget: Int) -> Int {
-        let conv = Convolution(plan: plan, batch: batch)
-        return conv.isPointwise ? 0 : min(batch, max(1, budget / max(1, conv.pixels * conv.depth))) * conv.pixels * conv.depth
-    }
-
-    /// Runs `body(images, cols)` for consecutive chunks of whole images, with `cols` the chunk's
-    /// im2col matrix (or x itself for a pointwise convolution).
-    private func forEachChunk(x: UnsafePointer<Float>, scratch: Scratch, _ body: (Range<Int>, UnsafePointer<Float>) -> Void) {
-        let imageSize = plan.input.count
-        let perChunk = imagesPerChunk(capacity: scratch.columnCapacity)
-        var first = 0
-        while first < batch {
-            let images = first..<min(batch, first + perChunk)
-            if isPointwise {
-                body(images, x + images.lowerBound * imageSize)
-            } else {
-                let chunkRows = images.count * pixels
-                scratch.forParts(chunkRows) { _, range in
-                    im2col(x: x, rows: range.lowerBound + first * pixels..<range.upperBound + first * pixels,
-                           into: scratch.columns + range.lowerBound * depth)
-                }
-                body(images, scratch.columns)
-            }
-            first = images.upperBound
+    /// Runs `body(rows, cols)` for the blocks of rows `rowRange` (global indices into M), in
+    /// order, with `cols` the block's im2col matrix, expanded into `block`.
+    private func forEachBlock(of rowRange: Range<Int>, x: UnsafePointer<Float>, block: UnsafeMutablePointer<Float>,
+                              _ body: (Range<Int>, UnsafeMutablePointer<Float>) -> Void) {
+        var first = rowRange.lowerBound
+        while first < rowRange.upperBound {
+            let blockRows = first..<min(rowRange.upperBound, first + rowsPerBlock)
+            im2col(x: x, rows: blockRows, into: block)
+            body(blockRows, block)
+            first = blockRows.upperBound
         }
     }
 
-    /// y = conv(x, W) + b.
+    /// y = conv(x, W) + b, or max(0, conv(x, W) + b) when `relu` (a following ReLU fused in).
     func forward(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
-                 y: UnsafeMutablePointer<Float>, scratch: Scratch) {
-        forEachChunk(x: x, scratch: scratch) { images, cols in
-            let m = images.count * pixels
-            let out = y + images.lowerBound * pixels * filters
-            broadcastRows(bias, width: filters, rows: m, into: out)
-            gemm(m: m, n: filters, k: depth, a: cols, lda: depth, b: weight, ldb: filters, c: out, ldc: filters, accumulate: true)
+                 y: UnsafeMutablePointer<Float>, relu: Bool, scratch: Scratch) {
+        let m = batch * pixels
+        let epilogue: GEMMEpilogue = relu ? .biasReLU(bias) : .bias(bias)
+        if isPointwise {
+            gemm(m: m, n: filters, k: depth, a: x, lda: depth, b: weight, ldb: filters, c: y, ldc: filters, epilogue: epilogue)
+            return
+        }
+        withPackedMatrix(k: depth, n: filters, b: weight, ldb: filters) { packedWeight in
+            let blocks = (m + rowsPerBlock - 1) / rowsPerBlock
+            scratch.forParts(blocks) { part, blockRange in
+                let rowRange = blockRange.lowerBound * rowsPerBlock..<min(m, blockRange.upperBound * rowsPerBlock)
+                forEachBlock(of: rowRange, x: x, block: scratch.columnBlock(part)) { blockRows, cols in
+                    packedWeight.multiply(m: blockRows.count, a: cols, lda: depth,
+                                          c: y + blockRows.lowerBound * filters, ldc: filters, epilogue: epilogue)
+                }
+            }
         }
     }
 
     /// From the forward line `y = cols · W + b`:
     ///     dW (K × F) = colsᵀ · dy,   db = Σ_rows dy,   dcols (M × K) = dy · Wᵀ,   dx = col2im(dcols).
     /// `dx` may be nil (the first layer needs no input gradient). Overwrites dW, db and dx.
+    ///
+    /// Per block of rows, one thread expands cols, adds its colsᵀ · dy to its group's dW partial,
+    /// multiplies dy by the packed Wᵀ into the same scratch block and scatters that into dx.
+    /// Groups are whole images, so no two threads scatter into one image.
     func backward(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, dy: UnsafePointer<Float>,
                   dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>,
                   dx: UnsafeMutablePointer<Float>?, scratch: Scratch) {
         columnSums(dy, rows: batch * pixels, width: filters, into: dBias, scratch: scratch)
-        if let dx, !isPointwise {
-            scratch.forParts(batch * plan.input.count) { _, range in
-                (dx + range.lowerBound).update(repeating: 0, count: range.count)
+        if isPointwise {
+            let m = batch * pixels
+            gemm(transposeA: true, m: depth, n: filters, k: m, a: x, lda: depth, b: dy, ldb: filters, c: dWeight, ldc: filters)
+            if let dx {
+                gemm(transposeB: true, m: m, n: depth, k: filters, a: dy, lda: filters, b: weight, ldb: filters, c: dx, ldc: depth)
+            }
+            return
+        }
+        withPackedMatrix(transposed: true, k: filters, n: depth, b: weight, ldb: filters) { packedWeightT in
+            scratch.forParts(groups) { part, groupRange in
+                for group in groupRange {
+                    let images = batch * group / groups..<batch * (group + 1) / groups
+                    let partial = scratch.gradientPartials + group * gradientGroupFloats
+                    if let dx { (dx + images.lowerBound * plan.input.count).update(repeating: 0, count: images.count * plan.input.count) }
+                    forEachBlock(of: images.lowerBound * pixels..<images.upperBound * pixels, x: x, block: scratch.columnBlock(part)) { blockRows, cols in
+                        let dyBlock = dy + blockRows.lowerBound * filters
+                        gemm(transposeA: true, m: depth, n: filters, k: blockRows.count, a: cols, lda: depth, b: dyBlock, ldb: filters,
+                             c: partial, ldc: filters, accumulate: blockRows.lowerBound > images.lowerBound * pixels)
+                        guard let dx else { return }
+                        packedWeightT.multiply(m: blockRows.count, a: dyBlock, lda: filters, c: cols, ldc: depth)
+                        col2im(cols, rows: blockRows, into: dx)
+                    }
+                }
             }
         }
-        forEachChunk(x: x, scratch: scratch) { images, cols in
-            let m = images.count * pixels
-            let dyChunk = dy + images.lowerBound * pixels * filters
-            gemm(transposeA: true, m: depth, n: filters, k: m, a: cols, lda: depth, b: dyChunk, ldb: filters,
-                 c: dWeight, ldc: filters, accumulate: images.lowerBound > 0)
-            guard let dx else { return }
-            if isPointwise {
-                gemm(transposeB: true, m: m, n: depth, k: filters, a: dyChunk, lda: filters, b: weight, ldb: filters,
-                     c: dx + images.lowerBound * plan.input.count, ldc: depth)
-                return
-            }
-            // The chunk's columns are no longer needed: reuse their memory for dcols.
-            let dcols = scratch.columns
-            gemm(transposeB: true, m: m, n: depth, k: filters, a: dyChunk, lda: filters, b: weight, ldb: filters,
-                 c: dcols, ldc: depth)
-            if images.count > 1, images.count >= scratch.threadsInUse {
-                scratch.forParts(images.count) { _, part in
-                    col2im(dcols + part.lowerBound * pixels * depth, images: (part.lowerBound + images.lowerBound)..<(part.upperBound + images.lowerBound),
-                           channels: 0..<channels, into: dx)
-                }
-            } else {
-                scratch.forParts(channels) { _, part in
-                    col2im(dcols, images: images, channels: part, into: dx)
-                }
+        sumGroupPartials(scratch: scratch, into: dWeight)
+    }
+
+    /// dW[i] = Σ_{g < groups} partial_g[i], the groups added in order, split across threads by i.
+    private func sumGroupPartials(scratch: Scratch, into dWeight: UnsafeMutablePointer<Float>) {
+        let count = gradientGroupFloats
+        scratch.forParts(count) { _, range in
+            let out = dWeight + range.lowerBound
+            out.update(from: scratch.gradientPartials + range.lowerBound, count: range.count)
+            for group in 1..<groups {
+                addVector(scratch.gradientPartials + (group &* count &+ range.lowerBound), to: out, count: range.count)
             }
         }
     }
@@ -144,32 +163,29 @@ struct Convolution {
         }
     }
 
-    /// The adjoint of `im2col` for `images` (whose columns start at `dcols`), channels
-    /// `channelRange` only: dx[n, hi, wi, c] += dcols[row, (i, j, c)]. dx must be zeroed first.
-    func col2im(_ dcols: UnsafePointer<Float>, images: Range<Int>, channels channelRange: Range<Int>,
-                into dx: UnsafeMutablePointer<Float>) {
+    /// The adjoint of `im2col` for rows `rowRange` (global indices into M), whose columns start
+    /// at `dcols`: dx[n, hi, wi, c] += dcols[row, (i, j, c)]. dx must be zeroed first.
+    func col2im(_ dcols: UnsafePointer<Float>, rows rowRange: Range<Int>, into dx: UnsafeMutablePointer<Float>) {
         let h = plan.input.height, w = plan.input.width, c = channels
         let wo = plan.output.width
         let kh = rows.taps, kw = columns.taps
-        let c0 = channelRange.lowerBound, count = channelRange.count
-        var src = dcols + c0
-        for n in images {
-            let image = dx + n &* plan.input.count + c0
-            for p in 0..<pixels {
-                let h0 = (p / wo) &* rows.stride &- rows.padBefore
-                let w0 = (p % wo) &* columns.stride &- columns.padBefore
-                for i in 0..<kh {
-                    let hi = h0 &+ i &* rows.dilation
-                    if hi >= 0 && hi < h {
-                        for j in 0..<kw {
-                            let wi = w0 &+ j &* columns.dilation
-                            if wi >= 0 && wi < w {
-                                addVector(src + j &* c, to: image + (hi &* w &+ wi) &* c, count: count)
-                            }
+        var src = dcols
+        for r in rowRange {
+            let n = r / pixels, p = r % pixels
+            let image = dx + n &* plan.input.count
+            let h0 = (p / wo) &* rows.stride &- rows.padBefore
+            let w0 = (p % wo) &* columns.stride &- columns.padBefore
+            for i in 0..<kh {
+                let hi = h0 &+ i &* rows.dilation
+                if hi >= 0 && hi < h {
+                    for j in 0..<kw {
+                        let wi = w0 &+ j &* columns.dilation
+                        if wi >= 0 && wi < w {
+                            addVector(src + j &* c, to: image + (hi &* w &+ wi) &* c, count: c)
                         }
                     }
-                    src += kw &* c
                 }
+                src += kw &* c
             }
         }
     }

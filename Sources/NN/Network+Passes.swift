@@ -3,17 +3,28 @@
 extension Network {
     /// Runs every layer on `batch` images at `input` (N, H, W, C); the logits end in
     /// `workspace.outputs.last`.
+    ///
+    /// A ReLU right after a convolution or batch norm is fused into that layer's store (the
+    /// ReLU works in place, so its output is the same buffer; neither layer's backward reads its
+    /// own output, and ReLU's backward reads only the output).
     func forward(_ input: UnsafePointer<Float>, batch: Int, workspace ws: Workspace) {
         let scratch = ws.scratch
+        var fusedIntoPrevious = false
         for (l, plan) in ws.plans.enumerated() {
+            if fusedIntoPrevious {
+                fusedIntoPrevious = false
+                continue
+            }
             let x = l == 0 ? input : UnsafePointer(ws.outputs[l - 1])
             let y = ws.outputs[l]
             let parameters = arena.values + parameterOffsets[l]
             let count = batch * plan.output.count
+            let reluFollows = l + 1 < ws.plans.count && ws.plans[l + 1].spec == .relu && ws.outputs[l + 1] == y
             switch plan.spec {
             case .conv:
                 Convolution(plan: plan, batch: batch).forward(
-                    x: x, weight: parameters, bias: parameters + biasOffset(l), y: y, scratch: scratch)
+                    x: x, weight: parameters, bias: parameters + biasOffset(l), y: y, relu: reluFollows, scratch: scratch)
+                fusedIntoPrevious = reluFollows
             case .relu:
                 reluForward(x: x, y: y, count: count, scratch: scratch)
             case .maxPool:
@@ -33,7 +44,9 @@ extension Network {
                     x: x, weight: parameters, bias: parameters + biasOffset(l), y: y)
             case .batchNorm:
                 BatchNorm(channels: plan.input.channels, positions: batch * plan.input.height * plan.input.width).forward(
-                    x: x, parameters: parameters, y: y, saved: ws.savedFloats[l]!, training: ws.training, scratch: scratch)
+                    x: x, parameters: parameters, y: y, saved: ws.savedFloats[l]!, training: ws.training, relu: reluFollows,
+                    scratch: scratch)
+                fusedIntoPrevious = reluFollows
             case let .dropout(rate):
                 if ws.training {
                     dropoutForward(x: x, y: y, mask: ws.savedFloats[l]!, rate: rate, count: count, generator: &dropoutGenerator)

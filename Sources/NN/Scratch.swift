@@ -4,12 +4,17 @@ import Kernels
 // Ho×Wo = output height×width, F = output channels (filters), K = kh·kw·C (im2col depth),
 // M = N·Ho·Wo (rows of the im2col matrix). Tensors are NHWC and contiguous.
 
-/// Per-step scratch memory shared by the layers: the im2col column chunk and per-thread partial
-/// sums. Owned by a `Workspace`; layers only borrow it during one call.
+/// Per-step scratch memory shared by the layers: each thread's im2col block, a convolution's
+/// per-group weight-gradient partials, and per-thread partial sums. Owned by a `Workspace`;
+/// layers only borrow it during one call.
 struct Scratch {
-    /// Room for one chunk of the im2col matrix (rows × K).
+    /// `threads` blocks of `columnBlockFloats`: thread part p's im2col (or dcols) block.
     let columns: UnsafeMutablePointer<Float>
-    let columnCapacity: Int
+    let columnBlockFloats: Int
+    /// `Convolution.gradientGroups` blocks of `gradientGroupFloats`: dW (K × F) summed over one
+    /// group of images, before the groups are added in order (training only).
+    let gradientPartials: UnsafeMutablePointer<Float>
+    let gradientGroupFloats: Int
     /// `threads` × `partialWidth` Double accumulators (bias, batch-norm and pooling sums).
     let partials: UnsafeMutablePointer<Double>
     let partialWidth: Int
@@ -20,6 +25,9 @@ struct Scratch {
 
     /// The number of parts to split `count` items into: at most the scratch's thread count.
     func parts(_ count: Int) -> Int { max(1, min(threadsInUse, count)) }
+
+    /// Part `part`'s im2col block.
+    func columnBlock(_ part: Int) -> UnsafeMutablePointer<Float> { columns + part &* columnBlockFloats }
 
     /// Runs `body(part, range)` over `parts(count)` near-equal contiguous ranges in parallel.
     func forParts(_ count: Int, _ body: (Int, Range<Int>) -> Void) {

@@ -7,7 +7,8 @@ import Kernels
 ///   alternate between two buffers. ReLU and flatten (after the first layer) work in place.
 /// - gradients (training): two alternating buffers for dLoss/d(layer output).
 /// - saved state (training): global-max-pool winners, batch-norm statistics, dropout masks.
-/// - scratch: one im2col chunk and per-thread partial sums.
+/// - scratch: per-thread im2col blocks, per-group weight-gradient partials (training) and
+///   per-thread partial sums.
 final class Workspace {
     let plans: [LayerPlan]
     let capacity: Int
@@ -25,10 +26,6 @@ final class Workspace {
     private let floats: UnsafeMutablePointer<Float>
     private let indices: UnsafeMutablePointer<Int32>
     private let partials: UnsafeMutablePointer<Double>
-
-    /// Floats of im2col chunk: 1 Mi floats (4 MB), large enough that GEMM's per-call packing and
-    /// the parallel dispatches stay small beside the multiply.
-    static let columnBudget = 1 << 20
 
     init(plans: [LayerPlan], capacity: Int, training: Bool) {
         self.plans = plans
@@ -66,12 +63,14 @@ final class Workspace {
         // Saved state.
         var savedFloatSizes = [Int](repeating: 0, count: layers)
         var savedIndexSizes = [Int](repeating: 0, count: layers)
-        var columnFloats = 0, partialWidth = 16
+        var columnBlockFloats = 0, gradientGroupFloats = 0, partialWidth = 16
         for (l, plan) in plans.enumerated() {
             partialWidth = max(partialWidth, plan.output.channels)
             switch plan.spec {
             case .conv:
-                columnFloats = max(columnFloats, Convolution.scratchFloats(plan, batch: capacity, budget: Workspace.columnBudget))
+                let conv = Convolution(plan: plan, batch: capacity)
+                columnBlockFloats = max(columnBlockFloats, aligned(conv.columnBlockFloats))
+                if training { gradientGroupFloats = max(gradientGroupFloats, aligned(conv.gradientGroupFloats)) }
             case .globalMaxPool:
                 if training { savedIndexSizes[l] = aligned(sizes[l]) }
             case .batchNorm:
@@ -83,11 +82,13 @@ final class Workspace {
             }
         }
 
-        let floatTotal = activationSizes.reduce(0, +) + gradientSizes.reduce(0, +) + savedFloatSizes.reduce(0, +) + aligned(columnFloats)
+        let threads = max(1, Parallel.threadCount)
+        let gradientPartialFloats = min(capacity, Convolution.gradientGroups) * gradientGroupFloats
+        let floatTotal = activationSizes.reduce(0, +) + gradientSizes.reduce(0, +) + savedFloatSizes.reduce(0, +)
+            + threads * columnBlockFloats + gradientPartialFloats
         floats = Workspace.allocate(Float.self, max(16, floatTotal))
         indices = Workspace.allocate(Int32.self, max(16, savedIndexSizes.reduce(0, +)))
         labels = Workspace.allocate(Int32.self, capacity)
-        let threads = max(1, Parallel.threadCount)
         partials = Workspace.allocate(Double.self, threads * partialWidth)
 
         var cursor = floats
@@ -97,15 +98,17 @@ final class Workspace {
         outputs = activationBuffer.map { activationPointers[$0] }
         if training { dOutputs = gradientBuffer.map { gradientPointers[$0] } }
         savedFloats = savedFloatSizes.map { $0 > 0 ? carve($0) : nil }
-        let columns = carve(aligned(columnFloats))
+        let columns = carve(threads * columnBlockFloats)
+        let gradientPartials = carve(gradientPartialFloats)
         var indexCursor = indices
         savedIndices = savedIndexSizes.map { size in
             guard size > 0 else { return nil }
             defer { indexCursor += size }
             return indexCursor
         }
-        scratch = Scratch(columns: columns, columnCapacity: aligned(columnFloats), partials: partials,
-                          partialWidth: partialWidth, threads: threads)
+        scratch = Scratch(columns: columns, columnBlockFloats: columnBlockFloats,
+                          gradientPartials: gradientPartials, gradientGroupFloats: gradientGroupFloats,
+                          partials: partials, partialWidth: partialWidth, threads: threads)
     }
 
     deinit {

@@ -1,0 +1,37 @@
+/// op(B) (K×N) packed once into `PackedPanels`, whole (no passes), to multiply many row blocks of
+/// A by it: a convolution multiplies each im2col block by the same weights, and packing them per
+/// block would cost as much as a small block's multiply.
+public struct PackedMatrix {
+    let panels: UnsafePointer<Float>
+    /// K: rows of op(B).
+    public let depth: Int
+    /// N: columns of op(B).
+    public let columns: Int
+
+    /// C (m×N) (+)= op(A) (m×K) · op(B), then `epilogue` (see `gemm`). A is stored (m×K) with
+    /// row stride `lda`, or (K×m) when `transposeA`. Runs on the calling thread when called from
+    /// inside a `Parallel` loop, else splits its rows across the threads.
+    public func multiply(
+        transposeA: Bool = false, m: Int, a: UnsafePointer<Float>, lda: Int,
+        c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool = false, epilogue: GEMMEpilogue = .none
+    ) {
+        precondition(m >= 0 && lda >= max(1, transposeA ? m : depth) && ldc >= max(1, columns),
+                     "PackedMatrix.multiply: m=\(m) lda=\(lda) ldc=\(ldc) for K=\(depth) N=\(columns)")
+        guard m > 0 else { return }
+        Kernels.multiply(
+            transposeA: transposeA, m: m, n: columns, k: depth, a: a, lda: lda, packed: panels, c: c, ldc: ldc,
+            first: TileEpilogue(add: accumulate, bias: epilogue.bias), relu: epilogue.relu)
+    }
+}
+
+/// Packs op(B) (K×N, K ≥ 1) — B stored (K×N) with row stride `ldb`, or (N×K) when `transposed` —
+/// into a buffer borrowed for the duration of `body`, and runs `body` with it.
+public func withPackedMatrix<R>(
+    transposed: Bool = false, k: Int, n: Int, b: UnsafePointer<Float>, ldb: Int, _ body: (PackedMatrix) -> R
+) -> R {
+    precondition(k >= 1 && n >= 1 && ldb >= (transposed ? k : n), "withPackedMatrix: k=\(k) n=\(n) ldb=\(ldb)")
+    return PackBufferPool.withBuffer(count: PackedPanels.floatCount(depth: k, columns: n)) { packed in
+        packPanels(transposed: transposed, k: k, n: n, b: b, ldb: ldb, into: packed, parallel: true)
+        return body(PackedMatrix(panels: packed, depth: k, columns: n))
+    }
+}

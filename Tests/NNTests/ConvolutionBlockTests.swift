@@ -1,0 +1,98 @@
+import Kernels
+import SeededRandom
+import Testing
+@testable import NN
+
+/// The blocked convolution (im2col in row blocks, weight gradients summed per group of images)
+/// against a direct convolution in Double, on shapes that span several blocks and groups, and
+/// bit-identical at 1 and 2 threads.
+@Suite(.serialized) struct ConvolutionBlockTests {
+    /// y, dW, db and dx of one layer on random x, W, b and dy.
+    struct Outputs: Equatable {
+        var y: [Float], dWeight: [Float], dBias: [Float], dx: [Float]
+    }
+
+    func random(_ count: Int, _ generator: inout SplitMix64) -> [Float] {
+        (0..<count).map { _ in generator.uniform(limit: 2) - 1 }
+    }
+
+    func run(_ plan: LayerPlan, batch: Int, threads: Int) -> Outputs {
+        let saved = Parallel.threadCount
+        Parallel.threadCount = threads
+        defer { Parallel.threadCount = saved }
+        let conv = Convolution(plan: plan, batch: batch)
+        var generator = SplitMix64(seed: 5)
+        let x = random(batch * plan.input.count, &generator)
+        let weight = random(conv.depth * conv.filters, &generator), bias = random(conv.filters, &generator)
+        let dy = random(batch * plan.output.count, &generator)
+        let ws = Workspace(plans: [plan], capacity: batch, training: true)
+        var out = Outputs(y: .init(repeating: 0, count: dy.count), dWeight: .init(repeating: 0, count: weight.count),
+                          dBias: .init(repeating: 0, count: bias.count), dx: .init(repeating: 0, count: x.count))
+        conv.forward(x: x, weight: weight, bias: bias, y: &out.y, relu: false, scratch: ws.scratch)
+        conv.backward(x: x, weight: weight, dy: dy, dWeight: &out.dWeight, dBias: &out.dBias, dx: &out.dx, scratch: ws.scratch)
+        return out
+    }
+
+    /// The same layer computed directly from the definition, in Double.
+    func direct(_ plan: LayerPlan, batch: Int) -> Outputs {
+        let conv = Convolution(plan: plan, batch: batch)
+        var generator = SplitMix64(seed: 5)
+        let x = random(batch * plan.input.count, &generator)
+        let weight = random(conv.depth * conv.filters, &generator), bias = random(conv.filters, &generator)
+        let dy = random(batch * plan.output.count, &generator)
+        let (rows, columns) = (plan.rows!, plan.columns!)
+        let (h, w, c, f) = (plan.input.height, plan.input.width, plan.input.channels, conv.filters)
+        var y = [Double](repeating: 0, count: dy.count), dW = [Double](repeating: 0, count: weight.count)
+        var dB = [Double](repeating: 0, count: f), dx = [Double](repeating: 0, count: x.count)
+        for n in 0..<batch {
+            for ho in 0..<rows.output {
+                for wo in 0..<columns.output {
+                    let out = ((n * rows.output + ho) * columns.output + wo) * f
+                    for o in 0..<f {
+                        y[out + o] += Double(bias[o])
+                        dB[o] += Double(dy[out + o])
+                    }
+                    for i in 0..<rows.taps {
+                        for j in 0..<columns.taps {
+                            let hi = ho * rows.stride - rows.padBefore + i * rows.dilation
+                            let wi = wo * columns.stride - columns.padBefore + j * columns.dilation
+                            guard (0..<h).contains(hi), (0..<w).contains(wi) else { continue }
+                            for k in 0..<c {
+                                let input = ((n * h + hi) * w + wi) * c + k
+                                let tap = ((i * columns.taps + j) * c + k) * f
+                                for o in 0..<f {
+                                    y[out + o] += Double(x[input]) * Double(weight[tap + o])
+                                    dW[tap + o] += Double(x[input]) * Double(dy[out + o])
+                                    dx[input] += Double(weight[tap + o]) * Double(dy[out + o])
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return Outputs(y: y.map(Float.init), dWeight: dW.map(Float.init), dBias: dB.map(Float.init), dx: dx.map(Float.init))
+    }
+
+    func maxRelativeError(_ a: [Float], _ b: [Float]) -> Float {
+        let scale = max(1, b.map(abs).max() ?? 1)
+        return zip(a, b).map { abs($0 - $1) }.max()! / scale
+    }
+
+    @Test(arguments: ["conv 3x3 16", "conv 3x3 16 stride 2", "conv 5x5 8 dilation 2", "conv 1x1 8"])
+    func matchesTheDirectConvolutionAcrossBlocksAndGroups(_ layer: String) throws {
+        // 11 images of 21×21×9: K = 81 gives 808-row blocks, so M = 4851 (3×3, stride 1) spans
+        // 7 blocks; 11 images make 8 gradient groups of 1 or 2 images.
+        let plan = try ModelSpec(parsing: layer).plan(height: 21, width: 21, channels: 9)[0]
+        let batch = 11
+        let conv = Convolution(plan: plan, batch: batch)
+        #expect(conv.isPointwise || batch * conv.pixels > conv.rowsPerBlock, "the shape must span several blocks")
+        let one = run(plan, batch: batch, threads: 1)
+        let expected = direct(plan, batch: batch)
+        #expect(maxRelativeError(one.y, expected.y) < 1e-5)
+        #expect(maxRelativeError(one.dWeight, expected.dWeight) < 1e-5)
+        #expect(maxRelativeError(one.dBias, expected.dBias) < 1e-5)
+        #expect(maxRelativeError(one.dx, expected.dx) < 1e-5)
+        #expect(run(plan, batch: batch, threads: 2) == one, "the result must not depend on the thread count")
+    }
+}
