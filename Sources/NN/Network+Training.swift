@@ -1,3 +1,5 @@
+import Kernels
+
 extension Network {
     /// One optimisation step on a batch: forward, softmax cross-entropy (with `labelSmoothing`),
     /// backward, then `optimizer.update`. Returns the batch's mean loss. After the first call at a
@@ -20,7 +22,7 @@ extension Network {
         guard (0..<1).contains(labelSmoothing) else {
             throw NNError.badTensor(reason: "Label smoothing must be in [0, 1), not \(labelSmoothing).")
         }
-        let ws = try workspace(batch: batch, height: height, width: width, training: true)
+        let ws = try trainingWorkspace(batch: batch, height: height, width: width)
         for (n, label) in labels.enumerated() {
             guard (0..<classes).contains(label) else { throw NNError.badLabel(index: n, label: label, classes: classes) }
             ws.labels[n] = Int32(label)
@@ -36,14 +38,29 @@ extension Network {
 
     /// Logits (N, classes) for images of any size the model accepts, in evaluation mode
     /// (batch norm uses running statistics, dropout is off).
+    ///
+    /// The batch runs in chunks of `evaluationChunk` images, depth-first (every layer on one
+    /// chunk, then the next chunk), so activations stay in cache; the threads take chunks, each
+    /// with its own workspace. An image's logits do not depend on the chunking or the threads.
     public func predict(_ inputs: Tensor) throws -> Tensor {
         let (batch, height, width) = try checkInputs(inputs)
-        let ws = try workspace(batch: batch, height: height, width: width, training: false)
+        let team = try evaluationTeam(height: height, width: width)
+        let chunk = team[0].capacity, imageSize = height * width * inputChannels
+        let chunks = (batch + chunk - 1) / chunk, parts = min(team.count, chunks)
         var logits = Tensor(zeros: [batch, classes])
         inputs.values.withUnsafeBufferPointer { x in
-            forward(x.baseAddress!, batch: batch, workspace: ws)
+            logits.values.withUnsafeMutableBufferPointer { z in
+                let (x, z) = (x.baseAddress!, z.baseAddress!)
+                Parallel.forEach(parts) { part in
+                    let ws = team[part]
+                    for index in chunks * part / parts..<chunks * (part + 1) / parts {
+                        let first = index * chunk, count = min(chunk, batch - first)
+                        forward(x + first * imageSize, batch: count, workspace: ws)
+                        (z + first * classes).update(from: ws.outputs.last!, count: count * classes)
+                    }
+                }
+            }
         }
-        logits.values.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: ws.outputs.last!, count: batch * classes) }
         return logits
     }
 

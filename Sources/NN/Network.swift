@@ -1,3 +1,4 @@
+import Kernels
 import SeededRandom
 /// A CNN built from a `ModelSpec`: parameters (independent of the input size) plus buffers
 /// allocated per input size and reused, so the same trained weights run at any resolution.
@@ -28,9 +29,13 @@ public final class Network {
     let biasOffsets: [Int]
     var dropoutGenerator: SplitMix64
     private var trainingWorkspace: Workspace?
-    /// The most recently used evaluation workspaces (at most `evaluationWorkspaceLimit`).
-    private var evaluationWorkspaces: [Workspace] = []
-    private static let evaluationWorkspaceLimit = 2
+    /// The most recently used evaluation teams (at most `evaluationTeamLimit`): per input size,
+    /// one workspace per thread, each for `evaluationChunk` images.
+    private var evaluationTeams: [[Workspace]] = []
+    private static let evaluationTeamLimit = 2
+    /// Floats of the largest activation of one evaluation chunk (1 MB): a chunk's activations
+    /// then stay in the core's L2 cache from layer to layer.
+    static let evaluationChunkFloats = 1 << 18
 
     /// Builds the network and initialises its parameters from `seed` (see
     /// `ParameterArena.initialize`). A spec that does not end in `dense` gets `dense classes`
@@ -103,32 +108,46 @@ public final class Network {
     /// Drops every cached buffer (they are re-created on the next call).
     public func releaseBuffers() {
         trainingWorkspace = nil
-        evaluationWorkspaces = []
+        evaluationTeams = []
     }
 
-    /// The workspace for `batch` images of `height`×`width`, reusing a cached one when it is
-    /// large enough.
-    func workspace(batch: Int, height: Int, width: Int, training: Bool) throws -> Workspace {
-        func fits(_ ws: Workspace) -> Bool {
-            ws.capacity >= batch && ws.plans.first?.input.height == height && ws.plans.first?.input.width == width
-        }
-        if training {
-            if let ws = trainingWorkspace, fits(ws) { return ws }
-            trainingWorkspace = nil
-            let ws = Workspace(plans: try plan(height: height, width: width), capacity: batch, training: true)
-            trainingWorkspace = ws
+    /// The training workspace for `batch` images of `height`×`width`, reused while it fits.
+    func trainingWorkspace(batch: Int, height: Int, width: Int) throws -> Workspace {
+        if let ws = trainingWorkspace, ws.capacity >= batch, ws.plans.first?.input.height == height,
+           ws.plans.first?.input.width == width {
             return ws
         }
-        if let index = evaluationWorkspaces.firstIndex(where: fits) {
-            let ws = evaluationWorkspaces.remove(at: index)
-            evaluationWorkspaces.append(ws)
-            return ws
-        }
-        evaluationWorkspaces.removeAll { $0.plans.first?.input.height == height && $0.plans.first?.input.width == width }
-        if evaluationWorkspaces.count >= Network.evaluationWorkspaceLimit { evaluationWorkspaces.removeFirst() }
-        let ws = Workspace(plans: try plan(height: height, width: width), capacity: batch, training: false)
-        evaluationWorkspaces.append(ws)
+        trainingWorkspace = nil
+        let ws = Workspace(plans: try plan(height: height, width: width), capacity: batch, training: true)
+        trainingWorkspace = ws
         return ws
+    }
+
+    /// Images per evaluation chunk at `plans`: as many as keep the largest layer output within
+    /// `evaluationChunkFloats` (at least 1).
+    static func evaluationChunk(_ plans: [LayerPlan]) -> Int {
+        max(1, evaluationChunkFloats / max(1, plans.map(\.output.count).max() ?? 1))
+    }
+
+    /// One evaluation workspace per thread for inputs of `height`×`width`, each for
+    /// `evaluationChunk` images, cached per size.
+    func evaluationTeam(height: Int, width: Int) throws -> [Workspace] {
+        let threads = max(1, Parallel.threadCount)
+        func fits(_ team: [Workspace]) -> Bool {
+            team.count >= threads && team[0].plans.first?.input.height == height && team[0].plans.first?.input.width == width
+        }
+        if let index = evaluationTeams.firstIndex(where: fits) {
+            let team = evaluationTeams.remove(at: index)
+            evaluationTeams.append(team)
+            return team
+        }
+        let plans = try plan(height: height, width: width)
+        let chunk = Network.evaluationChunk(plans)
+        let team = (0..<threads).map { _ in Workspace(plans: plans, capacity: chunk, training: false) }
+        evaluationTeams.removeAll { $0[0].plans.first?.input.height == height && $0[0].plans.first?.input.width == width }
+        if evaluationTeams.count >= Network.evaluationTeamLimit { evaluationTeams.removeFirst() }
+        evaluationTeams.append(team)
+        return team
     }
 
     /// Checks `inputs` is (N, H, W, inputChannels) with N ≥ 1.

@@ -41,7 +41,7 @@ import Testing
         let net = try Network(spec: ModelSpec(parsing: "bn, flatten"), inputChannels: 2, classes: 2,
                               trainingHeight: 3, trainingWidth: 3, seed: 1)
         let inputs = randomBatch(count: 4, size: 3, channels: 2, seed: 8)
-        let ws = try net.workspace(batch: 4, height: 3, width: 3, training: true)
+        let ws = try net.trainingWorkspace(batch: 4, height: 3, width: 3)
         inputs.values.withUnsafeBufferPointer { net.forward($0.baseAddress!, batch: 4, workspace: ws) }
         let y = Array(UnsafeBufferPointer(start: ws.outputs[0], count: 72))
         for c in 0..<2 {
