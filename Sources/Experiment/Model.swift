@@ -2,7 +2,7 @@ import Foundation
 import NN
 
 /// What a checkpoint records about its model, beside the weights.
-struct ModelDescription: Codable, Equatable {
+struct ModelDescription: Codable, Hashable {
     var layers: [String]
     /// `floor` or `ceil` (NN's `Rounding`), applied to every pooling and strided layer.
     var rounding: String

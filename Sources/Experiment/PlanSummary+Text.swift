@@ -12,8 +12,9 @@ extension PlanSummary {
         return lines.joined(separator: "\n")
     }
 
-    /// `--dry-run`: the data, the cells, FLOPs, cannot-run conditions and the estimated time.
-    public func dryRunText(threads: Int) -> String {
+    /// `--dry-run`: the data, the cells, FLOPs, cannot-run conditions, the estimated time and how
+    /// it was estimated.
+    public var dryRunText: String {
         let todo = rows.filter { !$0.done }
         var text = """
             Experiment \(experiment): \(rows.count) cells (\(todo.count) to run)\(folder.map { " in \($0)" } ?? "")
@@ -23,7 +24,8 @@ extension PlanSummary {
             """
         text += cellTable + "\n\n"
         for row in rows {
-            text += "\(row.cell.label): \(formatFLOPs(row.forwardFLOPs)) per image forward, \(formatFLOPs(row.totalFLOPs)) in all\n"
+            text += "\(row.cell.label): \(formatFLOPs(row.forwardFLOPs)) per image forward, \(formatFLOPs(row.totalFLOPs)) in all"
+                + (row.done ? "\n" : ", about \(formatDuration(row.estimatedSeconds))\n")
             // One line per reason, listing its resolutions.
             var reasons: [(String, [Int])] = []
             for (key, reason) in row.cannotRun {
@@ -37,11 +39,39 @@ extension PlanSummary {
                 text += "  cannot run at \(sizes.map(String.init).joined(separator: ", ")) px: \(reason)\n"
             }
         }
-        let seconds = estimatedSeconds(threads: threads)
-        text += "\nTotal: \(formatFLOPs(todo.reduce(0) { $0 + $1.totalFLOPs })); estimated time on \(threads) thread(s): \(formatDuration(seconds))"
-        text += " (assuming \(Int(Self.assumedFLOPSPerThread / 1e9)) GFLOP/s per thread)."
-        return text
+        text += "\nTotal: \(formatFLOPs(todo.reduce(0) { $0 + $1.totalFLOPs })); estimated time on \(threads) thread(s): \(formatDuration(estimatedSeconds))."
+        return text + "\n" + estimateBasis
     }
+
+    /// How the estimate was made: each model's rates, timed here or assumed.
+    var estimateBasis: String {
+        var rates: [(String, ModelSpeed)] = []
+        for row in rows where !row.done {
+            let model = "\(row.cell.model.name) at \(row.cell.trainResolution) px"
+            if !rates.contains(where: { $0.0 == model }) { rates.append((model, row.speed)) }
+        }
+        func text(_ speed: ModelSpeed) -> String {
+            "training \(formatRate(speed.trainingFLOPsPerSecond)), evaluation \(formatRate(speed.forwardFLOPsPerSecond))"
+        }
+        let timed = rates.filter { $0.1.measured }.map { "\($0.0) \(text($0.1))" }
+        let assumed = rates.filter { !$0.1.measured }.map(\.0)
+        var lines: [String] = []
+        if !timed.isEmpty {
+            lines.append("Estimated from training steps and forward passes timed here on \(threads) thread(s): \(timed.joined(separator: "; ")).")
+        }
+        if !assumed.isEmpty {
+            lines.append("Not timed, assumed \(text(ModelSpeed.fallback)) (measured on one Zen 5 core): \(assumed.joined(separator: ", ")).")
+        }
+        lines.append("Each cell is its training and test FLOPs at its model's rates, timed just now (the fastest of three short timings; "
+                     + "while other work runs, more threads than free cores time much slower); "
+                     + "decoding, resizing and the extra cost of large test batches at large resolutions are not included.")
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// `143 GFLOP/s`.
+func formatRate(_ flopsPerSecond: Double) -> String {
+    String(format: "%.3g GFLOP/s", flopsPerSecond / 1e9)
 }
 
 /// `1.2 GFLOP`, `340 MFLOP`.

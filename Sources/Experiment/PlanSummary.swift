@@ -5,13 +5,24 @@ import Foundation
 public struct PlanSummary: Sendable {
     public struct Row: Sendable {
         public var cell: Cell
-        /// Forward FLOPs per image at the training resolution, and the cell's total (training
-        /// FLOPs per image and epoch, plus a forward pass per test image and condition).
+        /// Forward FLOPs per image at the training resolution; the cell's training FLOPs (per
+        /// image and epoch) and evaluation FLOPs (a forward pass per test image and condition).
         public var forwardFLOPs: Double
-        public var totalFLOPs: Double
+        public var trainingFLOPs: Double
+        public var evaluationFLOPs: Double
         /// Test conditions the model cannot run at, with their reasons.
         public var cannotRun: [(EvaluationKey, String)]
         public var done: Bool
+        /// How fast this cell's model trains and evaluates here.
+        public var speed: ModelSpeed
+
+        public var totalFLOPs: Double { trainingFLOPs + evaluationFLOPs }
+
+        /// The cell's estimated wall time: its training and evaluation FLOPs at `speed`'s rates
+        /// (decoding and resizing not included).
+        public var estimatedSeconds: Double {
+            trainingFLOPs / speed.trainingFLOPsPerSecond + evaluationFLOPs / speed.forwardFLOPsPerSecond
+        }
     }
 
     public var experiment: String
@@ -20,19 +31,22 @@ public struct PlanSummary: Sendable {
     public var testImages: Int
     public var classes: Int
     public var evaluationsPerCell: Int
+    /// The threads the estimate is for (`--threads`).
+    public var threads: Int
     public var rows: [Row]
 
-    /// Sustained training throughput assumed for the time estimate, FLOP/s on `threads` threads.
-    public static let assumedFLOPSPerThread = 20e9
-
-    public func estimatedSeconds(threads: Int) -> Double {
-        rows.filter { !$0.done }.reduce(0) { $0 + $1.totalFLOPs } / (Self.assumedFLOPSPerThread * Double(max(1, threads)))
+    /// The estimated wall time of the cells still to run, one after another.
+    public var estimatedSeconds: Double {
+        rows.filter { !$0.done }.reduce(0) { $0 + $1.estimatedSeconds }
     }
 }
 
 /// Plans `options`' experiment without training: counts images (scanning, not decoding,
-/// a folder), and works out each cell's FLOPs and the conditions it cannot run at.
-public func planExperiment(_ options: RunOptions) throws -> PlanSummary {
+/// a folder), and works out each cell's FLOPs and the conditions it cannot run at. With
+/// `measure`, times a few training steps of each distinct model and training resolution on
+/// `options.threads` threads (`measureModelSpeed`) for the time estimate; without, or when
+/// timing fails, the estimate uses `ModelSpeed.fallback`.
+public func planExperiment(_ options: RunOptions, measure: Bool = true) throws -> PlanSummary {
     let (config, _) = try resolveConfig(options)
     let (train, test, classNames) = try countImages(config.dataset)
     var folder: RunFolder? = nil
@@ -43,19 +57,27 @@ public func planExperiment(_ options: RunOptions) throws -> PlanSummary {
     let finished = folder?.finishedCellIDs() ?? []
     let keys = config.evaluationKeys
     let selected = Set(try selectCells(options.cells, count: config.cells.count))
+    var speeds: [ModelDescription: ModelSpeed] = [:]
     let rows = try config.cells.filter { selected.contains($0.id) }.map { cell -> PlanSummary.Row in
         let info = ModelDescription(layers: cell.model.resolvedLayers, rounding: cell.model.rounding.rawValue, classNames: classNames,
                              trainResolution: cell.trainResolution, mean: [0, 0, 0], std: [1, 1, 1])
         let model = try Model(info: info, seed: 0)
+        let done = finished.contains(cell.id)
+        if measure && !done && speeds[info] == nil {
+            let optimizer = Model.optimizer(config.training, stepsPerEpoch: 1)
+            speeds[info] = (try? measureModelSpeed(model, optimizer: optimizer, batch: max(1, min(config.training.batch, train)),
+                                                   evaluationBatch: max(1, min(config.evaluation.batch, test)),
+                                                   threads: options.threads)) ?? .fallback
+        }
         let forward = model.forwardFLOPs(at: cell.trainResolution) ?? 0
         let training = model.trainingFLOPs * Double(train * config.training.epochs)
         let cannot = keys.compactMap { key in model.cannotRunReason(at: key.resolution).map { (key, $0) } }
         let evaluation = keys.reduce(0.0) { $0 + (model.forwardFLOPs(at: $1.resolution) ?? 0) * Double(test) }
-        return .init(cell: cell, forwardFLOPs: forward, totalFLOPs: training + evaluation, cannotRun: cannot,
-                     done: finished.contains(cell.id))
+        return .init(cell: cell, forwardFLOPs: forward, trainingFLOPs: training, evaluationFLOPs: evaluation, cannotRun: cannot,
+                     done: done, speed: speeds[info] ?? .fallback)
     }
     return PlanSummary(experiment: config.name, folder: folder?.path, trainImages: train, testImages: test,
-                       classes: classNames.count, evaluationsPerCell: keys.count, rows: rows)
+                       classes: classNames.count, evaluationsPerCell: keys.count, threads: options.threads, rows: rows)
 }
 
 /// Train and test counts and class names, without decoding.

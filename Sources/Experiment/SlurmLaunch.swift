@@ -26,10 +26,13 @@ public struct SlurmRequest: Sendable {
     }
 }
 
-/// How a time limit was estimated: the largest cell's FLOPs at a rate measured on this machine.
+/// How a time limit was estimated: the slowest cell's FLOPs and its overall rate (training and
+/// evaluation at its model's rates).
 public struct SlurmEstimate: Equatable, Sendable {
     public var cellFLOPs: Double
     public var flopsPerSecond: Double
+    /// True when the rates were timed on this machine, false for `ModelSpeed.fallback`.
+    public var measured: Bool
 }
 
 /// What `reslab slurm` did.
@@ -46,11 +49,8 @@ public struct SlurmOutcome: Sendable {
 public func launchSlurm(_ request: SlurmRequest, environment: [String: String] = ProcessInfo.processInfo.environment)
     throws -> SlurmOutcome
 {
-    let plan = try slurmPlan(request)
-    let estimate = request.time == nil
-        ? SlurmEstimate(cellFLOPs: plan.rows.map(\.totalFLOPs).max() ?? 0,
-                        flopsPerSecond: measuredTrainingRate(threads: request.cpusPerTask))
-        : nil
+    let plan = try slurmPlan(request, measure: request.time == nil)
+    let estimate = request.time == nil ? slurmEstimate(plan) : nil
     let time = request.time ?? SlurmTime.estimate(cellFLOPs: estimate!.cellFLOPs, flopsPerSecond: estimate!.flopsPerSecond)
     let workingDirectory = FileManager.default.currentDirectoryPath
     let absolute = { (path: String) in URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: workingDirectory)).standardizedFileURL.path }

@@ -72,8 +72,8 @@ struct RunCommand: ParsableCommand {
         if let cell { options.cells = [cell] }
         if let cells { options.cells = try parseCellList(cells) }
         if plan || dryRun {
-            let summary = try planExperiment(options)
-            print(plan ? summary.cellTable : summary.dryRunText(threads: threads))
+            let summary = try planExperiment(options, measure: !plan)
+            print(plan ? summary.cellTable : summary.dryRunText)
             return
         }
         let summary = try runWithProgress(quiet: quiet) { control, progress in

@@ -73,8 +73,8 @@ struct SlurmCommand: ParsableCommand {
     func describe(_ outcome: SlurmOutcome) -> String {
         let job = outcome.job
         let basis = outcome.estimate.map {
-            String(format: " (estimated: %.3g GFLOP per cell at %.3g GFLOP/s measured here, ×3, + 2 min)",
-                   $0.cellFLOPs / 1e9, $0.flopsPerSecond / 1e9)
+            String(format: " (estimated: the longest cell's %.3g GFLOP at %.3g GFLOP/s, ", $0.cellFLOPs / 1e9, $0.flopsPerSecond / 1e9)
+                + ($0.measured ? "its model timed here" : "assumed") + ", ×3, + 2 min)"
         } ?? ""
         var lines = [
             "Wrote \(job.cellsScriptPath): \(job.cellCount) cells as array tasks 0-\(job.cellCount - 1), "

@@ -1,0 +1,70 @@
+import Dispatch
+import Kernels
+import NN
+
+/// How fast a model trains and evaluates on this machine, and how those figures were obtained.
+public struct ModelSpeed: Sendable, Equatable {
+    /// Training FLOP/s (forward and backward, `ArchitectureMath.trainingFlops`) on the plan's threads.
+    public var trainingFLOPsPerSecond: Double
+    /// Evaluation FLOP/s (forward passes, `ArchitectureMath.flops`) on the plan's threads.
+    public var forwardFLOPsPerSecond: Double
+    /// True when timed here (`measureModelSpeed`); false for the documented fallback.
+    public var measured: Bool
+
+    /// Used when a model cannot be timed (`--plan`, tests). Training: the low end of the 120–160
+    /// GFLOP/s per thread that training of the zoo's CNNs sustained at 32–128 px on one Zen 5 core
+    /// (`reslab bench train`, 2026-11-26); two threads give only ~1.1× one, so it is not multiplied
+    /// by the thread count. Evaluation: half of that, as measured on 2026-11-26 for imagenette-cnn
+    /// (training 102 GFLOP/s, evaluation at 64–224 px 48 GFLOP/s, one thread, loaded machine).
+    public static let fallback = ModelSpeed(trainingFLOPsPerSecond: 120e9, forwardFLOPsPerSecond: 60e9, measured: false)
+}
+
+/// Times `model` on made-up (N, r, r, 3) inputs at its training resolution r on `threads` threads:
+/// training steps with `optimizer`, then forward passes. N is the training (evaluation) batch,
+/// but at most what keeps one call near `callFLOPs` (≈ 0.1 s; for imagenette-cnn at 128 px that is
+/// 6 images a step, plenty to keep its GEMMs large). Each call is made once untimed (buffers are
+/// allocated, pages touched), then the rate is that of the fastest of three windows of at least
+/// `window` seconds: the one least disturbed by other work (on this shared 2-core VM,
+/// imagenette-cnn's median window gave estimates of 9 s and 19 s a minute apart; the fastest gave
+/// 168–185 GFLOP/s in six runs). Short windows still see sustained load: with 2 threads while
+/// other builds ran, training timed at 39 GFLOP/s against 117 with one. About half a second per model.
+func measureModelSpeed(_ model: Model, optimizer: Optimizer, batch: Int, evaluationBatch: Int, threads: Int,
+                       callFLOPs: Double = 10e9, window: Double = 0.05) throws -> ModelSpeed {
+    let r = model.info.trainResolution
+    let forwardFLOPs = model.forwardFLOPs(at: r) ?? 0
+    let trainingBatch = max(1, min(batch, Int(callFLOPs / max(1, model.trainingFLOPs))))
+    let forwardBatch = max(1, min(evaluationBatch, Int(callFLOPs / max(1, forwardFLOPs))))
+    // Any values in the range of normalised pixels: the time does not depend on them.
+    let inputs = (0..<max(trainingBatch, forwardBatch) * r * r * 3).map { Float($0 % 251) / 125 - 1 }
+    let labels = (0..<trainingBatch).map { $0 % model.info.classNames.count }
+    let saved = Parallel.threadCount
+    Parallel.threadCount = threads
+    defer { Parallel.threadCount = saved }
+    let training = try callsPerSecond(window) {
+        _ = try model.trainStep(Array(inputs.prefix(trainingBatch * r * r * 3)), labels: labels, resolution: r,
+                                optimizer: optimizer, labelSmoothing: 0)
+    }
+    let forward = try callsPerSecond(window) {
+        _ = try model.logits(Array(inputs.prefix(forwardBatch * r * r * 3)), count: forwardBatch, resolution: r)
+    }
+    return ModelSpeed(trainingFLOPsPerSecond: model.trainingFLOPs * Double(trainingBatch) * training,
+                      forwardFLOPsPerSecond: forwardFLOPs * Double(forwardBatch) * forward, measured: true)
+}
+
+/// Calls of `body` per wall second: one untimed call, then the fastest of three windows, each
+/// repeating `body` until `window` seconds have passed.
+private func callsPerSecond(_ window: Double, _ body: () throws -> Void) rethrows -> Double {
+    try body()
+    var rates: [Double] = []
+    for _ in 0..<3 {
+        let start = DispatchTime.now().uptimeNanoseconds
+        var calls = 0, elapsed = 0.0
+        repeat {
+            try body()
+            calls += 1
+            elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        } while elapsed < window
+        rates.append(Double(calls) / elapsed)
+    }
+    return rates.max()!
+}
