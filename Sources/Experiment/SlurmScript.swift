@@ -4,8 +4,9 @@ extension SlurmJob {
     /// The report job's wall-time limit: it reads result files and writes HTML, no training.
     static let reportTime = SlurmTime(minutes: 30)
 
-    /// The job array: task K runs `reslab run CONFIG --out RUN --cell K` with as many threads as
-    /// the task has cores. A cell whose result exists is skipped, so resubmitting runs only the
+    /// The job array: task K runs `reslab run CONFIG --out RUN --cell K --no-report` with as many
+    /// threads as the task has cores (the report job writes report.html once, rather than every
+    /// task rewriting it). A cell whose result exists is skipped, so resubmitting runs only the
     /// missing ones.
     public var cellsScript: String {
         let array = "0-\(cellCount - 1)" + (resources.throttle.map { "%\($0)" } ?? "")
@@ -26,7 +27,7 @@ extension SlurmJob {
             ],
             command: [shellQuoted(executable), "run", shellQuoted(config), "--out", shellQuoted(runFolder)]
                 + (dataOverride.map { ["--data", shellQuoted($0)] } ?? [])
-                + ["--cell", "\"$SLURM_ARRAY_TASK_ID\"", "--threads", "\"$SLURM_CPUS_PER_TASK\""])
+                + ["--cell", "\"$SLURM_ARRAY_TASK_ID\"", "--threads", "\"$SLURM_CPUS_PER_TASK\"", "--no-report"])
     }
 
     /// The report job, submitted with `--dependency=afterany:<array job id>`: it runs however the

@@ -54,6 +54,9 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Print only the final lines.")
     var quiet = false
 
+    @Flag(help: "Write results.csv but not report.html (Slurm array tasks: the report job writes it once).")
+    var noReport = false
+
     func validate() throws {
         if config == nil && resume == nil { throw ValidationError("Give an experiment file, or --resume RUN to continue a run.") }
         if cell != nil && cells != nil { throw ValidationError("Use --cell or --cells, not both.") }
@@ -68,6 +71,7 @@ struct RunCommand: ParsableCommand {
         options.out = out
         options.resume = resume
         options.fresh = fresh
+        options.skipReport = noReport
         options.memoryBudget = Int(memoryGib * Double(1 << 30))
         if let cell { options.cells = [cell] }
         if let cells { options.cells = try parseCellList(cells) }

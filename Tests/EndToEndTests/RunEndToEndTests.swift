@@ -54,6 +54,18 @@ struct RunEndToEndTests {
                 == String(contentsOfFile: folder + "/b" + predictions, encoding: .utf8))
     }
 
+    /// `--no-report` (what Slurm array tasks pass) stores the cell and results.csv, not report.html.
+    @Test func noReportLeavesTheReportToLater() throws {
+        let folder = try makeExperiment()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let outcome = try ReslabBinary.run(["run", "tiny.yaml", "--out", "r", "--cell", "1", "--no-report", "--threads", "1", "--quiet"],
+                                           in: folder)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains("Results: r/results.csv") && !outcome.stdout.contains("Report:"))
+        #expect(FileManager.default.fileExists(atPath: folder + "/r/cells/cell-0001.json"))
+        #expect(!FileManager.default.fileExists(atPath: folder + "/r/report.html"))
+    }
+
     /// Interrupts a run once its first cell is stored, resumes it with the same command, and
     /// checks that the results equal an uninterrupted run's.
     @Test(arguments: [SIGINT, SIGKILL])

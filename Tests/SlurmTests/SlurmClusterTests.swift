@@ -79,7 +79,8 @@ import TestSupport
         let merged = try String(contentsOfFile: folder + "/cluster/results.csv", encoding: .utf8)
         #expect(merged == (try Self.localResults.get()))
         #expect(FileManager.default.fileExists(atPath: folder + "/cluster/report.html"))
-        #expect(FileManager.default.fileExists(atPath: folder + "/cluster/logs/cell-2.job\(jobs.array).out"))
+        let taskLog = try String(contentsOfFile: folder + "/cluster/logs/cell-2.job\(jobs.array).out", encoding: .utf8)
+        #expect(taskLog.contains("Results: ") && !taskLog.contains("Report: "), "an array task wrote the report:\n\(taskLog)")
     }
 
     @Test func aTaskKilledMidCellIsCompletedByMissing() throws {

@@ -29,7 +29,7 @@ struct SlurmScriptTests {
             #SBATCH --chdir=/home/ada
             #SBATCH --output="/scratch/ada/runs/quick start/logs/cell-%a.job%A.out"
             set -euo pipefail
-            exec '/opt/reslab/bin/reslab' run '/home/ada/experiments/quickstart.yaml' --out '/scratch/ada/runs/quick start' --cell "$SLURM_ARRAY_TASK_ID" --threads "$SLURM_CPUS_PER_TASK"
+            exec '/opt/reslab/bin/reslab' run '/home/ada/experiments/quickstart.yaml' --out '/scratch/ada/runs/quick start' --cell "$SLURM_ARRAY_TASK_ID" --threads "$SLURM_CPUS_PER_TASK" --no-report
 
             """#)
     }
@@ -70,7 +70,7 @@ struct SlurmScriptTests {
         var job = Self.job
         job.dataOverride = "/data/ada's images"
         #expect(job.cellsScript.hasSuffix("""
-            --out '/scratch/ada/runs/quick start' --data '/data/ada'\\''s images' --cell "$SLURM_ARRAY_TASK_ID" --threads "$SLURM_CPUS_PER_TASK"
+            --out '/scratch/ada/runs/quick start' --data '/data/ada'\\''s images' --cell "$SLURM_ARRAY_TASK_ID" --threads "$SLURM_CPUS_PER_TASK" --no-report
 
             """))
     }
