@@ -22,9 +22,12 @@ struct BatchNorm {
         let gamma = parameters, beta = parameters + c, runningMean = parameters + 2 * c, runningVariance = parameters + 3 * c
         let mean = saved, inverseStd = saved + c
         if training {
-            channelSums(x, shift: nil, squares: false, into: mean, scratch: scratch)
+            sumPerColumn(rows: positions, width: c, into: mean, scratch: scratch, { at, _ in load16(x + at) }, { at, _ in x[at] })
             for k in 0..<c { mean[k] /= Float(positions) }
-            channelSums(x, shift: mean, squares: true, into: inverseStd, scratch: scratch)
+            // Σ (x − μ)², centred for accuracy.
+            sumPerColumn(rows: positions, width: c, into: inverseStd, scratch: scratch,
+                         { at, k in let d = load16(x + at) - load16(mean + k); return d * d },
+                         { at, k in let d = x[at] - mean[k]; return d * d })
             for k in 0..<c {
                 let variance = inverseStd[k] / Float(positions)
                 inverseStd[k] = 1 / (variance + BatchNorm.epsilon).squareRoot()
@@ -66,7 +69,9 @@ struct BatchNorm {
         (dParameters + 2 * c).update(repeating: 0, count: 2 * c)
         columnSums(dy, rows: positions, width: c, into: dBeta, scratch: scratch)
         // Σ dy·(x − μ), then dγ = that / σ.
-        channelSums(x, shift: mean, weights: dy, into: dGamma, scratch: scratch)
+        sumPerColumn(rows: positions, width: c, into: dGamma, scratch: scratch,
+                     { at, k in (load16(x + at) - load16(mean + k)) * load16(dy + at) },
+                     { at, k in (x[at] - mean[k]) * dy[at] })
         for k in 0..<c { dGamma[k] *= inverseStd[k] }
         guard let dx else { return }
         let m = Float(positions)
@@ -79,29 +84,5 @@ struct BatchNorm {
                 }
             }
         }
-    }
-
-    /// sums[c] = Σ_r f(x[r, c]) with f = x, (x − shift)² or (x − shift)·weights[r, c], in Double.
-    private func channelSums(_ x: UnsafePointer<Float>, shift: UnsafePointer<Float>?, squares: Bool = false,
-                             weights: UnsafePointer<Float>? = nil, into sums: UnsafeMutablePointer<Float>, scratch: Scratch) {
-        let c = channels
-        precondition(c <= scratch.partialWidth, "BatchNorm: \(c) channels exceed the scratch width \(scratch.partialWidth)")
-        let parts = scratch.parts(positions)
-        scratch.forParts(positions) { part, range in
-            let acc = scratch.partials + part * scratch.partialWidth
-            acc.update(repeating: 0, count: c)
-            for r in range {
-                let src = x + r &* c
-                for k in 0..<c {
-                    let centred = Double(src[k] - (shift?[k] ?? 0))
-                    if let weights {
-                        acc[k] += centred * Double(weights[r &* c &+ k])
-                    } else {
-                        acc[k] += squares ? centred * centred : centred
-                    }
-                }
-            }
-        }
-        scratch.sumPartials(parts: parts, width: c, into: sums)
     }
 }
