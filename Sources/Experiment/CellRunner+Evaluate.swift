@@ -1,10 +1,13 @@
 import Foundation
 
 extension CellRunner {
-    /// Tests `model` at every evaluation key; writes one predictions file per evaluation.
+    /// Tests `model` at every evaluation key; writes one predictions file per evaluation. A stop
+    /// request ends it between evaluations with `.interrupted` (the trained model's state is saved,
+    /// so a rerun evaluates it again without training).
     func evaluate(_ model: Model, _ cell: Cell) throws -> [EvaluationRecord] {
         var records: [EvaluationRecord] = []
         for key in config.evaluationKeys {
+            if control.stopRequested { throw ExperimentError.interrupted(runFolder: folder.path) }
             let record: EvaluationRecord
             if let reason = model.cannotRunReason(at: key.resolution) {
                 record = EvaluationRecord(key: key, count: data.test.count, cannotRun: reason)

@@ -16,8 +16,10 @@ extension CellRunner {
         do {
             let state = try model.restoreTraining(data, file: path, optimizer: optimizer,
                                                   epochs: config.training.epochs, steps: steps)
-            folder.log("cell \(cell.id) continues from its training state at epoch \(state.epoch + 1), step \(state.step + 1)")
-            progress(.trainingResumed(cell, epoch: state.epoch + 1, step: state.step + 1))
+            let epochs = config.training.epochs
+            folder.log(state.epoch == epochs ? "cell \(cell.id) finished training earlier (training state); it is evaluated"
+                       : "cell \(cell.id) continues from its training state at epoch \(state.epoch + 1), step \(state.step + 1)")
+            progress(.trainingResumed(cell, epoch: state.epoch + 1, step: state.step + 1, epochs: epochs))
             return state
         } catch {
             folder.log("cell \(cell.id) ignores its training state and trains from the start: \(error)")

@@ -38,8 +38,9 @@ public struct ProgressPrinter {
         case let .epochFinished(_, record, epochs):
             let line = "  epoch \(record.epoch)/\(epochs): loss \(String(format: "%.4f", record.loss)), \(String(format: "%.1f", record.seconds)) s"
             return closeBar() + line
-        case let .trainingResumed(_, epoch, step):
-            return "  continuing from the saved training state at epoch \(epoch), step \(step)"
+        case let .trainingResumed(_, epoch, step, epochs):
+            return epoch > epochs ? "  trained before the interruption (saved training state); evaluating"
+                : "  continuing from the saved training state at epoch \(epoch), step \(step)"
         case let .trainingStateIgnored(_, reason):
             return "  training from the start: the saved training state was ignored. \(reason)"
         case let .evaluated(_, record):

@@ -22,8 +22,9 @@ public enum ProgressEvent: Sendable {
     /// After each training step; `eta` is the seconds left in this cell's training.
     case step(Cell, epoch: Int, epochs: Int, step: Int, steps: Int, loss: Double, imagesPerSecond: Double, eta: Double)
     case epochFinished(Cell, EpochRecord, epochs: Int)
-    /// The cell continues from its saved training state at this 1-based epoch and step.
-    case trainingResumed(Cell, epoch: Int, step: Int)
+    /// The cell continues from its saved training state at this 1-based epoch and step (epoch
+    /// `epochs + 1` when its training had finished and only its evaluation remains).
+    case trainingResumed(Cell, epoch: Int, step: Int, epochs: Int)
     /// The cell's saved training state could not be used (the reason); it trains from the start.
     case trainingStateIgnored(Cell, reason: String)
     case evaluated(Cell, EvaluationRecord)

@@ -78,7 +78,7 @@ struct ResumeTests {
         let state = RunFolder(path: folder + "/stopped").trainingStateFile(try parseExperiment(yaml: Self.experiment, file: "x").cells[0])
         #expect(FileManager.default.fileExists(atPath: state))
         let events = try run("stopped")
-        let resumed = events.compactMap { if case let .trainingResumed(_, epoch, step) = $0 { return "epoch \(epoch), step \(step)" }; return nil }
+        let resumed = events.compactMap { if case let .trainingResumed(_, epoch, step, _) = $0 { return "epoch \(epoch), step \(step)" }; return nil }
         #expect(resumed == [resumesAt])
         #expect(events.filter { if case .epochFinished = $0 { return true }; return false }.count == (step == 1 ? 3 : 2))
         #expect(try results("stopped") == results("reference"))
@@ -86,6 +86,23 @@ struct ResumeTests {
         let result = try storedResults(RunFolder(path: folder + "/stopped"))[0]
         #expect(result.epochs.map(\.epoch) == [1, 2, 3, 4])
         #expect(try result.epochs.map(\.loss) == storedResults(RunFolder(path: folder + "/reference"))[0].epochs.map(\.loss))
+    }
+
+    /// A stop during the evaluations: the rerun evaluates the trained model without training it again.
+    @Test func aCellStoppedWhileEvaluatedIsNotTrainedAgain() throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try run("reference")
+        let control = RunControl()
+        #expect(throws: ExperimentError.interrupted(runFolder: folder + "/stopped")) {
+            try runExperiment(options("stopped"), control: control) { event in
+                if case .evaluated = event { control.requestStop() }
+            }
+        }
+        let events = try run("stopped")
+        #expect(events.contains { if case .trainingResumed(_, epoch: 5, step: 1, epochs: 4) = $0 { return true }; return false })
+        #expect(!events.contains { if case .step = $0 { return true }; return false })
+        #expect(try results("stopped") == results("reference"))
+        #expect(try storedResults(RunFolder(path: folder + "/stopped"))[0].epochs.count == 4)
     }
 
     @Test func aTruncatedStateIsIgnoredWithALoggedReason() throws {
