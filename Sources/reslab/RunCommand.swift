@@ -11,7 +11,8 @@ struct RunCommand: ParsableCommand {
         abstract: "Run an experiment file: train its models, test them at many resolutions, write the report.",
         discussion: """
             Cells (model × train resolution × seed) run in id order; each finished cell is saved at once. \
-            Rerunning the same command continues the newest unfinished run of the same configuration; \
+            Rerunning the same command continues the newest unfinished run of the same configuration, \
+            and an interrupted cell continues from its training state (saved after every epoch); \
             Ctrl-C stops after the current step. Zoo models: \(ModelZoo.names.joined(separator: ", ")).
             """)
 
