@@ -69,6 +69,9 @@ struct Analysis {
     let resolutions: [Int]
     /// Curves in the order their models, training resolutions and methods first appear.
     let curves: [Curve]
+    /// Each other method against the reference, per trained model; the findings and the methods
+    /// section share them (each row costs a bootstrap).
+    private(set) var methodComparisons: [MethodComparison] = []
 
     init(_ data: ReportData, options: ReportOptions) {
         self.data = data
@@ -95,6 +98,7 @@ struct Analysis {
             let cells = groups[key]!.keys.sorted().map { Analysis.cell(groups[key]![$0]!, resolution: $0, confidence: options.confidence) }
             return Curve(key: key, cells: cells, share: options.dropShare)
         }
+        methodComparisons = MethodComparison.all(self)
     }
 
     private static func cell(_ evaluations: [Evaluation], resolution: Int, confidence: Double) -> Cell {
@@ -159,11 +163,6 @@ struct Analysis {
         }
     }
 
-    /// The exact McNemar p-value alone (no bootstrap): cheap enough for every cell pair.
-    func pValue(_ first: Cell, _ second: Cell) -> (difference: Double, p: Double)? {
-        pairedOutcomes(first, second).map { ($0.difference, $0.mcNemarPValue) }
-    }
-
     func model(named name: String) -> ModelInfo? { data.models.first { $0.name == name } }
 
     func architecture(_ key: CurveKey, testResolution: Int) -> ArchitectureTable? {
@@ -181,7 +180,10 @@ extension Curve {
         self.key = key
         self.cells = cells
         let measured = cells.indices.filter { cells[$0].mean != nil }
-        peak = measured.max { cells[$0].mean! < cells[$1].mean! }
+        // On a tie the training resolution is the peak (else the lowest tied resolution), so a
+        // finding never calls a tied resolution "the peak" over the one the model was trained at.
+        let rank = { (i: Int) in (cells[i].mean!, cells[i].testResolution == key.trainResolution ? 1 : 0) }
+        peak = measured.max { rank($0) < rank($1) }
         guard let peak else { threshold = 0; return }
         threshold = share * cells[peak].mean!
         let keeps = { (i: Int) in (cells[i].interval?.lower ?? -1) >= share * cells[peak].mean! }

@@ -18,7 +18,7 @@ struct ArchitectureSection {
                 + element("div", [("class", "scroll")], table(base: base, tables: tables))
         }
         guard !parts.isEmpty else { return nil }
-        let intro = element("p", [], "Output shape (height × width × channels) of every layer at every test resolution; ✗ marks where the network breaks. RF = receptive field of one output position in input pixels; stride = total stride so far. Under each downsampling layer’s shape, its input → output size under each rounding rule: “floor” keeps only windows that fit and drops the rows/columns left over at the bottom/right, “ceil” keeps one more window that reads padding past the end (“same” padding and BlurPool size the output ⌈n/s⌉ themselves, whatever the rounding). Where floor and ceil agree, one line says “floor = ceil”; otherwise the rule the model uses is in bold and the other shows what switching the model’s rounding would do at this layer.")
+        let intro = element("p", [], "Output shape (height × width × channels) of every layer at every test resolution; ✗ marks where the network breaks. RF = receptive field of one output position in input pixels; stride = total stride so far. Under each downsampling layer’s shape, its input → output size under each rounding rule: “floor” keeps only windows that fit and drops the rows/columns left over at the bottom/right, “ceil” keeps one more window that reads padding past the end (“same” padding and BlurPool size the output ⌈n/s⌉ themselves, whatever the rounding). Where floor and ceil agree, one plain line says “floor = ceil”; otherwise the rule the model uses is in bold and the other shows what switching the model’s rounding would do at this layer.")
         return intro + parts.joined()
     }
 
@@ -42,9 +42,10 @@ struct ArchitectureSection {
             return TableCell("✗ " + escapeHTML(shape.isEmpty ? "breaks" : shape), className: "broken", title: reason)
         }
         var html = escapeHTML(shape)
-        // Where floor and ceil agree (the windows tile the input) one line says so.
+        // Where floor and ceil agree (the windows tile the input) one plain line says so: the
+        // choice does not matter there.
         let agree = layer.rules.count > 1 && layer.rules.allSatisfy { $0.rows == layer.rules[0].rows && $0.columns == layer.rules[0].columns }
-        let lines = agree ? [(ruleText(layer.rules[0], name: layer.rules.map(\.rule.rawValue).joined(separator: " = ")), true)]
+        let lines = agree ? [(ruleText(layer.rules[0], name: layer.rules.map(\.rule.rawValue).joined(separator: " = ")), false)]
             : layer.rules.map { (ruleText($0), $0.used) }
         for (text, used) in lines {
             html += element("span", [("class", used ? "rule used" : "rule")], used ? element("b", [], escapeHTML(text)) : escapeHTML(text))
@@ -55,14 +56,15 @@ struct ArchitectureSection {
 }
 
 /// One rule's effect on a layer: "floor 15→7, drops 1 row+1 col", "ceil 15→8, pads 1 row+1 col",
-/// "floor 16→8, exact"; sizes are written once when rows and columns agree ("15×17→7×8" when not).
+/// "floor 16→8, exact", "blur ⌈n/s⌉ 15→8, reflect-pads 2 rows+2 cols" (BlurPool's own padding); sizes are written once when rows and columns agree ("15×17→7×8" when not).
 /// `name` replaces the rule's name ("floor = ceil").
 func ruleText(_ outcome: RuleOutcome, name: String? = nil) -> String {
     let (rows, columns) = (outcome.rows, outcome.columns)
     let size = { (r: Int, c: Int) in r == c ? String(r) : "\(r)×\(c)" }
     let counts = { (r: Int, c: Int) in [r > 0 ? plural(r, "row") : nil, c > 0 ? plural(c, "col") : nil].compactMap { $0 }.joined(separator: "+") }
     let dropped = counts(rows.dropped, columns.dropped), padded = counts(rows.padded, columns.padded)
-    let effects = [dropped.isEmpty ? nil : "drops " + dropped, padded.isEmpty ? nil : "pads " + padded].compactMap { $0 }
+    let pads = outcome.rule == .blur ? "reflect-pads " : "pads "
+    let effects = [dropped.isEmpty ? nil : "drops " + dropped, padded.isEmpty ? nil : pads + padded].compactMap { $0 }
     let name = name ?? (outcome.rule == .blur ? "blur ⌈n/s⌉" : outcome.rule.rawValue)
     return "\(name) \(size(rows.input, columns.input))→\(size(rows.output, columns.output)), \(effects.isEmpty ? "exact" : effects.joined(separator: ", "))"
 }

@@ -9,7 +9,7 @@ struct Findings {
 
     func html() -> String {
         // One item per trained model: its headline, with the details nested under it.
-        let comparisons = MethodComparison.all(analysis)
+        let comparisons = analysis.methodComparisons
         var items: [String] = analysis.referenceCurves.map { curve in
             let sentences = curveFindings(curve) + comparisons.filter { $0.reference.key == curve.key }.map(methodFinding)
             let details = sentences.dropFirst().map { element("li", [], $0) }.joined()
@@ -33,7 +33,11 @@ struct Findings {
 
     /// "−40.2 points (95% CI −42.1 to −38.3, Holm-adjusted p < 0.001)"
     private func difference(_ comparison: PairedComparison, family: Int) -> String {
-        "\(points(comparison.difference)) points (\(confidenceLabel) \(points(comparison.interval.lower)) to \(points(comparison.interval.upper)), \(escapeHTML(pText(comparison.adjustedPValue, adjusted: family > 1))))"
+        "\(points(comparison.difference)) points (\(evidence(comparison, adjusted: family > 1)))"
+    }
+
+    private func evidence(_ comparison: PairedComparison, adjusted: Bool) -> String {
+        escapeHTML(evidenceText(comparison, confidence: analysis.options.confidence, adjusted: adjusted))
     }
 
     private func curveFindings(_ curve: Curve) -> [String] {
@@ -109,22 +113,30 @@ struct Findings {
         return ["It also cannot run at \(list) px; at \(cell.testResolution) px \(escapeHTML(sentence(cell.cannotRun!)))"]
     }
 
+    /// The largest supported difference with its interval and p-value, then every resolution
+    /// where the two differ with the largest adjusted p-value among them, or "indistinguishable"
+    /// with the smallest p-value when none is supported.
     private func methodFinding(_ comparison: MethodComparison) -> String {
         let other = escapeHTML(comparison.other.key.method.label), reference = escapeHTML(comparison.reference.key.method.label)
         if comparison.rows.isEmpty {
             return "\(capitalized(other)) and \(reference) were not compared: no resolution has per-image predictions from both."
         }
-        let significant = comparison.rows.filter { $0.adjustedPValue <= alpha && $0.difference != 0 }
-        guard let largest = significant.max(by: { abs($0.difference) < abs($1.difference) }),
-              var quoted = analysis.compare(largest.other, largest.reference) else {
-            let smallest = comparison.rows.map(\.adjustedPValue).min()
-            let evidence = smallest.map { " (smallest \(escapeHTML(pText($0, adjusted: comparison.rows.count > 1))) over \(plural(comparison.rows.count, "resolution")))" } ?? ""
-            return "\(capitalized(other)) and \(reference) are indistinguishable at every resolution\(evidence)."
+        let adjusted = comparison.rows.count > 1
+        let significant = comparison.rows.filter { $0.isSignificant(alpha: alpha) }
+        guard let largest = significant.max(by: { abs($0.test.difference) < abs($1.test.difference) }) else {
+            let smallest = comparison.rows.map(\.test.adjustedPValue).min()!
+            return "\(capitalized(other)) and \(reference) are indistinguishable at every resolution (smallest \(escapeHTML(pText(smallest, adjusted: adjusted))) over \(plural(comparison.rows.count, "resolution")))."
         }
-        quoted.adjustedPValue = largest.adjustedPValue
-        let verb = largest.difference < 0 ? "costs" : "gains"
-        let magnitude = fixed(abs(100 * largest.difference), 1)
-        return "\(capitalized(other)) \(verb) \(magnitude) points against \(reference) at \(largest.resolution) px (\(confidenceLabel) \(points(quoted.interval.lower)) to \(points(quoted.interval.upper)), \(escapeHTML(pText(quoted.adjustedPValue, adjusted: comparison.rows.count > 1)))); the two differ at \(significant.count) of \(plural(comparison.rows.count, "resolution"))."
+        let test = largest.test
+        let verb = test.difference < 0 ? "costs" : "gains"
+        let magnitude = fixed(abs(100 * test.difference), 1)
+        let claim = "\(capitalized(other)) \(verb) \(magnitude) points against \(reference) at \(largest.resolution) px (\(evidence(test, adjusted: adjusted)))"
+        guard significant.count > 1 else {
+            return claim + "; it is the only one of \(plural(comparison.rows.count, "resolution")) where the two differ."
+        }
+        let list = significant.map { String($0.resolution) }.joined(separator: ", ")
+        let weakest = significant.map(\.test.adjustedPValue).max()!
+        return claim + "; the two differ at \(significant.count) of \(plural(comparison.rows.count, "resolution")): \(list) px (largest \(escapeHTML(pText(weakest, adjusted: adjusted))))."
     }
 
     /// Why the architecture struggles at a resolution, from its layer table: the breaking layer,

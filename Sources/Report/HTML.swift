@@ -1,4 +1,5 @@
 import Foundation
+import Stats
 
 /// Escapes text for HTML element content and quoted attribute values (also valid inside SVG):
 /// `&`, `<`, `>`, `"` and `'` become character references, so no user string can open a tag,
@@ -85,6 +86,12 @@ func pText(_ p: Double, adjusted: Bool = false) -> String {
     if p < 0.001 { return "\(name) < 0.001" }
     if p >= 0.1 { return "\(name) = \(fixed(p, 2))" }
     return "\(name) = \(String(format: "%.2g", p))"
+}
+
+/// "95% CI −42.1 to −38.3, Holm-adjusted p < 0.001": a paired difference's interval and p-value,
+/// as plain text (escape it for HTML: it may hold "<").
+func evidenceText(_ comparison: PairedComparison, confidence: Double, adjusted: Bool) -> String {
+    "\(Int(confidence * 100))% CI \(points(comparison.interval.lower)) to \(points(comparison.interval.upper)), \(pText(comparison.adjustedPValue, adjusted: adjusted))"
 }
 
 /// A FLOP count with an SI prefix ("1.2 M").

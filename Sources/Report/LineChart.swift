@@ -32,17 +32,14 @@ struct LineChart {
     var label: String
     var resolutions: [Int]
     var series: [Series]
-    var xTitle = "test resolution (px, log scale)"
-    var yTitle = "top-1 accuracy"
-    var width = 1000.0
-    var plotHeight = 340.0
+    var frame = ChartFrame(plotHeight: 340, margin: (left: 58, right: 18, top: 14, bottom: 46),
+                           xTitle: "test resolution (px, log scale)", yTitle: "top-1 accuracy")
 
-    private let margin = (left: 58.0, right: 18.0, top: 14.0, bottom: 46.0)
     private let legendRow = 18.0
     /// Legend column width: the longest label at ~6.8 px a character plus the line sample.
     private var legendColumn: Double { 44 + 6.8 * Double(series.map(\.label.count).max() ?? 10) }
 
-    private var legendColumns: Int { max(1, Int((width - margin.left) / legendColumn)) }
+    private var legendColumns: Int { max(1, Int((frame.width - frame.left) / legendColumn)) }
     private var legendHeight: Double {
         Double((series.count + legendColumns - 1) / legendColumns + 1) * legendRow + 8
     }
@@ -51,42 +48,33 @@ struct LineChart {
         let logs = resolutions.map { log2(Double($0)) }
         let low = logs.min() ?? 0, high = logs.max() ?? 1
         let pad = max(0.15, (high - low) * 0.04)
-        return LinearScale(domain: (low - pad, high + pad), range: (margin.left, width - margin.right))
+        return LinearScale(domain: (low - pad, high + pad), range: (frame.left, frame.right))
     }
 
-    private var y: LinearScale {
-        LinearScale(domain: (0, 1), range: (margin.top + plotHeight, margin.top))
-    }
+    private var y: LinearScale { frame.yScale(0, 1) }
 
     func svg() -> String {
-        let height = margin.top + plotHeight + margin.bottom + legendHeight
-        let body = axes() + series.enumerated().map { seriesGroup($1, index: $0) }.joined() + legend(top: margin.top + plotHeight + margin.bottom)
-        return SVG.document(width: width, height: height, label: label, body)
+        let body = axes() + series.enumerated().map { seriesGroup($1, index: $0) }.joined() + legend(top: frame.height)
+        return SVG.document(width: frame.width, height: frame.height + legendHeight, label: label, body)
     }
 
     private func xPosition(_ index: Int) -> Double { x(log2(Double(resolutions[index]))) }
 
     private func axes() -> String {
-        var parts: [String] = []
-        for step in 0...5 {
-            let value = Double(step) / 5
-            parts.append(SVG.line(margin.left, y(value), width - margin.right, y(value), className: "grid"))
-            parts.append(SVG.text(margin.left - 6, y(value) + 4, "\(step * 20)%", anchor: "end", className: "tick"))
-        }
+        var parts = [frame.horizontalGrid((0...5).map { (Double($0) / 5, "\($0 * 20)%") }, y: y)]
         // Thin out tick labels that would collide (about 26 px per label).
         var lastLabelled = -Double.infinity
         for index in resolutions.indices {
             let px = xPosition(index)
             parts.append(SVG.line(px, y(0), px, y(0) + 4, className: "axis"))
             if px - lastLabelled >= 26 {
-                parts.append(SVG.text(px, y(0) + 17, String(resolutions[index]), className: "tick"))
+                parts.append(frame.xLabel(px, String(resolutions[index])))
                 lastLabelled = px
             }
         }
-        parts.append(SVG.line(margin.left, y(0), width - margin.right, y(0), className: "axis"))
-        parts.append(SVG.line(margin.left, y(0), margin.left, y(1), className: "axis"))
-        parts.append(SVG.text((margin.left + width - margin.right) / 2, y(0) + 36, xTitle, className: "axis-title"))
-        parts.append(SVG.text(14, margin.top + plotHeight / 2, yTitle, className: "axis-title", rotate: -90))
+        parts.append(SVG.line(frame.left, y(0), frame.right, y(0), className: "axis"))
+        parts.append(SVG.line(frame.left, y(0), frame.left, y(1), className: "axis"))
+        parts.append(frame.titles())
         return parts.joined()
     }
 
@@ -146,7 +134,7 @@ struct LineChart {
         var parts: [String] = []
         for (index, s) in series.enumerated() {
             let column = Double(index % legendColumns), row = Double(index / legendColumns)
-            let lx = margin.left + column * legendColumn, ly = top + row * legendRow
+            let lx = frame.left + column * legendColumn, ly = top + row * legendRow
             var attributes = [("class", "line"), ("stroke", s.colour)]
             if !s.dash.isEmpty { attributes.append(("stroke-dasharray", s.dash)) }
             let sample = SVG.path([(lx, ly), (lx + 26, ly)], attributes: attributes)
@@ -154,14 +142,14 @@ struct LineChart {
             parts.append(SVG.group([("class", "legend-item"), ("data-series", String(index))], sample + text + SVG.tooltip("Click to hide or show \(s.label)")))
         }
         let keyY = top + Double((series.count + legendColumns - 1) / legendColumns) * legendRow + 4
-        parts.append(SVG.circle(margin.left + 4, keyY, radius: 5, attributes: [("class", "train-mark"), ("stroke", "#555")]))
-        parts.append(SVG.text(margin.left + 14, keyY + 4, "training resolution", anchor: "start", className: "legend-text"))
-        parts.append(SVG.path([(margin.left + 140, keyY - 6), (margin.left + 152, keyY - 6), (margin.left + 146, keyY + 3)], close: true, attributes: [("fill", "#555")]))
-        parts.append(SVG.text(margin.left + 158, keyY + 4, "drop point", anchor: "start", className: "legend-text"))
-        parts.append(SVG.text(margin.left + 240, keyY + 5, "×", className: "gap-mark"))
-        parts.append(SVG.text(margin.left + 250, keyY + 4, "cannot run", anchor: "start", className: "legend-text"))
-        parts.append(SVG.rect(margin.left + 330, keyY - 6, 22, 12, attributes: [("class", "band"), ("fill", "#555")]))
-        parts.append(SVG.text(margin.left + 358, keyY + 4, "95% interval", anchor: "start", className: "legend-text"))
+        parts.append(SVG.circle(frame.left + 4, keyY, radius: 5, attributes: [("class", "train-mark"), ("stroke", "#555")]))
+        parts.append(SVG.text(frame.left + 14, keyY + 4, "training resolution", anchor: "start", className: "legend-text"))
+        parts.append(SVG.path([(frame.left + 140, keyY - 6), (frame.left + 152, keyY - 6), (frame.left + 146, keyY + 3)], close: true, attributes: [("fill", "#555")]))
+        parts.append(SVG.text(frame.left + 158, keyY + 4, "drop point", anchor: "start", className: "legend-text"))
+        parts.append(SVG.text(frame.left + 240, keyY + 5, "×", className: "gap-mark"))
+        parts.append(SVG.text(frame.left + 250, keyY + 4, "cannot run", anchor: "start", className: "legend-text"))
+        parts.append(SVG.rect(frame.left + 330, keyY - 6, 22, 12, attributes: [("class", "band"), ("fill", "#555")]))
+        parts.append(SVG.text(frame.left + 358, keyY + 4, "95% interval", anchor: "start", className: "legend-text"))
         return parts.joined()
     }
 }

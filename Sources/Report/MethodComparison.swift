@@ -1,16 +1,18 @@
 import Stats
 
 /// One trained model's accuracy with another resize method against the reference method, at
-/// every resolution both measured: the paired difference (other − reference), its exact McNemar
-/// p-value, and the Holm-adjusted p-value over all of these resolutions (one family).
+/// every resolution both measured: the paired comparison (other − reference) with its bootstrap
+/// interval and exact McNemar p-value, Holm-adjusted over all of these resolutions (one family).
 struct MethodComparison {
     struct Row {
         var resolution: Int
         var reference: Cell
         var other: Cell
-        var difference: Double
-        var pValue: Double
-        var adjustedPValue: Double
+        /// other − reference, its interval, and the p-value before and after Holm's correction.
+        var test: PairedComparison
+
+        /// Whether the paired test supports a difference at `alpha` (Holm-adjusted).
+        func isSignificant(alpha: Double) -> Bool { test.verdict(alpha: alpha) != .indistinguishable }
     }
 
     var reference: Curve
@@ -23,12 +25,11 @@ struct MethodComparison {
         var rows: [Row] = []
         for cell in other.cells where cell.mean != nil {
             guard let base = reference.cell(at: cell.testResolution), base.mean != nil,
-                  let test = analysis.pValue(cell, base) else { continue }
-            rows.append(Row(resolution: cell.testResolution, reference: base, other: cell,
-                            difference: test.difference, pValue: test.p, adjustedPValue: test.p))
+                  let test = analysis.compare(cell, base) else { continue }
+            rows.append(Row(resolution: cell.testResolution, reference: base, other: cell, test: test))
         }
-        for (index, adjusted) in holmAdjusted(rows.map(\.pValue)).enumerated() {
-            rows[index].adjustedPValue = adjusted
+        for (index, corrected) in rows.map(\.test).holmCorrected().enumerated() {
+            rows[index].test = corrected
         }
         self.rows = rows
     }

@@ -38,7 +38,8 @@ svg .empty-cell { fill: #f2f2f2; stroke: #fff; }
 svg .highlight { fill: none; stroke: #000; stroke-width: 2; }
 svg .muted { fill: #999; }
 svg .hollow { stroke-width: 1.5; }
-svg .whisker { stroke: #222; stroke-width: 1; }
+svg .whisker { fill: none; stroke: #222; stroke-width: 1.2; }
+svg .significance { font-size: 13px; font-weight: bold; fill: #222; }
 .scroll { overflow-x: auto; }
 table { border-collapse: collapse; font-size: 12.5px; margin: 6px 0 14px; }
 th, td { border: 1px solid var(--rule); padding: 3px 6px; text-align: right; white-space: nowrap; }

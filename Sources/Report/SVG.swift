@@ -18,6 +18,12 @@ enum SVG {
         "<line x1=\"\(n(x1))\" y1=\"\(n(y1))\" x2=\"\(n(x2))\" y2=\"\(n(y2))\" class=\"\(className)\"/>"
     }
 
+    /// Separate straight segments as one path ("M x y L x y M …"), e.g. a whisker and its caps.
+    static func segments(_ segments: [((Double, Double), (Double, Double))], className: String) -> String {
+        let d = segments.map { "M\(n($0.0.0)) \(n($0.0.1))L\(n($0.1.0)) \(n($0.1.1))" }.joined()
+        return "<path d=\"\(d)\" class=\"\(className)\"/>"
+    }
+
     /// Text anchored at (x, y); `anchor` is start, middle or end; `rotate` in degrees about (x, y).
     static func text(_ x: Double, _ y: Double, _ text: String, anchor: String = "middle",
                      className: String = "", rotate: Double = 0, fill: String? = nil) -> String {

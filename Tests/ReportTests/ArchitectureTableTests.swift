@@ -55,7 +55,7 @@ import Testing
         let axis = { (input: Int, output: Int, dropped: Int, padded: Int) in RuleOutcome.Axis(input: input, output: output, dropped: dropped, padded: padded) }
         #expect(ruleText(RuleOutcome(rule: .floor, used: true, rows: axis(15, 7, 1, 0), columns: axis(17, 8, 1, 0))) == "floor 15×17→7×8, drops 1 row+1 col")
         #expect(ruleText(RuleOutcome(rule: .ceil, used: false, rows: axis(15, 8, 0, 1), columns: axis(16, 8, 0, 0))) == "ceil 15×16→8, pads 1 row")
-        #expect(ruleText(RuleOutcome(rule: .blur, used: true, rows: axis(15, 8, 0, 2), columns: axis(15, 8, 0, 2))) == "blur ⌈n/s⌉ 15→8, pads 2 rows+2 cols")
+        #expect(ruleText(RuleOutcome(rule: .blur, used: true, rows: axis(15, 8, 0, 2), columns: axis(15, 8, 0, 2))) == "blur ⌈n/s⌉ 15→8, reflect-pads 2 rows+2 cols")
     }
 
     /// The page marks the used rule in bold and the other plainly, in the layer's cell.
@@ -69,6 +69,6 @@ import Testing
         let html = renderReport(data)
         #expect(html.contains(#"<span class="rule used"><b>floor 5→2, drops 1 row+1 col</b></span><span class="rule">ceil 5→3, pads 1 row+1 col</span>"#))
         // Where the two agree (10 → 5 at the second pool) one line says so.
-        #expect(html.contains(#"5×5×32<span class="rule used"><b>floor = ceil 10→5, exact</b></span></td>"#))
+        #expect(html.contains(#"5×5×32<span class="rule">floor = ceil 10→5, exact</span></td>"#))
     }
 }

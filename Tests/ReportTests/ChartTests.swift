@@ -45,16 +45,33 @@ import Testing
         #expect(svg.components(separatedBy: "class=\"empty-cell\"").count - 1 == 2)
     }
 
-    @Test func barChartSolidOnlyWhenSignificant() {
-        let chart = BarChart(label: "b", categories: ["8", "16"], groups: [
-            .init(label: "nearest", colour: "#D55E00", bars: [
-                .init(value: -0.12, interval: Interval(lower: -0.15, upper: -0.09), solid: true, tooltip: "x"),
-                .init(value: 0.01, interval: nil, solid: false, tooltip: "y"),
-            ]),
-        ])
-        let svg = chart.svg()
+    static let bars = BarChart(label: "b", categories: ["8", "16"], groups: [
+        .init(label: "nearest", colour: "#D55E00", bars: [
+            .init(value: -0.12, interval: Interval(lower: -0.15, upper: -0.09), significant: true, tooltip: "x"),
+            .init(value: 0.01, interval: Interval(lower: -0.02, upper: 0.04), significant: false, tooltip: "y"),
+        ]),
+    ])
+
+    @Test func barChartSolidAndStarredOnlyWhenSignificant() {
+        let svg = Self.bars.svg()
         #expect(svg.components(separatedBy: "class=\"hollow\"").count - 1 == 1)
-        #expect(svg.components(separatedBy: "class=\"whisker\"").count - 1 == 1)
+        #expect(svg.components(separatedBy: "class=\"significance\"").count - 1 == 1)
+        #expect(svg.components(separatedBy: "class=\"whisker\"").count - 1 == 2)
+    }
+
+    /// Worked by hand: the largest |end| is 0.15, so y spans ±0.15 · 1.15 = ±0.1725 over the
+    /// plot's 200 units from 216 (bottom) to 16: y(v) = 216 − (v + 0.1725) · 200 / 0.345, so
+    /// y(−0.15) = 203.0, y(−0.09) = 168.2, y(−0.02) = 127.6, y(0.04) = 92.8. Two categories split
+    /// 1000 − 58 − 12 = 930 units into slots of 465, centred at 290.5 and 755.5; one group, so each
+    /// whisker stands at its slot's centre with caps ±4 wide. The "∗" of the significant loss
+    /// sits 11 below its whisker's lower end.
+    @Test func whiskersSpanTheIntervalsWithCaps() {
+        let svg = Self.bars.svg()
+        #expect(svg.contains(#"<path d="M290.5 203.0L290.5 168.2M286.5 203.0L294.5 203.0M286.5 168.2L294.5 168.2" class="whisker"/>"#), "\(svg)")
+        #expect(svg.contains(#"<path d="M755.5 127.6L755.5 92.8M751.5 127.6L759.5 127.6M751.5 92.8L759.5 92.8" class="whisker"/>"#))
+        #expect(svg.contains(#"<text x="290.5" y="214.0" text-anchor="middle" class="significance">∗</text>"#))
+        // The zero line is the axis, drawn across the plot at y(0) = 216 − 0.1725 · 200 / 0.345 = 116.
+        #expect(svg.contains(#"<line x1="58.0" y1="116.0" x2="988.0" y2="116.0" class="axis"/>"#))
     }
 
     @Test func numbersReadAsPeopleWriteThem() {

@@ -1,3 +1,4 @@
+import Foundation
 import Stats
 import Testing
 @testable import Report
@@ -72,16 +73,44 @@ import SeededRandom
         #expect(curve.lowDrop == 2)
     }
 
-    @Test func everyClaimInTheSimulatedRunShowsItsEvidence() throws {
-        let html = renderReport(try SimulatedRun().data())
+    /// The clauses of the findings (items cut at ". " and "; ") that claim a difference, and
+    /// whether each shows an interval or a p-value.
+    static func claims(_ html: String) -> [(clause: String, evidence: Bool)] {
         let list = html.components(separatedBy: "<ul class=\"findings\">")[1].components(separatedBy: "<p class=\"note\">")[0]
-        let items = list.components(separatedBy: "<li>").dropFirst()
-        #expect(items.count >= 4)
-        for item in items where item.contains("points") {
-            #expect(item.contains("CI") && item.contains("p "), "claim without interval or p-value: \(item)")
-        }
-        #expect(items.contains { $0.contains("drops") })
-        #expect(items.contains { $0.contains("Nearest (OpenCV ⌊i·s⌋) costs") })
+        let clauses = list.replacingOccurrences(of: "&lt;", with: "<").components(separatedBy: "<li>")
+            .flatMap { $0.components(separatedBy: ". ") }.flatMap { $0.components(separatedBy: "; ") }
+        let claimWords = ["it drops", " costs ", " gains ", "differ at", "peaks at", "falls to", "points"]
+        return clauses.filter { clause in claimWords.contains { clause.contains($0) } }
+            .map { ($0, $0.contains("CI") || $0.contains("p = ") || $0.contains("p < ")) }
+    }
+
+    @Test func everyClaimInTheSimulatedRunShowsItsEvidence() throws {
+        let claims = Self.claims(renderReport(try SimulatedRun().data()))
+        #expect(claims.count >= 4)
+        for claim in claims { #expect(claim.evidence, "claim without interval or p-value: \(claim.clause)") }
+        #expect(claims.contains { $0.clause.contains("drops") })
+        #expect(claims.contains { $0.clause.contains("Nearest (OpenCV ⌊i·s⌋) costs") })
+    }
+
+    /// Shaped like the quickstart (scripts/quickstart.sh): a flatten model that runs only at its
+    /// 32 px training resolution, two pooling models, 8–64 px, nearest against antialiased
+    /// bilinear, two seeds, 400 test images. Every clause that claims a difference shows its
+    /// evidence, including "the two differ at N of M resolutions", which lists them with the
+    /// largest adjusted p-value.
+    @Test func everyClaimInAQuickstartShapedRunShowsItsEvidence() throws {
+        let run = SimulatedRun(classNames: ["0°", "45°", "90°", "135°"], images: 400, models: ["flatten-cnn", "gap-cnn", "blurpool-cnn"],
+                               resolutions: [8, 12, 16, 20, 24, 28, 32, 40, 48, 64], methods: [("bilinear", true), ("nearest", false)],
+                               seeds: [0, 1], examplesPerCell: 0)
+        let claims = Self.claims(renderReport(try run.data()))
+        for claim in claims { #expect(claim.evidence, "claim without interval or p-value: \(claim.clause)") }
+        let differ = try #require(claims.first { $0.clause.contains("the two differ at") }?.clause)
+        #expect(differ.contains(" px (largest Holm-adjusted p"), "\(differ)")
+    }
+
+    /// Tied peaks: the training resolution is named the peak, not the lower tied resolution.
+    @Test func aTiedPeakIsTheTrainingResolution() {
+        let curve = Self.curve([0.30, 0.60, 1.0, 1.0], images: 400)
+        #expect(curve.peak == 3)
     }
 }
 

@@ -1,0 +1,25 @@
+import Stats
+import Testing
+@testable import Report
+
+/// The resize-method section draws each difference's paired bootstrap interval as a whisker and
+/// quotes the same interval in its table.
+@Suite struct MethodsSectionTests {
+    @Test func eachBarHasTheBootstrapIntervalOfItsDifference() throws {
+        let labels = FindingsTests.labels
+        let a = FindingsTests.predictions(labels, accuracy: 0.7, flipRate: 0.05, seed: 11)
+        var b = FindingsTests.predictions(labels, accuracy: 0.7, flipRate: 0.05, seed: 12)
+        for i in b.indices.filter({ b[$0] == labels[$0] }).prefix(200) { b[i] = (b[i] + 1) % 10 }
+        let options = ReportOptions()
+        let html = try #require(MethodsSection(analysis: Analysis(FindingsTests.twoMethods(reference: a, other: b, labels: labels), options: options)).html())
+        // Both resolutions (16 and 32 px) hold the same predictions: two bars, two whiskers, both significant.
+        #expect(html.components(separatedBy: "class=\"whisker\"").count - 1 == 2)
+        #expect(html.components(separatedBy: "class=\"significance\"").count - 1 == 2)
+        // The interval computed independently, Holm-adjusted over the two resolutions (p · 2).
+        let expected = PairedComparison(PairedOutcomes(first: zip(b, labels).map { $0 == $1 }, second: zip(a, labels).map { $0 == $1 }),
+                                        confidence: options.confidence, resamples: options.bootstrapResamples, seed: options.bootstrapSeed)
+        let text = "\(points(expected.difference)) points (95% CI \(points(expected.interval.lower)) to \(points(expected.interval.upper)), Holm-adjusted p &lt; 0.001)"
+        #expect(html.contains(text), "\(text) not in \(html)")
+        #expect(expected.interval.upper < 0)
+    }
+}
