@@ -10,7 +10,8 @@ struct TrainingSection: Codable, Equatable {
     var weightDecay: Float
     /// Updates taken: the schedule's position and AdamW's bias-correction exponent t.
     var step: Int
-    /// Moment vectors stored after the weights: 0 before the first update, else 2 (`Optimizer.momentData`).
+    /// Moment vectors stored after the weights: 0 before the first update, else the optimizer's
+    /// `momentVectors` (SGD 1, AdamW 2; `Optimizer.momentData`).
     var momentVectors: Int
     /// The dropout generator's SplitMix64 state as 16 hex digits (JSON numbers keep only 53 bits).
     var dropoutState: String
@@ -27,7 +28,7 @@ extension Network {
         let moments = optimizer.momentData(count: arena.count)
         let section = TrainingSection(
             optimizer: optimizer.kind, schedule: optimizer.schedule, weightDecay: optimizer.weightDecay, step: optimizer.step,
-            momentVectors: moments == nil ? 0 : 2, dropoutState: String(dropoutGenerator.state, radix: 16),
+            momentVectors: moments == nil ? 0 : optimizer.momentVectors, dropoutState: String(dropoutGenerator.state, radix: 16),
             progress: String(decoding: try JSONEncoder().encode(progress), as: UTF8.self))
         return try checkpointData(metadata: metadata, file: file, training: section, moments: moments)
     }
@@ -51,7 +52,7 @@ extension Network {
               training.weightDecay == optimizer.weightDecay else {
             throw refuse("it was saved with optimizer \(training.optimizer), schedule \(training.schedule), weight decay \(training.weightDecay), not the one being trained with")
         }
-        guard training.momentVectors == 0 || training.momentVectors == 2, training.step >= 0,
+        guard training.momentVectors == 0 || training.momentVectors == optimizer.momentVectors, training.step >= 0,
               let dropoutState = UInt64(training.dropoutState, radix: 16) else {
             throw refuse("its training section is not valid (moment vectors \(training.momentVectors), step \(training.step), dropout state \(training.dropoutState)); the file is corrupt")
         }

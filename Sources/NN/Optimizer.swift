@@ -78,12 +78,18 @@ public final class Optimizer {
 // MARK: - Saving and restoring the state (for `Network.encodeTrainingState`)
 
 extension Optimizer {
-    /// The moment vectors as raw little-endian float32, first then second (`count` values each:
-    /// SGD's momentum and an unused zero vector, or AdamW's m and v); nil before the first update.
+    /// The moment vectors this kind keeps: SGD its momentum (1), AdamW m and v (2).
+    var momentVectors: Int {
+        if case .sgd = kind { return 1 }
+        return 2
+    }
+
+    /// The moment vectors as raw little-endian float32, `count` values each (`momentVectors` of
+    /// them, first then second); nil before the first update.
     func momentData(count: Int) -> Data? {
         guard stateCount == count, count > 0, let first, let second else { return nil }
         var data = Data(bytes: first, count: count * 4)
-        data.append(Data(bytes: second, count: count * 4))
+        if momentVectors == 2 { data.append(Data(bytes: second, count: count * 4)) }
         return data
     }
 
@@ -100,7 +106,11 @@ extension Optimizer {
         first = .allocate(capacity: max(1, count))
         second = .allocate(capacity: max(1, count))
         copyFloats(payload, from: offset, count: count, to: first!)
-        copyFloats(payload, from: offset + count, count: count, to: second!)
+        if momentVectors == 2 {
+            copyFloats(payload, from: offset + count, count: count, to: second!)
+        } else {
+            second!.initialize(repeating: 0, count: max(1, count))
+        }
         stateCount = count
     }
 }
