@@ -141,7 +141,7 @@ struct Findings {
 
     /// Why the architecture struggles at a resolution, from its layer table: the breaking layer,
     /// or the last feature map's size, whether one position sees the whole image, and the rows
-    /// and columns flooring dropped.
+    /// and columns flooring dropped (or, for a model with ceil rounding, padded).
     func architectureNote(_ key: CurveKey, resolution: Int) -> String? {
         guard let table = analysis.architecture(key, testResolution: resolution) else { return nil }
         if let broken = table.layers.first(where: { $0.breaks != nil }) {
@@ -154,6 +154,11 @@ struct Findings {
         }
         let rows = table.layers.map(\.rowsLost).reduce(0, +), columns = table.layers.map(\.columnsLost).reduce(0, +)
         if rows + columns > 0 { note += "; flooring drops \(plural(rows, "row")) and \(plural(columns, "column")) on the way" }
+        let ceil = table.layers.flatMap(\.rules).filter { $0.used && $0.rule == .ceil }
+        let paddedRows = ceil.map(\.rows.padded).reduce(0, +), paddedColumns = ceil.map(\.columns.padded).reduce(0, +)
+        if paddedRows + paddedColumns > 0 {
+            note += "; ceil rounding pads \(plural(paddedRows, "row")) and \(plural(paddedColumns, "column")) on the way"
+        }
         return note + "."
     }
 }

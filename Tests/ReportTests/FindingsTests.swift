@@ -1,4 +1,5 @@
 import Foundation
+import NN
 import Stats
 import Testing
 @testable import Report
@@ -123,5 +124,20 @@ extension FindingsTests {
         let findings = Findings(analysis: Analysis(data, options: ReportOptions())).html()
         #expect(findings.contains("were not compared"), "\(findings)")
         #expect(!findings.contains("costs"))
+    }
+
+    /// Two 2×2 pools at 30 px: the second gets 15 rows; floor drops one, ceil pads one.
+    @Test func architectureNoteSaysWhatTheModelsRoundingDid() {
+        let spec = ModelSpec(layers: [.maxPool(PoolSpec(kernel: 2)), .maxPool(PoolSpec(kernel: 2)), .globalAvgPool, .dense(units: 2)])
+        let key = CurveKey(model: "m", trainResolution: 30, method: Method(name: "bilinear", antialias: true))
+        let note = { (spec: ModelSpec) in
+            let table = ArchitectureTable(spec: spec, channels: 3, trainResolution: 30, testResolution: 30)
+            let data = ReportData(experiment: "t", configText: "", environment: [], timings: [], data: DataSummary(source: "s", splits: [], skipped: []),
+                                  classNames: [], testLabels: [], models: [ModelInfo(name: "m", summary: "", trainResolutions: [30], architectures: [table])],
+                                  evaluations: [], examples: [])
+            return Findings(analysis: Analysis(data, options: ReportOptions())).architectureNote(key, resolution: 30) ?? ""
+        }
+        #expect(note(spec) == "At 30 px the last feature map (after #2 maxpool 2) is 7×7; flooring drops 1 row and 1 column on the way.")
+        #expect(note(spec.withRounding(.ceil)) == "At 30 px the last feature map (after #2 maxpool 2 ceil) is 8×8; ceil rounding pads 1 row and 1 column on the way.")
     }
 }
