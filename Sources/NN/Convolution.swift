@@ -130,27 +130,46 @@ struct Convolution {
         }
     }
 
+    /// Calls `body(image, h0, w0)` for each row r of `rowRange` (global indices into M) in order:
+    /// the offset of r's image in the input (n·H·W·C) and the input position of its window's
+    /// top-left tap (ho·s − pt, wo·s − pl), stepping (n, ho, wo) instead of dividing per row.
+    @inline(__always)
+    private func forEachWindow(rows rowRange: Range<Int>, _ body: (_ image: Int, _ h0: Int, _ w0: Int) -> Void) {
+        guard !rowRange.isEmpty else { return }
+        let ho1 = plan.output.height, wo1 = plan.output.width, imageSize = plan.input.count
+        let (rowStride, rowPad) = (rows.stride, rows.padBefore), (columnStride, columnPad) = (columns.stride, columns.padBefore)
+        var n = rowRange.lowerBound / pixels
+        let p = rowRange.lowerBound % pixels
+        var ho = p / wo1, wo = p % wo1
+        for _ in rowRange {
+            body(n &* imageSize, ho &* rowStride &- rowPad, wo &* columnStride &- columnPad)
+            wo &+= 1
+            if wo == wo1 {
+                wo = 0
+                ho &+= 1
+                if ho == ho1 { ho = 0; n &+= 1 }
+            }
+        }
+    }
+
     /// Writes rows `rowRange` (global indices into M) of the im2col matrix to `cols`.
     func im2col(x: UnsafePointer<Float>, rows rowRange: Range<Int>, into cols: UnsafeMutablePointer<Float>) {
         let h = plan.input.height, w = plan.input.width, c = channels
-        let wo = plan.output.width
-        let kh = rows.taps, kw = columns.taps
+        let kh = rows.taps, kw = columns.taps, rowDilation = rows.dilation, columnDilation = columns.dilation
         let rowCount = kw &* c
         var dst = cols
-        for r in rowRange {
-            let n = r / pixels, p = r % pixels
-            let h0 = (p / wo) &* rows.stride &- rows.padBefore
-            let w0 = (p % wo) &* columns.stride &- columns.padBefore
-            let image = x + n &* plan.input.count
+        forEachWindow(rows: rowRange) { imageOffset, h0, w0 in
+            let image = x + imageOffset
+            let wholeRows = columnDilation == 1 && w0 >= 0 && w0 &+ kw <= w
             for i in 0..<kh {
-                let hi = h0 &+ i &* rows.dilation
+                let hi = h0 &+ i &* rowDilation
                 if hi < 0 || hi >= h {
                     dst.update(repeating: 0, count: rowCount)
-                } else if columns.dilation == 1 && w0 >= 0 && w0 &+ kw <= w {
+                } else if wholeRows {
                     copyFloats(image + (hi &* w &+ w0) &* c, to: dst, count: rowCount)
                 } else {
                     for j in 0..<kw {
-                        let wi = w0 &+ j &* columns.dilation
+                        let wi = w0 &+ j &* columnDilation
                         if wi < 0 || wi >= w {
                             (dst + j &* c).update(repeating: 0, count: c)
                         } else {
@@ -167,19 +186,15 @@ struct Convolution {
     /// at `dcols`: dx[n, hi, wi, c] += dcols[row, (i, j, c)]. dx must be zeroed first.
     func col2im(_ dcols: UnsafePointer<Float>, rows rowRange: Range<Int>, into dx: UnsafeMutablePointer<Float>) {
         let h = plan.input.height, w = plan.input.width, c = channels
-        let wo = plan.output.width
-        let kh = rows.taps, kw = columns.taps
+        let kh = rows.taps, kw = columns.taps, rowDilation = rows.dilation, columnDilation = columns.dilation
         var src = dcols
-        for r in rowRange {
-            let n = r / pixels, p = r % pixels
-            let image = dx + n &* plan.input.count
-            let h0 = (p / wo) &* rows.stride &- rows.padBefore
-            let w0 = (p % wo) &* columns.stride &- columns.padBefore
+        forEachWindow(rows: rowRange) { imageOffset, h0, w0 in
+            let image = dx + imageOffset
             for i in 0..<kh {
-                let hi = h0 &+ i &* rows.dilation
+                let hi = h0 &+ i &* rowDilation
                 if hi >= 0 && hi < h {
                     for j in 0..<kw {
-                        let wi = w0 &+ j &* columns.dilation
+                        let wi = w0 &+ j &* columnDilation
                         if wi >= 0 && wi < w {
                             addVector(src + j &* c, to: image + (hi &* w &+ wi) &* c, count: c)
                         }
