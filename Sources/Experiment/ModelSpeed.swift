@@ -1,4 +1,3 @@
-import Dispatch
 import Kernels
 import NN
 
@@ -13,8 +12,8 @@ public struct ModelSpeed: Sendable, Equatable {
 
     /// Used when a model cannot be timed (`--plan`, tests). Training: the low end of the 120–160
     /// GFLOP/s per thread that training of the zoo's CNNs sustained at 32–128 px on one Zen 5 core
-    /// (`reslab bench train`, 2026-11-26); two threads give only ~1.1× one, so it is not multiplied
-    /// by the thread count. Evaluation: half of that, as measured on 2026-11-26 for imagenette-cnn
+    /// (`reslab bench train`, 2026-11-26); not multiplied by the thread count: two threads give
+    /// 1.8× one on a quiet machine but much less while other work shares the cores. Evaluation: half of that, as measured on 2026-11-26 for imagenette-cnn
     /// (training 102 GFLOP/s, evaluation at 64–224 px 48 GFLOP/s, one thread, loaded machine).
     public static let fallback = ModelSpeed(trainingFLOPsPerSecond: 120e9, forwardFLOPsPerSecond: 60e9, measured: false)
 }
@@ -54,17 +53,5 @@ func measureModelSpeed(_ model: Model, optimizer: Optimizer, batch: Int, evaluat
 /// Calls of `body` per wall second: one untimed call, then the fastest of three windows, each
 /// repeating `body` until `window` seconds have passed.
 private func callsPerSecond(_ window: Double, _ body: () throws -> Void) rethrows -> Double {
-    try body()
-    var rates: [Double] = []
-    for _ in 0..<3 {
-        let start = DispatchTime.now().uptimeNanoseconds
-        var calls = 0, elapsed = 0.0
-        repeat {
-            try body()
-            calls += 1
-            elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        } while elapsed < window
-        rates.append(Double(calls) / elapsed)
-    }
-    return rates.max()!
+    try NetworkBenchmark.windowRates(windows: 3, seconds: window, warmUpCalls: 1, body).map(\.wall).max()!
 }

@@ -72,10 +72,17 @@ public enum NetworkBenchmark {
     /// Calls per wall second and per process CPU second: two warm-up calls, then the medians
     /// over `windows` windows, each repeating `body` until `seconds` have passed.
     private static func medianRate(windows: Int, seconds: Double, _ body: () throws -> Void) rethrows -> (wall: Double, cpu: Double) {
-        try body()
-        try body()
-        var wall: [Double] = [], cpu: [Double] = []
-        for _ in 0..<windows {
+        let rates = try windowRates(windows: windows, seconds: seconds, warmUpCalls: 2, body)
+        let wall = rates.map(\.wall).sorted(), cpu = rates.map(\.cpu).sorted()
+        return (wall[wall.count / 2], cpu[cpu.count / 2])
+    }
+
+    /// Calls of `body` per wall second and per process CPU second in each of `windows` windows
+    /// (each repeating `body` until `seconds` have passed), after `warmUpCalls` untimed calls.
+    public static func windowRates(windows: Int, seconds: Double, warmUpCalls: Int,
+                                   _ body: () throws -> Void) rethrows -> [(wall: Double, cpu: Double)] {
+        for _ in 0..<warmUpCalls { try body() }
+        return try (0..<windows).map { _ in
             let start = DispatchTime.now().uptimeNanoseconds, cpuStart = processCPUSeconds()
             var calls = 0, elapsed = 0.0
             repeat {
@@ -83,10 +90,8 @@ public enum NetworkBenchmark {
                 calls += 1
                 elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             } while elapsed < seconds
-            wall.append(Double(calls) / elapsed)
-            cpu.append(Double(calls) / max(1e-9, processCPUSeconds() - cpuStart))
+            return (Double(calls) / elapsed, Double(calls) / max(1e-9, processCPUSeconds() - cpuStart))
         }
-        return (wall.sorted()[wall.count / 2], cpu.sorted()[cpu.count / 2])
     }
 
     private static func processCPUSeconds() -> Double {
