@@ -39,6 +39,8 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
     case io(path: String, reason: String)
     /// A model could not be built or trained, in the engine's words.
     case model(name: String, reason: String)
+    /// `reslab report --reference` named a resize method the run did not test.
+    case unknownReferenceMethod(name: String, folder: String, methods: [String])
 
     public var description: String {
         switch self {
@@ -66,6 +68,8 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
             return "Cannot write or read \(path): \(reason)."
         case let .model(name, reason):
             return "Model \(name): \(reason)"
+        case let .unknownReferenceMethod(name, folder, methods):
+            return "The run \(folder) tested no resize method \"\(name)\"; pass one it tested: \(methods.joined(separator: ", "))."
         }
     }
 }

@@ -4,17 +4,23 @@ import Report
 import Yams
 
 /// Rebuilds results.csv and report.html of the run folder at `path`; returns the report's path.
-public func rebuildReport(runFolder path: String) throws -> String {
+public func rebuildReport(runFolder path: String, options: ReportOptions = ReportOptions()) throws -> String {
     let folder = RunFolder(path: path)
     guard folder.exists else { throw ExperimentError.notARunFolder(path) }
+    if let reference = options.referenceMethod {
+        let methods = try storedConfig(folder).evaluation.methods.map(\.rawValue)
+        guard methods.contains(reference) else {
+            throw ExperimentError.unknownReferenceMethod(name: reference, folder: path, methods: methods)
+        }
+    }
     try writeResultsTable(folder)
-    return try writeReport(folder)
+    return try writeReport(folder, options: options)
 }
 
 /// Renders report.html from what `folder` stores (config, environment, data.json, cell results,
 /// predictions); cells without a result are simply absent from it. Returns the report's path.
-public func writeReport(_ folder: RunFolder) throws -> String {
-    try writeAtomically(renderReport(reportData(folder)), to: folder.reportFile)
+public func writeReport(_ folder: RunFolder, options: ReportOptions = ReportOptions()) throws -> String {
+    try writeAtomically(renderReport(reportData(folder), options: options), to: folder.reportFile)
     return folder.reportFile
 }
 

@@ -63,7 +63,8 @@ struct Curve {
 struct Analysis {
     let data: ReportData
     let options: ReportOptions
-    /// Methods in order of first appearance; the first is the reference the others are compared to.
+    /// Methods in order of first appearance, `options.referenceMethod` moved first; the first is
+    /// the reference the others are compared to.
     let methods: [Method]
     /// Every tested resolution, ascending.
     let resolutions: [Int]
@@ -85,6 +86,11 @@ struct Analysis {
             let key = CurveKey(model: evaluation.model, trainResolution: evaluation.trainResolution, method: method)
             if groups[key] == nil { keys.append(key) }
             groups[key, default: [:]][evaluation.testResolution, default: []].append(evaluation)
+        }
+        if let name = options.referenceMethod,
+           let reference = methods.first(where: { $0 == Method(name: name, antialias: true) }) ?? methods.first(where: { $0.name == name }) {
+            methods.removeAll { $0 == reference }
+            methods.insert(reference, at: 0)
         }
         self.methods = methods
         resolutions = Set(data.evaluations.map(\.testResolution)).sorted()

@@ -13,14 +13,19 @@ public struct ReportOptions: Sendable, Equatable {
     public var bootstrapSeed: UInt64
     /// Test images shown per resolution and method in "What the network sees".
     public var exampleImages: Int
+    /// The resize method the others are compared to (its antialiased variant when both were
+    /// run); nil: the first method in the results (the experiment file's first).
+    public var referenceMethod: String?
 
     public init(dropShare: Double = 0.9, confidence: Double = 0.95, alpha: Double = 0.05,
-                bootstrapResamples: Int = 2000, bootstrapSeed: UInt64 = 20_261_126, exampleImages: Int = 4) {
+                bootstrapResamples: Int = 2000, bootstrapSeed: UInt64 = 20_261_126, exampleImages: Int = 4,
+                referenceMethod: String? = nil) {
         self.dropShare = dropShare
         self.confidence = confidence
         self.alpha = alpha
         self.bootstrapResamples = bootstrapResamples
         self.bootstrapSeed = bootstrapSeed
         self.exampleImages = exampleImages
+        self.referenceMethod = referenceMethod
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Experiment
+import Report
 
 /// `reslab report RUN`: rebuilds results.csv and report.html from a run folder's stored results.
 struct ReportCommand: ParsableCommand {
@@ -10,8 +11,11 @@ struct ReportCommand: ParsableCommand {
     @Argument(help: "The run folder (runs/<experiment>-<timestamp>).")
     var runFolder: String
 
+    @Option(help: "The resize method the others are compared to (its antialiased variant when both were run), e.g. bilinear; default: the first in the experiment file.")
+    var reference: String?
+
     func run() throws {
-        let report = try rebuildReport(runFolder: runFolder)
+        let report = try rebuildReport(runFolder: runFolder, options: ReportOptions(referenceMethod: reference))
         print("Report: \(report)")
     }
 }

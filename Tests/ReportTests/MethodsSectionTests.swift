@@ -22,4 +22,16 @@ import Testing
         #expect(html.contains(text), "\(text) not in \(html)")
         #expect(expected.interval.upper < 0)
     }
+
+    @Test func theReferenceMethodCanBeChosen() {
+        let labels = FindingsTests.labels
+        let a = FindingsTests.predictions(labels, accuracy: 0.7, flipRate: 0.05, seed: 11)
+        let b = FindingsTests.predictions(labels, accuracy: 0.6, flipRate: 0.05, seed: 12)
+        let data = FindingsTests.twoMethods(reference: a, other: b, labels: labels)
+        #expect(Analysis(data, options: ReportOptions()).methods.map(\.name) == ["bilinear", "nearest"])
+        let chosen = Analysis(data, options: ReportOptions(referenceMethod: "nearest"))
+        #expect(chosen.methods.map(\.name) == ["nearest", "bilinear"])
+        #expect(chosen.methodComparisons.allSatisfy { $0.reference.key.method.name == "nearest" })
+        #expect(Analysis(data, options: ReportOptions(referenceMethod: "lanczos")).methods.map(\.name) == ["bilinear", "nearest"])
+    }
 }
