@@ -10,7 +10,8 @@ struct ExamplesSection {
         let examples = analysis.data.examples
         guard !examples.isEmpty else { return nil }
         let primary = analysis.referenceCurves.first
-        let images = examples.map(\.imageIndex).uniqued().prefix(analysis.options.exampleImages)
+        let stored = examples.map(\.imageIndex).uniqued()
+        let images = shownImages(stored)
         let resolutions = examples.map(\.testResolution).uniqued().sorted()
         let methods = analysis.methods.filter { m in examples.contains { Method(name: $0.method, antialias: $0.antialias) == m } }
         var rows: [String] = []
@@ -30,8 +31,22 @@ struct ExamplesSection {
         }
         let header = element("tr", [], element("th", [], "") + resolutions.map { element("th", [], "\($0) px") }.joined())
         let who = primary.map { "Predictions of \(escapeHTML($0.key.modelLabel)), first seed. " } ?? ""
-        return element("p", [], who + "Every image is shown at the same size, enlarged with nearest-neighbour, so you see the pixels the network received.")
+        let some = images.count < stored.count ? " \(images.count) of the \(stored.count) stored images are shown, to keep the page small." : ""
+        return element("p", [], who + "Every image is shown at the same size, enlarged with nearest-neighbour, so you see the pixels the network received." + some)
             + element("div", [("class", "scroll")], element("table", [("class", "examples")], element("thead", [], header) + element("tbody", [], rows.joined())))
+    }
+
+    /// The first images of `stored` (at most `exampleImages`) whose PNGs, every size and method,
+    /// fit `exampleBytes` together; at least one.
+    private func shownImages(_ stored: [Int]) -> [Int] {
+        var shown: [Int] = [], bytes = 0
+        for image in stored.prefix(analysis.options.exampleImages) {
+            let size = analysis.data.examples.filter { $0.imageIndex == image }.map(\.png.count).reduce(0, +)
+            if !shown.isEmpty && bytes + size > analysis.options.exampleBytes { break }
+            shown.append(image)
+            bytes += size
+        }
+        return shown
     }
 
     private func label(_ image: Int) -> Int? {

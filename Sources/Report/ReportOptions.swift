@@ -11,21 +11,24 @@ public struct ReportOptions: Sendable, Equatable {
     public var bootstrapResamples: Int
     /// Seed of the bootstrap generator: the same data always gives the same page.
     public var bootstrapSeed: UInt64
-    /// Test images shown per resolution and method in "What the network sees".
+    /// Test images shown per resolution and method in "What the network sees": at most this many,
+    /// and no more than keep their PNGs (every size and method) within `exampleBytes`, at least one.
     public var exampleImages: Int
+    public var exampleBytes: Int
     /// The resize method the others are compared to (its antialiased variant when both were
     /// run); nil: the first method in the results (the experiment file's first).
     public var referenceMethod: String?
 
     public init(dropShare: Double = 0.9, confidence: Double = 0.95, alpha: Double = 0.05,
                 bootstrapResamples: Int = 2000, bootstrapSeed: UInt64 = 20_261_126, exampleImages: Int = 4,
-                referenceMethod: String? = nil) {
+                exampleBytes: Int = 2 << 20, referenceMethod: String? = nil) {
         self.dropShare = dropShare
         self.confidence = confidence
         self.alpha = alpha
         self.bootstrapResamples = bootstrapResamples
         self.bootstrapSeed = bootstrapSeed
         self.exampleImages = exampleImages
+        self.exampleBytes = exampleBytes
         self.referenceMethod = referenceMethod
     }
 }
