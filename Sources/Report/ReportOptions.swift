@@ -21,7 +21,7 @@ public struct ReportOptions: Sendable, Equatable {
 
     public init(dropShare: Double = 0.9, confidence: Double = 0.95, alpha: Double = 0.05,
                 bootstrapResamples: Int = 2000, bootstrapSeed: UInt64 = 20_261_126, exampleImages: Int = 4,
-                exampleBytes: Int = 2 << 20, referenceMethod: String? = nil) {
+                exampleBytes: Int = 3 << 20, referenceMethod: String? = nil) {
         self.dropShare = dropShare
         self.confidence = confidence
         self.alpha = alpha
