@@ -50,7 +50,7 @@ struct Findings {
         let share = Int((analysis.options.dropShare * 100).rounded())
         let low = curve.cells[kept.lowerBound].testResolution, high = curve.cells[kept.upperBound].testResolution
         let range = kept.count == curve.cells.count ? "at every tested resolution (\(low)–\(high) px)" : (low == high ? "only at \(low) px" : "from \(low) to \(high) px")
-        var items = ["\(name) (\(escapeHTML(curve.key.method.label))) peaks at \(peak.testResolution) px with \(accuracy(peak)) and keeps ≥ \(share)% of that peak \(range) (every lower bound ≥ \(percent(curve.threshold)))."]
+        var items = ["\(name), resized with \(escapeHTML(curve.key.method.label)), peaks at \(peak.testResolution) px with \(accuracy(peak)) and keeps ≥ \(share)% of that peak \(range) (every lower bound ≥ \(percent(curve.threshold)))."]
 
         // The comparisons this group of sentences makes, Holm-corrected together.
         let training = curve.cells.firstIndex { $0.testResolution == curve.key.trainResolution && $0.mean != nil }
