@@ -36,7 +36,7 @@ public enum Parallel {
 /// called from inside one (e.g. a GEMM on one block of a convolution) runs on its own thread
 /// instead of dispatching a second, nested loop onto threads that are already busy.
 private enum NestingFlag {
-    nonisolated(unsafe) static let key: pthread_key_t = {
+    static let key: pthread_key_t = {
         var key = pthread_key_t()
         pthread_key_create(&key, nil)
         return key
