@@ -7,20 +7,23 @@ import Yams
 public func rebuildReport(runFolder path: String, options: ReportOptions = ReportOptions()) throws -> String {
     let folder = RunFolder(path: path)
     guard folder.exists else { throw ExperimentError.notARunFolder(path) }
-    if let reference = options.referenceMethod {
-        let methods = try storedConfig(folder).evaluation.methods.map(\.rawValue)
-        guard methods.contains(reference) else {
-            throw ExperimentError.unknownReferenceMethod(name: reference, folder: path, methods: methods)
-        }
-    }
     try writeResultsTable(folder)
     return try writeReport(folder, options: options)
 }
 
 /// Renders report.html from what `folder` stores (config, environment, data.json, cell results,
 /// predictions); cells without a result are simply absent from it. Returns the report's path.
+/// Refuses a `referenceMethod` that none of the stored evaluations used.
 public func writeReport(_ folder: RunFolder, options: ReportOptions = ReportOptions()) throws -> String {
-    try writeAtomically(renderReport(reportData(folder), options: options), to: folder.reportFile)
+    let data = try reportData(folder)
+    if let reference = options.referenceMethod {
+        var methods: [String] = []
+        for evaluation in data.evaluations where !methods.contains(evaluation.method) { methods.append(evaluation.method) }
+        guard methods.contains(reference) else {
+            throw ExperimentError.unknownReferenceMethod(name: reference, folder: folder.path, methods: methods)
+        }
+    }
+    try writeAtomically(renderReport(data, options: options), to: folder.reportFile)
     return folder.reportFile
 }
 
