@@ -37,7 +37,8 @@ public struct LayerMath: Equatable, Sendable {
     public var columns: AxisMath
     public var parameters: Int
     /// Forward FLOPs per image, 2 per multiply-add: conv, dense, blurpool, average pooling and
-    /// batch norm count as the linear maps they are; max, ReLU, dropout and flatten count 0.
+    /// batch norm count as the linear maps they are, add, multiply, affine and bias as one
+    /// multiply-add per output; max, activations, softmax, concat, dropout and flatten count 0.
     public var flops: Int
     /// Bytes of this layer's output per image (float32).
     public var activationBytes: Int
@@ -93,15 +94,17 @@ public struct ArchitectureMath: Equatable, Sendable {
             let outputs = plan.output.count, outputPixels = plan.output.height * plan.output.width
             let macs: Int
             switch plan.spec {
-            case .conv:
-                macs = outputs * plan.rows!.taps * plan.columns!.taps * plan.input.channels
+            case let .conv(spec):
+                macs = outputs * plan.rows!.taps * plan.columns!.taps * plan.input.channels / spec.groups
             case .dense:
                 macs = plan.input.channels * plan.output.channels
             case .blurPool, .avgPool:
                 macs = outputPixels * plan.input.channels * plan.rows!.taps * plan.columns!.taps
             case .globalAvgPool, .batchNorm:
                 macs = plan.input.count
-            case .relu, .maxPool, .globalMaxPool, .flatten, .dropout:
+            case .add, .multiply, .affine, .bias:
+                macs = outputs
+            case .relu, .maxPool, .globalMaxPool, .flatten, .dropout, .activation, .concat, .softmax:
                 macs = 0
             }
             layers.append(LayerMath(spec: plan.spec, output: plan.output, rows: rows, columns: columns,

@@ -42,32 +42,33 @@ public struct WindowAxis: Equatable, Sendable {
     /// the extra window that ceil rounding keeps).
     public var padAfter: Int { max(0, covered - input - padBefore) }
 
-    /// The axis of a window with `taps`, `stride`, `dilation` and `padding` over `input` pixels;
-    /// `output` may come out ≤ 0 when the input is smaller than the window.
+    /// The axis of a window with `taps`, `stride`, `dilation` and `padding` over `input` pixels
+    /// along `axis` (which sides of an asymmetric padding apply); `output` may come out ≤ 0 when
+    /// the input is smaller than the window.
     ///
-    /// floor: o = ⌊(n + 2p − e) / s⌋ + 1; ceil: o = ⌈(n + 2p − e) / s⌉ + 1, less one if the last
-    /// window would start in the padding (PyTorch's `ceil_mode` rule); same: o = ⌈n / s⌉ with
-    /// the total padding max((o − 1)·s + e − n, 0) split before/after, the odd pixel after.
-    init(input n: Int, taps: Int, stride s: Int, dilation: Int, padding: Padding, rounding: Rounding) {
+    /// With padding b before and a after: floor: o = ⌊(n + b + a − e) / s⌋ + 1; ceil:
+    /// o = ⌈(n + b + a − e) / s⌉ + 1, less one if the last window would start in the padding
+    /// after the input (PyTorch's `ceil_mode` rule); same: o = ⌈n / s⌉ with the total padding
+    /// max((o − 1)·s + e − n, 0) split before/after, the odd pixel after.
+    init(input n: Int, taps: Int, stride s: Int, dilation: Int, padding: Padding, rounding: Rounding,
+         axis: Padding.Axis = .rows) {
         let extent = dilation * (taps - 1) + 1
         var output: Int, before: Int
-        switch padding {
-        case .same:
-            output = (n + s - 1) / s
-            before = max((output - 1) * s + extent - n, 0) / 2
-        case .valid, .explicit:
-            let p: Int
-            if case let .explicit(value) = padding { p = value } else { p = 0 }
-            before = p
-            let span = n + 2 * p - extent
+        if padding != .same {
+            let (b, a) = padding.explicitSides(along: axis) ?? (0, 0)
+            before = b
+            let span = n + b + a - extent
             if span < 0 {
                 output = 0
             } else if rounding == .floor {
                 output = span / s + 1
             } else {
                 output = (span + s - 1) / s + 1
-                if (output - 1) * s >= n + p { output -= 1 }
+                if (output - 1) * s >= n + b { output -= 1 }
             }
+        } else {
+            output = (n + s - 1) / s
+            before = max((output - 1) * s + extent - n, 0) / 2
         }
         self.init(input: n, output: output, taps: taps, stride: s, dilation: dilation, padBefore: before)
     }

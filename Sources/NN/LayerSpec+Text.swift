@@ -1,9 +1,13 @@
 /// The short text form of a layer, used in configs, checkpoints and messages:
 ///
-///     conv 3x3 32 [stride 2] [dilation 2] [pad same|valid|N] [floor|ceil]   (default: pad same)
-///     maxpool 2 [stride 2] [pad valid|same|N] [floor|ceil]                  (stride = window)
-///     avgpool 2 …      gap      gmp      flatten      relu      bn
+///     conv 3x3 32 [stride 2] [dilation 2] [groups 32] [pad same|valid|N|T,L,B,R] [floor|ceil]
+///                                                             (default: pad same, groups 1)
+///     maxpool 2 [stride 2] [pad valid|same|N|T,L,B,R] [floor|ceil]          (stride = window)
+///     avgpool 2 … [include-pad]      gap      gmp      flatten      relu      bn
 ///     blurpool 2 [filter 4]      dense 10      dropout 0.3
+///     relu6   clip 0 6   leakyrelu [0.01]   sigmoid   hardsigmoid [alpha 0.16666667 beta 0.5]
+///     hardswish   silu   gelu   tanh   softmax   affine   bias [7x7]
+///     add   mul   concat                                      (graph nodes with several inputs)
 extension LayerSpec: CustomStringConvertible, LosslessStringConvertible, Codable {
     public var description: String {
         switch self {
@@ -11,6 +15,7 @@ extension LayerSpec: CustomStringConvertible, LosslessStringConvertible, Codable
             var text = "conv \(spec.kernelHeight)x\(spec.kernelWidth) \(spec.filters)"
             if spec.stride != 1 { text += " stride \(spec.stride)" }
             if spec.dilation != 1 { text += " dilation \(spec.dilation)" }
+            if spec.groups != 1 { text += " groups \(spec.groups)" }
             if spec.padding != .same { text += " pad \(spec.padding.text)" }
             if spec.rounding != .floor { text += " \(spec.rounding.rawValue)" }
             return text
@@ -25,6 +30,13 @@ extension LayerSpec: CustomStringConvertible, LosslessStringConvertible, Codable
         case let .dense(units): return "dense \(units)"
         case .batchNorm: return "bn"
         case let .dropout(rate): return "dropout \(rate)"
+        case let .activation(activation): return activation.description
+        case .add: return "add"
+        case .multiply: return "mul"
+        case .concat: return "concat"
+        case .softmax: return "softmax"
+        case .affine: return "affine"
+        case let .bias(height, width): return height == 1 && width == 1 ? "bias" : "bias \(height)x\(width)"
         }
     }
 
@@ -40,9 +52,10 @@ extension LayerSpec: CustomStringConvertible, LosslessStringConvertible, Codable
                 switch option {
                 case "stride", "s": spec.stride = try words.integer("a stride")
                 case "dilation", "d": spec.dilation = try words.integer("a dilation")
+                case "groups", "g": spec.groups = try words.integer("a number of groups")
                 case "pad", "padding": spec.padding = try words.padding()
                 case "floor", "ceil": spec.rounding = Rounding(rawValue: option)!
-                default: throw words.error("unknown option \"\(option)\" (expected stride, dilation, pad, floor or ceil)")
+                default: throw words.error("unknown option \"\(option)\" (expected stride, dilation, groups, pad, floor or ceil)")
                 }
             }
             self = .conv(spec)
@@ -53,7 +66,8 @@ extension LayerSpec: CustomStringConvertible, LosslessStringConvertible, Codable
                 case "stride", "s": spec.stride = try words.integer("a stride")
                 case "pad", "padding": spec.padding = try words.padding()
                 case "floor", "ceil": spec.rounding = Rounding(rawValue: option)!
-                default: throw words.error("unknown option \"\(option)\" (expected stride, pad, floor or ceil)")
+                case "include-pad" where kind == "avgpool": spec.countIncludePad = true
+                default: throw words.error("unknown option \"\(option)\" (expected stride, pad, floor or ceil\(kind == "avgpool" ? " or include-pad" : ""))")
                 }
             }
             self = kind == "maxpool" ? .maxPool(spec) : .avgPool(spec)
@@ -76,8 +90,23 @@ extension LayerSpec: CustomStringConvertible, LosslessStringConvertible, Codable
         case "gmp", "globalmaxpool": self = .globalMaxPool
         case "flatten": self = .flatten
         case "bn", "batchnorm": self = .batchNorm
+        case "add": self = .add
+        case "mul", "multiply": self = .multiply
+        case "concat": self = .concat
+        case "softmax": self = .softmax
+        case "affine": self = .affine
+        case "bias":
+            if words.hasMore {
+                let (h, w) = try words.kernel()
+                self = .bias(height: h, width: w)
+            } else {
+                self = .bias(height: 1, width: 1)
+            }
         default:
-            throw words.error("unknown layer \"\(kind)\" (expected conv, relu, maxpool, avgpool, gap, gmp, blurpool, flatten, dense, bn or dropout)")
+            guard let activation = try Activation(kind: kind, words: &words) else {
+                throw words.error("unknown layer \"\(kind)\" (expected conv, relu, maxpool, avgpool, gap, gmp, blurpool, flatten, dense, bn, dropout, an activation such as relu6, sigmoid, hardswish, silu or gelu, or a merge: add, mul, concat)")
+            }
+            self = .activation(activation)
         }
         if let extra = words.nextWord() { throw words.error("unexpected \"\(extra)\" at the end") }
         try validate()
@@ -109,6 +138,49 @@ extension Padding {
         case .valid: return "valid"
         case .same: return "same"
         case let .explicit(p): return "\(p)"
+        case let .asymmetric(top, left, bottom, right): return "\(top),\(left),\(bottom),\(right)"
+        }
+    }
+}
+
+extension Activation: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .clip(0, 6): return "relu6"
+        case let .clip(lower, upper): return "clip \(lower) \(upper)"
+        case let .leakyReLU(slope): return slope == 0.01 ? "leakyrelu" : "leakyrelu \(slope)"
+        case .sigmoid: return "sigmoid"
+        case let .hardSigmoid(alpha, beta):
+            return alpha == 1 / 6 && beta == 0.5 ? "hardsigmoid" : "hardsigmoid alpha \(alpha) beta \(beta)"
+        case .hardSwish: return "hardswish"
+        case .silu: return "silu"
+        case .gelu: return "gelu"
+        case .tanh: return "tanh"
+        }
+    }
+
+    /// The activation named `kind`, its arguments read from `words`; nil when `kind` names none.
+    fileprivate init?(kind: String, words: inout TokenReader) throws {
+        switch kind {
+        case "relu6": self = .relu6
+        case "clip": self = .clip(lower: try words.number("a lower bound"), upper: try words.number("an upper bound"))
+        case "leakyrelu": self = .leakyReLU(slope: words.hasMore ? try words.number("a slope") : 0.01)
+        case "sigmoid": self = .sigmoid
+        case "hardsigmoid":
+            var (alpha, beta): (Float, Float) = (1 / 6, 0.5)
+            while let option = words.nextWord() {
+                switch option {
+                case "alpha": alpha = try words.number("alpha")
+                case "beta": beta = try words.number("beta")
+                default: throw words.error("unknown option \"\(option)\" (expected alpha or beta)")
+                }
+            }
+            self = .hardSigmoid(alpha: alpha, beta: beta)
+        case "hardswish": self = .hardSwish
+        case "silu", "swish": self = .silu
+        case "gelu": self = .gelu
+        case "tanh": self = .tanh
+        default: return nil
         }
     }
 }
@@ -120,12 +192,13 @@ extension PoolSpec {
         if stride != kernel { text += " stride \(stride)" }
         if padding != .valid { text += " pad \(padding.text)" }
         if rounding != .floor { text += " \(rounding.rawValue)" }
+        if countIncludePad { text += " include-pad" }
         return text
     }
 }
 
 /// Reads a layer description word by word.
-private struct TokenReader {
+fileprivate struct TokenReader {
     let text: String
     private var words: ArraySlice<String>
 
@@ -136,6 +209,8 @@ private struct TokenReader {
 
     mutating func nextWord() -> String? { words.popFirst() }
 
+    var hasMore: Bool { !words.isEmpty }
+
     func error(_ reason: String) -> NNError { .unparsableLayer(text: text, reason: reason) }
 
     mutating func word(_ expected: String) throws -> String {
@@ -145,6 +220,11 @@ private struct TokenReader {
 
     mutating func integer(_ expected: String) throws -> Int {
         guard let word = nextWord(), let value = Int(word) else { throw error("expected \(expected) (a whole number)") }
+        return value
+    }
+
+    mutating func number(_ expected: String) throws -> Float {
+        guard let word = nextWord(), let value = Float(word), value.isFinite else { throw error("expected \(expected) (a number)") }
         return value
     }
 
@@ -165,7 +245,13 @@ private struct TokenReader {
         case "same": return .same
         case "valid": return .valid
         default:
-            guard let p = Int(word) else { throw error("expected a padding: same, valid or a number, not \"\(word)\"") }
+            let sides = word.split(separator: ",", omittingEmptySubsequences: false).map { Int($0) }
+            if sides.count == 4, sides.allSatisfy({ $0 != nil }) {
+                return .asymmetric(top: sides[0]!, left: sides[1]!, bottom: sides[2]!, right: sides[3]!)
+            }
+            guard let p = Int(word) else {
+                throw error("expected a padding: same, valid, a number or top,left,bottom,right such as 0,0,1,1, not \"\(word)\"")
+            }
             return .explicit(p)
         }
     }

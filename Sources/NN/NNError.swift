@@ -13,6 +13,9 @@ public enum NNError: Error, Equatable, CustomStringConvertible {
     case badLabel(index: Int, label: Int, classes: Int)
     /// A checkpoint file could not be read, or does not match what was asked for.
     case badCheckpoint(file: String, reason: String)
+    /// A graph's nodes do not connect (a name used twice, an input that is no earlier node, a
+    /// wrong number of inputs); `node` names the node, when one is to blame.
+    case invalidGraph(node: String?, reason: String)
 
     public var description: String {
         switch self {
@@ -28,6 +31,10 @@ public enum NNError: Error, Equatable, CustomStringConvertible {
             return "Label \(label) of example \(index) is outside 0..<\(classes): the model has \(classes) classes."
         case let .badCheckpoint(file, reason):
             return "The checkpoint \(file) was refused: \(reason)."
+        case let .invalidGraph(node?, reason):
+            return "The node \"\(node)\" is invalid: \(reason)."
+        case let .invalidGraph(nil, reason):
+            return "The model's graph is invalid: \(reason)."
         }
     }
 }

@@ -53,6 +53,8 @@ extension Network {
                 } else {
                     y.update(from: x, count: count)
                 }
+            case .activation, .add, .multiply, .concat, .softmax, .affine, .bias:
+                preconditionFailure("Network.init refuses \(plan.spec), which the list engine does not run")
             }
         }
     }
@@ -101,6 +103,8 @@ extension Network {
                     dropoutBackward(dy: dy, mask: ws.savedFloats[l]!, dx: dx, count: count)
                 case .conv, .dense, .batchNorm:
                     break
+                case .activation, .add, .multiply, .concat, .softmax, .affine, .bias:
+                    preconditionFailure("Network.init refuses \(plan.spec), which the list engine does not run")
                 }
             }
         }

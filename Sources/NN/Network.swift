@@ -45,6 +45,10 @@ public final class Network {
             throw NNError.invalidLayer(layer: "dense \(classes)", reason: "a classifier needs at least 2 classes, not \(classes)")
         }
         var layers = spec.layers
+        if let unsupported = layers.first(where: { !Network.listEngineRuns($0) }) {
+            throw NNError.invalidLayer(layer: unsupported.description, reason:
+                "this layer needs the graph engine, which is not in this build yet; use conv, relu, pooling, bn, dropout, flatten and dense layers")
+        }
         if case let .dense(units)? = layers.last {
             guard units == classes else {
                 throw NNError.invalidLayer(layer: "dense \(units)", reason:
@@ -71,6 +75,22 @@ public final class Network {
         biasOffsets = biases
         arena.initialize(seed: seed)
         dropoutGenerator = SplitMix64(seed: seed ^ 0xD20F_0D20_F0D2_0F0D)
+    }
+
+    /// Whether the list engine's passes implement `layer` (grouped convolutions, explicit
+    /// per-side padding, padding-inclusive averages and the graph-only operations do not).
+    static func listEngineRuns(_ layer: LayerSpec) -> Bool {
+        switch layer {
+        case let .conv(spec): return spec.groups == 1 && !isAsymmetric(spec.padding)
+        case let .maxPool(spec), let .avgPool(spec): return !spec.countIncludePad && !isAsymmetric(spec.padding)
+        case .relu, .globalAvgPool, .globalMaxPool, .blurPool, .flatten, .dense, .batchNorm, .dropout: return true
+        case .activation, .add, .multiply, .concat, .softmax, .affine, .bias: return false
+        }
+    }
+
+    private static func isAsymmetric(_ padding: Padding) -> Bool {
+        if case .asymmetric = padding { return true }
+        return false
     }
 
     /// The parameter tensors (names, shapes, offsets into `parameterValues`).

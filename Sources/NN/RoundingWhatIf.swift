@@ -40,7 +40,7 @@ extension LayerSpec {
             func outcome(_ rule: SizeRule, _ rounding: Rounding) -> SizeRuleOutcome {
                 SizeRuleOutcome(rule: rule,
                                 rows: WindowAxis(input: height, taps: taps.0, stride: stride, dilation: dilation, padding: padding, rounding: rounding),
-                                columns: WindowAxis(input: width, taps: taps.1, stride: stride, dilation: dilation, padding: padding, rounding: rounding))
+                                columns: WindowAxis(input: width, taps: taps.1, stride: stride, dilation: dilation, padding: padding, rounding: rounding, axis: .columns))
             }
             if padding == .same { return RoundingWhatIf(used: .same, outcomes: [outcome(.same, rounding)]) }
             return RoundingWhatIf(used: rounding == .floor ? .floor : .ceil, outcomes: [outcome(.floor, .floor), outcome(.ceil, .ceil)])
@@ -55,7 +55,8 @@ extension LayerSpec {
             guard stride > 1 else { return nil }
             return RoundingWhatIf(used: .blur, outcomes: [SizeRuleOutcome(rule: .blur, rows: .blur(input: height, filter: filter, stride: stride),
                                                                           columns: .blur(input: width, filter: filter, stride: stride))])
-        case .relu, .globalAvgPool, .globalMaxPool, .flatten, .dense, .batchNorm, .dropout:
+        case .relu, .globalAvgPool, .globalMaxPool, .flatten, .dense, .batchNorm, .dropout, .activation, .add, .multiply,
+             .concat, .softmax, .affine, .bias:
             return nil
         }
     }

@@ -20,7 +20,7 @@ import Testing
             try LayerSpec(parsing: "conv 3x3")
         }
         #expect(throws: NNError.unparsableLayer(text: "pool 2", reason:
-            "unknown layer \"pool\" (expected conv, relu, maxpool, avgpool, gap, gmp, blurpool, flatten, dense, bn or dropout)")) {
+            "unknown layer \"pool\" (expected conv, relu, maxpool, avgpool, gap, gmp, blurpool, flatten, dense, bn, dropout, an activation such as relu6, sigmoid, hardswish, silu or gelu, or a merge: add, mul, concat)")) {
             try LayerSpec(parsing: "pool 2")
         }
         #expect(throws: NNError.invalidLayer(layer: "dropout 1.5", reason: "the rate must be at least 0 and below 1")) {
