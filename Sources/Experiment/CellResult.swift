@@ -28,4 +28,6 @@ public struct EvaluationRecord: Codable, Sendable, Equatable {
     /// Test images.
     public var count: Int
     public var cannotRun: String?
+    /// Zhang (2019)'s shift consistency over a sample of the test images (`ShiftConsistency`).
+    public var shiftConsistency: Double? = nil
 }

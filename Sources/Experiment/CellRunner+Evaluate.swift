@@ -8,11 +8,12 @@ extension CellRunner {
         var records: [EvaluationRecord] = []
         for key in config.evaluationKeys {
             if control.stopRequested { throw ExperimentError.interrupted(runFolder: folder.path) }
-            let record: EvaluationRecord
+            var record: EvaluationRecord
             if let reason = model.cannotRunReason(at: key.resolution) {
                 record = EvaluationRecord(key: key, count: data.test.count, cannotRun: reason)
             } else {
                 record = try evaluate(model, cell, key)
+                record.shiftConsistency = try shiftConsistency(model, cell, key)
             }
             records.append(record)
             progress(.evaluated(cell, record))

@@ -39,7 +39,7 @@ func reportData(_ folder: RunFolder) throws -> ReportData {
         timings.append(Timing("train " + result.cell.label, seconds: result.trainSeconds))
         timings.append(Timing("evaluate " + result.cell.label, seconds: result.evaluateSeconds))
     }
-    return ReportData(
+    var data = ReportData(
         experiment: config.name,
         configText: (try? String(contentsOfFile: folder.resolvedConfigFile, encoding: .utf8)) ?? "",
         environment: (environment?.entries ?? []).map { Entry($0.0, $0.1) },
@@ -50,6 +50,9 @@ func reportData(_ folder: RunFolder) throws -> ReportData {
         models: try config.models.map { try modelInfo($0, config: config, classNames: classNames) },
         evaluations: try results.flatMap { try evaluations($0, folder: folder) },
         examples: stored?.examples ?? [])
+    data.nyquist = try storedNyquistBudget(folder)
+    data.testNames = stored?.testNames
+    return data
 }
 
 /// A result's evaluations with the predicted class of every test image (from predictions files).
@@ -60,8 +63,10 @@ private func evaluations(_ result: CellResult, folder: RunFolder) throws -> [Eva
             outcome = .cannotRun(reason: reason)
         } else {
             let predicted = try readPredictions(folder.predictionsFile(result.cell, record.key))
-            outcome = .measured(Metrics(top1: record.top1 ?? 0, top5: record.top5, loss: record.loss, count: record.count,
-                                        predicted: predicted))
+            var metrics = Metrics(top1: record.top1 ?? 0, top5: record.top5, loss: record.loss, count: record.count,
+                                  predicted: predicted)
+            metrics.shiftConsistency = record.shiftConsistency
+            outcome = .measured(metrics)
         }
         return Evaluation(model: result.cell.model.name, trainResolution: result.cell.trainResolution, seed: result.cell.seed,
                           testResolution: record.key.resolution, method: record.key.method.rawValue,

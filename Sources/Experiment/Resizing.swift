@@ -8,12 +8,7 @@ typealias ResizeWorkspace = ResizeScratch
 /// x = (v/255 − mean[c]) / std[c], with the experiment's filter, antialias and crop mode.
 func resizeImage(_ image: Image, into output: UnsafeMutablePointer<Float>, size: Int, filter: FilterName,
                  antialias: Bool, crop: TestCrop, mean: [Float], std: [Float], workspace: ResizeWorkspace) {
-    let geometry: Geometry
-    switch crop {
-    case .squash: geometry = .squash
-    case let .center(cropPct): geometry = .centerCrop(cropPct)
-    }
     resize(image, into: output, width: size, height: size,
-           method: ResizeMethod(Filter(rawValue: filter.rawValue)!, antialias: antialias), geometry: geometry,
+           method: ResizeMethod(Filter(rawValue: filter.rawValue)!, antialias: antialias), geometry: crop.geometry,
            normalization: Normalization(mean: SIMD3(mean), std: SIMD3(std)), scratch: workspace)
 }

@@ -12,6 +12,8 @@ struct RunData: Codable {
     var classNames: [String]
     /// True class of each test image, in predictions-file order.
     var testLabels: [Int]
+    /// Each test image's path below the dataset, in the same order (nil in runs made before it was stored).
+    var testNames: [String]?
     var decodeSeconds: Double
     var examples: [ExampleImage]
 }
@@ -36,16 +38,13 @@ extension RunData {
                               skipped: data.skipped.map { Report.SkippedFile(path: $0.path, reason: $0.reason) })
         classNames = data.classNames
         testLabels = data.test.labels
+        testNames = data.test.names
         self.decodeSeconds = decodeSeconds
         let picks = (0..<classes).compactMap { label in data.test.labels.firstIndex(of: label) }.prefix(4)
         let images = try data.test.images(Array(picks))
         let all = config.evaluation.resolutions.values
         let sizes = all.count <= 8 ? all : (0..<8).map { all[$0 * (all.count - 1) / 7] }
-        let geometry: Geometry
-        switch config.evaluation.crop {
-        case .squash: geometry = .squash
-        case let .center(pct): geometry = .centerCrop(pct)
-        }
+        let geometry = config.evaluation.crop.geometry
         let scratch = ResizeScratch()
         examples = []
         for (index, image) in zip(picks, images) {

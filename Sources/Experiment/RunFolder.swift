@@ -6,6 +6,7 @@ import Foundation
 ///     config.resolved.yaml     every field with its default filled in (what the run used)
 ///     environment.json         reslab version, git commit, CPU, threads, date
 ///     data.json                class counts, skipped files, test labels, example images
+///     nyquist.json             the test images' energy above each test size's Nyquist limit
 ///     cells/cell-0003.json     one result per finished cell (written last: its presence = done)
 ///     predictions/cell-0003/r16-bilinear.csv   per-image predictions of each evaluation
 ///     checkpoints/cell-0003.ckpt               the trained model of each cell
@@ -31,6 +32,8 @@ public struct RunFolder: Sendable {
     public var reportFile: String { path + "/report.html" }
     /// Counts, skipped files, test labels and example images, written once per run (`RunData`).
     public var dataFile: String { path + "/data.json" }
+    /// The Nyquist budget of the test images, written once per run (`NyquistBudget`).
+    public var nyquistFile: String { path + "/nyquist.json" }
     public var cellsFolder: String { path + "/cells" }
 
     public func resultFile(_ cell: Cell) -> String { resultFile(id: cell.id) }

@@ -28,6 +28,7 @@ public func runExperiment(_ options: RunOptions, control: RunControl = RunContro
         progress(.dataLoaded(train: data.train.count, test: data.test.count, classes: data.classNames.count,
                              skipped: data.skipped.count, seconds: loadSeconds))
         try storeRunData(data, config: config, decodeSeconds: loadSeconds, in: folder)
+        try storeNyquistBudget(data, config: config, in: folder)
         let decodedBytes = data.train.residentBytes + data.test.residentBytes
         let pipeline = TensorPipeline(data: data, budget: max(0, options.memoryBudget - decodedBytes))
         let runner = CellRunner(config: config, pipeline: pipeline, folder: folder, control: control, progress: progress)

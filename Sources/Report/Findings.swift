@@ -11,7 +11,8 @@ struct Findings {
         // One item per trained model: its headline, with the details nested under it.
         let comparisons = analysis.methodComparisons
         var items: [String] = analysis.referenceCurves.map { curve in
-            let sentences = curveFindings(curve) + comparisons.filter { $0.reference.key == curve.key }.map(methodFinding)
+            let methods = comparisons.filter { $0.reference.key == curve.key }
+            let sentences = curveFindings(curve) + roundingDips(curve) + methods.map(methodFinding) + methods.compactMap(directionFinding)
             let details = sentences.dropFirst().map { element("li", [], $0) }.joined()
             return sentences[0] + (details.isEmpty ? "" : element("ul", [], details))
         }
@@ -32,7 +33,7 @@ struct Findings {
     }
 
     /// "−40.2 points (95% CI −42.1 to −38.3, Holm-adjusted p < 0.001)"
-    private func difference(_ comparison: PairedComparison, family: Int) -> String {
+    func difference(_ comparison: PairedComparison, family: Int) -> String {
         "\(points(comparison.difference)) points (\(evidence(comparison, adjusted: family > 1)))"
     }
 
@@ -73,7 +74,8 @@ struct Findings {
             guard let index else { continue }
             let cell = curve.cells[index]
             let direction = side == "below" ? "Below" : "Above"
-            let why = architectureNote(curve.key, resolution: cell.testResolution).map { " " + $0 } ?? ""
+            let why = [architectureNote(curve.key, resolution: cell.testResolution), causeNote(curve.key, resolution: cell.testResolution)]
+                .compactMap { $0.map { " " + $0 } }.joined()
             if let reason = cell.cannotRun {
                 items.append("\(direction) \(edge) px it cannot run: at \(cell.testResolution) px \(escapeHTML(sentence(reason)))")
                 continue

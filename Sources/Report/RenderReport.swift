@@ -9,8 +9,10 @@ public func renderReport(_ data: ReportData, options: ReportOptions = ReportOpti
         ("accuracy", "Accuracy vs test resolution", AccuracySection(analysis: analysis).html()),
     ]
     let optional: [(String, String, String?)] = [
+        ("nyquist", "Content above Nyquist", NyquistSection(analysis: analysis).html()),
         ("train-test", "Train × test resolution", TrainTestSection(analysis: analysis).html()),
         ("methods", "Resize methods", MethodsSection(analysis: analysis).html()),
+        ("stability", "Stability", StabilitySection(analysis: analysis).html()),
         ("architecture", "Architecture math", ArchitectureSection(analysis: analysis).html()),
         ("examples", "What the network sees", ExamplesSection(analysis: analysis).html()),
         ("classes", "Per-class accuracy and confusion", ClassesSection(analysis: analysis).html()),

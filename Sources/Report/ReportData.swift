@@ -22,6 +22,10 @@ public struct ReportData: Codable, Sendable, Equatable {
     public var evaluations: [Evaluation]
     /// A few test images as the network saw them, per test resolution and method.
     public var examples: [ExampleImage]
+    /// The test images' content above each test size's Nyquist limit (nil: not measured).
+    public var nyquist: NyquistBudget? = nil
+    /// Each test image's name (its path below the dataset), aligned with `testLabels`; nil when unknown.
+    public var testNames: [String]? = nil
 
     public init(experiment: String, configText: String, environment: [Entry], timings: [Timing],
                 data: DataSummary, classNames: [String], testLabels: [Int], models: [ModelInfo],
@@ -215,6 +219,9 @@ public struct Metrics: Codable, Sendable, Equatable {
     /// Predicted class per test image, aligned with `ReportData.testLabels`; the paired tests and
     /// confusion matrices need it (empty when not stored: those parts are then left out).
     public var predicted: [Int]
+    /// Zhang (2019)'s shift consistency: the share of sampled test images whose top-1 agrees on
+    /// two random crops (docs/statistics.md, "Stability"); nil when not measured.
+    public var shiftConsistency: Double? = nil
     public init(top1: Double, top5: Double? = nil, loss: Double? = nil, count: Int, predicted: [Int]) {
         self.top1 = top1
         self.top5 = top5

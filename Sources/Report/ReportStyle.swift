@@ -47,6 +47,7 @@ th { background: #f5f5f5; font-weight: 600; }
 tbody th { text-align: left; }
 td.broken { background: #fbe3d4; color: #8a2c00; font-weight: 600; }
 td.drop { outline: 2px solid var(--bad); outline-offset: -2px; }
+td.wrong { color: var(--bad); }
 td.tiny { background: #fff4d6; }
 td.significant { font-weight: 700; }
 span.rule { display: block; color: var(--muted); font-size: 11px; }

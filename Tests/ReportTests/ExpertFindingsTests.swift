@@ -1,0 +1,51 @@
+import Testing
+@testable import Report
+
+/// The sentences an expert would write, pinned on the fixed fixture `DirectionalRun`: the method
+/// effect by resize direction, the downscaling drop against the Nyquist budget, the upscaling
+/// drop in receptive-field terms, and a dip at a size that is not a multiple of the total stride.
+@Suite struct ExpertFindingsTests {
+    static let findings = Findings(analysis: Analysis(DirectionalRun.data(), options: ReportOptions())).html()
+        .replacingOccurrences(of: "&lt;", with: "<")
+
+    @Test func methodEffectByDirection() {
+        #expect(Self.findings.contains("Bilinear (antialiased) beats nearest (OpenCV ⌊i·s⌋) when shrinking, +1.0 to +6.5 points at 8–24 px; nearest (OpenCV ⌊i·s⌋) beats bilinear (antialiased) when enlarging, +10.0 to +18.0 points at 40–64 px (the 32 px test images shrink below that size and are enlarged above it; every supported difference has Holm-adjusted p < 0.001)."), "\(Self.findings)")
+    }
+
+    @Test func downscalingDropAgainstTheNyquistBudget() {
+        #expect(Self.findings.contains("Below 24 px it drops: at 20 px it reaches 68.0%"), "\(Self.findings)")
+        #expect(Self.findings.contains("At 20 px 27.0% of the test images’ energy lies above the Nyquist limit (middle half of the images 20.0–34.0%), against 0.0% at the 32 px training size: detail the filters learned from is gone (or aliased) before the network sees the image."), "\(Self.findings)")
+    }
+
+    @Test func upscalingDropInReceptiveFieldTerms() {
+        #expect(Self.findings.contains("Above 32 px it drops: at 40 px it reaches 70.0%"), "\(Self.findings)")
+        #expect(Self.findings.contains("At 40 px objects are 1.25× as large as in training (40/32 px) while the receptive field of the last feature map stays 36 px: each position sees 80% as much of an object as the filters learned from (in training one position saw the whole 32 px image; here 36 of 40 px)."), "\(Self.findings)")
+    }
+
+    @Test func dipAtANonMultipleOfTheStrideIsARoundingEffect() {
+        #expect(Self.findings.contains("At 28 px accuracy dips below both neighbours (−3.0 points"), "\(Self.findings)")
+        #expect(Self.findings.contains("28 is not a multiple of the total stride 8, and floor rounding drops 1 row and 1 column at #15 maxpool 2: a rounding effect"), "\(Self.findings)")
+    }
+
+    /// Without the budget (a run made before it was measured) the direction and Nyquist sentences
+    /// are left out rather than guessed.
+    @Test func withoutABudgetNothingIsGuessed() {
+        var data = DirectionalRun.data()
+        data.nyquist = nil
+        let findings = Findings(analysis: Analysis(data, options: ReportOptions())).html()
+        #expect(!findings.contains("when shrinking"))
+        #expect(!findings.contains("Nyquist"))
+        #expect(findings.contains("receptive field of the last feature map stays 36 px"))
+    }
+
+    @Test func nyquistAndStabilitySectionsShowTheirNumbers() throws {
+        let html = renderReport(DirectionalRun.data())
+        #expect(html.contains("<section id=\"nyquist\">"))
+        #expect(html.contains("<td>16 px</td><td>38.0%</td><td>31.0–45.0%</td><td>55.0%</td>"), "\(html)")
+        #expect(html.contains("<section id=\"stability\">"))
+        // Shift consistency as stored; flips 24 → 28 px: the 3% of images right at 24 px only.
+        #expect(html.contains("<td>90.0%</td>"))
+        #expect(html.contains("<th>24→28 px</th>"))
+        #expect(html.contains("<td>3.0%</td>"))
+    }
+}
