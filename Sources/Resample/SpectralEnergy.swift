@@ -34,7 +34,8 @@ public struct SpectralEnergy: Sendable {
 
     public init(_ image: Image) {
         let (w, h, channels) = (image.width, image.height, image.channels)
-        let rowBasis = dctBasis(w), columnBasis = dctBasis(h)
+        // rowBasis (w, w): [n · w + kx] = b_kx(n); columnRows (h, h): [ky · h + n] = b_ky(n).
+        let rowBasis = dctBasis(w), columnRows = transposed(dctBasis(h), size: h)
         var power = [Double](repeating: 0, count: w * h)
         var plane = [Float](repeating: 0, count: w * h)
         var horizontal = [Float](repeating: 0, count: w * h)
@@ -45,10 +46,9 @@ public struct SpectralEnergy: Sendable {
             let mean = Float(Double(sum) / Double(w * h))
             for i in 0..<(w * h) { plane[i] = Float(image.pixels[i * channels + channel]) - mean }
             // Rows: horizontal[y, kx] = Σ_n plane[y, n] · rowBasis[n, kx]; then columns:
-            // spectrum[ky, x] = Σ_n columnBasis[n, ky] · horizontal[n, x]. Inner loops run over
-            // contiguous memory so the compiler vectorises them.
+            // spectrum[ky, kx] = Σ_n columnRows[ky, n] · horizontal[n, kx].
             multiply(plane, rowBasis, into: &horizontal, rows: h, inner: w, columns: w)
-            multiplyTransposed(columnBasis, horizontal, into: &spectrum, size: h, columns: w)
+            multiply(columnRows, horizontal, into: &spectrum, rows: h, inner: h, columns: w)
             for i in 0..<(w * h) { power[i] += Double(spectrum[i]) * Double(spectrum[i]) }
         }
         var cumulative = [Double](repeating: 0, count: (w + 1) * (h + 1))
@@ -96,7 +96,8 @@ private func dctBasis(_ n: Int) -> [Float] {
     return basis
 }
 
-/// out (rows, columns) = a (rows, inner) · b (inner, columns), all row-major.
+/// out (rows, columns) = a (rows, inner) · b (inner, columns), all row-major; the inner loop runs
+/// over contiguous memory so the compiler vectorises it.
 private func multiply(_ a: [Float], _ b: [Float], into out: inout [Float], rows: Int, inner: Int, columns: Int) {
     a.withUnsafeBufferPointer { a in
         b.withUnsafeBufferPointer { b in
@@ -114,20 +115,7 @@ private func multiply(_ a: [Float], _ b: [Float], into out: inout [Float], rows:
     }
 }
 
-/// out (size, columns) = basisᵀ · a, with basis (size, size) and a (size, columns) row-major.
-private func multiplyTransposed(_ basis: [Float], _ a: [Float], into out: inout [Float], size: Int, columns: Int) {
-    basis.withUnsafeBufferPointer { basis in
-        a.withUnsafeBufferPointer { a in
-            out.withUnsafeMutableBufferPointer { out in
-                for k in 0..<size {
-                    let o = out.baseAddress! + k * columns
-                    o.update(repeating: 0, count: columns)
-                    for n in 0..<size {
-                        let weight = basis[n * size + k], aRow = a.baseAddress! + n * columns
-                        for c in 0..<columns { o[c] += weight * aRow[c] }
-                    }
-                }
-            }
-        }
-    }
+/// The transpose of a (size, size) row-major matrix.
+private func transposed(_ m: [Float], size: Int) -> [Float] {
+    (0..<(size * size)).map { m[($0 % size) * size + $0 / size] }
 }
