@@ -44,32 +44,33 @@ struct StabilitySection {
         return rates.isEmpty ? nil : rates.reduce(0, +) / Double(rates.count)
     }
 
+    /// One row per curve with at least one rate (a model that runs at one size only has none).
     private func flipTable() -> String {
         let pairs = zip(analysis.resolutions, analysis.resolutions.dropFirst()).map { ($0, $1) }
-        var any = false
-        let rows = analysis.curves.map { curve -> [TableCell] in
-            [.text(curve.key.modelLabel), .text(curve.key.method.label)] + pairs.map { low, high in
-                guard let a = curve.cell(at: low), let b = curve.cell(at: high), let rate = flipRate(a, b) else { return "—" }
-                any = true
-                return .text(percent(rate))
+        let rows = analysis.curves.compactMap { curve -> [TableCell]? in
+            let rates = pairs.map { low, high -> Double? in
+                guard let a = curve.cell(at: low), let b = curve.cell(at: high) else { return nil }
+                return flipRate(a, b)
             }
+            guard rates.contains(where: { $0 != nil }) else { return nil }
+            return [.text(curve.key.modelLabel), .text(curve.key.method.label)] + rates.map { $0.map { .text(percent($0)) } ?? "—" }
         }
-        guard any else { return "" }
+        guard !rows.isEmpty else { return "" }
         let header = ["model", "method"] + pairs.map { "\($0.0)→\($0.1) px" }
         return element("div", [("class", "scroll")], htmlTable(header: header.map(escapeHTML), rows: rows, className: "numbers"))
     }
 
+    /// Mean over seeds per curve and size; one row per curve with at least one value.
     private func consistencyTable() -> String? {
-        var any = false
-        let rows = analysis.curves.map { curve -> [TableCell] in
-            [.text(curve.key.modelLabel), .text(curve.key.method.label)] + analysis.resolutions.map { resolution in
+        let rows = analysis.curves.compactMap { curve -> [TableCell]? in
+            let means = analysis.resolutions.map { resolution -> Double? in
                 let values = curve.cell(at: resolution)?.metrics.compactMap(\.shiftConsistency) ?? []
-                guard !values.isEmpty else { return "—" }
-                any = true
-                return .text(percent(values.reduce(0, +) / Double(values.count)))
+                return values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
             }
+            guard means.contains(where: { $0 != nil }) else { return nil }
+            return [.text(curve.key.modelLabel), .text(curve.key.method.label)] + means.map { $0.map { .text(percent($0)) } ?? "—" }
         }
-        guard any else { return nil }
+        guard !rows.isEmpty else { return nil }
         let header = ["model", "method"] + analysis.resolutions.map { "\($0) px" }
         return element("div", [("class", "scroll")], htmlTable(header: header.map(escapeHTML), rows: rows, className: "numbers"))
     }

@@ -14,7 +14,19 @@ import Testing
 
     @Test func downscalingDropAgainstTheNyquistBudget() {
         #expect(Self.findings.contains("Below 24 px it drops: at 20 px it reaches 68.0%"), "\(Self.findings)")
-        #expect(Self.findings.contains("At 20 px 27.0% of the test images’ energy lies above the Nyquist limit (middle half of the images 20.0–34.0%), against 0.0% at the 32 px training size: detail the filters learned from is gone (or aliased) before the network sees the image."), "\(Self.findings)")
+        #expect(Self.findings.contains("At 20 px 27.0% of the test images’ energy lies above the Nyquist limit (middle half of the images 20.0–34.0%), against 0.0% at the 32 px training size: the finest detail the filters learned from (edges, texture) is removed by the antialiasing filter before the network sees the image."), "\(Self.findings)")
+    }
+
+    /// Nearest folds the lost content back instead of removing it; and where no more energy is
+    /// above the limit than at the training size, lost content is ruled out as the cause.
+    @Test func nyquistNoteFollowsTheMethodAndTheShare() {
+        let nearest = Findings(analysis: Analysis(DirectionalRun.data(), options: ReportOptions(referenceMethod: "nearest"))).html()
+        #expect(nearest.contains("Below 24 px it drops: at 20 px it reaches 66.0%"), "\(nearest)")
+        #expect(nearest.contains("is folded back into false detail (aliasing) before the network sees the image."), "\(nearest)")
+        var data = DirectionalRun.data()
+        data.nyquist!.points[3].mean = 0
+        let none = Findings(analysis: Analysis(data, options: ReportOptions())).html()
+        #expect(none.contains("At 20 px 0.0% of the test images’ energy lies above the Nyquist limit (middle half of the images 20.0–34.0%), against 0.0% at the 32 px training size, so lost content does not explain this drop."), "\(none)")
     }
 
     @Test func upscalingDropInReceptiveFieldTerms() {
