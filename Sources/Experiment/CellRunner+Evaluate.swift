@@ -22,18 +22,25 @@ extension CellRunner {
     }
 
     /// Top-1, top-5 and mean loss at `key`, and the per-image predictions file
-    /// (`image,label,predicted,correct,p_label`, p_label the softmax probability of the true class).
-    private func evaluate(_ model: Model, _ cell: Cell, _ key: EvaluationKey) throws -> EvaluationRecord {
+    /// (`image,label,predicted,correct,p_label`, p_label the softmax probability of the true class),
+    /// at `predictionsFile` (default: the cell's file for `key`). `inputs` replaces the test
+    /// images at `key` (the resize remedy feeds them resized twice): it returns the
+    /// (N, r, r, 3) inputs of the given test images and their size r.
+    func evaluate(_ model: Model, _ cell: Cell, _ key: EvaluationKey, predictionsFile: String? = nil,
+                  inputs: ((_ indices: [Int]) throws -> (values: [Float], resolution: Int))? = nil) throws -> EvaluationRecord {
         let test = data.test
         let classes = data.classNames.count
         let batch = config.evaluation.batch
         var top1 = 0, top5 = 0, loss = 0.0
         var csv = "image,label,predicted,correct,p_label\n"
+        let testInputs = inputs ?? { indices in
+            (try pipeline.tensors(.init(split: "test", resolution: key.resolution, filter: key.method,
+                                        antialias: key.antialias, crop: config.evaluation.crop), indices), key.resolution)
+        }
         for start in stride(from: 0, to: test.count, by: batch) {
             let indices = Array(start..<min(start + batch, test.count))
-            let inputs = try pipeline.tensors(.init(split: "test", resolution: key.resolution, filter: key.method,
-                                                    antialias: key.antialias, crop: config.evaluation.crop), indices)
-            let logits = try model.logits(inputs, count: indices.count, resolution: key.resolution)
+            let (values, resolution) = try testInputs(indices)
+            let logits = try model.logits(values, count: indices.count, resolution: resolution)
             for (row, index) in indices.enumerated() {
                 let scores = logits[(row * classes)..<((row + 1) * classes)]
                 let label = test.labels[index]
@@ -49,7 +56,7 @@ extension CellRunner {
                 csv += "\(csvField(test.names[index])),\(label),\(predicted),\(predicted == label ? 1 : 0),\(String(format: "%.6f", pLabel))\n"
             }
         }
-        try writeAtomically(csv, to: folder.predictionsFile(cell, key))
+        try writeAtomically(csv, to: predictionsFile ?? folder.predictionsFile(cell, key))
         let n = Double(test.count)
         return EvaluationRecord(key: key, top1: Double(top1) / n, top5: Double(top5) / n, loss: loss / n,
                                 count: test.count, cannotRun: nil)

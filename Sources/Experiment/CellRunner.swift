@@ -58,9 +58,11 @@ struct CellRunner {
             let order = CounterRandom(cell.seed, state.epoch, 1).permutation(count)
             while state.step < steps {
                 let indices = Array(order[(state.step * training.batch)..<min((state.step + 1) * training.batch, count)])
-                let inputs = try trainingInputs(indices, epoch: state.epoch, cell: cell)
+                let resolution = training.multiResolution?.size(seed: cell.seed, epoch: state.epoch, step: state.step,
+                                                                epochs: training.epochs) ?? cell.trainResolution
+                let inputs = try trainingInputs(indices, epoch: state.epoch, cell: cell, resolution: resolution)
                 let loss = try model.trainStep(inputs, labels: indices.map { data.train.labels[$0] },
-                                               resolution: cell.trainResolution, optimizer: optimizer,
+                                               resolution: resolution, optimizer: optimizer,
                                                labelSmoothing: training.labelSmoothing)
                 state.lossSum += loss * Double(indices.count)
                 state.step += 1
@@ -93,11 +95,10 @@ struct CellRunner {
         return state
     }
 
-    /// Augmented (N, r, r, 3) inputs for training images `indices` in `epoch`.
-    private func trainingInputs(_ indices: [Int], epoch: Int, cell: Cell) throws -> [Float] {
+    /// Augmented (N, r, r, 3) inputs for training images `indices` in `epoch`, r = `resolution`.
+    private func trainingInputs(_ indices: [Int], epoch: Int, cell: Cell, resolution r: Int) throws -> [Float] {
         let training = config.training
         let augmentation = training.augmentation
-        let r = cell.trainResolution
         let plane = r * r * 3
         var inputs: [Float]
         if let scale = augmentation.randomResizedCrop {

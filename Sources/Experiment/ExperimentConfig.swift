@@ -12,9 +12,11 @@ public struct ExperimentConfig: Codable, Equatable, Sendable {
     public var evaluation: EvaluationConfig
     /// One trained model per seed (repeats); each seed fixes weights, data order and augmentation.
     public var seeds: [Int]
+    /// Remedies to run on every trained cell once it is done (docs/experiments.md, "Remedies").
+    public var remedies: RemediesConfig?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, dataset, models, training, evaluation, seeds
+        case name, dataset, models, training, evaluation, seeds, remedies
     }
 
     public init(name: String, dataset: DatasetConfig, models: [ModelConfig], training: TrainingConfig = TrainingConfig(),
@@ -35,6 +37,10 @@ public struct ExperimentConfig: Codable, Equatable, Sendable {
         training = f.optional(.training) ?? TrainingConfig()
         evaluation = f.optional(.evaluation) ?? EvaluationConfig()
         seeds = f.optional(.seeds) ?? [0]
+        remedies = f.optional(.remedies)
+        for (key, message) in remedies?.mismatches(evaluation) ?? [] {
+            f.log.add(f.path + [AnyKey(stringValue: CodingKeys.remedies.stringValue), key], message)
+        }
         f.check(!models.isEmpty || !f.contains(.models), .models, "list at least one model.")
         f.check(!seeds.isEmpty, .seeds, "list at least one seed.")
         let names = models.map(\.name)

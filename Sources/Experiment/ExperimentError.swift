@@ -41,6 +41,8 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
     case model(name: String, reason: String)
     /// `reslab report --reference` named a resize method the run did not test.
     case unknownReferenceMethod(name: String, folder: String, methods: [String])
+    /// `reslab remedy` asked for something the run cannot give (the sentence says what and why).
+    case remedy(String)
 
     public var description: String {
         switch self {
@@ -70,6 +72,8 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
             return "Model \(name): \(reason)"
         case let .unknownReferenceMethod(name, folder, methods):
             return "The run \(folder) tested no resize method \"\(name)\"; pass one it tested: \(methods.joined(separator: ", "))."
+        case let .remedy(message):
+            return message
         }
     }
 }

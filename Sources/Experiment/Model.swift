@@ -77,7 +77,7 @@ final class Model {
                            notes: ["rounding": info.rounding, "layers": info.layers.joined(separator: "; ")])
     }
 
-    private init(info: ModelDescription, network: Network) {
+    init(info: ModelDescription, network: Network) {
         self.info = info
         self.network = network
     }

@@ -49,6 +49,9 @@ public struct ProgressPrinter {
             return "  \(condition): top-1 \(String(format: "%.1f", 100 * (record.top1 ?? 0)))%"
         case let .cellFinished(cell, seconds):
             return "cell \(cell.id) done in \(formatDuration(seconds))."
+        case let .remedyEvaluated(cell, remedy, record, seconds):
+            let outcome = record.cannotRun.map { "cannot run: \($0)" } ?? "top-1 \(String(format: "%.1f", 100 * (record.top1 ?? 0)))%"
+            return closeBar() + "cell \(cell.id) \(remedy.rawValue) at \(record.key.resolution) px (\(formatDuration(seconds)) to apply): \(outcome)"
         }
     }
 

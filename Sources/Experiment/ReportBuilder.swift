@@ -52,6 +52,7 @@ func reportData(_ folder: RunFolder) throws -> ReportData {
         examples: stored?.examples ?? [])
     data.nyquist = try storedNyquistBudget(folder)
     data.testNames = stored?.testNames
+    data.remedies = try remedyEvaluations(folder)
     return data
 }
 
@@ -75,7 +76,7 @@ private func evaluations(_ result: CellResult, folder: RunFolder) throws -> [Eva
 }
 
 /// The `predicted` column of a predictions file (the third field of each row).
-private func readPredictions(_ path: String) throws -> [Int] {
+func readPredictions(_ path: String) throws -> [Int] {
     guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
         throw ExperimentError.io(path: path, reason: "the predictions file is missing; delete the cell's result file to rerun it")
     }

@@ -29,4 +29,6 @@ public enum ProgressEvent: Sendable {
     case trainingStateIgnored(Cell, reason: String)
     case evaluated(Cell, EvaluationRecord)
     case cellFinished(Cell, seconds: Double)
+    /// A remedy applied to a trained cell (in `seconds`) and tested at `record.key`.
+    case remedyEvaluated(Cell, RemedyKind, EvaluationRecord, seconds: Double)
 }

@@ -21,6 +21,7 @@ public func runExperiment(_ options: RunOptions, control: RunControl = RunContro
     for id in skipped { progress(.cellSkipped(plan[id])) }
 
     var ran: [Int] = []
+    var runner: CellRunner?
     if !toRun.isEmpty {
         let loadStart = Date()
         let data = try loadData(config.dataset, budget: options.memoryBudget, threads: options.threads)
@@ -31,14 +32,15 @@ public func runExperiment(_ options: RunOptions, control: RunControl = RunContro
         try storeNyquistBudget(data, config: config, in: folder)
         let decodedBytes = data.train.residentBytes + data.test.residentBytes
         let pipeline = TensorPipeline(data: data, budget: max(0, options.memoryBudget - decodedBytes))
-        let runner = CellRunner(config: config, pipeline: pipeline, folder: folder, control: control, progress: progress)
+        let cells = CellRunner(config: config, pipeline: pipeline, folder: folder, control: control, progress: progress)
+        runner = cells
         for (position, id) in toRun.enumerated() {
             let cell = plan[id]
             progress(.cellStarted(cell, position: position + 1, of: toRun.count))
             folder.log("cell \(id) (\(cell.label)) started, pid \(getpid())")
             let start = Date()
             do {
-                _ = try runner.run(cell)
+                _ = try cells.run(cell)
             } catch ExperimentError.interrupted(let path) {
                 folder.log("cell \(id) interrupted; it continues from its training state on resume")
                 try writeResultsTable(folder)
@@ -50,6 +52,10 @@ public func runExperiment(_ options: RunOptions, control: RunControl = RunContro
             ran.append(id)
             progress(.cellFinished(cell, seconds: seconds))
         }
+    }
+    if let remedies = config.remedies, options.cells == nil {
+        try applyRemedies(remedies, config: config, folder: folder, runner: runner, budget: options.memoryBudget,
+                          threads: options.threads, control: control, progress: progress)
     }
     try writeResultsTable(folder)
     let report = options.skipReport ? nil : try writeReport(folder)
@@ -88,7 +94,7 @@ func chooseRunFolder(_ options: RunOptions, config: ExperimentConfig) throws -> 
         for name in names.filter({ $0.hasPrefix(prefix) }).sorted().reversed() {
             let folder = RunFolder(path: options.runsRoot + "/" + name)
             guard folder.exists, (try? storedConfig(folder)) == config else { continue }
-            if folder.finishedCellIDs().count < config.cells.count { return folder }
+            if folder.finishedCellIDs().count < config.cells.count || remediesPending(config, folder) { return folder }
             break
         }
     }

@@ -14,10 +14,12 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     /// How training images are resized to the training resolution.
     public var method: FilterName = .bilinear
     public var antialias: Bool = true
+    /// Draw each batch's size from several sizes instead of the training resolution.
+    public var multiResolution: MultiResolution?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case epochs, batch, resolutions, optimizer, schedule, augmentation
-        case labelSmoothing = "label_smoothing", method, antialias
+        case labelSmoothing = "label_smoothing", method, antialias, multiResolution = "multi_resolution"
     }
 
     public init() {}
@@ -33,6 +35,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
         labelSmoothing = f.optional(.labelSmoothing) ?? labelSmoothing
         method = f.optional(.method) ?? method
         antialias = f.optional(.antialias) ?? antialias
+        multiResolution = f.optional(.multiResolution)
         f.check(epochs >= 1, .epochs, "must be at least 1.")
         f.check(batch >= 1, .batch, "must be at least 1.")
         f.check(!resolutions.isEmpty && resolutions.allSatisfy { $0 >= 1 }, .resolutions, "list one or more sizes in pixels, e.g. [32].")

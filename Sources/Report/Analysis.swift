@@ -107,7 +107,7 @@ struct Analysis {
         methodComparisons = MethodComparison.all(self)
     }
 
-    private static func cell(_ evaluations: [Evaluation], resolution: Int, confidence: Double) -> Cell {
+    static func cell(_ evaluations: [Evaluation], resolution: Int, confidence: Double) -> Cell {
         var measured: [(Evaluation, Metrics)] = []
         var reason: String?
         for evaluation in evaluations.sorted(by: { $0.seed < $1.seed }) {

@@ -13,6 +13,7 @@ public func renderReport(_ data: ReportData, options: ReportOptions = ReportOpti
         ("train-test", "Train × test resolution", TrainTestSection(analysis: analysis).html()),
         ("methods", "Resize methods", MethodsSection(analysis: analysis).html()),
         ("stability", "Stability", StabilitySection(analysis: analysis).html()),
+        ("remedies", "What to do", RemediesSection(analysis: analysis).html()),
         ("architecture", "Architecture math", ArchitectureSection(analysis: analysis).html()),
         ("examples", "What the network sees", ExamplesSection(analysis: analysis).html()),
         ("classes", "Per-class accuracy and confusion", ClassesSection(analysis: analysis).html()),

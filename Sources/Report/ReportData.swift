@@ -26,6 +26,8 @@ public struct ReportData: Codable, Sendable, Equatable {
     public var nyquist: NyquistBudget? = nil
     /// Each test image's name (its path below the dataset), aligned with `testLabels`; nil when unknown.
     public var testNames: [String]? = nil
+    /// Remedies applied to the trained models ("What to do"); empty when none ran.
+    public var remedies: [RemedyEvaluation] = []
 
     public init(experiment: String, configText: String, environment: [Entry], timings: [Timing],
                 data: DataSummary, classNames: [String], testLabels: [Int], models: [ModelInfo],

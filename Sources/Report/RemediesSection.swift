@@ -1,0 +1,104 @@
+import Stats
+
+/// "What to do": per trained model, the accuracy before and after each remedy (a line chart of
+/// the untreated curve with each remedy's points), and per treated size a table ranked by cost —
+/// none → seconds → minutes of fine-tuning → a full retrain — with each remedy's gain over the
+/// untreated model, its paired interval and Holm-adjusted p. Only gains the test supports are
+/// called gains; the rest are shown as not helping (or as hurting, when the test says so).
+struct RemediesSection {
+    let analysis: Analysis
+
+    /// nil when no remedy ran.
+    func html() -> String? {
+        let comparisons = RemedyComparison.all(analysis)
+        guard !comparisons.isEmpty else { return nil }
+        let confidence = Int(analysis.options.confidence * 100)
+        let intro = element("p", [], "Each remedy was applied to the trained model and tested on the same test images as the untreated model at that size. A gain is the treated accuracy minus the untreated one in points, with its \(confidence)% paired bootstrap interval and the exact McNemar p-value, Holm-adjusted over all remedies and sizes of that model. Remedies are ranked by what they cost: none (a different preprocessing or rounding rule, same weights) → seconds (forward passes) → minutes of fine-tuning → a full retrain.")
+        return intro + comparisons.map(model).joined()
+    }
+
+    private func model(_ comparison: RemedyComparison) -> String {
+        let key = comparison.untreated.key
+        let heading = element("h3", [], escapeHTML("\(key.modelLabel), \(key.method.label)"))
+        let summary = element("ul", [("class", "remedy-summary")], comparison.resolutions.map { r in
+            element("li", [], escapeHTML(sentence(comparison, at: r)))
+        }.joined())
+        let tables = comparison.resolutions.map { r in
+            element("h4", [], "At \(r) px") + table(comparison.rows.filter { $0.resolution == r })
+        }.joined()
+        return heading + summary + chart(comparison) + element("details", [("open", "")], element("summary", [], "Remedies ranked by cost") + tables)
+    }
+
+    /// "At 20 px (untreated 45.1%): resizing to 32 px first +15.2 points (95% CI …, Holm-adjusted
+    /// p < 0.001); … Not helping: …" — gains only where the adjusted test supports them.
+    func sentence(_ comparison: RemedyComparison, at resolution: Int) -> String {
+        let rows = comparison.rows.filter { $0.resolution == resolution }
+        let alpha = analysis.options.alpha
+        func evidence(_ row: RemedyComparison.Row) -> String {
+            guard let test = row.test else { return "\(row.description): not measured (\(row.treated.cannotRun ?? "no paired predictions"))" }
+            return "\(row.description) \(points(test.difference)) points (\(evidenceText(test, confidence: analysis.options.confidence, adjusted: true)))"
+        }
+        let base = rows.first?.untreated.mean.map { "untreated \(percent($0))" } ?? "untreated not measured"
+        var parts: [String] = []
+        let helps = rows.filter { $0.verdict(alpha: alpha) == .firstBetter }
+        let hurts = rows.filter { $0.verdict(alpha: alpha) == .secondBetter }
+        let neither = rows.filter { $0.verdict(alpha: alpha) == .indistinguishable }
+        if !helps.isEmpty { parts.append("helps: " + helps.map(evidence).joined(separator: "; ")) }
+        if !neither.isEmpty { parts.append("not helping (no difference the test supports): " + neither.map(evidence).joined(separator: "; ")) }
+        if !hurts.isEmpty { parts.append("hurts: " + hurts.map(evidence).joined(separator: "; ")) }
+        return "At \(resolution) px (\(base)): " + parts.joined(separator: ". ") + "."
+    }
+
+    /// The untreated curve over every tested size, and each remedy's accuracy at its sizes.
+    private func chart(_ comparison: RemedyComparison) -> String {
+        let curve = comparison.untreated
+        let resolutions = curve.cells.map(\.testResolution)
+        let names = comparison.rows.map(\.remedy).uniqued()
+        func series(_ label: String, index: Int, dash: String, _ cellAt: (Int) -> Cell?) -> LineChart.Series {
+            let cells = resolutions.map(cellAt)
+            return LineChart.Series(label: label, colour: Palette.line(index), dash: dash, values: cells.map { $0?.mean },
+                                    bands: cells.map { $0?.interval },
+                                    tooltips: zip(resolutions, cells).map { r, cell in
+                                        cell?.mean.map { "\(label) at \(r) px: \(percent($0))" } ?? ""
+                                    })
+        }
+        var all = [series("untreated", index: 0, dash: "", curve.cell(at:))]
+        for (index, name) in names.enumerated() {
+            let rows = comparison.rows.filter { $0.remedy == name }
+            all.append(series(name, index: index + 1, dash: Palette.dash(1)) { r in rows.first { $0.resolution == r }?.treated })
+        }
+        let chart = LineChart(label: "Top-1 accuracy before and after each remedy for \(curve.key.label)", resolutions: resolutions, series: all)
+        return element("figure", [], chart.svg() + element("figcaption", [], escapeHTML("Solid: the untreated model at every tested size; dashed: each remedy at the sizes it was applied to. Click a legend entry to hide a line.")))
+    }
+
+    private func table(_ rows: [RemedyComparison.Row]) -> String {
+        let alpha = analysis.options.alpha
+        let header = ["remedy", "cost", "time to apply", "top-1 before → after", "gain (points)", "\(Int(analysis.options.confidence * 100))% CI", "Holm-adjusted p", "verdict"]
+        let body = rows.map { row -> [TableCell] in
+            let before = row.untreated.mean.map(percent) ?? "—"
+            let after = row.treated.mean.map(percent) ?? (row.treated.cannotRun.map { _ in "cannot run" } ?? "—")
+            let verdict: String
+            switch row.verdict(alpha: alpha) {
+            case .firstBetter: verdict = "helps"
+            case .secondBetter: verdict = "hurts"
+            case .indistinguishable: verdict = "not helping"
+            }
+            let test = row.test
+            return [TableCell(escapeHTML(row.description), title: row.notes.joined(separator: "; ")),
+                    .text(row.cost.label), .text(duration(row.seconds)), .text("\(before) → \(after)"),
+                    .text(test.map { points($0.difference) } ?? "—"),
+                    .text(test.map { "\(points($0.interval.lower)) to \(points($0.interval.upper))" } ?? "—"),
+                    .text(test.map { pText($0.adjustedPValue).replacingOccurrences(of: "p ", with: "") } ?? "—"),
+                    TableCell(verdict, className: verdict == "helps" ? "significant" : nil)]
+        }
+        return element("div", [("class", "scroll")], htmlTable(header: header.map(escapeHTML), rows: body, className: "numbers remedies"))
+    }
+
+    /// "0.4 s", "3 min 12 s", "1 h 05 min".
+    private func duration(_ seconds: Double) -> String {
+        if seconds < 60 { return fixed(seconds, 1) + " s" }
+        let whole = Int(seconds.rounded())
+        if whole < 3600 { return "\(whole / 60) min \(whole % 60) s" }
+        return "\(whole / 3600) h \(String(format: "%02d", (whole % 3600) / 60)) min"
+    }
+}
