@@ -73,6 +73,8 @@ struct Analysis {
     /// Each other method against the reference, per trained model; the findings and the methods
     /// section share them (each row costs a bootstrap).
     private(set) var methodComparisons: [MethodComparison] = []
+    /// Each trained model's remedies against the untreated model ("What to do" and the findings).
+    private(set) var remedyComparisons: [RemedyComparison] = []
 
     init(_ data: ReportData, options: ReportOptions) {
         self.data = data
@@ -105,6 +107,7 @@ struct Analysis {
             return Curve(key: key, cells: cells, share: options.dropShare)
         }
         methodComparisons = MethodComparison.all(self)
+        remedyComparisons = RemedyComparison.all(self)
     }
 
     static func cell(_ evaluations: [Evaluation], resolution: Int, confidence: Double) -> Cell {

@@ -13,6 +13,7 @@ struct Findings {
         var items: [String] = analysis.referenceCurves.map { curve in
             let methods = comparisons.filter { $0.reference.key == curve.key }
             let sentences = curveFindings(curve) + roundingDips(curve) + methods.map(methodFinding) + methods.compactMap(directionFinding)
+                + RemediesSection(analysis: analysis).findings(curve.key)
             let details = sentences.dropFirst().map { element("li", [], $0) }.joined()
             return sentences[0] + (details.isEmpty ? "" : element("ul", [], details))
         }

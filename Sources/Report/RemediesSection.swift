@@ -10,7 +10,7 @@ struct RemediesSection {
 
     /// nil when no remedy ran.
     func html() -> String? {
-        let comparisons = RemedyComparison.all(analysis)
+        let comparisons = analysis.remedyComparisons
         guard !comparisons.isEmpty else { return nil }
         let confidence = Int(analysis.options.confidence * 100)
         let intro = element("p", [], "Each remedy was applied to the trained model and tested on the same test images as the untreated model at that size. A gain is the treated accuracy minus the untreated one in points, with its \(confidence)% paired bootstrap interval and the exact McNemar p-value, Holm-adjusted over all remedies and sizes of that model. Remedies are ranked by what they cost: none (a different preprocessing or rounding rule, same weights) → seconds (forward passes) → minutes of fine-tuning → a full retrain.")
@@ -29,24 +29,49 @@ struct RemediesSection {
         return heading + summary + chart(comparison) + element("details", [("open", "")], element("summary", [], "Remedies ranked by cost") + tables)
     }
 
-    /// "At 20 px (untreated 45.1%): resizing to 32 px first +15.2 points (95% CI …, Holm-adjusted
-    /// p < 0.001); … Not helping: …" — gains only where the adjusted test supports them.
+    /// "At 20 px (untreated 45.1%, 30.2 points below the peak at 32 px): helps: resizing to 32 px
+    /// first +15.2 points (95% CI …, Holm-adjusted p < 0.001); … Not helping: … Hurts: …" — gains
+    /// only where the adjusted test supports them.
     func sentence(_ comparison: RemedyComparison, at resolution: Int) -> String {
         let rows = comparison.rows.filter { $0.resolution == resolution }
         let alpha = analysis.options.alpha
-        func evidence(_ row: RemedyComparison.Row) -> String {
-            guard let test = row.test else { return "\(row.description): not measured (\(row.treated.cannotRun ?? "no paired predictions"))" }
-            return "\(row.description) \(points(test.difference)) points (\(evidenceText(test, confidence: analysis.options.confidence, adjusted: true)))"
+        var base = "untreated not measured"
+        if let untreated = rows.first?.untreated.mean {
+            base = "untreated \(percent(untreated))"
+            if let peak = comparison.untreated.peak, let top = comparison.untreated.cells[peak].mean, peak != comparison.untreated.cells.firstIndex(where: { $0.testResolution == resolution }) {
+                base += ", \(points(untreated - top).replacingOccurrences(of: "−", with: "")) points \(untreated < top ? "below" : "above") the peak at \(comparison.untreated.cells[peak].testResolution) px"
+            }
         }
-        let base = rows.first?.untreated.mean.map { "untreated \(percent($0))" } ?? "untreated not measured"
-        var parts: [String] = []
-        let helps = rows.filter { $0.verdict(alpha: alpha) == .firstBetter }
-        let hurts = rows.filter { $0.verdict(alpha: alpha) == .secondBetter }
-        let neither = rows.filter { $0.verdict(alpha: alpha) == .indistinguishable }
-        if !helps.isEmpty { parts.append("helps: " + helps.map(evidence).joined(separator: "; ")) }
-        if !neither.isEmpty { parts.append("not helping (no difference the test supports): " + neither.map(evidence).joined(separator: "; ")) }
-        if !hurts.isEmpty { parts.append("hurts: " + hurts.map(evidence).joined(separator: "; ")) }
-        return "At \(resolution) px (\(base)): " + parts.joined(separator: ". ") + "."
+        let groups: [(String, Verdict)] = [("Helps", .firstBetter), ("Not helping (no difference the test supports)", .indistinguishable), ("Hurts", .secondBetter)]
+        let parts = groups.compactMap { title, verdict -> String? in
+            let members = rows.filter { $0.verdict(alpha: alpha) == verdict }
+            return members.isEmpty ? nil : "\(title): " + members.map(evidence).joined(separator: "; ")
+        }
+        return "At \(resolution) px (\(base)). " + parts.joined(separator: ". ") + "."
+    }
+
+    /// "re-estimating batch norm at 20 px +6.1 points (95% CI …, Holm-adjusted p …)"
+    private func evidence(_ row: RemedyComparison.Row) -> String {
+        guard let test = row.test else { return "\(row.description): not measured (\(row.treated.cannotRun ?? "no paired predictions"))" }
+        return "\(row.description) \(points(test.difference)) points (\(evidenceText(test, confidence: analysis.options.confidence, adjusted: true)))"
+    }
+
+    /// The findings' line per treated size of the trained model `key`: the cheapest remedy the test
+    /// supports and the largest supported gain, or that none helps. HTML.
+    func findings(_ key: CurveKey) -> [String] {
+        let alpha = analysis.options.alpha
+        return analysis.remedyComparisons.filter { $0.untreated.key.model == key.model && $0.untreated.key.trainResolution == key.trainResolution }
+            .flatMap { comparison in
+                comparison.resolutions.map { r -> String in
+                    let helping = comparison.rows.filter { $0.resolution == r && $0.verdict(alpha: alpha) == .firstBetter }
+                    let method = escapeHTML(comparison.untreated.key.method.label)
+                    guard let cheapest = helping.first, let largest = helping.max(by: { $0.test!.difference < $1.test!.difference }) else {
+                        return "What to do at \(r) px (\(method)): no remedy tested there helps by a difference the paired test supports (see What to do)."
+                    }
+                    let tail = largest.remedy == cheapest.remedy ? "" : "; the largest supported gain: \(escapeHTML(evidence(largest)))"
+                    return "What to do at \(r) px (\(method)): the cheapest remedy that helps is \(escapeHTML(evidence(cheapest)))\(tail)."
+                }
+            }
     }
 
     /// The untreated curve over every tested size, and each remedy's accuracy at its sizes.
@@ -84,11 +109,11 @@ struct RemediesSection {
             case .indistinguishable: verdict = "not helping"
             }
             let test = row.test
-            return [TableCell(escapeHTML(row.description), title: row.notes.joined(separator: "; ")),
+            return [TableCell(escapeHTML(row.description), title: row.notes.isEmpty ? nil : row.notes.joined(separator: "; ")),
                     .text(row.cost.label), .text(duration(row.seconds)), .text("\(before) → \(after)"),
                     .text(test.map { points($0.difference) } ?? "—"),
                     .text(test.map { "\(points($0.interval.lower)) to \(points($0.interval.upper))" } ?? "—"),
-                    .text(test.map { pText($0.adjustedPValue).replacingOccurrences(of: "p ", with: "") } ?? "—"),
+                    .text(test.map { pText($0.adjustedPValue).replacingOccurrences(of: "p = ", with: "").replacingOccurrences(of: "p < ", with: "< ") } ?? "—"),
                     TableCell(verdict, className: verdict == "helps" ? "significant" : nil)]
         }
         return element("div", [("class", "scroll")], htmlTable(header: header.map(escapeHTML), rows: body, className: "numbers remedies"))

@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `reslab remedy RUN` and a `remedies:` section, as a user runs them: the real binary on a tiny
+/// generated dataset, one thread (bit-reproducible).
+@Suite(.serialized)
+struct RemedyEndToEndTests {
+    /// One model with batch norm, two epochs, one seed: a run takes about a second.
+    static func experiment(remedies: String = "", multiResolution: String = "") -> String {
+        """
+        name: tiny-remedies
+        dataset:
+          generated: {size: 16, period: 4, train_per_class: 48, test_per_class: 16, seed: 3}
+        models:
+          - name: bn
+            layers: [conv 3x3 4, bn, relu, maxpool 2, conv 3x3 8, bn, relu, maxpool 2, gap]
+        training:
+          epochs: 2
+          batch: 16
+          resolutions: [16]
+        \(multiResolution)
+        evaluation:
+          resolutions: [10, 12, 16, 24]
+          methods: [bilinear]
+        seeds: [0]
+        \(remedies)
+        """
+    }
+
+    func folder(_ yaml: String) throws -> String {
+        let folder = try ReslabBinary.temporaryFolder("remedy")
+        try yaml.write(toFile: folder + "/tiny.yaml", atomically: true, encoding: .utf8)
+        return folder
+    }
+
+    func results(_ path: String) throws -> [[String]] {
+        try String(contentsOfFile: path + "/results.csv", encoding: .utf8).split(separator: "\n")
+            .map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    }
+
+    @Test func remedyCommandTreatsAFinishedRunAndResumes() throws {
+        let dir = try folder(Self.experiment())
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(try ReslabBinary.run(["run", "tiny.yaml", "--out", "a", "--threads", "1", "--quiet"], in: dir).status == 0)
+        let untreated = try results(dir + "/a")
+        #expect(untreated[0].last == "remedy" && untreated.dropFirst().allSatisfy { $0.last == "" })
+
+        let first = try ReslabBinary.run(["remedy", "a", "--at", "10,24", "--only", "bn-recal,resize,rounding", "--threads", "1", "--quiet"], in: dir)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("Report: a/report.html"))
+        let table = try results(dir + "/a")
+        let treated = table.filter { ["bn-recal", "resize", "rounding"].contains($0.last!) }
+        #expect(treated.count == 3 * 2)
+        #expect(Set(treated.map { $0[3] }) == ["10", "24"])
+        // Rounding at 24 px: 24 → 12 → 6, both pools tile their input, so the swap is the identity
+        // and its row equals the untreated one but for the remedy column.
+        let untreated24 = table.first { $0[3] == "24" && $0.last == "" }!
+        let rounding24 = table.first { $0[3] == "24" && $0.last == "rounding" }!
+        #expect(Array(rounding24.dropLast()) == Array(untreated24.dropLast()))
+        let report = try String(contentsOfFile: dir + "/a/report.html", encoding: .utf8)
+        #expect(report.contains("<section id=\"remedies\"><h2>What to do</h2>") && report.contains("re-estimating batch norm at 10 px"))
+
+        // Done remedies are kept: a second call changes nothing.
+        let csv = try String(contentsOfFile: dir + "/a/results.csv", encoding: .utf8)
+        let again = try ReslabBinary.run(["remedy", "a", "--at", "10,24", "--only", "bn-recal,resize,rounding", "--threads", "1"], in: dir)
+        #expect(again.status == 0)
+        #expect(!again.stderr.contains("to apply"), "no remedy ran again: \(again.stderr)")
+        #expect(try String(contentsOfFile: dir + "/a/results.csv", encoding: .utf8) == csv)
+    }
+
+    @Test func remedyCommandRefusesWhatTheRunCannotPair() throws {
+        let dir = try folder(Self.experiment())
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(try ReslabBinary.run(["run", "tiny.yaml", "--out", "a", "--threads", "1", "--quiet"], in: dir).status == 0)
+        let size = try ReslabBinary.run(["remedy", "a", "--at", "20", "--threads", "1"], in: dir)
+        #expect(size.status != 0)
+        #expect(size.stderr.contains("Error: --at: 20 px is not among the evaluated sizes (10, 12, 16, 24); a remedy is compared with the untreated model at the same size, so pick a size the run tested."))
+        let name = try ReslabBinary.run(["remedy", "a", "--at", "10", "--only", "bn-recall"], in: dir)
+        #expect(name.stderr.contains("--only: `bn-recall` is not a remedy; use resize, rounding, bn-recal, fixres, multires, blurpool."))
+        let none = try ReslabBinary.run(["remedy", "a"], in: dir)
+        #expect(none.stderr.contains("Error: The run a has no `remedies:` section naming test sizes; pass them with --at, e.g. --at 20,48."))
+    }
+
+    /// A `remedies:` section runs with the experiment; the retraining remedy (multires) is as
+    /// reproducible as any cell: two runs give the same results.csv, and it is not the
+    /// single-size model.
+    @Test func remediesSectionRunsWithTheExperimentReproducibly() throws {
+        let remedies = """
+            remedies:
+              run: [multires, fixres]
+              at: [10, 24]
+              fixres: {images: 64, batch: 16}
+              multires: {sizes: [12, 16, 20]}
+            """
+        let dir = try folder(Self.experiment(remedies: remedies))
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for run in ["a", "b"] {
+            let outcome = try ReslabBinary.run(["run", "tiny.yaml", "--out", run, "--threads", "1", "--quiet"], in: dir)
+            #expect(outcome.status == 0, "\(outcome.stderr)")
+        }
+        let a = try results(dir + "/a")
+        #expect(a == (try results(dir + "/b")))
+        #expect(a.filter { $0.last == "multires" }.count == 2 && a.filter { $0.last == "fixres" }.count == 2)
+        let untreated10 = a.first { $0[3] == "10" && $0.last == "" }!, multires10 = a.first { $0[3] == "10" && $0.last == "multires" }!
+        #expect(untreated10[9] != multires10[9], "the multires model is another model (its loss differs)")
+        #expect(FileManager.default.fileExists(atPath: dir + "/a/remedies/cell-0000/multires/checkpoints/cell-0000.ckpt"))
+    }
+}
