@@ -26,7 +26,7 @@ struct RemediesSection {
         let tables = comparison.resolutions.map { r in
             element("h4", [], "At \(r) px") + table(comparison.rows.filter { $0.resolution == r })
         }.joined()
-        return heading + summary + chart(comparison) + element("details", [("open", "")], element("summary", [], "Remedies ranked by cost") + tables)
+        return heading + chart(comparison) + summary + element("details", [("open", "")], element("summary", [], "Remedies ranked by cost") + tables)
     }
 
     /// "At 20 px (untreated 45.1%, 30.2 points below the peak at 32 px): helps: resizing to 32 px

@@ -59,9 +59,9 @@ struct RemedyConfigTests {
         #expect(first != (0..<300).map { drawn.size(seed: 8, epoch: $0 / 100, step: $0 % 100, epochs: 3) })
         // Roughly uniform over the three sizes (100 ± 30 each of 300).
         for size in [24, 32, 40] { #expect((70...130).contains(first.filter { $0 == size }.count), "size \(size)") }
-        // Growing: smallest first, largest last, in order, whatever the step.
+        // Growing: sizes[round(e·(n − 1)/(E − 1))], halves away from zero: 0, 0.5, 1, 1.5, 2 → 0, 1, 1, 2, 2.
         let grow = MultiResolution(sizes: .range(from: 16, to: 32, step: 8), grow: true)
-        #expect((0..<5).map { grow.size(seed: 0, epoch: $0, step: 3, epochs: 5) } == [16, 16, 24, 32, 32])
+        #expect((0..<5).map { grow.size(seed: 0, epoch: $0, step: 3, epochs: 5) } == [16, 24, 24, 32, 32])
         #expect(grow.size(seed: 0, epoch: 0, step: 0, epochs: 1) == 32)
     }
 

@@ -8,8 +8,8 @@ import Stats
 @Suite struct RemediesSectionTests {
     /// The simulated run with three remedies of gap-cnn at 16 px (bilinear, antialiased), and
     /// one at 24 px that changes nothing.
-    static func data() throws -> ReportData {
-        var data = try SimulatedRun(images: 1000, models: ["gap-cnn"]).data()
+    static func data(_ run: SimulatedRun = SimulatedRun(images: 1000, models: ["gap-cnn"])) throws -> ReportData {
+        var data = try run.data()
         let labels = data.testLabels
         for evaluation in data.evaluations where evaluation.method == "bilinear" && [16, 24].contains(evaluation.testResolution) {
             guard case let .measured(metrics) = evaluation.outcome else { continue }
