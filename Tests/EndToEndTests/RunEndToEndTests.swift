@@ -165,7 +165,7 @@ struct RunEndToEndTests {
         #expect(outcome.stderr.contains("""
             bad.yaml has 2 problems:
               bad.yaml:3: training.epochs: expected an integer, found `ten`.
-              bad.yaml:3: training.bach: unknown key; did you mean `batch`? known keys here: epochs, batch, resolutions, optimizer, schedule, augmentation, label_smoothing, method, antialias.
+              bad.yaml:3: training.bach: unknown key; did you mean `batch`? known keys here: epochs, batch, resolutions, optimizer, schedule, augmentation, label_smoothing, method, antialias, multi_resolution.
             """))
     }
 

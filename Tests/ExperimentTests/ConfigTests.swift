@@ -57,7 +57,7 @@ struct ConfigTests {
         let error = #expect(throws: ExperimentError.self) { try parseExperiment(yaml: yaml, file: "x.yaml") }
         #expect(error?.description == """
             x.yaml has 4 problems:
-              x.yaml:5: trainig: unknown key; did you mean `training`? known keys here: name, dataset, models, training, evaluation, seeds.
+              x.yaml:5: trainig: unknown key; did you mean `training`? known keys here: name, dataset, models, training, evaluation, seeds, remedies.
               x.yaml:8: evaluation.resolutions[1]: expected an integer, found `big`.
               x.yaml:9: evaluation.methods[1]: `bilinaer` is not one of nearest, bilinear, bicubic, lanczos, box, hamming.
               x.yaml:10: seeds: expected a list, found `1`.
