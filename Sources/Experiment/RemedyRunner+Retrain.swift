@@ -17,6 +17,11 @@ extension RemedyRunner {
         switch remedy {
         case .multires:
             let sizes = remedies.multiResolution(trainResolution: cell.trainResolution)
+            let probe = try Model(info: cells.modelInfo(cell), seed: cell.seed)
+            if let size = sizes.sizes.values.first(where: { probe.cannotRunReason(at: $0) != nil }) {
+                folder.log("cell \(cell.id) remedy multires skipped: \(model.name) cannot train at \(size) px: \(probe.cannotRunReason(at: size)!)")
+                return
+            }
             derived.training.multiResolution = sizes
             let list = sizes.sizes.values.map(String.init).joined(separator: ", ")
             note = "retrained, \(derived.training.epochs) epochs, each batch " + (sizes.grow ? "growing over epochs through" : "drawn from") + " \(list) px"

@@ -47,6 +47,12 @@ struct RemedyRunner {
     private func treat(_ remedy: RemedyKind, _ cell: Cell, _ key: EvaluationKey) throws -> RemedyResult {
         let model = try Model.load(from: folder.checkpointFile(cell))
         let r = key.resolution, file = folder.remedyPredictionsFile(cell, remedy, key)
+        func cannotRun(_ reason: String) -> RemedyResult {
+            RemedyResult(cell: cell, remedy: remedy, record: EvaluationRecord(key: key, count: cells.data.test.count, cannotRun: reason),
+                         seconds: 0, note: nil)
+        }
+        // Batch norm and fine-tuning need the model to run at r; the rounding swap may make it run.
+        if remedy == .bnRecal || remedy == .fixres, let reason = model.cannotRunReason(at: r) { return cannotRun(reason) }
         let start = Date()
         var treated = model, note: String?
         var inputs: (([Int]) throws -> (values: [Float], resolution: Int))?
@@ -56,7 +62,9 @@ struct RemedyRunner {
             inputs = { indices in (try self.resizedTwice(indices, key, to: size), size) }
             note = "\(r) px inputs resized to \(size) px with \(key.method.rawValue)\(key.antialias ? "" : " (no antialias)")"
         case .rounding:
-            let (network, layers) = try engine(model) { try model.network.swappingRounding(height: r, width: r) }
+            let swap: (network: Network, swappedLayers: [Int])
+            do { swap = try model.network.swappingRounding(height: r, width: r) } catch { return cannotRun("\(error)") }
+            let (network, layers) = swap
             treated = Model(info: model.info, network: network)
             note = layers.isEmpty ? "no layer drops or pads rows at \(r) px: the same model"
                 : "swapped " + layers.map { "layer \($0 + 1) (\(network.spec.layers[$0]))" }.joined(separator: ", ")

@@ -106,4 +106,26 @@ struct RemedyEndToEndTests {
         #expect(untreated10[9] != multires10[9], "the multires model is another model (its loss differs)")
         #expect(FileManager.default.fileExists(atPath: dir + "/a/remedies/cell-0000/multires/checkpoints/cell-0000.ckpt"))
     }
+
+    /// A flatten model runs only at its training size: the resize remedy makes it run at 10 px,
+    /// batch-norm recalibration and the rounding swap record why they cannot, and multires
+    /// (which would train it at other sizes) is skipped with a line in log.txt.
+    @Test func remediesOfAFlattenModelSayWhyTheyCannotRun() throws {
+        let yaml = Self.experiment().replacingOccurrences(of: "layers: [conv 3x3 4, bn, relu, maxpool 2, conv 3x3 8, bn, relu, maxpool 2, gap]",
+                                                          with: "layers: [conv 3x3 4, bn, relu, maxpool 2, flatten]")
+        let dir = try folder(yaml)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(try ReslabBinary.run(["run", "tiny.yaml", "--out", "a", "--threads", "1", "--quiet"], in: dir).status == 0)
+        let outcome = try ReslabBinary.run(["remedy", "a", "--at", "10", "--only", "resize,bn-recal,rounding,multires", "--threads", "1", "--quiet"], in: dir)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let rows = try results(dir + "/a").filter { $0[3] == "10" }
+        #expect(rows.first { $0.last == "" }?[7] == "", "untreated: cannot run")
+        #expect(rows.first { $0.last == "resize" }.map { Double($0[7])! > 0 } == true, "resized to 16 px it runs")
+        for remedy in ["bn-recal", "rounding"] {
+            #expect(rows.first { $0.last == remedy }?.contains { $0.contains("cannot run: ") && $0.contains("flatten ties the model to its training resolution") } == true, "\(remedy)")
+        }
+        #expect(!rows.contains { $0.last == "multires" })
+        let log = try String(contentsOfFile: dir + "/a/log.txt", encoding: .utf8)
+        #expect(log.contains("cell 0 remedy multires skipped: bn cannot train at 10 px"))
+    }
 }
