@@ -25,6 +25,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // System libraries and the C shim that catches their longjmp errors.
@@ -41,6 +42,8 @@ let package = Package(
         .target(name: "Stats", dependencies: ["SeededRandom"], swiftSettings: cpuFlags),
         .target(name: "Datasets", dependencies: ["ImageIO", "Resample", "SeededRandom"], swiftSettings: cpuFlags),
         .target(name: "Report", dependencies: ["Stats", "NN"], swiftSettings: cpuFlags),
+        .target(name: "ONNX", dependencies: ["NN", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+                exclude: ["Generated/README.md"], swiftSettings: cpuFlags),
         .target(
             name: "Experiment",
             dependencies: ["ImageIO", "Resample", "NN", "Stats", "Datasets", "Report", "Yams"],
@@ -63,6 +66,7 @@ let package = Package(
         .testTarget(name: "NNTests", dependencies: ["NN", "SeededRandom", "TestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "StatsTests", dependencies: ["Stats", "SeededRandom", "TestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"], swiftSettings: cpuFlags),
+        .testTarget(name: "ONNXTests", dependencies: ["ONNX", "NN", "SeededRandom", "TestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "ReportTests", dependencies: ["Report", "SeededRandom", "TestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "ExperimentTests", dependencies: ["Experiment", "TestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "EndToEndTests", dependencies: ["reslab", "TestSupport"], swiftSettings: cpuFlags),
