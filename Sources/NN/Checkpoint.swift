@@ -17,22 +17,34 @@ public struct CheckpointMetadata: Equatable, Sendable, Codable {
     }
 }
 
-/// The checkpoint file, version 1 (all integers little-endian):
+/// The checkpoint file, version 2 (all integers little-endian):
 ///
 ///     bytes 0..<8    magic "RESLABNN"
-///     bytes 8..<12   version (UInt32) = 1
+///     bytes 8..<12   version (UInt32) = 2
 ///     bytes 12..<16  header length L (UInt32)
-///     bytes 16..<16+L header: JSON `CheckpointHeader` (architecture, training size, metadata,
-///                    tensor table, payload size and FNV-1a 64 checksum; in a training state also
-///                    the `TrainingSection`)
+///     bytes 16..<16+L header: JSON `CheckpointHeader` (graph, training size, metadata, tensor
+///                    table, payload size and FNV-1a 64 checksum; in a training state also the
+///                    `TrainingSection`)
 ///     then           payload: the parameter arena as raw float32 (A = arena size values), then in
 ///                    a training state the optimizer's moment vectors (`momentVectors` × A values);
 ///                    `payloadFloats` values in all
 ///
-/// Loading checks each part and refuses a file that is truncated, has trailing bytes, fails
-/// the checksum, or whose tensor table differs from the one its architecture implies.
+/// Version 2 stores the graph (`graph`: each node's name, layer text and inputs); version 1
+/// stored a list model (`model`: layer texts), which loads as its chain graph. Loading checks
+/// each part and refuses a file that is truncated, has trailing bytes, fails the checksum, or
+/// whose tensor table differs from the one its architecture implies.
 struct CheckpointHeader: Codable, Equatable {
-    var model: ModelSpec
+    /// One node of the stored graph.
+    struct Node: Codable, Equatable {
+        var name: String
+        var layer: LayerSpec
+        var inputs: [String]
+    }
+
+    /// Version 1: the list model.
+    var model: ModelSpec?
+    /// Version 2: the graph's nodes, in order.
+    var nodes: [Node]?
     var inputChannels: Int
     var trainingHeight: Int
     var trainingWidth: Int
@@ -44,7 +56,32 @@ struct CheckpointHeader: Codable, Equatable {
     var payloadChecksum: String
 
     static let magic = Array("RESLABNN".utf8)
-    static let version: UInt32 = 1
+    static let version: UInt32 = 2
+    /// The versions this reslab reads.
+    static let readableVersions: ClosedRange<UInt32> = 1...2
+
+    /// The stored graph (a version-1 list model as its chain graph).
+    func graph(file: String) throws -> GraphSpec {
+        if let nodes {
+            do {
+                return try GraphSpec(nodes: nodes.map { GraphSpec.Node(name: $0.name, layer: $0.layer, inputs: $0.inputs) })
+            } catch {
+                throw NNError.badCheckpoint(file: file, reason: "its graph is not valid (\(error)); the file is corrupt")
+            }
+        }
+        guard let model else { throw NNError.badCheckpoint(file: file, reason: "its header holds no model; the file is corrupt") }
+        return GraphSpec(chain: model)
+    }
+}
+
+extension GraphSpec {
+    /// The model in words for messages: a chain as its layer list, any other graph node by node
+    /// ("name: layer ← inputs").
+    var summary: String {
+        let chain = nodes.enumerated().allSatisfy { j, node in node.inputs == [j == 0 ? GraphSpec.inputName : nodes[j - 1].name] }
+        if chain { return nodes.map(\.layer.description).joined(separator: ", ") }
+        return nodes.map { "\($0.name): \($0.layer) ← \($0.inputs.joined(separator: " + "))" }.joined(separator: "; ")
+    }
 }
 
 extension Network {
@@ -65,10 +102,11 @@ extension Network {
             throw NNError.badCheckpoint(file: path, reason: "the file does not exist or cannot be read")
         }
         let (header, payload) = try readCheckpoint(data, file: path)
-        if let expected, expected != header.model {
-            throw NNError.badCheckpoint(file: path, reason: "it holds the model [\(header.model)] but [\(expected)] was asked for")
+        let graph = try header.graph(file: path)
+        if let expected, GraphSpec(chain: expected) != graph {
+            throw NNError.badCheckpoint(file: path, reason: "it holds the model [\(graph.summary)] but [\(expected)] was asked for")
         }
-        let network = try Network(spec: header.model, inputChannels: header.inputChannels, classes: header.metadata.classNames.count,
+        let network = try Network(graph: graph, inputChannels: header.inputChannels, classes: header.metadata.classNames.count,
                                   trainingHeight: header.trainingHeight, trainingWidth: header.trainingWidth, seed: 0)
         try network.checkLayout(header, file: path)
         copyFloats(payload, from: 0, count: network.arena.count, to: network.arena.values)
@@ -81,7 +119,8 @@ extension Network {
         var payload = Data(bytes: arena.values, count: arena.count * 4)
         if let moments { payload.append(moments) }
         let header = CheckpointHeader(
-            model: spec, inputChannels: inputChannels, trainingHeight: trainingHeight, trainingWidth: trainingWidth,
+            nodes: graph.nodes.map { CheckpointHeader.Node(name: $0.name, layer: $0.layer, inputs: $0.inputs) },
+            inputChannels: inputChannels, trainingHeight: trainingHeight, trainingWidth: trainingWidth,
             metadata: metadata, tensors: arena.entries, training: training, payloadFloats: payload.count / 4,
             payloadChecksum: fnv1a(payload))
         let encoder = JSONEncoder()
@@ -99,7 +138,7 @@ extension Network {
     func checkLayout(_ header: CheckpointHeader, file: String) throws {
         let vectors = header.training?.momentVectors ?? 0
         guard arena.entries == header.tensors, arena.count * (1 + vectors) == header.payloadFloats else {
-            throw NNError.badCheckpoint(file: file, reason: "its tensor table does not match its architecture [\(header.model)]; the file is corrupt or from an incompatible reslab")
+            throw NNError.badCheckpoint(file: file, reason: "its tensor table does not match its architecture; the file is corrupt or from an incompatible reslab")
         }
         try checkMetadata(header.metadata, file: file)
     }
@@ -115,7 +154,7 @@ extension Network {
 }
 
 /// Splits a checkpoint file's bytes into its header and payload, refusing (naming `file`) bytes
-/// that are truncated, have trailing bytes, fail the checksum or are not a version-1 checkpoint.
+/// that are truncated, have trailing bytes, fail the checksum or are not a version-1 or 2 checkpoint.
 func readCheckpoint(_ data: Data, file: String) throws -> (CheckpointHeader, Data) {
     func refuse(_ reason: String) -> NNError { .badCheckpoint(file: file, reason: reason) }
     let bytes = [UInt8](data)
@@ -124,8 +163,8 @@ func readCheckpoint(_ data: Data, file: String) throws -> (CheckpointHeader, Dat
         throw refuse("it does not start with \"RESLABNN\", so it is not a reslab checkpoint")
     }
     let version = bytes[8..<12].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-    guard version == CheckpointHeader.version else {
-        throw refuse("it has format version \(version) but this reslab reads version \(CheckpointHeader.version); use the reslab that wrote it")
+    guard CheckpointHeader.readableVersions.contains(version) else {
+        throw refuse("it has format version \(version) but this reslab reads versions \(CheckpointHeader.readableVersions.lowerBound) to \(CheckpointHeader.readableVersions.upperBound); use the reslab that wrote it")
     }
     let headerLength = Int(bytes[12..<16].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) })
     guard bytes.count >= 16 + headerLength else {

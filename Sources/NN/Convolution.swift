@@ -5,6 +5,12 @@ import Kernels
 ///     cols (M × K), row (n, ho, wo), column (i, j, c) = x[n, ho·s − pt + i·d, wo·s − pl + j·d, c]
 ///     y (M × F) = cols (M × K) · W (K × F) + b          W is stored (kh, kw, C, F) = (K × F)
 ///
+/// With g groups each group is its own im2col + GEMM: group q reads channels q·Cg..<(q+1)·Cg
+/// (Cg = C/g, so K = kh·kw·Cg) and writes filters q·Fg..<(q+1)·Fg (Fg = F/g) with the weight
+/// columns of those filters (W stored (kh, kw, Cg, F) = (K × F)). A depthwise convolution (Cg =
+/// Fg = 1) has its own kernel instead (`DepthwiseConvolution`): with K = kh·kw a GEMM is all
+/// overhead.
+///
 /// The M rows are cut into blocks of `rowsPerBlock` rows (about `blockFloats` of cols each, so
 /// a block stays in the core's L2 cache) and the threads take blocks: each expands its block
 /// into its own scratch block and multiplies it at once by the weights, packed once per call.
@@ -25,34 +31,44 @@ struct Convolution {
     var columns: WindowAxis { plan.columns! }
     var channels: Int { plan.input.channels }
     var filters: Int { plan.output.channels }
-    /// K = kh·kw·C.
-    var depth: Int { rows.taps * columns.taps * channels }
+    /// g: the convolution's groups (1 for a plain convolution).
+    var groups: Int {
+        if case let .conv(spec) = plan.spec { return spec.groups }
+        return 1
+    }
+    /// Cg = C/g channels and Fg = F/g filters per group.
+    var groupChannels: Int { channels / groups }
+    var groupFilters: Int { filters / groups }
+    /// K = kh·kw·Cg.
+    var depth: Int { rows.taps * columns.taps * groupChannels }
+    /// One input channel and one filter per group: MobileNet's depthwise convolution.
+    var isDepthwise: Bool { groups > 1 && groupChannels == 1 && groupFilters == 1 }
     /// Output pixels per image, Ho·Wo.
     var pixels: Int { plan.output.height * plan.output.width }
     /// Rows of cols per block: a multiple of the GEMM's 8-row tile, at least 8.
     var rowsPerBlock: Int { max(8, Convolution.blockFloats / max(1, depth) / 8 * 8) }
     /// Groups of images the weight gradient is summed over.
-    var groups: Int { min(batch, Convolution.gradientGroups) }
+    var imageGroups: Int { min(batch, Convolution.gradientGroups) }
 
-    /// A 1×1, stride-1, unpadded convolution multiplies x itself: no im2col needed.
+    /// A 1×1, stride-1, unpadded, ungrouped convolution multiplies x itself: no im2col needed.
     var isPointwise: Bool {
-        rows.taps == 1 && columns.taps == 1 && rows.stride == 1 && columns.stride == 1
+        groups == 1 && rows.taps == 1 && columns.taps == 1 && rows.stride == 1 && columns.stride == 1
             && rows.padBefore == 0 && columns.padBefore == 0 && rows.output == rows.input && columns.output == columns.input
     }
 
-    /// The floats one thread's scratch block needs (0 for a pointwise convolution).
-    var columnBlockFloats: Int { isPointwise ? 0 : rowsPerBlock * depth }
-    /// The floats of one group's weight-gradient partial (0 for a pointwise convolution).
+    /// The floats one thread's scratch block needs (0 for a pointwise or depthwise convolution).
+    var columnBlockFloats: Int { isPointwise || isDepthwise ? 0 : rowsPerBlock * depth }
+    /// The floats of one image group's weight-gradient partial, (K × F) (0 for a pointwise convolution).
     var gradientGroupFloats: Int { isPointwise ? 0 : depth * filters }
 
     /// Runs `body(rows, cols)` for the blocks of rows `rowRange` (global indices into M), in
-    /// order, with `cols` the block's im2col matrix, expanded into `block`.
-    private func forEachBlock(of rowRange: Range<Int>, x: UnsafePointer<Float>, block: UnsafeMutablePointer<Float>,
+    /// order, with `cols` the block's im2col matrix of channel group `group`, expanded into `block`.
+    private func forEachBlock(of rowRange: Range<Int>, group: Int, x: UnsafePointer<Float>, block: UnsafeMutablePointer<Float>,
                               _ body: (Range<Int>, UnsafeMutablePointer<Float>) -> Void) {
         var first = rowRange.lowerBound
         while first < rowRange.upperBound {
             let blockRows = first..<min(rowRange.upperBound, first + rowsPerBlock)
-            im2col(x: x, rows: blockRows, into: block)
+            im2col(x: x, rows: blockRows, group: group, into: block)
             body(blockRows, block)
             first = blockRows.upperBound
         }
@@ -62,18 +78,26 @@ struct Convolution {
     func forward(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
                  y: UnsafeMutablePointer<Float>, relu: Bool, scratch: Scratch) {
         let m = batch * pixels
-        let epilogue: GEMMEpilogue = relu ? .biasReLU(bias) : .bias(bias)
+        if isDepthwise {
+            DepthwiseConvolution(conv: self).forward(x: x, weight: weight, bias: bias, y: y, relu: relu, scratch: scratch)
+            return
+        }
         if isPointwise {
+            let epilogue: GEMMEpilogue = relu ? .biasReLU(bias) : .bias(bias)
             gemm(m: m, n: filters, k: depth, a: x, lda: depth, b: weight, ldb: filters, c: y, ldc: filters, epilogue: epilogue)
             return
         }
-        withPackedMatrix(k: depth, n: filters, b: weight, ldb: filters) { packedWeight in
-            let blocks = (m + rowsPerBlock - 1) / rowsPerBlock
-            scratch.forParts(blocks) { part, blockRange in
-                let rowRange = blockRange.lowerBound * rowsPerBlock..<min(m, blockRange.upperBound * rowsPerBlock)
-                forEachBlock(of: rowRange, x: x, block: scratch.columnBlock(part)) { blockRows, cols in
-                    packedWeight.multiply(m: blockRows.count, a: cols, lda: depth,
-                                          c: y + blockRows.lowerBound * filters, ldc: filters, epilogue: epilogue)
+        let fg = groupFilters
+        for group in 0..<groups {
+            let epilogue: GEMMEpilogue = relu ? .biasReLU(bias + group * fg) : .bias(bias + group * fg)
+            withPackedMatrix(k: depth, n: fg, b: weight + group * fg, ldb: filters) { packedWeight in
+                let blocks = (m + rowsPerBlock - 1) / rowsPerBlock
+                scratch.forParts(blocks) { part, blockRange in
+                    let rowRange = blockRange.lowerBound * rowsPerBlock..<min(m, blockRange.upperBound * rowsPerBlock)
+                    forEachBlock(of: rowRange, group: group, x: x, block: scratch.columnBlock(part)) { blockRows, cols in
+                        packedWeight.multiply(m: blockRows.count, a: cols, lda: depth,
+                                              c: y + blockRows.lowerBound * filters + group * fg, ldc: filters, epilogue: epilogue)
+                    }
                 }
             }
         }
@@ -83,13 +107,19 @@ struct Convolution {
     ///     dW (K × F) = colsᵀ · dy,   db = Σ_rows dy,   dcols (M × K) = dy · Wᵀ,   dx = col2im(dcols).
     /// `dx` may be nil (the first layer needs no input gradient). Overwrites dW, db and dx.
     ///
-    /// Per block of rows, one thread expands cols, adds its colsᵀ · dy to its group's dW partial,
-    /// multiplies dy by the packed Wᵀ into the same scratch block and scatters that into dx.
-    /// Groups are whole images, so no two threads scatter into one image.
+    /// Per block of rows, one thread expands cols, adds its colsᵀ · dy to its image group's dW
+    /// partial, multiplies dy by the packed Wᵀ into the same scratch block and scatters that into
+    /// dx. Image groups are whole images, so no two threads scatter into one image. A grouped
+    /// convolution does this per channel group, on that group's columns of dy, dW and cols.
     func backward(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, dy: UnsafePointer<Float>,
                   dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>,
                   dx: UnsafeMutablePointer<Float>?, scratch: Scratch) {
         columnSums(dy, rows: batch * pixels, width: filters, into: dBias, scratch: scratch)
+        if isDepthwise {
+            DepthwiseConvolution(conv: self).backward(x: x, weight: weight, dy: dy, dx: dx, scratch: scratch)
+            sumGroupPartials(scratch: scratch, into: dWeight)
+            return
+        }
         if isPointwise {
             let m = batch * pixels
             gemm(transposeA: true, m: depth, n: filters, k: m, a: x, lda: depth, b: dy, ldb: filters, c: dWeight, ldc: filters)
@@ -98,19 +128,30 @@ struct Convolution {
             }
             return
         }
-        withPackedMatrix(transposed: true, k: filters, n: depth, b: weight, ldb: filters) { packedWeightT in
-            scratch.forParts(groups) { part, groupRange in
-                for group in groupRange {
-                    let images = batch * group / groups..<batch * (group + 1) / groups
-                    let partial = scratch.gradientPartials + group * gradientGroupFloats
-                    if let dx { (dx + images.lowerBound * plan.input.count).update(repeating: 0, count: images.count * plan.input.count) }
-                    forEachBlock(of: images.lowerBound * pixels..<images.upperBound * pixels, x: x, block: scratch.columnBlock(part)) { blockRows, cols in
-                        let dyBlock = dy + blockRows.lowerBound * filters
-                        gemm(transposeA: true, m: depth, n: filters, k: blockRows.count, a: cols, lda: depth, b: dyBlock, ldb: filters,
-                             c: partial, ldc: filters, accumulate: blockRows.lowerBound > images.lowerBound * pixels)
-                        guard let dx else { return }
-                        packedWeightT.multiply(m: blockRows.count, a: dyBlock, lda: filters, c: cols, ldc: depth)
-                        col2im(cols, rows: blockRows, into: dx)
+        let fg = groupFilters, imageGroups = imageGroups
+        if let dx, groups > 1 {
+            scratch.forParts(batch) { _, images in
+                (dx + images.lowerBound * plan.input.count).update(repeating: 0, count: images.count * plan.input.count)
+            }
+        }
+        for channelGroup in 0..<groups {
+            withPackedMatrix(transposed: true, k: fg, n: depth, b: weight + channelGroup * fg, ldb: filters) { packedWeightT in
+                scratch.forParts(imageGroups) { part, groupRange in
+                    for group in groupRange {
+                        let images = batch * group / imageGroups..<batch * (group + 1) / imageGroups
+                        let partial = scratch.gradientPartials + group * gradientGroupFloats + channelGroup * fg
+                        if let dx, groups == 1 {
+                            (dx + images.lowerBound * plan.input.count).update(repeating: 0, count: images.count * plan.input.count)
+                        }
+                        forEachBlock(of: images.lowerBound * pixels..<images.upperBound * pixels, group: channelGroup, x: x,
+                                     block: scratch.columnBlock(part)) { blockRows, cols in
+                            let dyBlock = dy + blockRows.lowerBound * filters + channelGroup * fg
+                            gemm(transposeA: true, m: depth, n: fg, k: blockRows.count, a: cols, lda: depth, b: dyBlock, ldb: filters,
+                                 c: partial, ldc: filters, accumulate: blockRows.lowerBound > images.lowerBound * pixels)
+                            guard let dx else { return }
+                            packedWeightT.multiply(m: blockRows.count, a: dyBlock, lda: filters, c: cols, ldc: depth)
+                            col2im(cols, rows: blockRows, group: channelGroup, into: dx)
+                        }
                     }
                 }
             }
@@ -118,13 +159,13 @@ struct Convolution {
         sumGroupPartials(scratch: scratch, into: dWeight)
     }
 
-    /// dW[i] = Σ_{g < groups} partial_g[i], the groups added in order, split across threads by i.
-    private func sumGroupPartials(scratch: Scratch, into dWeight: UnsafeMutablePointer<Float>) {
+    /// dW[i] = Σ_{q < image groups} partial_q[i], the groups added in order, split across threads by i.
+    func sumGroupPartials(scratch: Scratch, into dWeight: UnsafeMutablePointer<Float>) {
         let count = gradientGroupFloats
         scratch.forParts(count) { _, range in
             let out = dWeight + range.lowerBound
             out.update(from: scratch.gradientPartials + range.lowerBound, count: range.count)
-            for group in 1..<groups {
+            for group in 1..<imageGroups {
                 addVector(scratch.gradientPartials + (group &* count &+ range.lowerBound), to: out, count: range.count)
             }
         }
@@ -134,7 +175,7 @@ struct Convolution {
     /// the offset of r's image in the input (n·H·W·C) and the input position of its window's
     /// top-left tap (ho·s − pt, wo·s − pl), stepping (n, ho, wo) instead of dividing per row.
     @inline(__always)
-    private func forEachWindow(rows rowRange: Range<Int>, _ body: (_ image: Int, _ h0: Int, _ w0: Int) -> Void) {
+    func forEachWindow(rows rowRange: Range<Int>, _ body: (_ image: Int, _ h0: Int, _ w0: Int) -> Void) {
         guard !rowRange.isEmpty else { return }
         let ho1 = plan.output.height, wo1 = plan.output.width, imageSize = plan.input.count
         let (rowStride, rowPad) = (rows.stride, rows.padBefore), (columnStride, columnPad) = (columns.stride, columns.padBefore)
@@ -152,28 +193,28 @@ struct Convolution {
         }
     }
 
-    /// Writes rows `rowRange` (global indices into M) of the im2col matrix to `cols`.
-    func im2col(x: UnsafePointer<Float>, rows rowRange: Range<Int>, into cols: UnsafeMutablePointer<Float>) {
-        let h = plan.input.height, w = plan.input.width, c = channels
+    /// Writes rows `rowRange` (global indices into M) of channel group `group`'s im2col matrix to `cols`.
+    func im2col(x: UnsafePointer<Float>, rows rowRange: Range<Int>, group: Int, into cols: UnsafeMutablePointer<Float>) {
+        let h = plan.input.height, w = plan.input.width, stride = channels, c = groupChannels
         let kh = rows.taps, kw = columns.taps, rowDilation = rows.dilation, columnDilation = columns.dilation
-        let rowCount = kw &* c
+        let rowCount = kw &* c, whole = groups == 1
         var dst = cols
         forEachWindow(rows: rowRange) { imageOffset, h0, w0 in
-            let image = x + imageOffset
-            let wholeRows = columnDilation == 1 && w0 >= 0 && w0 &+ kw <= w
+            let image = x + (imageOffset &+ group &* c)
+            let wholeRows = whole && columnDilation == 1 && w0 >= 0 && w0 &+ kw <= w
             for i in 0..<kh {
                 let hi = h0 &+ i &* rowDilation
                 if hi < 0 || hi >= h {
                     dst.update(repeating: 0, count: rowCount)
                 } else if wholeRows {
-                    copyFloats(image + (hi &* w &+ w0) &* c, to: dst, count: rowCount)
+                    copyFloats(image + (hi &* w &+ w0) &* stride, to: dst, count: rowCount)
                 } else {
                     for j in 0..<kw {
                         let wi = w0 &+ j &* columnDilation
                         if wi < 0 || wi >= w {
                             (dst + j &* c).update(repeating: 0, count: c)
                         } else {
-                            copyFloats(image + (hi &* w &+ wi) &* c, to: dst + j &* c, count: c)
+                            copyFloats(image + (hi &* w &+ wi) &* stride, to: dst + j &* c, count: c)
                         }
                     }
                 }
@@ -182,21 +223,22 @@ struct Convolution {
         }
     }
 
-    /// The adjoint of `im2col` for rows `rowRange` (global indices into M), whose columns start
-    /// at `dcols`: dx[n, hi, wi, c] += dcols[row, (i, j, c)]. dx must be zeroed first.
-    func col2im(_ dcols: UnsafePointer<Float>, rows rowRange: Range<Int>, into dx: UnsafeMutablePointer<Float>) {
-        let h = plan.input.height, w = plan.input.width, c = channels
+    /// The adjoint of `im2col` for rows `rowRange` (global indices into M) of channel group
+    /// `group`, whose columns start at `dcols`: dx[n, hi, wi, q·Cg + c] += dcols[row, (i, j, c)].
+    /// dx must be zeroed first.
+    func col2im(_ dcols: UnsafePointer<Float>, rows rowRange: Range<Int>, group: Int, into dx: UnsafeMutablePointer<Float>) {
+        let h = plan.input.height, w = plan.input.width, stride = channels, c = groupChannels
         let kh = rows.taps, kw = columns.taps, rowDilation = rows.dilation, columnDilation = columns.dilation
         var src = dcols
         forEachWindow(rows: rowRange) { imageOffset, h0, w0 in
-            let image = dx + imageOffset
+            let image = dx + (imageOffset &+ group &* c)
             for i in 0..<kh {
                 let hi = h0 &+ i &* rowDilation
                 if hi >= 0 && hi < h {
                     for j in 0..<kw {
                         let wi = w0 &+ j &* columnDilation
                         if wi >= 0 && wi < w {
-                            addVector(src + j &* c, to: image + (hi &* w &+ wi) &* c, count: c)
+                            addVector(src + j &* c, to: image + (hi &* w &+ wi) &* stride, count: c)
                         }
                     }
                 }

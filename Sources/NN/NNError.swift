@@ -16,6 +16,8 @@ public enum NNError: Error, Equatable, CustomStringConvertible {
     /// A graph's nodes do not connect (a name used twice, an input that is no earlier node, a
     /// wrong number of inputs); `node` names the node, when one is to blame.
     case invalidGraph(node: String?, reason: String)
+    /// The graph cannot run at an input size: `sentence` names the failing node and says why.
+    case cannotRun(node: String, sentence: String)
 
     public var description: String {
         switch self {
@@ -35,6 +37,8 @@ public enum NNError: Error, Equatable, CustomStringConvertible {
             return "The node \"\(node)\" is invalid: \(reason)."
         case let .invalidGraph(nil, reason):
             return "The model's graph is invalid: \(reason)."
+        case let .cannotRun(_, sentence):
+            return sentence
         }
     }
 }

@@ -1,47 +1,81 @@
 import SeededRandom
-extension ModelSpec {
-    /// The parameter tensors of every layer, placed at `plans` (shapes from the training size).
-    /// Weights are (kh, kw, C, F) for convolutions and (K, U) for dense layers, each followed by
-    /// its bias; batch norm holds scale, shift, running mean and running variance (C each).
-    func parameterEntries(_ plans: [LayerPlan]) -> [ParameterEntry] {
+
+extension LayerSpec {
+    /// The parameter tensors of the layer placed on `input` (its first input's shape), in the
+    /// order they sit in the arena, as (name suffix, shape, role):
+    ///
+    /// - conv: weight (kh, kw, C/groups, F), bias (F);
+    /// - dense: weight (K, U), bias (U);
+    /// - bn: scale γ, shift β, running mean, running variance (C each), read as one block of 4C;
+    /// - affine: scale γ, shift β (C each);
+    /// - bias h×w: bias (h, w, C).
+    public func parameterShapes(input: FeatureShape) -> [(suffix: String, shape: [Int], role: ParameterEntry.Role)] {
+        switch self {
+        case let .conv(spec):
+            return [("weight", [spec.kernelHeight, spec.kernelWidth, input.channels / spec.groups, spec.filters], .weight),
+                    ("bias", [spec.filters], .bias)]
+        case let .dense(units):
+            return [("weight", [input.channels, units], .weight), ("bias", [units], .bias)]
+        case .batchNorm:
+            return [("scale", [input.channels], .scale), ("shift", [input.channels], .shift),
+                    ("runningMean", [input.channels], .runningMean), ("runningVariance", [input.channels], .runningVariance)]
+        case .affine:
+            return [("scale", [input.channels], .scale), ("shift", [input.channels], .shift)]
+        case let .bias(height, width):
+            return [("bias", [height, width, input.channels], .bias)]
+        case .relu, .maxPool, .avgPool, .globalAvgPool, .globalMaxPool, .blurPool, .flatten, .dropout, .activation, .add,
+             .multiply, .concat, .softmax:
+            return []
+        }
+    }
+}
+
+/// Where every node's parameters sit in the arena: tensors in node order, each named
+/// "<node name>.<layer>.<suffix>" (for a list model's chain graph "3.conv 3x3 32.weight"), a
+/// node's tensors consecutive and each node starting on a 64-byte boundary.
+struct ParameterLayout {
+    let entries: [ParameterEntry]
+    /// nodeEntries[j]: node j's range of `entries`.
+    let nodeEntries: [Range<Int>]
+
+    init(_ plan: ModelPlan) {
+        self.init(plan.nodes.map { ($0.name, $0.layer, $0.input) })
+    }
+
+    init(_ nodes: [(name: String, layer: LayerSpec, input: FeatureShape)]) {
         var entries: [ParameterEntry] = []
+        var ranges: [Range<Int>] = []
         var offset = 0
-        for (index, plan) in plans.enumerated() {
-            func add(_ suffix: String, _ shape: [Int], _ role: ParameterEntry.Role) {
-                let entry = ParameterEntry(name: "\(index + 1).\(plan.spec).\(suffix)", shape: shape, offset: offset, role: role)
+        for node in nodes {
+            let first = entries.count
+            for (suffix, shape, role) in node.layer.parameterShapes(input: node.input) {
+                let entry = ParameterEntry(name: "\(node.name).\(node.layer).\(suffix)", shape: shape, offset: offset, role: role)
                 entries.append(entry)
                 offset += entry.count
             }
-            switch plan.spec {
-            case let .conv(spec):
-                add("weight", [spec.kernelHeight, spec.kernelWidth, plan.input.channels, spec.filters], .weight)
-                add("bias", [spec.filters], .bias)
-            case let .dense(units):
-                add("weight", [plan.input.channels, units], .weight)
-                add("bias", [units], .bias)
-            case .batchNorm:
-                for (suffix, role) in [("scale", ParameterEntry.Role.scale), ("shift", .shift),
-                                       ("runningMean", .runningMean), ("runningVariance", .runningVariance)] {
-                    add(suffix, [plan.input.channels], role)
-                }
-            default:
-                break
-            }
-            // A layer's tensors are consecutive (batch norm reads γ, β, μ, σ² as one block of 4C);
-            // each layer starts on a 64-byte boundary.
+            ranges.append(first..<entries.count)
             offset = (offset + 15) / 16 * 16
         }
-        return entries
+        self.entries = entries
+        nodeEntries = ranges
+    }
+}
+
+extension ModelSpec {
+    /// The parameter tensors of every layer, placed at `plans` (shapes from the training size),
+    /// named as the chain graph's nodes ("1.conv 3x3 32.weight"); see `ParameterLayout`.
+    func parameterEntries(_ plans: [LayerPlan]) -> [ParameterEntry] {
+        ParameterLayout(plans.enumerated().map { ("\($0.offset + 1)", $0.element.spec, $0.element.input) }).entries
     }
 }
 
 extension ParameterArena {
     /// Initialises every tensor from one generator, in entry order:
     /// - convolution weights: He uniform (He et al. 2015), U(−√(6/fanIn), √(6/fanIn)),
-    ///   fanIn = kh·kw·C: the variance 2/fanIn of He's normal, drawn without transcendental
-    ///   functions so the same seed gives bit-identical weights on every machine;
+    ///   fanIn = kh·kw·C/groups: the variance 2/fanIn of He's normal, drawn without
+    ///   transcendental functions so the same seed gives bit-identical weights on every machine;
     /// - dense weights: Glorot uniform (Glorot & Bengio 2010), U(−√(6/(fanIn + fanOut)), …);
-    /// - biases and batch-norm shifts and running means 0; scales and running variances 1.
+    /// - biases, shifts and running means 0; scales and running variances 1.
     func initialize(seed: UInt64) {
         var generator = SplitMix64(seed: seed)
         for entry in entries {
@@ -59,4 +93,38 @@ extension ParameterArena {
             }
         }
     }
+}
+
+extension Network {
+    /// Writes `values` into node `node`'s tensor of role `role` (for importers such as ONNX).
+    /// Layouts, row-major: conv weight (kh, kw, C/groups, F) — ONNX's (F, C/groups, kh, kw)
+    /// transposed —, conv bias (F); dense weight (K, U) — the transpose of ONNX Gemm's (U, K)
+    /// with transB —, dense bias (U); batch norm scale, shift, runningMean, runningVariance (C
+    /// each); affine scale γ and shift β (C each); bias (h, w, C). Throws a sentence when the
+    /// node or the tensor does not exist or the count differs.
+    public func setParameters(node: String, role: ParameterEntry.Role, values: [Float]) throws {
+        guard let j = graph.nodes.firstIndex(where: { $0.name == node }) else {
+            throw NNError.invalidGraph(node: node, reason: "there is no node of that name, so its parameters cannot be set")
+        }
+        guard let e = nodeEntries[j].first(where: { arena.entries[$0].role == role }) else {
+            throw NNError.invalidGraph(node: node, reason: "\(graph.nodes[j].layer) has no \(role.rawValue) parameter; it has \(nodeEntries[j].map { arena.entries[$0].role.rawValue }.joined(separator: ", ").ifEmpty("none"))")
+        }
+        let entry = arena.entries[e]
+        guard values.count == entry.count else {
+            throw NNError.invalidGraph(node: node, reason: "its \(role.rawValue) has shape \(entry.shape.map(String.init).joined(separator: "×")) (\(entry.count) values) but \(values.count) values were given")
+        }
+        (arena.values + entry.offset).update(from: values, count: entry.count)
+    }
+
+    /// The values of node `node`'s tensor of role `role`, or nil when there is none.
+    public func parameters(node: String, role: ParameterEntry.Role) -> [Float]? {
+        guard let j = graph.nodes.firstIndex(where: { $0.name == node }),
+              let e = nodeEntries[j].first(where: { arena.entries[$0].role == role }) else { return nil }
+        let entry = arena.entries[e]
+        return Array(UnsafeBufferPointer(start: arena.values + entry.offset, count: entry.count))
+    }
+}
+
+private extension String {
+    func ifEmpty(_ replacement: String) -> String { isEmpty ? replacement : self }
 }

@@ -1,30 +1,25 @@
-/// The forward and backward passes: one switch over the layer kinds, calling the kernels with
-/// the workspace's buffers.
+/// The forward and backward passes: nodes in graph order, then in reverse, one switch over the
+/// layer kinds calling the kernels with the workspace's buffers (`ExecutionSchedule` decides
+/// which buffer each tensor lives in, what runs in place and which ReLUs are fused).
 extension Network {
-    /// Runs every layer on `batch` images at `input` (N, H, W, C); the logits end in
-    /// `workspace.outputs.last`.
+    /// Runs every node on `batch` images at `input` (N, H, W, C); the logits end in `ws.logits`.
     ///
-    /// A ReLU right after a convolution or batch norm is fused into that layer's store (the
-    /// ReLU works in place, so its output is the same buffer; neither layer's backward reads its
-    /// own output, and ReLU's backward reads only the output).
+    /// A ReLU the schedule fuses is applied in the store of the convolution or batch norm it
+    /// reads (the ReLU works in place, so its output is the same buffer; neither layer's backward
+    /// reads its own output, and ReLU's backward reads only the output).
     func forward(_ input: UnsafePointer<Float>, batch: Int, workspace ws: Workspace) {
-        let scratch = ws.scratch
-        var fusedIntoPrevious = false
-        for (l, plan) in ws.plans.enumerated() {
-            if fusedIntoPrevious {
-                fusedIntoPrevious = false
-                continue
-            }
-            let x = l == 0 ? input : UnsafePointer(ws.outputs[l - 1])
-            let y = ws.outputs[l]
-            let parameters = arena.values + parameterOffsets[l]
+        let scratch = ws.scratch, schedule = ws.schedule
+        for (j, node) in ws.plan.nodes.enumerated() where !schedule.skipsForward[j] {
+            let plan = ws.plans[j]
+            let xs = node.inputs.map { $0 < 0 ? input : UnsafePointer(ws.outputs[$0]) }
+            let x = xs[0], y = ws.outputs[j]
+            let parameters = arena.values + parameterOffsets[j]
             let count = batch * plan.output.count
-            let reluFollows = l + 1 < ws.plans.count && ws.plans[l + 1].spec == .relu && ws.outputs[l + 1] == y
-            switch plan.spec {
+            let relu = schedule.fusedReLU[j]
+            switch node.layer {
             case .conv:
                 Convolution(plan: plan, batch: batch).forward(
-                    x: x, weight: parameters, bias: parameters + biasOffset(l), y: y, relu: reluFollows, scratch: scratch)
-                fusedIntoPrevious = reluFollows
+                    x: x, weight: parameters, bias: parameters + biasOffsets[j], y: y, relu: relu, scratch: scratch)
             case .relu:
                 reluForward(x: x, y: y, count: count, scratch: scratch)
             case .maxPool:
@@ -34,57 +29,85 @@ extension Network {
             case .globalAvgPool:
                 GlobalPooling(plan: plan, batch: batch).averageForward(x: x, y: y, scratch: scratch)
             case .globalMaxPool:
-                GlobalPooling(plan: plan, batch: batch).maxForward(x: x, y: y, indices: ws.savedIndices[l], scratch: scratch)
+                GlobalPooling(plan: plan, batch: batch).maxForward(x: x, y: y, indices: ws.savedIndices[j], scratch: scratch)
             case .blurPool:
                 BlurPool(plan: plan, batch: batch).forward(x: x, y: y, scratch: scratch)
             case .flatten:
                 if x != UnsafePointer(y) { y.update(from: x, count: count) }
             case .dense:
                 Dense(inputs: plan.input.channels, units: plan.output.channels, batch: batch).forward(
-                    x: x, weight: parameters, bias: parameters + biasOffset(l), y: y)
+                    x: x, weight: parameters, bias: parameters + biasOffsets[j], y: y)
             case .batchNorm:
                 BatchNorm(channels: plan.input.channels, positions: batch * plan.input.height * plan.input.width).forward(
-                    x: x, parameters: parameters, y: y, saved: ws.savedFloats[l]!, training: ws.training, relu: reluFollows,
+                    x: x, parameters: parameters, y: y, saved: ws.savedFloats[j]!, training: ws.training, relu: relu,
                     scratch: scratch)
-                fusedIntoPrevious = reluFollows
             case let .dropout(rate):
                 if ws.training {
-                    dropoutForward(x: x, y: y, mask: ws.savedFloats[l]!, rate: rate, count: count, generator: &dropoutGenerator)
-                } else {
+                    dropoutForward(x: x, y: y, mask: ws.savedFloats[j]!, rate: rate, count: count, generator: &dropoutGenerator)
+                } else if x != UnsafePointer(y) {
                     y.update(from: x, count: count)
                 }
-            case .activation, .add, .multiply, .concat, .softmax, .affine, .bias:
-                preconditionFailure("Network.init refuses \(plan.spec), which the list engine does not run")
+            case let .activation(kind):
+                kind.forward(x: x, y: y, count: count, scratch: scratch)
+            case .add:
+                Merge(node: node, batch: batch).addForward(xs, y: y, scratch: scratch)
+            case .multiply:
+                Merge(node: node, batch: batch).multiplyForward(xs, y: y, scratch: scratch)
+            case .concat:
+                Merge(node: node, batch: batch).concatForward(xs, y: y, scratch: scratch)
+            case .softmax:
+                softmaxForward(x: x, y: y, rows: batch * plan.output.height * plan.output.width, width: plan.output.channels)
+            case .affine:
+                ChannelAffine(channels: plan.input.channels, positions: batch * plan.input.height * plan.input.width).forward(
+                    x: x, parameters: parameters, y: y, scratch: scratch)
+            case let .bias(height, width):
+                PositionalBias(period: height * width * plan.input.channels, count: count).forward(x: x, bias: parameters, y: y, scratch: scratch)
             }
         }
     }
 
-    /// Back-propagates `ws.dOutputs.last` (dLoss/dlogits) through every layer, writing every
-    /// parameter gradient into `arena.gradients`; the first layer's input gradient is skipped.
+    /// Back-propagates `ws.dLogits` (dLoss/dlogits) through every node whose backward the
+    /// schedule runs, in reverse order, writing every parameter gradient into `arena.gradients`
+    /// and each needed input gradient where the schedule says; a gradient written into a
+    /// fan-out temporary is then added into its tensor's gradient.
     func backward(_ input: UnsafePointer<Float>, batch: Int, workspace ws: Workspace) {
-        let scratch = ws.scratch
-        for l in stride(from: ws.plans.count - 1, through: 0, by: -1) {
-            let plan = ws.plans[l]
-            let x = l == 0 ? input : UnsafePointer(ws.outputs[l - 1])
-            let y = UnsafePointer(ws.outputs[l])
-            let dy = UnsafePointer(ws.dOutputs[l])
-            let dx = l == 0 ? nil : ws.dOutputs[l - 1]
-            let parameters = arena.values + parameterOffsets[l]
-            let gradients = arena.gradients + parameterOffsets[l]
+        let scratch = ws.scratch, schedule = ws.schedule
+        for j in stride(from: ws.plan.nodes.count - 1, through: 0, by: -1) where schedule.runsBackward[j] {
+            let node = ws.plan.nodes[j], plan = ws.plans[j]
+            let xs = node.inputs.map { $0 < 0 ? input : UnsafePointer(ws.outputs[$0]) }
+            let x = xs[0], y = UnsafePointer(ws.outputs[j])
+            let dy = UnsafePointer(ws.dOutputs[j]!)
+            let targets = schedule.inputGradients[j]
+            let dxs = targets.map { $0.map { ws.pointer($0.target) } }
+            let dx = dxs[0]
+            let parameters = arena.values + parameterOffsets[j]
+            let gradients = arena.gradients + parameterOffsets[j]
             let count = batch * plan.output.count
-            switch plan.spec {
+            switch node.layer {
             case .conv:
                 Convolution(plan: plan, batch: batch).backward(
-                    x: x, weight: parameters, dy: dy, dWeight: gradients, dBias: gradients + biasOffset(l), dx: dx, scratch: scratch)
+                    x: x, weight: parameters, dy: dy, dWeight: gradients, dBias: gradients + biasOffsets[j], dx: dx, scratch: scratch)
             case .dense:
                 Dense(inputs: plan.input.channels, units: plan.output.channels, batch: batch).backward(
-                    x: x, weight: parameters, dy: dy, dWeight: gradients, dBias: gradients + biasOffset(l), dx: dx, scratch: scratch)
+                    x: x, weight: parameters, dy: dy, dWeight: gradients, dBias: gradients + biasOffsets[j], dx: dx, scratch: scratch)
             case .batchNorm:
                 BatchNorm(channels: plan.input.channels, positions: batch * plan.input.height * plan.input.width).backward(
-                    x: x, parameters: parameters, dy: dy, saved: ws.savedFloats[l]!, dParameters: gradients, dx: dx, scratch: scratch)
+                    x: x, parameters: parameters, dy: dy, saved: ws.savedFloats[j]!, dParameters: gradients, dx: dx, scratch: scratch)
+            case .affine:
+                ChannelAffine(channels: plan.input.channels, positions: batch * plan.input.height * plan.input.width).backward(
+                    x: x, parameters: parameters, dy: dy, dParameters: gradients, dx: dx, scratch: scratch)
+            case let .bias(height, width):
+                PositionalBias(period: height * width * plan.input.channels, count: count).backward(
+                    dy: dy, dBias: gradients, dx: dx, scratch: scratch)
+            case .add:
+                Merge(node: node, batch: batch).addBackward(dy: dy, dxs: dxs, scratch: scratch)
+            case .multiply:
+                Merge(node: node, batch: batch).multiplyBackward(xs, dy: dy, dxs: dxs, scratch: scratch)
+            case .concat:
+                Merge(node: node, batch: batch).concatBackward(dy: dy, dxs: dxs, scratch: scratch)
             default:
-                guard let dx else { continue }
-                switch plan.spec {
+                guard let dx else { break }
+                switch node.layer {
                 case .relu:
                     reluBackward(y: y, dy: dy, dx: dx, count: count, scratch: scratch)
                 case .maxPool:
@@ -94,22 +117,25 @@ extension Network {
                 case .globalAvgPool:
                     GlobalPooling(plan: plan, batch: batch).averageBackward(dy: dy, dx: dx, scratch: scratch)
                 case .globalMaxPool:
-                    GlobalPooling(plan: plan, batch: batch).maxBackward(dy: dy, indices: ws.savedIndices[l]!, dx: dx, scratch: scratch)
+                    GlobalPooling(plan: plan, batch: batch).maxBackward(dy: dy, indices: ws.savedIndices[j]!, dx: dx, scratch: scratch)
                 case .blurPool:
                     BlurPool(plan: plan, batch: batch).backward(dy: dy, dx: dx, scratch: scratch)
                 case .flatten:
                     if dy != UnsafePointer(dx) { dx.update(from: dy, count: count) }
                 case .dropout:
-                    dropoutBackward(dy: dy, mask: ws.savedFloats[l]!, dx: dx, count: count)
-                case .conv, .dense, .batchNorm:
+                    dropoutBackward(dy: dy, mask: ws.savedFloats[j]!, dx: dx, count: count)
+                case let .activation(kind):
+                    kind.backward(x: x, y: y, dy: dy, dx: dx, count: count, scratch: scratch)
+                case .softmax:
+                    softmaxBackward(y: y, dy: dy, dx: dx, rows: batch * plan.output.height * plan.output.width, width: plan.output.channels)
+                case .conv, .dense, .batchNorm, .affine, .bias, .add, .multiply, .concat:
                     break
-                case .activation, .add, .multiply, .concat, .softmax, .affine, .bias:
-                    preconditionFailure("Network.init refuses \(plan.spec), which the list engine does not run")
                 }
+            }
+            for (k, target) in targets.enumerated() {
+                guard let target, let total = target.accumulateInto else { continue }
+                addVector(ws.pointer(target.target), to: ws.pointer(total), count: batch * node.inputShapes[k].count)
             }
         }
     }
-
-    /// Offset of layer l's bias from its weight (the second parameter entry).
-    private func biasOffset(_ l: Int) -> Int { biasOffsets[l] }
 }

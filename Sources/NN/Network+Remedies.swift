@@ -82,16 +82,15 @@ extension Network {
     }
 
     /// The parameters FixRes fine-tunes (Touvron et al. 2019, §4): the classifier (the last
-    /// dense layer's weight and bias) and every batch-norm scale and shift. Everything else —
-    /// convolution weights and biases, earlier dense layers — stays frozen; batch-norm running
-    /// statistics are state, which training mode updates anyway.
+    /// dense node's weight and bias) and every batch-norm node's scale and shift, found by node.
+    /// Everything else — convolution weights and biases, earlier dense layers, affine and bias
+    /// nodes — stays frozen; batch-norm running statistics are state, which training mode
+    /// updates anyway.
     public var classifierAndBatchNormParameters: Set<String> {
-        let lastDense = spec.layers.lastIndex { if case .dense = $0 { return true } else { return false } }
-        return Set(parameters.filter { entry in
-            if entry.role == .scale || entry.role == .shift { return true }
-            guard let lastDense else { return false }
-            return entry.name.hasPrefix("\(lastDense + 1).\(spec.layers[lastDense]).")
-        }.map(\.name))
+        let lastDense = graph.nodes.lastIndex { if case .dense = $0.layer { return true } else { return false } }
+        let classifier = lastDense.map { Array(nodeEntries[$0]) } ?? []
+        let batchNorms = graph.nodes.indices.filter { graph.nodes[$0].layer == .batchNorm }.flatMap { nodeEntries[$0] }
+        return Set((classifier + batchNorms).map { arena.entries[$0] }.filter(\.role.isTrainable).map(\.name))
     }
 }
 
@@ -102,6 +101,9 @@ extension Network {
     /// when no layer differs at that size. Throws a sentence when the swap changes a parameter's
     /// shape (a flatten model whose dense input size depends on the rule at the training size).
     public func swappingRounding(height: Int, width: Int) throws -> (network: Network, swappedLayers: [Int]) {
+        guard isChain else {
+            throw NNError.invalidGraph(node: nil, reason: "the rounding swap is defined for list models (each layer reading the one before); this model branches, so swap the rounding in its description instead")
+        }
         let swap = try spec.swappingRounding(height: height, width: width, channels: inputChannels)
         let copy = try Network(spec: swap.spec, inputChannels: inputChannels, classes: classes,
                                trainingHeight: trainingHeight, trainingWidth: trainingWidth, seed: 0)

@@ -29,8 +29,8 @@ extension Network {
         }
         return inputs.values.withUnsafeBufferPointer { x in
             forward(x.baseAddress!, batch: batch, workspace: ws)
-            let loss = softmaxCrossEntropy(logits: ws.outputs.last!, labels: ws.labels, batch: batch, classes: classes,
-                                           smoothing: labelSmoothing, dLogits: ws.dOutputs.last!)
+            let loss = softmaxCrossEntropy(logits: ws.logits, labels: ws.labels, batch: batch, classes: classes,
+                                           smoothing: labelSmoothing, dLogits: ws.dLogits)
             backward(x.baseAddress!, batch: batch, workspace: ws)
             return loss
         }
@@ -56,7 +56,7 @@ extension Network {
                     for index in chunks * part / parts..<chunks * (part + 1) / parts {
                         let first = index * chunk, count = min(chunk, batch - first)
                         forward(x + first * imageSize, batch: count, workspace: ws)
-                        (z + first * classes).update(from: ws.outputs.last!, count: count * classes)
+                        (z + first * classes).update(from: ws.logits, count: count * classes)
                     }
                 }
             }

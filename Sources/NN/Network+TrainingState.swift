@@ -44,9 +44,10 @@ extension Network {
         guard let training = header.training else {
             throw refuse("it is a checkpoint without training state (optimizer, progress), so training cannot continue from it")
         }
-        guard header.model == spec, header.inputChannels == inputChannels,
+        let stored = try header.graph(file: file)
+        guard stored == graph, header.inputChannels == inputChannels,
               header.trainingHeight == trainingHeight, header.trainingWidth == trainingWidth else {
-            throw refuse("it holds the model [\(header.model)] at \(header.trainingHeight)×\(header.trainingWidth) but [\(spec)] at \(trainingHeight)×\(trainingWidth) is being trained")
+            throw refuse("it holds the model [\(stored.summary)] at \(header.trainingHeight)×\(header.trainingWidth) but [\(graph.summary)] at \(trainingHeight)×\(trainingWidth) is being trained")
         }
         guard training.optimizer == optimizer.kind, training.schedule == optimizer.schedule,
               training.weightDecay == optimizer.weightDecay else {

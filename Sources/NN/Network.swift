@@ -1,7 +1,8 @@
 import Kernels
 import SeededRandom
-/// A CNN built from a `ModelSpec`: parameters (independent of the input size) plus buffers
-/// allocated per input size and reused, so the same trained weights run at any resolution.
+/// A CNN built from a `GraphSpec` (or a list `ModelSpec`, its chain graph): parameters
+/// (independent of the input size) plus buffers allocated per input size and reused, so the
+/// same trained weights run at any resolution.
 ///
 ///     let net = try Network(spec: try ModelSpec(parsing: "conv 3x3 32, relu, maxpool 2, gap"),
 ///                           inputChannels: 3, classes: 10, trainingHeight: 32, trainingWidth: 32, seed: 1)
@@ -11,8 +12,11 @@ import SeededRandom
 /// Not thread-safe: one network is used from one thread at a time (its kernels use
 /// `Parallel.threadCount` threads internally).
 public final class Network {
-    /// The layers, ending in the dense classifier (appended when the spec did not end in one).
-    public let spec: ModelSpec
+    /// The nodes, the last one giving the logits (for a list model, the chain graph of its
+    /// layers with the dense classifier appended when the list did not end in one).
+    public let graph: GraphSpec
+    /// Whether the graph is a chain (every node reads the one before it): a list model.
+    public let isChain: Bool
     public let inputChannels: Int
     public let classes: Int
     /// The input size the network was built (and is trained) at; flatten + dense models only
@@ -21,10 +25,12 @@ public final class Network {
     public let trainingWidth: Int
 
     let arena: ParameterArena
-    /// The layers placed at the training size.
-    let trainingPlans: [LayerPlan]
-    /// parameterOffsets[l]: where layer l's first parameter starts in the arena (0 if none);
-    /// biasOffsets[l]: its bias's distance from that start.
+    /// The graph placed at the training size.
+    let trainingPlan: ModelPlan
+    /// nodeEntries[j]: the indices into `arena.entries` of node j's parameter tensors, in order.
+    let nodeEntries: [Range<Int>]
+    /// parameterOffsets[j]: where node j's first parameter starts in the arena (0 if none);
+    /// biasOffsets[j]: its second tensor's distance from that start.
     let parameterOffsets: [Int]
     let biasOffsets: [Int]
     var dropoutGenerator: SplitMix64
@@ -37,18 +43,12 @@ public final class Network {
     /// then stay in the core's L2 cache from layer to layer.
     static let evaluationChunkFloats = 1 << 18
 
-    /// Builds the network and initialises its parameters from `seed` (see
-    /// `ParameterArena.initialize`). A spec that does not end in `dense` gets `dense classes`
-    /// appended; one that ends in `dense U` with U ≠ classes is refused.
-    public init(spec: ModelSpec, inputChannels: Int, classes: Int, trainingHeight: Int, trainingWidth: Int, seed: UInt64) throws {
-        guard classes >= 2 else {
-            throw NNError.invalidLayer(layer: "dense \(classes)", reason: "a classifier needs at least 2 classes, not \(classes)")
-        }
+    /// The list model `spec` as its chain graph (nodes "1", "2", …). A spec that does not end in
+    /// `dense` gets `dense classes` appended; one that ends in `dense U` with U ≠ classes is refused.
+    public convenience init(spec: ModelSpec, inputChannels: Int, classes: Int, trainingHeight: Int, trainingWidth: Int,
+                            seed: UInt64) throws {
+        try Network.checkClasses(classes)
         var layers = spec.layers
-        if let unsupported = layers.first(where: { !Network.listEngineRuns($0) }) {
-            throw NNError.invalidLayer(layer: unsupported.description, reason:
-                "this layer needs the graph engine, which is not in this build yet; use conv, relu, pooling, bn, dropout, flatten and dense layers")
-        }
         if case let .dense(units)? = layers.last {
             guard units == classes else {
                 throw NNError.invalidLayer(layer: "dense \(units)", reason:
@@ -57,41 +57,62 @@ public final class Network {
         } else {
             layers.append(.dense(units: classes))
         }
-        self.spec = ModelSpec(layers: layers)
+        try self.init(graph: GraphSpec(chain: ModelSpec(layers: layers)), inputChannels: inputChannels, classes: classes,
+                      trainingHeight: trainingHeight, trainingWidth: trainingWidth, seed: seed)
+    }
+
+    /// Builds the network of `graph` and initialises its parameters from `seed` (see
+    /// `ParameterArena.initialize`): tensors in node order, so a chain graph gets the weights
+    /// its list model always had. The last node must give `classes` flat outputs at the
+    /// training size (e.g. end in `dense classes`).
+    public init(graph: GraphSpec, inputChannels: Int, classes: Int, trainingHeight: Int, trainingWidth: Int, seed: UInt64) throws {
+        try Network.checkClasses(classes)
+        try graph.validate()
+        self.graph = graph
+        isChain = graph.nodes.enumerated().allSatisfy { j, node in
+            node.inputs == [j == 0 ? GraphSpec.inputName : graph.nodes[j - 1].name]
+        }
         self.inputChannels = inputChannels
         self.classes = classes
         self.trainingHeight = trainingHeight
         self.trainingWidth = trainingWidth
-        trainingPlans = try self.spec.plan(height: trainingHeight, width: trainingWidth, channels: inputChannels)
-        arena = ParameterArena(entries: self.spec.parameterEntries(trainingPlans))
-        var offsets = [Int](repeating: 0, count: layers.count), biases = offsets
-        for (l, plan) in trainingPlans.enumerated() {
-            let prefix = "\(l + 1).\(plan.spec)."
-            let own = arena.entries.filter { $0.name.hasPrefix(prefix) }
-            if let first = own.first { offsets[l] = first.offset }
-            if own.count > 1 { biases[l] = own[1].offset - own[0].offset }
+        trainingPlan = try Network.place(graph, isChain: isChain, height: trainingHeight, width: trainingWidth, channels: inputChannels)
+        let output = trainingPlan.nodes.last!.output
+        guard output == FeatureShape(height: 1, width: 1, channels: classes) else {
+            throw NNError.invalidGraph(node: graph.nodes.last!.name, reason:
+                "the model's last node gives a \(output) output at \(trainingHeight)×\(trainingWidth) but a classifier of \(classes) classes needs 1×1×\(classes); end the model in \"dense \(classes)\"")
         }
-        parameterOffsets = offsets
-        biasOffsets = biases
+        let layout = ParameterLayout(trainingPlan)
+        arena = ParameterArena(entries: layout.entries)
+        nodeEntries = layout.nodeEntries
+        parameterOffsets = layout.nodeEntries.map { $0.isEmpty ? 0 : layout.entries[$0.lowerBound].offset }
+        biasOffsets = layout.nodeEntries.map { $0.count > 1 ? layout.entries[$0.lowerBound + 1].offset - layout.entries[$0.lowerBound].offset : 0 }
         arena.initialize(seed: seed)
         dropoutGenerator = SplitMix64(seed: seed ^ 0xD20F_0D20_F0D2_0F0D)
     }
 
-    /// Whether the list engine's passes implement `layer` (grouped convolutions, explicit
-    /// per-side padding, padding-inclusive averages and the graph-only operations do not).
-    static func listEngineRuns(_ layer: LayerSpec) -> Bool {
-        switch layer {
-        case let .conv(spec): return spec.groups == 1 && !isAsymmetric(spec.padding)
-        case let .maxPool(spec), let .avgPool(spec): return !spec.countIncludePad && !isAsymmetric(spec.padding)
-        case .relu, .globalAvgPool, .globalMaxPool, .blurPool, .flatten, .dense, .batchNorm, .dropout: return true
-        case .activation, .add, .multiply, .concat, .softmax, .affine, .bias: return false
+    private static func checkClasses(_ classes: Int) throws {
+        guard classes >= 2 else {
+            throw NNError.invalidLayer(layer: "dense \(classes)", reason: "a classifier needs at least 2 classes, not \(classes)")
         }
     }
 
-    private static func isAsymmetric(_ padding: Padding) -> Bool {
-        if case .asymmetric = padding { return true }
-        return false
+    /// `graph` placed at an input of height×width×channels, or the sentence why it cannot run:
+    /// a chain graph with its list model's sentence (layer number, smallest input), any other
+    /// graph with the failing node's.
+    static func place(_ graph: GraphSpec, isChain: Bool, height: Int, width: Int, channels: Int) throws -> ModelPlan {
+        guard height > 0, width > 0, channels > 0 else {
+            throw NNError.badTensor(reason: "An input of \(height)×\(width)×\(channels) is empty: every dimension must be positive.")
+        }
+        let plan = ModelPlan(graph: graph, input: FeatureShape(height: height, width: width, channels: channels))
+        guard let failure = plan.failure else { return plan }
+        if isChain { _ = try ModelSpec(layers: graph.nodes.map(\.layer)).plan(height: height, width: width, channels: channels) }
+        throw NNError.cannotRun(node: graph.nodes[failure.node].name, sentence: failure.sentence)
     }
+
+    /// The layers in node order. For a chain graph this is the list model (with its dense
+    /// classifier); for any other graph it lists the layers without their connections.
+    public var spec: ModelSpec { ModelSpec(layers: graph.nodes.map(\.layer)) }
 
     /// The parameter tensors (names, shapes, offsets into `parameterValues`).
     public var parameters: [ParameterEntry] { arena.entries }
@@ -108,21 +129,32 @@ public final class Network {
     /// The gradients of the last `trainStep` or `gradients(inputs:labels:)`, in arena order.
     public var parameterGradients: [Float] { Array(UnsafeBufferPointer(start: arena.gradients, count: arena.count)) }
 
-    /// The layers placed at `height`×`width`, checked against the built parameters: a sentence
+    /// Whether node j has trained parameters (its backward pass computes their gradients).
+    var hasParameters: [Bool] {
+        nodeEntries.map { $0.contains { arena.entries[$0].role.isTrainable } }
+    }
+
+    /// The graph placed at `height`×`width`, checked against the built parameters: a sentence
     /// error when a map vanishes or a dense layer gets a different number of inputs.
-    public func plan(height: Int, width: Int) throws -> [LayerPlan] {
-        let plans = try spec.plan(height: height, width: width, channels: inputChannels)
-        for (l, plan) in plans.enumerated() {
-            guard case .dense = plan.spec, plan.input.channels != trainingPlans[l].input.channels else { continue }
-            let expected = trainingPlans[l].input.channels, got = plan.input.channels
-            if let flatten = plans[..<l].lastIndex(where: { $0.spec == .flatten }) {
-                throw NNError.shapeMismatch(layer: plan.spec.description, index: l, reason:
-                    "dense expects \(expected) inputs (\(trainingPlans[flatten].input) at \(trainingHeight)×\(trainingWidth)) but got \(got) (\(plans[flatten].input) at \(height)×\(width)): flatten ties the model to its training resolution; global average pooling does not.")
+    public func modelPlan(height: Int, width: Int) throws -> ModelPlan {
+        let plan = try Network.place(graph, isChain: isChain, height: height, width: width, channels: inputChannels)
+        for (l, node) in plan.nodes.enumerated() {
+            guard case .dense = node.layer, node.input.channels != trainingPlan.nodes[l].input.channels else { continue }
+            let expected = trainingPlan.nodes[l].input.channels, got = node.input.channels
+            if let flatten = plan.nodes[..<l].lastIndex(where: { $0.layer == .flatten }) {
+                throw NNError.shapeMismatch(layer: node.layer.description, index: l, reason:
+                    "dense expects \(expected) inputs (\(trainingPlan.nodes[flatten].input) at \(trainingHeight)×\(trainingWidth)) but got \(got) (\(plan.nodes[flatten].input) at \(height)×\(width)): flatten ties the model to its training resolution; global average pooling does not.")
             }
-            throw NNError.shapeMismatch(layer: plan.spec.description, index: l, reason:
+            throw NNError.shapeMismatch(layer: node.layer.description, index: l, reason:
                 "dense expects \(expected) inputs but got \(got) at \(height)×\(width).")
         }
-        return plans
+        return plan
+    }
+
+    /// The nodes placed at `height`×`width` as layers (each node's first input), in node order;
+    /// throws the sentence errors of `modelPlan`.
+    public func plan(height: Int, width: Int) throws -> [LayerPlan] {
+        try modelPlan(height: height, width: width).nodes.map(\.layerPlan)
     }
 
     /// Drops every cached buffer (they are re-created on the next call).
@@ -133,38 +165,34 @@ public final class Network {
 
     /// The training workspace for `batch` images of `height`×`width`, reused while it fits.
     func trainingWorkspace(batch: Int, height: Int, width: Int) throws -> Workspace {
-        if let ws = trainingWorkspace, ws.capacity >= batch, ws.plans.first?.input.height == height,
-           ws.plans.first?.input.width == width {
+        if let ws = trainingWorkspace, ws.capacity >= batch, ws.inputSize == (height, width) {
             return ws
         }
         trainingWorkspace = nil
-        let ws = Workspace(plans: try plan(height: height, width: width), capacity: batch, training: true)
+        let ws = Workspace(plan: try modelPlan(height: height, width: width), hasParameters: hasParameters, capacity: batch, training: true)
         trainingWorkspace = ws
         return ws
     }
 
-    /// Images per evaluation chunk at `plans`: as many as keep the largest layer output within
+    /// Images per evaluation chunk at `plan`: as many as keep the largest node output within
     /// `evaluationChunkFloats` (at least 1).
-    static func evaluationChunk(_ plans: [LayerPlan]) -> Int {
-        max(1, evaluationChunkFloats / max(1, plans.map(\.output.count).max() ?? 1))
+    static func evaluationChunk(_ plan: ModelPlan) -> Int {
+        max(1, evaluationChunkFloats / max(1, plan.nodes.map(\.output.count).max() ?? 1))
     }
 
     /// One evaluation workspace per thread for inputs of `height`×`width`, each for
     /// `evaluationChunk` images, cached per size.
     func evaluationTeam(height: Int, width: Int) throws -> [Workspace] {
         let threads = max(1, Parallel.threadCount)
-        func fits(_ team: [Workspace]) -> Bool {
-            team.count >= threads && team[0].plans.first?.input.height == height && team[0].plans.first?.input.width == width
-        }
-        if let index = evaluationTeams.firstIndex(where: fits) {
+        if let index = evaluationTeams.firstIndex(where: { $0.count >= threads && $0[0].inputSize == (height, width) }) {
             let team = evaluationTeams.remove(at: index)
             evaluationTeams.append(team)
             return team
         }
-        let plans = try plan(height: height, width: width)
-        let chunk = Network.evaluationChunk(plans)
-        let team = (0..<threads).map { _ in Workspace(plans: plans, capacity: chunk, training: false) }
-        evaluationTeams.removeAll { $0[0].plans.first?.input.height == height && $0[0].plans.first?.input.width == width }
+        let plan = try modelPlan(height: height, width: width)
+        let chunk = Network.evaluationChunk(plan), hasParameters = hasParameters
+        let team = (0..<threads).map { _ in Workspace(plan: plan, hasParameters: hasParameters, capacity: chunk, training: false) }
+        evaluationTeams.removeAll { $0[0].inputSize == (height, width) }
         if evaluationTeams.count >= Network.evaluationTeamLimit { evaluationTeams.removeFirst() }
         evaluationTeams.append(team)
         return team

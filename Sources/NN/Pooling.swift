@@ -3,7 +3,9 @@
 ///     max:  y[n, ho, wo, c] = max_{(i, j) in window} x[n, ho·s − pt + i, wo·s − pl + j, c]
 ///     avg:  y[n, ho, wo, c] = (1 / count) Σ_{(i, j) in window} x[…]
 ///
-/// Padding never wins a max and is not counted in an average (`count` = in-bounds taps).
+/// Padding never wins a max. An average divides by the window's in-bounds taps (`count`), or
+/// with `countIncludePad` by its taps inside the padded input (`paddedCount`: the padding
+/// counts, ceil rounding's overhang past it does not, as in PyTorch).
 struct Pooling {
     let plan: LayerPlan
     let batch: Int
@@ -13,15 +15,33 @@ struct Pooling {
     @inline(__always)
     private func forEachWindow(_ body: (_ output: Int, _ window: WindowIterator) -> Void) {
         let rows = plan.rows!, columns = plan.columns!
+        let (rowEnd, columnEnd) = (rows.input &+ padAfter(.rows), columns.input &+ padAfter(.columns))
         for ho in 0..<rows.output {
             let h0 = ho &* rows.stride &- rows.padBefore
             let hs = max(0, h0)..<min(rows.input, h0 &+ rows.extent)
+            let paddedRows = min(rowEnd, h0 &+ rows.extent) &- h0
             for wo in 0..<columns.output {
                 let w0 = wo &* columns.stride &- columns.padBefore
                 let ws = max(0, w0)..<min(columns.input, w0 &+ columns.extent)
-                body(ho &* columns.output &+ wo, WindowIterator(rows: hs, columns: ws, width: columns.input))
+                let paddedColumns = min(columnEnd, w0 &+ columns.extent) &- w0
+                body(ho &* columns.output &+ wo, WindowIterator(rows: hs, columns: ws, width: columns.input,
+                                                                paddedCount: paddedRows &* paddedColumns))
             }
         }
+    }
+
+    /// The padding after the input along `axis`: the explicit padding, SAME's computed one, 0 for valid.
+    private func padAfter(_ axis: Padding.Axis) -> Int {
+        guard case let .avgPool(spec) = plan.spec else { return 0 }
+        if spec.padding == .same { return (axis == .rows ? plan.rows! : plan.columns!).padAfter }
+        return spec.padding.explicitSides(along: axis)?.after ?? 0
+    }
+
+    /// 1 / the divisor of a window's average.
+    @inline(__always)
+    private func averageScale(_ window: WindowIterator) -> Float {
+        if case let .avgPool(spec) = plan.spec, spec.countIncludePad { return 1 / Float(window.paddedCount) }
+        return 1 / Float(window.count)
     }
 
     /// y = maxpool(x), 16 channels at a time.
@@ -108,14 +128,14 @@ struct Pooling {
                     let out = y + (n &* plan.output.height &* plan.output.width &+ output) &* c
                     out.update(repeating: 0, count: c)
                     window.forEachPixel { pixel in addVector(image + pixel &* c, to: out, count: c) }
-                    let scale = 1 / Float(window.count)
+                    let scale = averageScale(window)
                     for k in 0..<c { out[k] *= scale }
                 }
             }
         }
     }
 
-    /// From `y = (1/count) Σ x`: dx[window] += dy / count. Overwrites dx.
+    /// From `y = (1/count) Σ x`: dx[window] += dy / count (count as in the forward). Overwrites dx.
     func averageBackward(dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, scratch: Scratch) {
         let c = plan.input.channels
         scratch.forParts(batch) { _, images in
@@ -124,7 +144,7 @@ struct Pooling {
                 image.update(repeating: 0, count: plan.input.count)
                 forEachWindow { output, window in
                     let grad = dy + (n &* plan.output.height &* plan.output.width &+ output) &* c
-                    let scale = 1 / Float(window.count)
+                    let scale = averageScale(window)
                     window.forEachPixel { pixel in addScaledVector(grad, scale: scale, to: image + pixel &* c, count: c) }
                 }
             }
@@ -137,6 +157,8 @@ struct WindowIterator {
     let rows: Range<Int>
     let columns: Range<Int>
     let width: Int
+    /// Taps inside the input or its padding (ceil rounding's overhang excluded).
+    let paddedCount: Int
 
     var count: Int { rows.count * columns.count }
 

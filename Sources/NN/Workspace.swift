@@ -3,66 +3,46 @@ import Kernels
 /// Every buffer one forward (and, in training, backward) pass needs for up to `capacity` images
 /// of one input size, allocated once and reused by every later pass at that size:
 ///
-/// - activations: in training each layer's output is kept for backward; in evaluation outputs
-///   alternate between two buffers. ReLU and flatten (after the first layer) work in place.
-/// - gradients (training): two alternating buffers for dLoss/d(layer output).
-/// - saved state (training): global-max-pool winners, batch-norm statistics, dropout masks.
+/// - activations and their gradients: one block laid out by liveness (`ExecutionSchedule`), so
+///   a buffer is reused once nothing reads its tensor any more; in place where the op allows;
+/// - saved state: batch-norm statistics, dropout masks (training) and global-max-pool winners
+///   (training), per node;
 /// - scratch: per-thread im2col blocks, per-group weight-gradient partials (training) and
 ///   per-thread partial sums.
 final class Workspace {
+    /// The graph placed at this size; `plans[j]` is node j seen as a layer (its first input).
+    let plan: ModelPlan
     let plans: [LayerPlan]
     let capacity: Int
     let training: Bool
-    /// outputs[l]: layer l's output, (capacity, Ho, Wo, F).
+    let schedule: ExecutionSchedule
+    /// outputs[j]: node j's output y_j, (capacity, Ho, Wo, F).
     private(set) var outputs: [UnsafeMutablePointer<Float>] = []
-    /// dOutputs[l]: dLoss/d outputs[l] (training only).
-    private(set) var dOutputs: [UnsafeMutablePointer<Float>] = []
-    /// Per-layer saved floats (batch-norm statistics, dropout masks), or nil.
+    /// dOutputs[j]: dLoss/dy_j (training, when needed).
+    private(set) var dOutputs: [UnsafeMutablePointer<Float>?] = []
+    /// Per-node saved floats (batch-norm statistics, dropout masks), or nil.
     private(set) var savedFloats: [UnsafeMutablePointer<Float>?] = []
-    /// Per-layer saved indices (global-max-pool winners), or nil.
+    /// Per-node saved indices (global-max-pool winners), or nil.
     private(set) var savedIndices: [UnsafeMutablePointer<Int32>?] = []
     let labels: UnsafeMutablePointer<Int32>
     let scratch: Scratch
+    /// Bytes this workspace allocated.
+    let byteCount: Int
     private let floats: UnsafeMutablePointer<Float>
     private let indices: UnsafeMutablePointer<Int32>
     private let partials: UnsafeMutablePointer<Double>
 
-    init(plans: [LayerPlan], capacity: Int, training: Bool) {
-        self.plans = plans
+    init(plan: ModelPlan, hasParameters: [Bool], capacity: Int, training: Bool) {
+        self.plan = plan
+        plans = plan.nodes.map(\.layerPlan)
         self.capacity = capacity
         self.training = training
-        let layers = plans.count
+        schedule = ExecutionSchedule(plan: plan, hasParameters: hasParameters, capacity: capacity, training: training)
         func aligned(_ count: Int) -> Int { (count + 15) / 16 * 16 }
-        func inPlace(_ l: Int) -> Bool { l > 0 && Workspace.worksInPlace(plans[l].spec) }
         let sizes = plans.map { capacity * $0.output.count }
 
-        // Activation buffers: one per non-in-place output (training) or two alternating.
-        var activationBuffer = [Int](repeating: 0, count: layers)
-        var next = 0
-        for l in 0..<layers {
-            if inPlace(l) { activationBuffer[l] = activationBuffer[l - 1]; continue }
-            activationBuffer[l] = training ? next : (l == 0 ? 0 : 1 - activationBuffer[l - 1])
-            next += 1
-        }
-        let activationCount = training ? next : min(2, next)
-        var activationSizes = [Int](repeating: 0, count: activationCount)
-        for l in 0..<layers { activationSizes[activationBuffer[l]] = max(activationSizes[activationBuffer[l]], aligned(sizes[l])) }
-
-        // Gradient buffers, alternating backwards from the logits.
-        var gradientBuffer = [Int](repeating: 0, count: layers)
-        var gradientSizes = [0, 0]
-        if training {
-            for l in stride(from: layers - 1, through: 0, by: -1) {
-                if l < layers - 1 { gradientBuffer[l] = inPlace(l + 1) ? gradientBuffer[l + 1] : 1 - gradientBuffer[l + 1] }
-                gradientSizes[gradientBuffer[l]] = max(gradientSizes[gradientBuffer[l]], aligned(sizes[l]))
-            }
-        } else {
-            gradientSizes = [0, 0]
-        }
-
-        // Saved state.
-        var savedFloatSizes = [Int](repeating: 0, count: layers)
-        var savedIndexSizes = [Int](repeating: 0, count: layers)
+        var savedFloatSizes = [Int](repeating: 0, count: plans.count)
+        var savedIndexSizes = [Int](repeating: 0, count: plans.count)
         var columnBlockFloats = 0, gradientGroupFloats = 0, partialWidth = 16
         for (l, plan) in plans.enumerated() {
             partialWidth = max(partialWidth, plan.output.channels)
@@ -77,6 +57,8 @@ final class Workspace {
                 savedFloatSizes[l] = aligned(4 * plan.input.channels)
             case .dropout:
                 if training { savedFloatSizes[l] = aligned(sizes[l]) }
+            case let .bias(height, width):
+                partialWidth = max(partialWidth, height * width * plan.input.channels)
             default:
                 break
             }
@@ -84,19 +66,19 @@ final class Workspace {
 
         let threads = max(1, Parallel.threadCount)
         let gradientPartialFloats = min(capacity, Convolution.gradientGroups) * gradientGroupFloats
-        let floatTotal = activationSizes.reduce(0, +) + gradientSizes.reduce(0, +) + savedFloatSizes.reduce(0, +)
-            + threads * columnBlockFloats + gradientPartialFloats
+        let floatTotal = schedule.floats + savedFloatSizes.reduce(0, +) + threads * columnBlockFloats + gradientPartialFloats
+        let indexTotal = savedIndexSizes.reduce(0, +)
         floats = Workspace.allocate(Float.self, max(16, floatTotal))
-        indices = Workspace.allocate(Int32.self, max(16, savedIndexSizes.reduce(0, +)))
+        indices = Workspace.allocate(Int32.self, max(16, indexTotal))
         labels = Workspace.allocate(Int32.self, capacity)
         partials = Workspace.allocate(Double.self, threads * partialWidth)
+        byteCount = 4 * (max(16, floatTotal) + max(16, indexTotal) + capacity) + 8 * threads * partialWidth
 
-        var cursor = floats
+        let block = floats
+        outputs = schedule.outputOffsets.map { block + $0 }
+        dOutputs = schedule.gradientOffsets.map { $0.map { block + $0 } }
+        var cursor = floats + schedule.floats
         func carve(_ count: Int) -> UnsafeMutablePointer<Float> { defer { cursor += count }; return cursor }
-        let activationPointers = activationSizes.map(carve)
-        let gradientPointers = gradientSizes.map(carve)
-        outputs = activationBuffer.map { activationPointers[$0] }
-        if training { dOutputs = gradientBuffer.map { gradientPointers[$0] } }
         savedFloats = savedFloatSizes.map { $0 > 0 ? carve($0) : nil }
         let columns = carve(threads * columnBlockFloats)
         let gradientPartials = carve(gradientPartialFloats)
@@ -111,6 +93,13 @@ final class Workspace {
                           partials: partials, partialWidth: partialWidth, threads: threads)
     }
 
+    /// A workspace for layers placed one after another (the chain of `plans`), as kernel tests use.
+    convenience init(plans: [LayerPlan], capacity: Int, training: Bool) {
+        let plan = ModelPlan(graph: GraphSpec(chain: ModelSpec(layers: plans.map(\.spec))), input: plans[0].input)
+        self.init(plan: plan, hasParameters: plans.map { !$0.spec.parameterShapes(input: $0.input).isEmpty },
+                  capacity: capacity, training: training)
+    }
+
     deinit {
         floats.deallocate()
         indices.deallocate()
@@ -118,14 +107,17 @@ final class Workspace {
         partials.deallocate()
     }
 
-    /// ReLU and flatten write their output over their input (ReLU's backward needs only its
-    /// output; flatten is a reinterpretation of NHWC memory).
-    static func worksInPlace(_ spec: LayerSpec) -> Bool {
-        switch spec {
-        case .relu, .flatten: return true
-        default: return false
-        }
-    }
+    /// The input height and width this workspace was laid out for.
+    var inputSize: (height: Int, width: Int) { (plan.input.height, plan.input.width) }
+
+    /// The model's output (the logits), (capacity, classes).
+    var logits: UnsafeMutablePointer<Float> { outputs[outputs.count - 1] }
+
+    /// dLoss/dlogits (training).
+    var dLogits: UnsafeMutablePointer<Float> { dOutputs[dOutputs.count - 1]! }
+
+    /// The block offset `offset` as a pointer (a gradient target from the schedule).
+    func pointer(_ offset: Int) -> UnsafeMutablePointer<Float> { floats + offset }
 
     /// 64-byte aligned, zero-filled memory for `count` values.
     private static func allocate<T>(_ type: T.Type, _ count: Int) -> UnsafeMutablePointer<T> {
@@ -133,4 +125,9 @@ final class Workspace {
         raw.initializeMemory(as: UInt8.self, repeating: 0, count: count * MemoryLayout<T>.stride)
         return raw.bindMemory(to: T.self, capacity: count)
     }
+}
+
+extension NodePlan {
+    /// The node as a one-input layer (its first input), the form the kernels take.
+    var layerPlan: LayerPlan { LayerPlan(spec: layer, input: input, output: output, rows: rows, columns: columns) }
 }

@@ -49,7 +49,7 @@ import Testing
         #expect(refusal(magic).contains("is not a reslab checkpoint"))
         var version = bytes
         version[8] = 9
-        #expect(refusal(version).contains("has format version 9 but this reslab reads version 1"))
+        #expect(refusal(version).contains("has format version 9 but this reslab reads versions 1 to 2"))
         #expect(refusal(Array(bytes.prefix(40))).contains("truncated"))
         #expect(refusal(bytes, expecting: .referenceCNN()).contains("but [conv 3x3 32, relu"))
         #expect(refusal(bytes) == "loaded")

@@ -57,13 +57,17 @@ import Testing
                             let hi = ho * rows.stride - rows.padBefore + i * rows.dilation
                             let wi = wo * columns.stride - columns.padBefore + j * columns.dilation
                             guard (0..<h).contains(hi), (0..<w).contains(wi) else { continue }
-                            for k in 0..<c {
-                                let input = ((n * h + hi) * w + wi) * c + k
-                                let tap = ((i * columns.taps + j) * c + k) * f
-                                for o in 0..<f {
-                                    y[out + o] += Double(x[input]) * Double(weight[tap + o])
-                                    dW[tap + o] += Double(x[input]) * Double(dy[out + o])
-                                    dx[input] += Double(weight[tap + o]) * Double(dy[out + o])
+                            // Group q: input channels q·cg..<(q+1)·cg, filters q·fg..<(q+1)·fg.
+                            let (cg, fg) = (c / conv.groups, f / conv.groups)
+                            for q in 0..<conv.groups {
+                                for k in 0..<cg {
+                                    let input = ((n * h + hi) * w + wi) * c + q * cg + k
+                                    let tap = ((i * columns.taps + j) * cg + k) * f
+                                    for o in q * fg..<(q + 1) * fg {
+                                        y[out + o] += Double(x[input]) * Double(weight[tap + o])
+                                        dW[tap + o] += Double(x[input]) * Double(dy[out + o])
+                                        dx[input] += Double(weight[tap + o]) * Double(dy[out + o])
+                                    }
                                 }
                             }
                         }
@@ -79,14 +83,17 @@ import Testing
         return zip(a, b).map { abs($0 - $1) }.max()! / scale
     }
 
-    @Test(arguments: ["conv 3x3 16", "conv 3x3 16 stride 2", "conv 5x5 8 dilation 2", "conv 1x1 8"])
+    /// Plain, grouped (3 groups; 9 groups of 2 filters) and depthwise (own kernel: strided, with
+    /// per-side padding) convolutions.
+    @Test(arguments: ["conv 3x3 16", "conv 3x3 16 stride 2", "conv 5x5 8 dilation 2", "conv 1x1 8", "conv 3x3 9 groups 3",
+                      "conv 3x3 18 groups 9 dilation 2", "conv 3x3 9 groups 9 stride 2", "conv 3x3 9 groups 9 pad 1,0,2,1"])
     func matchesTheDirectConvolutionAcrossBlocksAndGroups(_ layer: String) throws {
         // 11 images of 21×21×9: K = 81 gives 808-row blocks, so M = 4851 (3×3, stride 1) spans
         // 7 blocks; 11 images make 8 gradient groups of 1 or 2 images.
-        let plan = try ModelSpec(parsing: layer).plan(height: 21, width: 21, channels: 9)[0]
+        let plan = try ModelSpec(parsing: [layer]).plan(height: 21, width: 21, channels: 9)[0]
         let batch = 11
         let conv = Convolution(plan: plan, batch: batch)
-        #expect(conv.isPointwise || batch * conv.pixels > conv.rowsPerBlock, "the shape must span several blocks")
+        #expect(conv.isPointwise || conv.groups > 1 || batch * conv.pixels > conv.rowsPerBlock, "the shape must span several blocks")
         let one = run(plan, batch: batch, threads: 1)
         let expected = direct(plan, batch: batch)
         #expect(maxRelativeError(one.y, expected.y) < 1e-5)

@@ -89,9 +89,12 @@ import Testing
         #expect(plan.nodes.map(\.output) == (try spec.plan(height: 30, width: 30, channels: 3)).map(\.output))
     }
 
-    @Test func theListEngineRefusesGraphOnlyLayersWithASentence() throws {
-        #expect(throws: NNError.self) {
-            try Network(spec: try ModelSpec(parsing: "conv 3x3 8, sigmoid, gap"), inputChannels: 3, classes: 2,
+    @Test func aListRunsOneInputLayersAndRefusesAMergeWithASentence() throws {
+        let net = try Network(spec: try ModelSpec(parsing: "conv 3x3 8, sigmoid, gap"), inputChannels: 3, classes: 2,
+                              trainingHeight: 8, trainingWidth: 8, seed: 1)
+        #expect(try net.predict(randomBatch(count: 2, size: 8, seed: 1)).values.allSatisfy(\.isFinite))
+        #expect(throws: NNError.invalidGraph(node: "2", reason: "add takes 2 or more inputs but is given 1")) {
+            try Network(spec: try ModelSpec(parsing: "conv 3x3 8, add, gap"), inputChannels: 3, classes: 2,
                         trainingHeight: 8, trainingWidth: 8, seed: 1)
         }
     }

@@ -55,4 +55,35 @@ import Testing
         let batchMean = stride(from: 0, to: 72, by: 2).map { Double(inputs.values[$0]) }.reduce(0, +) / 36
         #expect(abs(Double(net.parameterValues[running.offset]) - 0.1 * batchMean) < 1e-6, "\(net.parameterValues[running.offset...running.offset + 3]) \(batchMean)")
     }
+
+    /// Each activation at a few points against values worked out by hand (Φ and σ from tables).
+    @Test func activationsGiveTheirDefinitions() throws {
+        let x: [Float] = [-4, -1, 0.5, 2]
+        func expectNear(_ text: String, _ expected: [Float]) throws {
+            let out = try run(text, x, size: 2)
+            #expect(zip(out, expected).allSatisfy { abs($0 - $1) <= 1e-6 }, "\(text): \(out) vs \(expected)")
+        }
+        try expectNear("relu6", [0, 0, 0.5, 2])
+        try expectNear("clip -0.5 1", [-0.5, -0.5, 0.5, 1])
+        try expectNear("leakyrelu 0.1", [-0.4, -0.1, 0.5, 2])
+        try expectNear("sigmoid", [0.01798621, 0.26894142, 0.62245933, 0.88079708])
+        try expectNear("hardsigmoid", [0, 1 / 3, 7 / 12, 5 / 6])                      // x/6 + 1/2, clipped
+        try expectNear("hardsigmoid alpha 0.2 beta 0.5", [0, 0.3, 0.6, 0.9])
+        try expectNear("hardswish", [0, -1 / 3, 0.5 * 3.5 / 6, 2 * 5 / 6.0])
+        try expectNear("silu", [-4 * 0.01798621, -0.26894142, 0.5 * 0.62245933, 2 * 0.88079708])
+        try expectNear("gelu", [-4 * 3.1671242e-5, -0.15865525, 0.5 * 0.69146246, 2 * 0.97724987])
+        try expectNear("tanh", [-0.99932930, -0.76159416, 0.46211716, 0.96402758])
+    }
+
+    @Test func averagePoolingCanCountThePadding() throws {
+        // 3×3 window, stride 2, pad 1 on 0…15 (4×4), dividing by 9: the corner window is 10 / 9.
+        let out = try run("avgpool 3 stride 2 pad 1 include-pad", (0..<16).map(Float.init), size: 4)
+        #expect(zip(out, [10 / 9, 24 / 9, 51 / 9, 90 / 9] as [Float]).allSatisfy { abs($0 - $1) <= 1e-5 }, "\(out)")
+        // ceil on 6×6 with pad 1 keeps a 4th window, rows 5…7: row 5 is the image, 6 the padding,
+        // 7 overhangs past the padding and is not counted (PyTorch's rule): on a uniform image
+        // the corner windows give 4/9, 2/6 (one column of padding counted) and 1/4.
+        let ceil = try run("avgpool 3 stride 2 pad 1 ceil include-pad", [Float](repeating: 1, count: 36), size: 6)
+        #expect(ceil.count == 16 && abs(ceil[0] - 4 / 9) <= 1e-6 && abs(ceil[3] - 1 / 3) <= 1e-6 && abs(ceil[15] - 1 / 4) <= 1e-6,
+                "\(ceil)")
+    }
 }

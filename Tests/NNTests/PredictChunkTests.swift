@@ -9,7 +9,7 @@ import Testing
     @Test func chunkedPredictionEqualsOneImageAtATime() throws {
         let spec = try ModelSpec(parsing: "conv 3x3 32, bn, relu, maxpool 2, conv 3x3 64 stride 2, relu, gap")
         let net = try Network(spec: spec, inputChannels: 3, classes: 5, trainingHeight: 48, trainingWidth: 48, seed: 3)
-        let chunk = Network.evaluationChunk(try net.plan(height: 48, width: 48))
+        let chunk = Network.evaluationChunk(try net.modelPlan(height: 48, width: 48))
         let batch = 4 * chunk + 3
         #expect(chunk < batch, "the batch must span several chunks and a partial one")
         var generator = SplitMix64(seed: 9)

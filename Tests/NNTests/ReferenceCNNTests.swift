@@ -3,20 +3,32 @@ import Testing
 import TestSupport
 @testable import NN
 
-/// Reads `Fixtures/nn/reference_cnn/<name>.f32` (raw little-endian float32), written by
-/// scripts/reference/nn_reference_cnn.py.
-func referenceTensor(_ name: String) throws -> [Float] {
-    let data = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("nn/reference_cnn/\(name).f32")))
+/// Reads `Fixtures/<relative>` as raw little-endian float32 values.
+func fixtureFloats(_ relative: String) throws -> [Float] {
+    let data = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path(relative)))
     return data.withUnsafeBytes { raw in
         (0..<data.count / 4).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self))) }
     }
 }
+
+/// Reads `Fixtures/nn/reference_cnn/<name>.f32`, written by scripts/reference/nn_reference_cnn.py.
+func referenceTensor(_ name: String) throws -> [Float] { try fixtureFloats("nn/reference_cnn/\(name).f32") }
 
 /// max |a − b| / max |b|: the error relative to the reference tensor's scale.
 func relativeError(_ a: [Float], _ b: [Float]) -> Float {
     precondition(a.count == b.count, "relativeError: \(a.count) vs \(b.count) values")
     let scale = b.map(abs).max() ?? 0
     return zip(a, b).map { abs($0 - $1) }.max()! / max(scale, .leastNormalMagnitude)
+}
+
+/// Checks `net`'s evaluation logits and then its training loss (leaving every gradient in
+/// `parameterGradients`) against the reference tensors "logits" and "loss", within 1e-4 relative.
+func expectLogitsAndLoss(_ net: Network, inputs: Tensor, labels: [Int], reference: (String) throws -> [Float]) throws {
+    let logits = try net.predict(inputs)
+    #expect(relativeError(logits.values, try reference("logits")) <= 1e-4)
+    let loss = try net.computeGradients(inputs: inputs, labels: labels)
+    let expectedLoss = try reference("loss")[0]
+    #expect(abs(loss - expectedLoss) / expectedLoss <= 1e-4, "loss \(loss) vs numpy \(expectedLoss)")
 }
 
 /// The reference CNN against an independent float64 numpy implementation on fixed weights and a
@@ -37,11 +49,7 @@ func relativeError(_ a: [Float], _ b: [Float]) -> Float {
         let inputs = try Tensor(shape: [4, 16, 16, 3], values: try referenceTensor("input"))
         let labels = try referenceTensor("labels").map { Int($0) }
 
-        let logits = try net.predict(inputs)
-        #expect(relativeError(logits.values, try referenceTensor("logits")) <= 1e-4)
-        let loss = try net.computeGradients(inputs: inputs, labels: labels)
-        let expectedLoss = try referenceTensor("loss")[0]
-        #expect(abs(loss - expectedLoss) / expectedLoss <= 1e-4, "loss \(loss) vs numpy \(expectedLoss)")
+        try expectLogitsAndLoss(net, inputs: inputs, labels: labels, reference: referenceTensor)
         let gradients = net.parameterGradients
         for (entry, name) in zip(net.parameters, names) {
             let error = relativeError(Array(gradients[entry.offset..<entry.offset + entry.count]), try referenceTensor("grad." + name))

@@ -1,0 +1,158 @@
+/// How one pass over a placed graph uses memory: which buffer each node's output and output
+/// gradient live in, which operations run in place, which ReLUs are fused into the layer before
+/// them, and where gradients of a tensor read by several nodes are accumulated.
+///
+/// Steps: node j's forward pass is step j (0 ≤ j < n), the loss is step n, node j's backward
+/// pass is step 2n − j. Every tensor lives from the step that first writes it to the last step
+/// that reads it, and `BufferPlan` packs the tensors into one block by those intervals:
+///
+/// - output y_i: from step i to its consumers' last forward step; in training also to the last
+///   backward step that reads it (node i's own when its backward reads y, a consumer's when
+///   that consumer's backward reads its inputs), the model output to the loss step;
+/// - output gradient dy_i: from the backward step of the last node that reads y_i (the first to
+///   write dy_i) to node i's own backward step;
+/// - a fan-out temporary: when y_i is read by several nodes (or twice by one), the first
+///   backward writer overwrites dy_i and each later one writes into a temporary of y_i's size
+///   that is then added to dy_i, so gradients accumulate over every path.
+///
+/// In place (`LayerSpec.mayRunInPlace`): node j writes y_j over its first input y_i when j is
+/// y_i's only reader and, in training, no backward pass reads any tensor sharing that buffer
+/// (otherwise the overwrite would destroy what it needs). A ReLU in place over a convolution or
+/// batch norm is fused into that layer's store. Backward in place (`mayBackpropagateInPlace`):
+/// dy_i shares dy_j's buffer when j is y_i's only reader and its dx has dy's size.
+struct ExecutionSchedule {
+    /// Where node j's backward pass writes the gradient of its input slot k.
+    struct InputGradient: Equatable {
+        /// Offset of the tensor the kernel writes into (dy_i itself, or a temporary).
+        var target: Int
+        /// When set, the kernel wrote a temporary that is then added into dy_i at this offset.
+        var accumulateInto: Int?
+    }
+
+    let count: Int
+    /// outputOffsets[j]: y_j's offset in the block.
+    let outputOffsets: [Int]
+    /// gradientOffsets[j]: dy_j's offset (training; nil when nothing needs it).
+    let gradientOffsets: [Int?]
+    /// fusedReLU[j]: node j (a convolution or batch norm) applies the ReLU that reads it.
+    let fusedReLU: [Bool]
+    /// skipsForward[j]: node j is a ReLU fused into the node it reads.
+    let skipsForward: [Bool]
+    /// runsBackward[j]: node j has parameters or an input whose gradient is needed.
+    let runsBackward: [Bool]
+    /// inputGradients[j][k]: where the gradient of node j's input k goes; nil when not needed.
+    let inputGradients: [[InputGradient?]]
+    /// Floats of the whole block.
+    let floats: Int
+
+    /// The schedule of `plan` for `capacity` images; `hasParameters[j]` says whether node j has
+    /// trained parameters (its backward runs even when no input gradient is needed).
+    init(plan: ModelPlan, hasParameters: [Bool], capacity: Int, training: Bool) {
+        let nodes = plan.nodes, n = nodes.count
+        count = n
+        var consumers = [[(node: Int, slot: Int)]](repeating: [], count: n)
+        for (j, node) in nodes.enumerated() {
+            for (k, i) in node.inputs.enumerated() where i >= 0 { consumers[i].append((j, k)) }
+        }
+        func backwardStep(_ j: Int) -> Int { 2 * n - j }
+
+        // Which outputs some backward pass reads.
+        let readByBackward = (0..<n).map { i in
+            training && (nodes[i].layer.backwardReadsOutput || consumers[i].contains { nodes[$0.node].layer.backwardReadsInputs })
+        }
+
+        // Forward storage: storage[i] is the node whose buffer y_i lives in.
+        var storage = Array(0..<n)
+        var pinned = readByBackward          // per storage: some tensor in it is read by backward
+        var fused = [Bool](repeating: false, count: n), skips = fused
+        for (j, node) in nodes.enumerated() {
+            guard node.layer.mayRunInPlace, let i = node.inputs.first, i >= 0, consumers[i].count == 1,
+                  nodes[i].output.count == node.output.count, !pinned[storage[i]] else { continue }
+            storage[j] = storage[i]
+            pinned[storage[j]] = pinned[storage[j]] || readByBackward[j]
+            if node.layer == .relu, storage[i] == i {
+                switch nodes[i].layer {
+                case .conv, .batchNorm:
+                    fused[i] = true
+                    skips[j] = true
+                default: break
+                }
+            }
+        }
+
+        // Gradients: needed for nodes with parameters or whose inputs need one.
+        var needsGradient = [Bool](repeating: false, count: n)
+        for (j, node) in nodes.enumerated() {
+            needsGradient[j] = hasParameters[j] || node.inputs.contains { $0 >= 0 && needsGradient[$0] }
+        }
+        let runs = training ? needsGradient : [Bool](repeating: false, count: n)
+
+        // Intervals: one per forward storage, one per gradient storage, one per fan-out temporary.
+        var intervals: [BufferPlan.Interval] = []
+        var forwardSlot = [Int](repeating: -1, count: n)
+        for i in 0..<n where storage[i] == i {
+            forwardSlot[i] = intervals.count
+            intervals.append(.init(floats: capacity * nodes[i].output.count, birth: i, death: i))
+        }
+        for i in 0..<n {
+            var death = max(i, consumers[i].map(\.node).max() ?? n)    // the output lives to the loss
+            if readByBackward[i] {
+                if nodes[i].layer.backwardReadsOutput && runs[i] { death = max(death, backwardStep(i)) }
+                for (j, _) in consumers[i] where nodes[j].layer.backwardReadsInputs && runs[j] { death = max(death, backwardStep(j)) }
+            }
+            let slot = forwardSlot[storage[i]]
+            intervals[slot].death = max(intervals[slot].death, death)
+        }
+
+        var gradientStorage = [Int](repeating: -1, count: n)
+        var gradientSlot = [Int](repeating: -1, count: n)
+        var targets = nodes.map { [InputGradient?](repeating: nil, count: $0.inputs.count) }
+        var temporaries: [(node: Int, slot: Int, interval: Int)] = []
+        if training {
+            // Visit writers in backward order: the first writer of dy_i overwrites it.
+            var written = [Bool](repeating: false, count: n)
+            gradientStorage[n - 1] = n - 1
+            gradientSlot[n - 1] = intervals.count
+            intervals.append(.init(floats: capacity * nodes[n - 1].output.count, birth: n, death: backwardStep(n - 1)))
+            for j in stride(from: n - 1, through: 0, by: -1) where runs[j] {
+                for (k, i) in nodes[j].inputs.enumerated() where i >= 0 && needsGradient[i] {
+                    if written[i] {
+                        temporaries.append((j, k, intervals.count))
+                        intervals.append(.init(floats: capacity * nodes[i].output.count, birth: backwardStep(j), death: backwardStep(j)))
+                        continue
+                    }
+                    written[i] = true
+                    let inPlace = k == 0 && nodes[j].layer.mayBackpropagateInPlace && consumers[i].count == 1
+                        && nodes[i].output.count == nodes[j].output.count
+                    if inPlace {
+                        gradientStorage[i] = gradientStorage[j]
+                        intervals[gradientSlot[gradientStorage[i]]].death = backwardStep(i)
+                    } else {
+                        gradientStorage[i] = i
+                        gradientSlot[i] = intervals.count
+                        intervals.append(.init(floats: capacity * nodes[i].output.count, birth: backwardStep(j), death: backwardStep(i)))
+                    }
+                }
+            }
+        }
+
+        let layout = BufferPlan(intervals)
+        outputOffsets = (0..<n).map { layout.offsets[forwardSlot[storage[$0]]] }
+        let gradients: [Int?] = (0..<n).map { gradientStorage[$0] < 0 ? nil : layout.offsets[gradientSlot[gradientStorage[$0]]] }
+        for j in 0..<n where runs[j] {
+            for (k, i) in nodes[j].inputs.enumerated() where i >= 0 && needsGradient[i] {
+                targets[j][k] = InputGradient(target: gradients[i]!, accumulateInto: nil)
+            }
+        }
+        for temporary in temporaries {
+            let i = nodes[temporary.node].inputs[temporary.slot]
+            targets[temporary.node][temporary.slot] = InputGradient(target: layout.offsets[temporary.interval], accumulateInto: gradients[i]!)
+        }
+        gradientOffsets = gradients
+        fusedReLU = fused
+        skipsForward = skips
+        runsBackward = runs
+        inputGradients = targets
+        floats = layout.floats
+    }
+}
