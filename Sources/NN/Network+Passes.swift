@@ -11,8 +11,7 @@ extension Network {
         let scratch = ws.scratch, schedule = ws.schedule
         for (j, node) in ws.plan.nodes.enumerated() where !schedule.skipsForward[j] {
             let plan = ws.plans[j]
-            let xs = node.inputs.map { $0 < 0 ? input : UnsafePointer(ws.outputs[$0]) }
-            let x = xs[0], y = ws.outputs[j]
+            let x = ws.input(node.inputs[0], image: input), y = ws.outputs[j]
             let parameters = arena.values + parameterOffsets[j]
             let count = batch * plan.output.count
             let relu = schedule.fusedReLU[j]
@@ -50,11 +49,11 @@ extension Network {
             case let .activation(kind):
                 kind.forward(x: x, y: y, count: count, scratch: scratch)
             case .add:
-                Merge(node: node, batch: batch).addForward(xs, y: y, scratch: scratch)
+                Merge(node: node, batch: batch).addForward(ws.inputs(of: node, image: input), y: y, scratch: scratch)
             case .multiply:
-                Merge(node: node, batch: batch).multiplyForward(xs, y: y, scratch: scratch)
+                Merge(node: node, batch: batch).multiplyForward(ws.inputs(of: node, image: input), y: y, scratch: scratch)
             case .concat:
-                Merge(node: node, batch: batch).concatForward(xs, y: y, scratch: scratch)
+                Merge(node: node, batch: batch).concatForward(ws.inputs(of: node, image: input), y: y, scratch: scratch)
             case .softmax:
                 softmaxForward(x: x, y: y, rows: batch * plan.output.height * plan.output.width, width: plan.output.channels)
             case .affine:
@@ -74,12 +73,10 @@ extension Network {
         let scratch = ws.scratch, schedule = ws.schedule
         for j in stride(from: ws.plan.nodes.count - 1, through: 0, by: -1) where schedule.runsBackward[j] {
             let node = ws.plan.nodes[j], plan = ws.plans[j]
-            let xs = node.inputs.map { $0 < 0 ? input : UnsafePointer(ws.outputs[$0]) }
-            let x = xs[0], y = UnsafePointer(ws.outputs[j])
+            let x = ws.input(node.inputs[0], image: input), y = UnsafePointer(ws.outputs[j])
             let dy = UnsafePointer(ws.dOutputs[j]!)
             let targets = schedule.inputGradients[j]
-            let dxs = targets.map { $0.map { ws.pointer($0.target) } }
-            let dx = dxs[0]
+            let dx = targets[0].map { ws.pointer($0.target) }
             let parameters = arena.values + parameterOffsets[j]
             let gradients = arena.gradients + parameterOffsets[j]
             let count = batch * plan.output.count
@@ -100,11 +97,12 @@ extension Network {
                 PositionalBias(period: height * width * plan.input.channels, count: count).backward(
                     dy: dy, dBias: gradients, dx: dx, scratch: scratch)
             case .add:
-                Merge(node: node, batch: batch).addBackward(dy: dy, dxs: dxs, scratch: scratch)
+                Merge(node: node, batch: batch).addBackward(dy: dy, dxs: ws.inputGradients(of: j), scratch: scratch)
             case .multiply:
-                Merge(node: node, batch: batch).multiplyBackward(xs, dy: dy, dxs: dxs, scratch: scratch)
+                Merge(node: node, batch: batch).multiplyBackward(ws.inputs(of: node, image: input), dy: dy,
+                                                                 dxs: ws.inputGradients(of: j), scratch: scratch)
             case .concat:
-                Merge(node: node, batch: batch).concatBackward(dy: dy, dxs: dxs, scratch: scratch)
+                Merge(node: node, batch: batch).concatBackward(dy: dy, dxs: ws.inputGradients(of: j), scratch: scratch)
             default:
                 guard let dx else { break }
                 switch node.layer {
@@ -132,8 +130,8 @@ extension Network {
                     break
                 }
             }
-            for (k, target) in targets.enumerated() {
-                guard let target, let total = target.accumulateInto else { continue }
+            for k in targets.indices {
+                guard let target = targets[k], let total = target.accumulateInto else { continue }
                 addVector(ws.pointer(target.target), to: ws.pointer(total), count: batch * node.inputShapes[k].count)
             }
         }

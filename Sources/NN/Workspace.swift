@@ -119,6 +119,21 @@ final class Workspace {
     /// The block offset `offset` as a pointer (a gradient target from the schedule).
     func pointer(_ offset: Int) -> UnsafeMutablePointer<Float> { floats + offset }
 
+    /// The tensor node index `i` names: the image `image` for −1, else node i's output.
+    @inline(__always)
+    func input(_ i: Int, image: UnsafePointer<Float>) -> UnsafePointer<Float> { i < 0 ? image : UnsafePointer(outputs[i]) }
+
+    /// Every input of a merge node (an array: only merges take several; single-input nodes
+    /// use `input`, so a chain's passes allocate nothing).
+    func inputs(of node: NodePlan, image: UnsafePointer<Float>) -> [UnsafePointer<Float>] {
+        node.inputs.map { input($0, image: image) }
+    }
+
+    /// Where node j's backward writes each input's gradient (nil: not needed).
+    func inputGradients(of j: Int) -> [UnsafeMutablePointer<Float>?] {
+        schedule.inputGradients[j].map { $0.map { pointer($0.target) } }
+    }
+
     /// 64-byte aligned, zero-filled memory for `count` values.
     private static func allocate<T>(_ type: T.Type, _ count: Int) -> UnsafeMutablePointer<T> {
         let raw = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<T>.stride, alignment: 64)
