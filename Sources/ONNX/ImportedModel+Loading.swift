@@ -12,6 +12,8 @@ extension ImportedModel {
         public var referenceSize = 224
         /// Graph inputs to treat as constants (ONNX's node test cases pass weights as inputs).
         var boundInputs: [String: Onnx_TensorProto] = [:]
+        /// Accept an output that is a feature map (ONNX's node test cases), not class scores.
+        var allowsMapOutput = false
 
         public init() {}
     }
@@ -53,6 +55,9 @@ extension ImportedModel {
         }
         for (name, tensor) in options.boundInputs { constants[name] = try decoder.decode(tensor, name: name) }
         let imageInputs = graph.input.filter { constants[$0.name] == nil }
+        guard !imageInputs.isEmpty else {
+            throw ONNXError.badGraph(reason: "every input is a weight (an initializer), so there is no image input to feed")
+        }
         guard imageInputs.count == 1, let imageInput = imageInputs.first else {
             throw ONNXError.badGraph(reason: "it has \(imageInputs.count) inputs that are not weights (\(imageInputs.map(\.name).joined(separator: ", "))); reslab imports models with one image input")
         }
@@ -85,7 +90,10 @@ extension ImportedModel {
         guard output.node != GraphSpec.inputName else {
             throw ONNXError.badGraph(reason: "its output is the input itself; there are no layers to run")
         }
-        guard output.layout == .flat || output.shape.isFlat, !output.channelMajor else {
+        guard !output.channelMajor else {
+            throw ONNXError.badGraph(reason: "its output \"\(outputName)\" is a \(output.flattenedMap?.description ?? "") map flattened in ONNX's (C, H, W) order, which the engine holds as (H, W, C); reslab imports classifiers whose output is (N, classes)")
+        }
+        guard options.allowsMapOutput || output.layout == .flat || output.shape.isFlat else {
             throw ONNXError.badGraph(reason: "its output \"\(outputName)\" is a \(output.shape) feature map at \(referenceHeight)×\(referenceWidth), not one score per class; reslab imports classifiers whose output is (N, classes)")
         }
         do {
@@ -97,6 +105,7 @@ extension ImportedModel {
         parameters = importer.parameters.filter { kept.contains($0.key) }
         pins = importer.pins.filter { kept.contains($0.node) }
         outputs = output.shape.channels
+        outputLayout = output.layout == .nchw ? .nchw : output.layout == .nhwc ? .nhwc : .flat
         self.opset = opset
         producer = [proto.producerName, proto.producerVersion].filter { !$0.isEmpty }.joined(separator: " ")
     }

@@ -43,6 +43,8 @@ public struct ImportedModel: Sendable {
     public var referenceWidth: Int
     /// What ties the model to its training size, one sentence each.
     public var pins: [ResolutionPin]
+    /// How ONNX lays out the output (`flat` for class scores; maps only with `allowsMapOutput`).
+    var outputLayout: Layout
     /// The standard-domain opset the file declares.
     public var opset: Int
     /// The file's producer (e.g. "pytorch 2.15.0"), as it says.

@@ -13,8 +13,9 @@ struct Feature {
     /// Whether it is 1×1 at every input size (after global pooling or a dense layer).
     var flatAtEverySize = false
     /// For a flat vector made by flattening a map: the map's shape at the reference size, and
-    /// whether ONNX ordered it C, H, W (the engine's flatten orders H, W, C, so a dense layer
-    /// reading it gets its rows permuted at load).
+    /// whether ONNX's order (C, H, W) differs from the engine's (H, W, C), i.e. the map was NCHW
+    /// and larger than 1×1: a dense layer reading it gets its rows permuted at load, and
+    /// operations that depend on the order are refused.
     var flattenedMap: FeatureShape? = nil
     var channelMajor = false
     /// Zero padding (top, left, bottom, right) from a `Pad` node, still to be folded into the

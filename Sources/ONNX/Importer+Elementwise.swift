@@ -76,7 +76,7 @@ extension Importer {
         let dims = [Int](repeating: 1, count: x.rank - c.dims.count) + c.dims
         let channels = x.shape.channels
         if c.count == 1 { return [Float](repeating: c.floats[0], count: channels) }
-        guard !x.channelMajor || x.shape.isFlat, dims[x.channelAxis] == channels,
+        guard !x.channelMajor, dims[x.channelAxis] == channels,
               dims.enumerated().allSatisfy({ $0.offset == x.channelAxis || $0.element == 1 }) else { return nil }
         return c.floats
     }

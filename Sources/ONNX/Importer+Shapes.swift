@@ -34,7 +34,7 @@ extension Importer {
         var result = try emit(output(context), .flatten, [x], context, layout: .flat)
         result.flatAtEverySize = false
         result.flattenedMap = x.shape
-        result.channelMajor = x.layout == .nchw
+        result.channelMajor = x.layout == .nchw && !x.shape.isFlat
         return result
     }
 
@@ -77,7 +77,7 @@ extension Importer {
             default: break
             }
         }
-        if target.count == 4, x.layout == .flat, !x.channelMajor || x.shape.isFlat, keepsBatch(target[0]),
+        if target.count == 4, x.layout == .flat, !x.channelMajor, keepsBatch(target[0]),
            target[1] == .known(x.shape.channels) || target[1] == .known(-1), target[2] == .known(1), target[3] == .known(1) {
             var map = x
             map.layout = .nchw

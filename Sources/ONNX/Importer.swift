@@ -106,7 +106,7 @@ struct Importer {
     mutating func emit(_ base: String, _ layer: LayerSpec, _ inputs: [Feature], _ context: Context,
                        parameters params: [ParameterEntry.Role: [Float]] = [:], layout: Feature.Layout? = nil) throws -> Feature {
         let elementwise = layer == .relu || { if case .activation = layer { return true } else { return false } }()
-        if !elementwise, inputs.contains(where: { $0.channelMajor && !$0.shape.isFlat }) {
+        if !elementwise, !layer.isDense, inputs.contains(where: \.channelMajor) {
             throw context.refuse("it reads a map flattened in ONNX's (C, H, W) order, which the engine holds as (H, W, C); reslab imports only Gemm or MatMul (and activations) after a Flatten")
         }
         let placement: Placement
@@ -136,6 +136,11 @@ struct Importer {
 }
 
 extension LayerSpec {
+    var isDense: Bool {
+        if case .dense = self { return true }
+        return false
+    }
+
     /// Whether the layer's output is 1×1 whatever it reads.
     var flattensAtEverySize: Bool {
         switch self {

@@ -108,4 +108,14 @@ import Testing
         let error = #expect(throws: ONNXError.self) { try ProtoBuilding.importing(m) }
         #expect(error?.description == "The BatchNormalization node \"bn_node\" cannot be imported: channel 2's variance 0.0 with ε = 1e-06 is not positive after folding into the engine's ε = 1e-5; the model's statistics are unusable.")
     }
+
+    @Test func aBatchNormAfterAChannelMajorFlattenIsRefused() throws {
+        let k = 3 * 8 * 8
+        let ones = [Float](repeating: 1, count: k)
+        let m = ProtoBuilding.model([ProtoBuilding.node("Flatten", ["input"], ["f"]),
+                                     ProtoBuilding.node("BatchNormalization", ["f", "s", "b", "m", "v"], ["logits"])],
+                                    initializers: ["s", "b", "m", "v"].map { ProtoBuilding.tensor($0, [k], ones) }, output: "logits")
+        let error = #expect(throws: ONNXError.self) { try ProtoBuilding.importing(m) }
+        #expect(error?.description == "The BatchNormalization node \"logits_node\" cannot be imported: it reads a map flattened in ONNX's (C, H, W) order, which the engine holds as (H, W, C); reslab imports only Gemm or MatMul (and activations) after a Flatten.")
+    }
 }
