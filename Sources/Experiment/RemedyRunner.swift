@@ -151,11 +151,7 @@ struct RemedyRunner {
         let plane = size * size * 3, data = cells.data
         var out = [Float](repeating: 0, count: images.count * plane)
         let method = ResizeMethod(Filter(rawValue: key.method.rawValue)!, antialias: key.antialias)
-        let geometry: Geometry
-        switch config.evaluation.crop {
-        case .squash: geometry = .squash
-        case let .center(cropPct): geometry = .centerCrop(cropPct)
-        }
+        let geometry = config.evaluation.crop.geometry
         out.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let base = buffer.baseAddress!
             Parallel.forRanges(images.count) { range in
