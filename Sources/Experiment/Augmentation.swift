@@ -3,21 +3,44 @@ import ImageIO
 
 /// Training-time augmentation, each draw from a `CounterRandom` keyed by (seed, epoch, image).
 
-/// Pads a (r, r, 3) input with `pad` zeros (the mean colour after normalisation) on every side,
-/// takes the r×r window at a random offset in 0...2·pad, and mirrors it left-right when `flip`
-/// draws true. Works in place on `tensor[offset..<offset + r·r·3]`.
-func shiftAndFlip(_ tensor: inout [Float], offset: Int, resolution r: Int, pad: Int, flip: Bool, random: CounterRandom) {
+/// Pads a normalised (r, r, 3) input by `pad` pixels of `fill` on every side, takes the r×r
+/// window at a random offset in 0...2·pad, and mirrors it left-right when `flip` draws true, as
+/// torchvision's `RandomCrop(r, padding=pad)` then `RandomHorizontalFlip()` on the image before
+/// `Normalize`. Works in place on `tensor[offset..<offset + r·r·3]`.
+func shiftAndFlip(_ tensor: inout [Float], offset: Int, resolution r: Int, pad: Int, flip: Bool, fill: PadFill,
+                  mean: [Float], std: [Float], random: CounterRandom) {
     let dx = pad > 0 ? Int(random.bits(0) % UInt64(2 * pad + 1)) - pad : 0
     let dy = pad > 0 ? Int(random.bits(1) % UInt64(2 * pad + 1)) - pad : 0
     let mirror = flip && random.bits(2) & 1 == 1
+    shift(&tensor, offset: offset, resolution: r, dx: dx, dy: dy, mirror: mirror, fill: fill, mean: mean, std: std)
+}
+
+/// Output pixel (x, y) = padded input at ((mirror ? r−1−x : x) + dx, y + dy), where a position
+/// outside the input reads `fill`: black is the pixel value 0, i.e. (0 − mean) / std after
+/// normalisation (torchvision's `fill=0`); mean is 0 after normalisation, the dataset's mean
+/// colour; reflect mirrors the input about its edge pixel without repeating it (`padding_mode=
+/// "reflect"`: −1 reads 1, r reads r − 2).
+func shift(_ tensor: inout [Float], offset: Int, resolution r: Int, dx: Int, dy: Int, mirror: Bool, fill: PadFill,
+           mean: [Float], std: [Float]) {
     guard dx != 0 || dy != 0 || mirror else { return }
     let source = Array(tensor[offset..<(offset + r * r * 3)])
+    let black = (0..<3).map { -mean[$0] / std[$0] }
+    /// A coordinate reflected into 0..<r (period 2·(r − 1), so any padding works).
+    func reflected(_ s: Int) -> Int {
+        guard r > 1 else { return 0 }
+        let period = 2 * (r - 1)
+        let m = ((s % period) + period) % period
+        return m < r ? m : period - m
+    }
     for y in 0..<r {
         for x in 0..<r {
-            let sx = (mirror ? r - 1 - x : x) + dx, sy = y + dy
+            var sx = (mirror ? r - 1 - x : x) + dx, sy = y + dy
             let inside = 0 <= sx && sx < r && 0 <= sy && sy < r
+            if !inside && fill == .reflect { (sx, sy) = (reflected(sx), reflected(sy)) }
             for c in 0..<3 {
-                tensor[offset + (y * r + x) * 3 + c] = inside ? source[(sy * r + sx) * 3 + c] : 0
+                let value: Float
+                if inside || fill == .reflect { value = source[(sy * r + sx) * 3 + c] } else { value = fill == .black ? black[c] : 0 }
+                tensor[offset + (y * r + x) * 3 + c] = value
             }
         }
     }

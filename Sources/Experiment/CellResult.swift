@@ -8,11 +8,18 @@ public struct CellResult: Codable, Sendable, Equatable {
     public var evaluations: [EvaluationRecord]
 }
 
-/// One training epoch: the mean loss over its batches (with augmentation).
+/// One training epoch: the mean loss over its batches (with augmentation), and the model after
+/// it tested on the held-out images at the training resolution (the training resize method and
+/// the test crop). The held-out figures are nil in results written before reslab measured them,
+/// and when there are no test images.
 public struct EpochRecord: Codable, Sendable, Equatable {
     public var epoch: Int
     public var loss: Double
+    /// Training seconds (the held-out test after the epoch is not counted).
     public var seconds: Double
+    /// Top-1 share (0...1) and mean cross-entropy on the held-out images.
+    public var heldOutTop1: Double?
+    public var heldOutLoss: Double?
 }
 
 /// One evaluation of a trained model. `cannotRun` holds the architecture-math reason when the

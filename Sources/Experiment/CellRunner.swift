@@ -24,6 +24,7 @@ struct CellRunner {
     /// requested, with the training state saved there; the cell continues from it on resume.
     func run(_ cell: Cell) throws -> CellResult {
         let model = try Model(info: modelInfo(cell), seed: cell.seed)
+        model.record = TrainingRecord(cell: cell, config: config, trainFiles: data.trainFiles)
         let trained = try train(model, cell)
         let evaluationStart = Date()
         try model.save(to: folder.checkpointFile(cell))
@@ -83,8 +84,10 @@ struct CellRunner {
                     throw ExperimentError.interrupted(runFolder: folder.path)
                 }
             }
-            let record = EpochRecord(epoch: state.epoch + 1, loss: state.lossSum / Double(count),
-                                     seconds: epochSeconds + Date().timeIntervalSince(epochStart))
+            let seconds = epochSeconds + Date().timeIntervalSince(epochStart)
+            let heldOut = try heldOut(model, cell)
+            let record = EpochRecord(epoch: state.epoch + 1, loss: state.lossSum / Double(count), seconds: seconds,
+                                     heldOutTop1: heldOut?.top1, heldOutLoss: heldOut?.loss)
             state = TrainingProgress(epoch: state.epoch + 1, step: 0, lossSum: 0, epochSeconds: 0,
                                      seconds: session.seconds + Date().timeIntervalSince(session.start),
                                      records: state.records + [record])
@@ -116,6 +119,7 @@ struct CellRunner {
         if pad > 0 || augmentation.flip {
             for (row, index) in indices.enumerated() {
                 shiftAndFlip(&inputs, offset: row * plane, resolution: r, pad: pad, flip: augmentation.flip,
+                             fill: augmentation.randomCropFill, mean: data.mean, std: data.std,
                              random: CounterRandom(cell.seed, epoch, index, 3))
             }
         }

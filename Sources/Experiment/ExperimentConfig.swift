@@ -49,9 +49,10 @@ public struct ExperimentConfig: Codable, Equatable, Sendable {
     }
 }
 
-/// Reads and checks an experiment file. `dataOverride` replaces `dataset.folder` (`--data`).
-/// Every problem (syntax, unknown key, wrong type, missing dataset folder) is reported together.
-public func loadExperiment(path: String, dataOverride: String? = nil) throws -> ExperimentConfig {
+/// Reads and checks an experiment file. `dataOverride` replaces `dataset.folder` (`--data`);
+/// `overrides` (`--set`) are applied to the YAML tree before decoding. Every problem (syntax,
+/// unknown key, wrong type, missing dataset folder) is reported together.
+public func loadExperiment(path: String, dataOverride: String? = nil, overrides: [ConfigOverride] = []) throws -> ExperimentConfig {
     let text: String
     do {
         text = try String(contentsOfFile: path, encoding: .utf8)
@@ -60,13 +61,21 @@ public func loadExperiment(path: String, dataOverride: String? = nil) throws -> 
         throw ExperimentError.unreadableConfig(path: path, reason: exists ? "it is not readable UTF-8 text" : "there is no such file")
     }
     let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-    return try parseExperiment(yaml: text, file: path, defaultName: name, dataOverride: dataOverride)
+    return try parseExperiment(yaml: text, file: path, defaultName: name, dataOverride: dataOverride, overrides: overrides)
 }
 
 /// Decodes experiment YAML; `file` names it in messages.
 public func parseExperiment(yaml: String, file: String, defaultName: String = "experiment",
-                            dataOverride: String? = nil) throws -> ExperimentConfig {
-    let root: Node
+                            dataOverride: String? = nil, overrides: [ConfigOverride] = []) throws -> ExperimentConfig {
+    try decodeExperiment(yaml: yaml, file: file, defaultName: defaultName, dataOverride: dataOverride,
+                         overrides: overrides, checkFolder: true)
+}
+
+/// `parseExperiment`; without `checkFolder`, a dataset folder that no longer exists is accepted
+/// (a checkpoint's training record names the folder the model was trained on).
+func decodeExperiment(yaml: String, file: String, defaultName: String, dataOverride: String?,
+                      overrides: [ConfigOverride] = [], checkFolder: Bool) throws -> ExperimentConfig {
+    var root: Node
     do {
         guard let parsed = try Yams.compose(yaml: yaml) else {
             throw ExperimentError.invalidConfig(file: file, problems: [ConfigProblem(
@@ -76,6 +85,7 @@ public func parseExperiment(yaml: String, file: String, defaultName: String = "e
     } catch let error as YamlError {
         throw yamlSyntaxError(error, file: file)
     }
+    for override in overrides { root = try override.apply(to: root) }
     let log = ProblemLog(root: root)
     var config: ExperimentConfig?
     do {
@@ -86,10 +96,10 @@ public func parseExperiment(yaml: String, file: String, defaultName: String = "e
     if var config {
         if config.name.isEmpty { config.name = defaultName }
         if let dataOverride { config.dataset.folder = dataOverride; config.dataset.generated = nil }
-        checkDatasetFolder(config.dataset, overridden: dataOverride != nil, log: log)
+        if checkFolder { checkDatasetFolder(config.dataset, overridden: dataOverride != nil, log: log) }
         if log.entries.isEmpty { return config }
     }
-    throw ExperimentError.invalidConfig(file: file, problems: problems(from: log, file: file))
+    throw ExperimentError.invalidConfig(file: file, problems: problems(from: log, file: file, overrides: overrides))
 }
 
 /// A missing dataset folder is reported with the other problems, at `dataset.folder` or `--data`.
@@ -105,11 +115,15 @@ private func checkDatasetFolder(_ dataset: DatasetConfig, overridden: Bool, log:
     }
 }
 
-/// Turns logged entries into located problems, in file order (line, then column).
-private func problems(from log: ProblemLog, file: String) -> [ConfigProblem] {
+/// Turns logged entries into located problems, in file order (line, then column); a problem an
+/// override caused names the override (the last one that covers it) instead of a line.
+private func problems(from log: ProblemLog, file: String, overrides: [ConfigOverride]) -> [ConfigProblem] {
     let located = log.entries.map { entry -> (ConfigProblem, column: Int) in
         if entry.path == ["--data"] {
             return (ConfigProblem(file: "--data", line: nil, field: "", message: entry.message), 0)
+        }
+        if let override = overrides.last(where: { $0.covers(entry) }) {
+            return (ConfigProblem(file: "--set " + override.text, line: nil, field: dottedPath(entry.path), message: entry.message), 0)
         }
         // A missing key has no node: point at the nearest enclosing one that exists.
         let found = (0...entry.path.count).reversed().lazy

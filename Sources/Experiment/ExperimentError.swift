@@ -35,6 +35,10 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
     case badCellList(String)
     /// Ctrl-C: the current step finished; finished cells and the current cell's training state are saved.
     case interrupted(runFolder: String)
+    /// `reslab compare` cannot compare the runs it was given (why, and what to do).
+    case badCompare(String)
+    /// A `--set PATH=VALUE` that cannot be applied to the file (its text, and why).
+    case badOverride(String, reason: String)
     /// A file of the run folder could not be written or read back.
     case io(path: String, reason: String)
     /// A model could not be built or trained, in the engine's words.
@@ -66,6 +70,10 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
             return "`\(text)` is not a cell list; write ids and ranges such as 3,7-9."
         case let .interrupted(folder):
             return "Interrupted: finished cells and the current cell's training state are saved in \(folder). Rerun the same command, or `reslab run --resume \(folder)`, to continue."
+        case let .badCompare(reason):
+            return "Cannot compare: \(reason)."
+        case let .badOverride(text, reason):
+            return "--set \(text): \(reason)."
         case let .io(path, reason):
             return "Cannot write or read \(path): \(reason)."
         case let .model(name, reason):

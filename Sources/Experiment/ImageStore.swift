@@ -29,7 +29,7 @@ final class ImageStore: @unchecked Sendable {
         self.images = images
         self.samples = images.isEmpty ? samples : []
         self.labels = samples.map(\.label)
-        self.names = samples.map { $0.path.hasPrefix(root + "/") ? String($0.path.dropFirst(root.count + 1)) : $0.path }
+        self.names = samples.map { pathBelow(root, $0.path) }
         self.threads = threads
     }
 

@@ -9,6 +9,8 @@ struct LoadedData {
     var train: ImageStore
     var test: ImageStore
     var skipped: [SkippedFile]
+    /// The digest of the training file list as scanned (before decoding); nil for generated data.
+    var trainFiles: FileListDigest? = nil
     /// The folder, or `generated stripes (size 32, period 4, seed 1)`.
     var source: String
     /// Per-channel (R, G, B) mean and std of v/255; inputs are (v/255 − mean) / std.
@@ -45,6 +47,7 @@ func loadData(_ config: DatasetConfig, budget: Int, threads: Int) throws -> Load
         data = LoadedData(classNames: folder.classNames, train: train, test: test,
                           skipped: folder.skipped + trainSkipped + testSkipped, source: root,
                           mean: [0, 0, 0], std: [1, 1, 1])
+        data.trainFiles = FileListDigest(folder.train, root: folder.root, classNames: folder.classNames)
     }
     switch config.normalization {
     case .none: break

@@ -23,6 +23,8 @@ struct ModelDescription: Codable, Hashable {
 final class Model {
     let info: ModelDescription
     let network: Network
+    /// How it was trained, saved with it; nil for a checkpoint that does not record it.
+    var record: TrainingRecord?
 
     /// Builds the network with weights drawn from `seed`.
     init(info: ModelDescription, seed: Int) throws {
@@ -71,10 +73,12 @@ final class Model {
         }
     }
 
-    /// What NN's checkpoint records beside the weights: class names, normalisation, rounding, layers.
+    /// What NN's checkpoint records beside the weights: class names, normalisation, rounding,
+    /// layers, and the training record when there is one.
     var checkpointMetadata: CheckpointMetadata {
-        CheckpointMetadata(classNames: info.classNames, mean: info.mean, std: info.std,
-                           notes: ["rounding": info.rounding, "layers": info.layers.joined(separator: "; ")])
+        let notes = ["rounding": info.rounding, "layers": info.layers.joined(separator: "; ")]
+        return CheckpointMetadata(classNames: info.classNames, mean: info.mean, std: info.std,
+                                  notes: notes.merging(record?.notes ?? [:]) { own, _ in own })
     }
 
     init(info: ModelDescription, network: Network) {
@@ -92,6 +96,8 @@ final class Model {
             ?? network.spec.layers.map(\.description)
         let info = ModelDescription(layers: layers, rounding: metadata.notes["rounding"] ?? "floor", classNames: metadata.classNames,
                              trainResolution: network.trainingHeight, mean: metadata.mean, std: metadata.std)
-        return Model(info: info, network: network)
+        let model = Model(info: info, network: network)
+        model.record = try TrainingRecord(notes: metadata.notes, file: path)
+        return model
     }
 }

@@ -2,7 +2,8 @@ import Foundation
 
 /// Renders progress events as text for the CLI: on a terminal, one self-overwriting bar per cell
 /// (`\r`, at most 10 updates a second) with epoch, loss, images/s and ETA; otherwise plain lines
-/// (one per tenth of an epoch, per epoch and per evaluation). Returns nil for events that print nothing.
+/// (one per epoch and one per evaluation). Each epoch's line gives its training loss and the
+/// held-out accuracy and loss after it. Returns nil for events that print nothing.
 public struct ProgressPrinter {
     public var terminal: Bool
     private var lastDraw = Date.distantPast
@@ -21,11 +22,9 @@ public struct ProgressPrinter {
             return "cell \(cell.id) \(cell.label): already done, skipped."
         case let .cellStarted(cell, position, total):
             return "cell \(cell.id) \(cell.label) (\(position)/\(total))"
-        case let .step(_, epoch, epochs, step, steps, loss, rate, eta) where !terminal:
-            // Logs (Slurm, CI): a line at each tenth of an epoch.
-            guard step * 10 / steps != (step - 1) * 10 / steps, step < steps else { return nil }
-            return "  epoch \(epoch)/\(epochs) step \(step)/\(steps): loss \(String(format: "%.3f", loss)), "
-                + "\(Int(rate)) img/s, ETA \(formatDuration(eta))"
+        case .step where !terminal:
+            // Logs (Slurm, CI): only the epoch's line.
+            return nil
         case let .step(_, epoch, epochs, step, steps, loss, rate, eta):
             guard Date().timeIntervalSince(lastDraw) > 0.1 || step == steps else { return nil }
             lastDraw = Date()
@@ -36,7 +35,11 @@ public struct ProgressPrinter {
             return "\r  epoch \(epoch)/\(epochs) \(bar) \(Int(share * 100))% loss \(String(format: "%.3f", loss)) "
                 + "\(Int(rate)) img/s ETA \(formatDuration(eta))   "
         case let .epochFinished(_, record, epochs):
-            let line = "  epoch \(record.epoch)/\(epochs): loss \(String(format: "%.4f", record.loss)), \(String(format: "%.1f", record.seconds)) s"
+            var heldOut = ""
+            if let top1 = record.heldOutTop1, let loss = record.heldOutLoss {
+                heldOut = ", held-out \(String(format: "%.1f", 100 * top1))% (loss \(String(format: "%.4f", loss)))"
+            }
+            let line = "  epoch \(record.epoch)/\(epochs): train loss \(String(format: "%.4f", record.loss))\(heldOut), \(String(format: "%.1f", record.seconds)) s"
             return closeBar() + line
         case let .trainingResumed(_, epoch, step, epochs):
             return epoch > epochs ? "  trained before the interruption (saved training state); evaluating"

@@ -24,6 +24,9 @@ public func writeReport(_ folder: RunFolder, options: ReportOptions = ReportOpti
         }
     }
     try writeAtomically(renderReport(data, options: options), to: folder.reportFile)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    try writeAtomically(encoder.encode(summarizeReport(data, options: options)), to: folder.summaryFile)
     return folder.reportFile
 }
 
@@ -49,7 +52,13 @@ func reportData(_ folder: RunFolder) throws -> ReportData {
         testLabels: stored?.testLabels ?? [],
         models: try config.models.map { try modelInfo($0, config: config, classNames: classNames) },
         evaluations: try results.flatMap { try evaluations($0, folder: folder) },
-        examples: stored?.examples ?? [])
+        examples: stored?.examples ?? [],
+        trainingCurves: results.map { result in
+            TrainingCurve(model: result.cell.model.name, trainResolution: result.cell.trainResolution, seed: result.cell.seed,
+                          epochs: result.epochs.map {
+                              EpochPoint(epoch: $0.epoch, trainLoss: $0.loss, heldOutTop1: $0.heldOutTop1, heldOutLoss: $0.heldOutLoss)
+                          })
+        })
     data.nyquist = try storedNyquistBudget(folder)
     data.testNames = stored?.testNames
     data.remedies = try remedyEvaluations(folder)

@@ -14,6 +14,7 @@ import Foundation
 ///     log.txt                  one line per event, appended by every process
 ///     results.csv              the tidy table, rebuilt from cells/ after each cell
 ///     report.html              rebuilt from the stored results
+///     summary.json             peak, drop points and findings, written with the report
 ///
 /// Every file but log.txt is written to a temporary name and renamed into place, so a killed
 /// process never leaves a partial file and processes running different cells never collide.
@@ -26,6 +27,8 @@ public struct RunFolder: Sendable {
 
     public var experimentFile: String { path + "/experiment.yaml" }
     public var resolvedConfigFile: String { path + "/config.resolved.yaml" }
+    /// Peak, drop points and findings as JSON (`ReportSummary`), written with the report.
+    public var summaryFile: String { path + "/summary.json" }
     public var environmentFile: String { path + "/environment.json" }
     public var logFile: String { path + "/log.txt" }
     public var resultsFile: String { path + "/results.csv" }

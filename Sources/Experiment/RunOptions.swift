@@ -4,6 +4,8 @@ public struct RunOptions: Sendable {
     public var configPath: String?
     /// `--data`: replaces `dataset.folder`.
     public var dataOverride: String?
+    /// `--set PATH=VALUE`: changes to the experiment file, applied in order before it is checked.
+    public var overrides: [ConfigOverride] = []
     /// `--out`: the run folder to create or continue (several processes may share it).
     public var out: String?
     /// `--resume`: continue this run folder with its stored configuration.

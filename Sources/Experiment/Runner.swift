@@ -10,7 +10,7 @@ public func runExperiment(_ options: RunOptions, control: RunControl = RunContro
     Parallel.threadCount = options.threads
     let (config, experimentText) = try resolveConfig(options)
     let folder = try chooseRunFolder(options, config: config)
-    try prepare(folder, config: config, experimentText: experimentText, threads: options.threads)
+    try prepare(folder, config: config, experimentText: experimentText, threads: options.threads, overrides: options.overrides)
 
     let plan = config.cells
     let selected = try selectCells(options.cells, count: plan.count)
@@ -76,7 +76,7 @@ func resolveConfig(_ options: RunOptions) throws -> (ExperimentConfig, String) {
     guard let path = options.configPath else {
         throw ExperimentError.unreadableConfig(path: "(none)", reason: "give an experiment file or --resume RUN")
     }
-    let config = try loadExperiment(path: path, dataOverride: options.dataOverride)
+    let config = try loadExperiment(path: path, dataOverride: options.dataOverride, overrides: options.overrides)
     return (config, (try? String(contentsOfFile: path, encoding: .utf8)) ?? "")
 }
 
@@ -109,12 +109,16 @@ func storedConfig(_ folder: RunFolder) throws -> ExperimentConfig {
     try loadExperiment(path: folder.resolvedConfigFile)
 }
 
-/// Creates the folder and writes the experiment file, resolved configuration and environment
-/// (each atomically, so concurrent processes writing the same content do not collide).
-func prepare(_ folder: RunFolder, config: ExperimentConfig, experimentText: String, threads: Int) throws {
+/// Creates the folder and writes the experiment file, resolved configuration (headed by the
+/// `--set` overrides applied to the file, as comments) and environment (each atomically, so
+/// concurrent processes writing the same content do not collide).
+func prepare(_ folder: RunFolder, config: ExperimentConfig, experimentText: String, threads: Int,
+             overrides: [ConfigOverride] = []) throws {
     try FileManager.default.createDirectory(atPath: folder.cellsFolder, withIntermediateDirectories: true)
     if !FileManager.default.fileExists(atPath: folder.resolvedConfigFile) {
-        try writeAtomically(YAMLEncoder().encode(config), to: folder.resolvedConfigFile)
+        let header = overrides.isEmpty ? ""
+            : "# experiment.yaml with these overrides applied:\n" + overrides.map { "#   --set \($0.text)\n" }.joined()
+        try writeAtomically(header + YAMLEncoder().encode(config), to: folder.resolvedConfigFile)
         try writeAtomically(experimentText, to: folder.experimentFile)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

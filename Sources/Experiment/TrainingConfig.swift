@@ -101,18 +101,25 @@ public struct ScheduleConfig: Codable, Equatable, Sendable {
 
 public enum ScheduleKind: String, ConfigEnum, Sendable { case cosine, step, constant }
 
+/// `random_crop_fill:` — see `AugmentationConfig.randomCropFill`.
+public enum PadFill: String, ConfigEnum, Sendable { case black, mean, reflect }
+
 /// `augmentation:` — applied to training images only, drawn from the cell's seed.
 public struct AugmentationConfig: Codable, Equatable, Sendable {
     /// Mirror left-right with probability 1/2.
     public var flip: Bool = false
-    /// Pad by this many zero pixels on each side and take a random crop of the training size.
+    /// Pad by this many pixels on each side and take a random crop of the training size.
     public var randomCrop: Int?
+    /// What the padding of `random_crop` holds: black pixels (torchvision's `RandomCrop(padding=p)`
+    /// before `Normalize`, the default), the dataset's mean colour (zeros after normalisation,
+    /// what reslab did before this option), or the image reflected about its edge.
+    public var randomCropFill: PadFill = .black
     /// Random-resized-crop: a crop of this area share range (and aspect 3/4...4/3), resized to
     /// the training size, as in Inception and FixRes training.
     public var randomResizedCrop: [Double]?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case flip, randomCrop = "random_crop", randomResizedCrop = "random_resized_crop"
+        case flip, randomCrop = "random_crop", randomCropFill = "random_crop_fill", randomResizedCrop = "random_resized_crop"
     }
 
     public init() {}
@@ -121,6 +128,7 @@ public struct AugmentationConfig: Codable, Equatable, Sendable {
         let f = try FieldReader(decoder, CodingKeys.self)
         flip = f.optional(.flip) ?? flip
         randomCrop = f.optional(.randomCrop)
+        randomCropFill = f.optional(.randomCropFill) ?? randomCropFill
         randomResizedCrop = f.optional(.randomResizedCrop)
         if let pad = randomCrop { f.check(pad >= 0, .randomCrop, "give the padding in pixels, e.g. 4.") }
         if let scale = randomResizedCrop {

@@ -75,6 +75,8 @@ struct Analysis {
     private(set) var methodComparisons: [MethodComparison] = []
     /// Each trained model's remedies against the untreated model ("What to do" and the findings).
     private(set) var remedyComparisons: [RemedyComparison] = []
+    /// Each curve's drop and peak tests (`CurveTests`), shared by the findings and the chart.
+    private(set) var curveTests: [CurveKey: CurveTests] = [:]
 
     init(_ data: ReportData, options: ReportOptions) {
         self.data = data
@@ -108,6 +110,7 @@ struct Analysis {
         }
         methodComparisons = MethodComparison.all(self)
         remedyComparisons = RemedyComparison.all(self)
+        for curve in curves { curveTests[curve.key] = CurveTests(curve, analysis: self) }
     }
 
     static func cell(_ evaluations: [Evaluation], resolution: Int, confidence: Double) -> Cell {

@@ -22,17 +22,37 @@ struct ArchitectureSection {
         return intro + parts.joined()
     }
 
+    /// The layer column and the training-resolution column stay in view while the table scrolls
+    /// sideways (CSS `position: sticky`): the layer column is pinned at the left edge, `--layer-width`
+    /// wide (its longest name at ~7.6 px a character of 12.5 px bold type, plus padding), and the
+    /// training column right of it.
     private func table(base: ArchitectureTable, tables: [ArchitectureTable]) -> String {
-        let header = ["layer", "RF", "stride", "params"] + tables.map { "\($0.testResolution) px" }
+        let training = base.trainResolution
+        func pinned(_ cell: TableCell, resolution: Int? = nil) -> TableCell {
+            var cell = cell
+            let pin = resolution == nil ? "pin" : resolution == training ? "pin-train" : nil
+            guard let pin else { return cell }
+            if let index = cell.attributes.firstIndex(where: { $0.0 == "class" }) {
+                cell.attributes[index].1 += " " + pin
+            } else {
+                cell.attributes.append(("class", pin))
+            }
+            return cell
+        }
+        let head = [pinned(TableCell("layer")), TableCell("RF"), TableCell("stride"), TableCell("params")]
+            + tables.map { pinned(TableCell("\($0.testResolution) px" + ($0.testResolution == training ? " (trained)" : "")), resolution: $0.testResolution) }
         var rows: [[TableCell]] = base.layers.indices.map { i in
             let layer = base.layers[i]
-            return [TableCell(escapeHTML(layer.layer), header: true), .text(String(layer.receptiveField)),
+            return [pinned(TableCell(escapeHTML(layer.layer), header: true)), .text(String(layer.receptiveField)),
                     .text(String(layer.totalStride)), .text(String(layer.parameters))]
-                + tables.map { cell(i < $0.layers.count ? $0.layers[i] : nil, resolution: $0.testResolution) }
+                + tables.map { pinned(cell(i < $0.layers.count ? $0.layers[i] : nil, resolution: $0.testResolution), resolution: $0.testResolution) }
         }
-        rows.append([TableCell("total (FLOPs per image)", header: true), "", "", .text(String(base.layers.map(\.parameters).reduce(0, +)))]
-            + tables.map { .text(siCount($0.layers.map(\.flops).reduce(0, +))) })
-        return htmlTable(header: header.map(escapeHTML), rows: rows, className: "arch")
+        let totalLabel = "total (FLOPs per image)"
+        rows.append([pinned(TableCell(totalLabel, header: true)), "", "", .text(String(base.layers.map(\.parameters).reduce(0, +)))]
+            + tables.map { pinned(.text(siCount($0.layers.map(\.flops).reduce(0, +))), resolution: $0.testResolution) })
+        let longest = (base.layers.map(\.layer.count) + [totalLabel.count]).max()!
+        let width = Int((Double(longest) * 7.6).rounded()) + 16
+        return htmlTable(head: head, rows: rows, attributes: [("class", "arch"), ("style", "--layer-width: \(width)px")])
     }
 
     private func cell(_ layer: LayerRow?, resolution: Int) -> TableCell {

@@ -18,6 +18,7 @@ struct Findings {
             return sentences[0] + (details.isEmpty ? "" : element("ul", [], details))
         }
         if items.isEmpty { items.append("No evaluation was recorded, so there is nothing to report yet.") }
+        items = TrustWarnings(analysis: analysis).items + items
         let levels = "Intervals are \(Int(analysis.options.confidence * 100))%; differences are claimed at α = \(fixed(analysis.options.alpha, 2)) (exact McNemar test on the same images, Holm-corrected per finding); a drop point is where the interval's lower bound falls under \(Int((analysis.options.dropShare * 100).rounded()))% of the peak."
         return element("ul", [("class", "findings")], items.map { element("li", [], $0) }.joined(separator: "\n"))
             + element("p", [("class", "note")], escapeHTML(levels))
@@ -54,34 +55,21 @@ struct Findings {
         let range = kept.count == curve.cells.count ? "at every tested resolution (\(low)–\(high) px)" : (low == high ? "only at \(low) px" : "from \(low) to \(high) px")
         var items = ["\(name), resized with \(escapeHTML(curve.key.method.label)), peaks at \(peak.testResolution) px with \(accuracy(peak)) and keeps ≥ \(share)% of that peak \(range) (every lower bound ≥ \(percent(curve.threshold)))."]
 
-        // The comparisons this group of sentences makes, Holm-corrected together.
         let training = curve.cells.firstIndex { $0.testResolution == curve.key.trainResolution && $0.mean != nil }
-        var pairs: [(name: String, first: Cell, second: Cell)] = []
-        for (side, index) in [("below", curve.lowDrop), ("above", curve.highDrop)] {
-            if let index, curve.cells[index].mean != nil { pairs.append((side, curve.cells[index], peak)) }
-        }
-        if let training, training != peakIndex { pairs.append(("peak", peak, curve.cells[training])) }
-        let tested = pairs.map { analysis.compare($0.first, $0.second) }
-        let corrected = tested.compactMap { $0 }.holmCorrected()
-        var byName: [String: PairedComparison] = [:]
-        var next = 0
-        for (pair, result) in zip(pairs, tested) where result != nil {
-            byName[pair.name] = corrected[next]
-            next += 1
-        }
-        let family = corrected.count
+        let tests = analysis.curveTests[curve.key]!  // Analysis tests every curve.
+        let family = tests.family
 
-        for (side, index, edge) in [("below", curve.lowDrop, low), ("above", curve.highDrop, high)] {
+        for (side, index, edge) in [(CurveTests.Name.below, curve.lowDrop, low), (.above, curve.highDrop, high)] {
             guard let index else { continue }
             let cell = curve.cells[index]
-            let direction = side == "below" ? "Below" : "Above"
+            let direction = side == .below ? "Below" : "Above"
             let why = [architectureNote(curve.key, resolution: cell.testResolution), causeNote(curve.key, resolution: cell.testResolution)]
                 .compactMap { $0.map { " " + $0 } }.joined()
             if let reason = cell.cannotRun {
                 items.append("\(direction) \(edge) px it cannot run: at \(cell.testResolution) px \(escapeHTML(sentence(reason)))")
                 continue
             }
-            guard let comparison = byName[side] else {
+            guard let comparison = tests.comparisons[side] else {
                 items.append("\(direction) \(edge) px it falls to \(accuracy(cell)) at \(cell.testResolution) px, under \(share)% of the peak; no per-image predictions were stored, so no paired test was made.\(why)")
                 continue
             }
@@ -91,7 +79,7 @@ struct Findings {
                 items.append("At \(cell.testResolution) px the interval's lower bound (\(percent(cell.interval?.lower ?? 0))) falls under \(share)% of the peak, but the paired test cannot tell it from the peak: indistinguishable, \(difference(comparison, family: family)).")
             }
         }
-        if let training, let comparison = byName["peak"] {
+        if let training, let comparison = tests.comparisons[.peak] {
             let trainCell = curve.cells[training]
             let side = peak.testResolution > trainCell.testResolution ? "above" : "below"
             if comparison.verdict(alpha: alpha) == .firstBetter {

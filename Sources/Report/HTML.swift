@@ -33,14 +33,19 @@ func attributeList(_ attributes: [(String, String)]) -> String {
 
 /// A table with a header row (left out when every header is empty); cells are HTML. A cell written as `(html, class)` gets that class.
 func htmlTable(header: [String], rows: [[TableCell]], className: String = "") -> String {
-    let head = header.allSatisfy(\.isEmpty) ? "" : element("thead", [], element("tr", [], header.map { element("th", [], $0) }.joined()))
+    htmlTable(head: header.map { TableCell($0) }, rows: rows, attributes: className.isEmpty ? [] : [("class", className)])
+}
+
+/// A table whose header cells carry attributes too (`head` cells are always `th`).
+func htmlTable(head: [TableCell], rows: [[TableCell]], attributes: [(String, String)]) -> String {
+    let headRow = head.allSatisfy(\.html.isEmpty) ? ""
+        : element("thead", [], element("tr", [], head.map { element("th", $0.attributes, $0.html) }.joined()))
     let body = rows.map { row in
         element("tr", [], row.map { cell in
             element(cell.header ? "th" : "td", cell.attributes, cell.html)
         }.joined())
     }.joined(separator: "\n")
-    return element("table", className.isEmpty ? [] : [("class", className)],
-                   head + element("tbody", [], body))
+    return element("table", attributes, headRow + element("tbody", [], body))
 }
 
 /// One table cell: HTML content plus optional class and tooltip.

@@ -10,6 +10,7 @@ public func renderReport(_ data: ReportData, options: ReportOptions = ReportOpti
     ]
     let optional: [(String, String, String?)] = [
         ("nyquist", "Content above Nyquist", NyquistSection(analysis: analysis).html()),
+        ("training", "Training curves", TrainingSection(analysis: analysis).html()),
         ("train-test", "Train × test resolution", TrainTestSection(analysis: analysis).html()),
         ("methods", "Resize methods", MethodsSection(analysis: analysis).html()),
         ("stability", "Stability", StabilitySection(analysis: analysis).html()),
@@ -49,15 +50,15 @@ public func renderReport(_ data: ReportData, options: ReportOptions = ReportOpti
     """
 }
 
-/// Hides and shows a chart's line when its legend entry is clicked, and opens every collapsed
-/// table before printing.
+/// Hides and shows a series in every chart of a figure when its legend entry is clicked, and
+/// opens every collapsed table before printing.
 let reportScript = """
-document.querySelectorAll('svg').forEach(function (svg) {
-  svg.querySelectorAll('.legend-item').forEach(function (item) {
-    item.addEventListener('click', function () {
-      var off = item.classList.toggle('off');
-      var line = svg.querySelector('.series[data-series="' + item.getAttribute('data-series') + '"]');
-      if (line) { line.classList.toggle('off', off); }
+document.querySelectorAll('.legend-item').forEach(function (item) {
+  var scope = item.closest('figure') || item.closest('svg');
+  item.addEventListener('click', function () {
+    var off = item.classList.toggle('off');
+    scope.querySelectorAll('.series[data-series="' + item.getAttribute('data-series') + '"]').forEach(function (line) {
+      line.classList.toggle('off', off);
     });
   });
 });

@@ -28,10 +28,12 @@ public struct ReportData: Codable, Sendable, Equatable {
     public var testNames: [String]? = nil
     /// Remedies applied to the trained models ("What to do"); empty when none ran.
     public var remedies: [RemedyEvaluation] = []
+    /// Per trained model, its training loss and held-out figures after every epoch.
+    public var trainingCurves: [TrainingCurve]
 
     public init(experiment: String, configText: String, environment: [Entry], timings: [Timing],
                 data: DataSummary, classNames: [String], testLabels: [Int], models: [ModelInfo],
-                evaluations: [Evaluation], examples: [ExampleImage]) {
+                evaluations: [Evaluation], examples: [ExampleImage], trainingCurves: [TrainingCurve] = []) {
         self.experiment = experiment
         self.configText = configText
         self.environment = environment
@@ -42,6 +44,7 @@ public struct ReportData: Codable, Sendable, Equatable {
         self.models = models
         self.evaluations = evaluations
         self.examples = examples
+        self.trainingCurves = trainingCurves
     }
 }
 

@@ -27,7 +27,7 @@ svg .line { fill: none; stroke-width: 2; stroke-linejoin: round; }
 svg .band { fill-opacity: 0.14; stroke: none; }
 svg .hit { fill: transparent; stroke: none; }
 svg .hit:hover { fill: rgba(0,0,0,0.18); }
-svg .train-mark { fill: #fff; stroke-width: 2; }
+svg .train-mark { fill: none; stroke-width: 2; }
 svg .gap-mark { font-size: 15px; font-weight: bold; }
 svg .legend-text { font-size: 12px; fill: #222; }
 svg .legend-item { cursor: pointer; }
@@ -40,6 +40,13 @@ svg .muted { fill: #999; }
 svg .hollow { stroke-width: 1.5; }
 svg .whisker { fill: none; stroke: #222; stroke-width: 1.2; }
 svg .significance { font-size: 13px; font-weight: bold; fill: #222; }
+svg .point { stroke-width: 1.5; }
+svg .panel-title { font-size: 14px; font-weight: 600; fill: #222; }
+svg .chance-line { stroke: #777; stroke-width: 1.2; stroke-dasharray: 2 4; }
+svg .chance-text { font-size: 11px; fill: #555; }
+svg .drop-mark { fill: #222; stroke: #fff; stroke-width: 0.8; }
+figure.multiples .panels { display: flex; flex-wrap: wrap; gap: 4px 16px; }
+figure.panel { flex: 1 1 460px; margin: 0; }
 .scroll { overflow-x: auto; }
 table { border-collapse: collapse; font-size: 12.5px; margin: 6px 0 14px; }
 th, td { border: 1px solid var(--rule); padding: 3px 6px; text-align: right; white-space: nowrap; }
@@ -53,6 +60,9 @@ td.significant { font-weight: 700; }
 span.rule { display: block; color: var(--muted); font-size: 11px; }
 span.rule.used { color: var(--ink); }
 table.arch thead th:first-child { text-align: left; }
+table.arch .pin { position: sticky; left: 0; z-index: 2; min-width: var(--layer-width); max-width: var(--layer-width); background: #f5f5f5; }
+table.arch .pin-train { position: sticky; left: var(--layer-width); z-index: 1; background: #eef4fa; box-shadow: 2px 0 0 var(--rule); }
+table.arch td.pin-train.broken { background: #fbe3d4; }
 table.meta th, table.meta td { text-align: left; }
 table.examples td { text-align: center; vertical-align: top; }
 table.examples img { image-rendering: pixelated; image-rendering: crisp-edges; display: block; margin: 0 auto; border: 1px solid var(--rule); }

@@ -11,8 +11,13 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "The checkpoint (from `reslab train` or a run folder's checkpoints/).")
     var model: String
 
-    @Option(help: "A class-per-folder dataset with the model's classes (its val/ split if it has one, else all images).")
+    @Option(help: "A class-per-folder dataset with the model's classes.")
     var data: String
+
+    @Option(help: ArgumentHelp(
+        "Which images of --data to test: test, train or all.",
+        discussion: "test: the held-out images (val/ or test/, or the part of each class that the checkpoint's recorded split kept out of training). Default: test when the held-out images can be told apart (split folders, or the folder the checkpoint was trained on), else all."))
+    var split: EvalSplit?
 
     @Option(help: "Test resolutions, e.g. 16,24,32,48,64.")
     var resolutions: String = "16,24,32,48,64"
@@ -20,23 +25,39 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Resize methods: nearest, bilinear, bicubic, lanczos, box, hamming.")
     var methods: String = "bilinear,nearest"
 
-    @Flag(help: "Also test every method without antialiasing.")
+    @Option(help: "Antialias settings to test: on (Pillow's resize), off (point sampling, as OpenCV) or both.")
+    var antialias: AntialiasChoice = .on
+
+    @Flag(help: "Same as --antialias off: resize without antialiasing (as `reslab resize --no-antialias`).")
     var noAntialias = false
 
     @Option(help: "Centre-crop as timm (resize the shorter side to size/crop_pct first), e.g. 0.875; default squash.")
     var cropPct: Double?
 
-    @Option(help: "The run folder to write (default runs/eval-<model>-<timestamp>).")
+    @Option(name: [.short, .long], help: "The run folder to write (default runs/eval-<model>-<timestamp>).")
     var out: String?
+
+    @Option(name: .customLong("output"), help: .hidden)
+    var outputAlias: String?
 
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Flag(help: "Print only the final lines.") var quiet = false
 
+    func validate() throws {
+        if noAntialias && antialias != .on {
+            throw ValidationError("--no-antialias is --antialias off; give one of them.")
+        }
+        if let cropPct, !(cropPct > 0 && cropPct <= 1) {
+            throw ValidationError("--crop-pct \(cropPct) must be in (0, 1], e.g. 0.875.")
+        }
+    }
+
     func run() throws {
         var options = EvalOptions(checkpoint: model, data: data, threads: threads)
-        options.out = out
+        options.split = split
+        options.out = out ?? outputAlias
         let sizes = resolutions.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !sizes.isEmpty, sizes.allSatisfy({ ($0 ?? 0) >= 1 }) else {
             throw ValidationError("--resolutions takes sizes in pixels separated by commas, e.g. 16,24,32.")
@@ -48,12 +69,32 @@ struct EvalCommand: ParsableCommand {
             }
             return method
         }
-        options.evaluation.antialias = noAntialias ? [true, false] : [true]
+        options.evaluation.antialias = (noAntialias ? .off : antialias).settings
         if let cropPct { options.evaluation.crop = .center(cropPct: cropPct) }
         let summary = try runWithProgress(quiet: quiet) { control, progress in
             try evaluateCheckpoint(options, control: control, progress: progress)
         }
-        print("Results: \(summary.resultsFile)")
-        if let report = summary.reportFile { print("Report: \(report)") }
+        print("Tested \(summary.tested).")
+        for warning in summary.warnings {
+            FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+        }
+        print("Results: \(summary.run.resultsFile)")
+        if let report = summary.run.reportFile { print("Report: \(report)") }
+    }
+}
+
+extension EvalSplit: ExpressibleByArgument {}
+
+/// `reslab eval --antialias`: which antialias settings to test.
+enum AntialiasChoice: String, CaseIterable, ExpressibleByArgument {
+    case on, off, both
+
+    /// The settings `evaluation.antialias` lists.
+    var settings: [Bool] {
+        switch self {
+        case .on: return [true]
+        case .off: return [false]
+        case .both: return [true, false]
+        }
     }
 }

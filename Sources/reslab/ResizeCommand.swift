@@ -23,23 +23,31 @@ struct ResizeCommand: ParsableCommand {
     @Option(help: "Output size, WIDTHxHEIGHT or one number for a square.")
     var size: String?
 
-    @Option(help: "Filter for --size.")
-    var method = "bicubic"
+    @Option(help: "Filter for --size: \(Filter.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var method: Filter = .bicubic
 
-    @Flag(help: "Keep the kernel at unit scale (point sampling when downscaling), as OpenCV.")
+    @Flag(help: "Resize without antialiasing: the kernel stays at unit scale (point sampling when downscaling), as OpenCV.")
     var noAntialias = false
 
     @Option(help: "How the aspect ratio is handled: squash, center-crop or letterbox.")
-    var geometry = "squash"
+    var geometry: GeometryChoice = .squash
 
     @Option(help: "Fraction of the shorter side kept by --geometry center-crop (timm's crop_pct).")
-    var cropFraction = 0.875
+    var cropPct = 0.875
+
+    @Option(name: .customLong("crop-fraction"), help: .hidden)
+    var cropFractionAlias: Double?
 
     @Flag(help: "Decode a large JPEG at 1/2, 1/4 or 1/8 size first (libjpeg DCT scaling, like Pillow's draft); faster, slightly different pixels.")
     var draft = false
 
-    @Option(name: .shortAndLong, help: "Where --size writes its PNG.")
-    var output: String?
+    @Option(name: [.short, .long], help: "Where --size writes its PNG.")
+    var out: String?
+
+    @Option(name: .customLong("output"), help: .hidden)
+    var outputAlias: String?
+
+    private var output: String? { out ?? outputAlias }
 
     @Option(help: "Comma-separated square sizes for --montage.")
     var sizes = "8,16,32,64,128"
@@ -64,7 +72,6 @@ struct ResizeCommand: ParsableCommand {
             _ = try parsedSize()
             _ = try parsedGeometry()
             guard output != nil else { throw ValidationError("--size needs -o OUT.png to say where the result goes.") }
-            guard Filter(rawValue: method) != nil else { throw ValidationError(unknownMethod(method)) }
         } else {
             _ = try montageSizes()
             _ = try montageMethods()
@@ -80,7 +87,7 @@ struct ResizeCommand: ParsableCommand {
             print("wrote \(path) (\(sheet.width)×\(sheet.height)): rows \(methods.map(\.description).joined(separator: ", ")); columns \(sizes.map(String.init).joined(separator: ", ")) px")
         } else {
             let (width, height) = try parsedSize()
-            let method = ResizeMethod(Filter(rawValue: method)!, antialias: !noAntialias), geometry = try parsedGeometry()
+            let method = ResizeMethod(method, antialias: !noAntialias), geometry = try parsedGeometry()
             let image = try zonePlate.map { Resample.zonePlate(size: $0) } ?? decodeForResize(
                 try readBytes(input!), name: input!, width: width, height: height, geometry: geometry, draft: draft)
             let resized = resize(image, width: width, height: height, method: method, geometry: geometry)
@@ -106,14 +113,14 @@ struct ResizeCommand: ParsableCommand {
 
     private func parsedGeometry() throws -> Geometry {
         switch geometry {
-        case "squash": return .squash
-        case "letterbox": return .letterbox
-        case "center-crop":
-            guard cropFraction > 0 && cropFraction <= 1 else {
-                throw ValidationError("--crop-fraction \(cropFraction) must be in (0, 1], e.g. 0.875.")
+        case .squash: return .squash
+        case .letterbox: return .letterbox
+        case .centerCrop:
+            let fraction = cropFractionAlias ?? cropPct
+            guard fraction > 0 && fraction <= 1 else {
+                throw ValidationError("--crop-pct \(fraction) must be in (0, 1], e.g. 0.875.")
             }
-            return .centerCrop(cropFraction)
-        default: throw ValidationError("--geometry \(geometry) is unknown; use squash, center-crop or letterbox.")
+            return .centerCrop(fraction)
         }
     }
 
@@ -136,3 +143,10 @@ struct ResizeCommand: ParsableCommand {
         "Unknown method \(name); use one of \(Filter.allCases.map(\.rawValue).joined(separator: ", "))."
     }
 }
+
+/// `reslab resize --geometry`.
+enum GeometryChoice: String, CaseIterable, ExpressibleByArgument {
+    case squash, centerCrop = "center-crop", letterbox
+}
+
+extension Filter: ExpressibleByArgument {}

@@ -22,6 +22,12 @@ struct RunCommand: ParsableCommand {
     @Option(help: "A class-per-folder dataset that replaces the file's dataset.folder.")
     var data: String?
 
+    @Option(name: .customLong("set"), help: ArgumentHelp(
+        "Change one setting of the experiment file, e.g. training.epochs=2 or 'evaluation.methods=[nearest, bilinear]' (repeatable).",
+        discussion: "PATH=VALUE: keys joined by dots, [i] for a list entry (models[0].rounding); VALUE is YAML. Checked like the file; the run folder's config.resolved.yaml records the result and the overrides.",
+        valueName: "path=value"))
+    var overrides: [String] = []
+
     @Option(help: "The run folder to create or continue (several processes may share it, one cell each).")
     var out: String?
 
@@ -62,6 +68,9 @@ struct RunCommand: ParsableCommand {
         if config == nil && resume == nil { throw ValidationError("Give an experiment file, or --resume RUN to continue a run.") }
         if cell != nil && cells != nil { throw ValidationError("Use --cell or --cells, not both.") }
         if missing && out == nil && resume == nil { throw ValidationError("--missing needs --out RUN or --resume RUN: the run folder to complete.") }
+        if resume != nil && !overrides.isEmpty {
+            throw ValidationError("--set changes the experiment, but --resume continues a run with the configuration stored in it; drop --set, or start a run from the experiment file.")
+        }
         if threads < 1 { throw ValidationError("--threads must be at least 1.") }
         if memoryGib <= 0 { throw ValidationError("--memory-gib must be positive.") }
     }
@@ -69,6 +78,7 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         var options = RunOptions(configPath: config, threads: threads)
         options.dataOverride = data
+        options.overrides = try overrides.map(ConfigOverride.init(parsing:))
         options.out = out
         options.resume = resume
         options.fresh = fresh

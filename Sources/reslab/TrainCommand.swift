@@ -27,7 +27,10 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Random crop (4 px padding) and horizontal flip.") var augment = false
 
     @Option(name: [.short, .long], help: "Where to write the checkpoint.")
-    var output: String = "model.ckpt"
+    var out: String = "model.ckpt"
+
+    @Option(name: .customLong("output"), help: .hidden)
+    var outputAlias: String?
 
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -47,7 +50,7 @@ struct TrainCommand: ParsableCommand {
         let spec = layers.map { text in
             ModelConfig(name: "custom", layers: text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         } ?? ModelConfig(name: model, zoo: model)
-        var options = TrainOptions(data: data, model: spec, output: output, threads: threads)
+        var options = TrainOptions(data: data, model: spec, output: outputAlias ?? out, threads: threads)
         options.seed = seed
         options.training.resolutions = [resolution]
         options.training.epochs = epochs
@@ -60,7 +63,7 @@ struct TrainCommand: ParsableCommand {
         let summary = try runWithProgress(quiet: quiet) { control, progress in
             try trainModel(options, control: control, progress: progress)
         }
-        print("Checkpoint: \(output)")
+        print("Checkpoint: \(options.output)")
         print("Run folder: \(summary.folder)")
     }
 }

@@ -52,6 +52,7 @@ import Testing
         #expect(consoleLines.isEmpty, "console messages: \(consoleLines)")
         #expect(dom.components(separatedBy: "<svg").count - 1 >= 5, "the DOM holds too few charts")
         #expect(dom.components(separatedBy: "class=\"series\"").count - 1 == 8, "one line group per model × training resolution × method")
+        #expect(dom.components(separatedBy: "class=\"panel\"").count - 1 == 4, "one accuracy panel per model × training resolution")
         #expect(dom.components(separatedBy: "<path").count - 1 >= 8, "lines, bands and legend samples are paths")
 
         let shot = folder.appendingPathComponent("shot.png")
@@ -73,6 +74,51 @@ import Testing
             let html = URL(fileURLWithPath: keep).deletingPathExtension().appendingPathExtension("html")
             try? FileManager.default.removeItem(at: html)
             try FileManager.default.copyItem(at: page, to: html)
+        }
+    }
+
+    /// Twelve resize variants (six methods with and without antialiasing) on two models: in the
+    /// DOM the browser built, every legend entry and every series of a panel must differ from the
+    /// others in stroke colour or marker shape, and each series must look like its legend entry.
+    @Test func everyMethodsSeriesIsDistinguishable() throws {
+        guard let browser = Self.browser else {
+            print("skipped: no chromium on PATH; run scripts/install-chromium.sh (Debian: apt-get install -y chromium) to enable this test")
+            return
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reslab-browser-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let page = folder.appendingPathComponent("report.html")
+        var run = SimulatedRun(images: 200, resolutions: [8, 16, 32, 64], seeds: [1], examplesPerCell: 1)
+        run.methods = ["nearest", "bilinear", "bicubic", "lanczos", "box", "hamming"].flatMap { [($0, true), ($0, false)] }
+        try renderReport(try run.data()).write(to: page, atomically: true, encoding: .utf8)
+        let (dom, _) = try Self.headless(browser, page, ["--dump-dom"])
+
+        let accuracy = try #require(dom.range(of: "<section id=\"accuracy\">").map { dom[$0.upperBound...] })
+        let section = String(accuracy[..<(accuracy.range(of: "</section>")?.lowerBound ?? accuracy.endIndex)])
+        /// (data-series, stroke colour of the first `stroke=` attribute, data-shape of the first marker) per group.
+        func styles(_ groupClass: String) -> [(index: String, stroke: String, shape: String)] {
+            section.components(separatedBy: "<g class=\"\(groupClass)\" data-series=\"").dropFirst().map { chunk in
+                let index = String(chunk.prefix { $0 != "\"" })
+                func attribute(_ name: String) -> String {
+                    guard let start = chunk.range(of: name + "=\"") else { return "" }
+                    return String(chunk[start.upperBound...].prefix { $0 != "\"" })
+                }
+                return (index, attribute("stroke"), attribute("data-shape"))
+            }
+        }
+        let legend = styles("legend-item")
+        #expect(legend.count == 12)
+        #expect(Set(legend.map { $0.stroke + "/" + $0.shape }).count == 12, "legend entries share colour and marker: \(legend)")
+        let series = styles("series")
+        #expect(series.count == 2 * 12)
+        for panel in 0..<2 {
+            let lines = series[(panel * 12)..<((panel + 1) * 12)]
+            #expect(Set(lines.map { $0.stroke + "/" + $0.shape }).count == 12, "panel \(panel): two series look alike: \(lines)")
+            for line in lines {
+                let entry = legend.first { $0.index == line.index }
+                #expect(entry?.stroke == line.stroke && entry?.shape == line.shape, "series \(line.index) does not match its legend entry")
+            }
         }
     }
 }

@@ -23,17 +23,38 @@ import Testing
 
     @Test func lineChartBreaksAtGapsAndMarksThem() {
         let series = LineChart.Series(
-            label: "m <1>", colour: "#0072B2", dash: "", values: [0.2, nil, 0.6, 0.7],
+            label: "m <1>", colour: "#0072B2", dash: "", shape: MarkerShape(0), values: [0.2, nil, 0.6, 0.7],
             bands: [nil, nil, Interval(lower: 0.5, upper: 0.7), Interval(lower: 0.6, upper: 0.8)],
-            tooltips: ["a", "", "c", "d"], markers: [.init(kind: .training, index: 3, value: 0.7, tooltip: "trained")],
-            gaps: [(1, "too small")])
-        let svg = LineChart(label: "chart", resolutions: [8, 16, 32, 64], series: [series]).svg()
-        // One line segment (8 alone is a dot, 32–64 a path), one band, one legend sample + key triangle.
-        #expect(svg.components(separatedBy: "class=\"line\"").count - 1 == 2)
-        #expect(svg.components(separatedBy: "class=\"band\"").count - 1 == 2) // band + legend key
+            tooltips: ["a", "", "c", "d"], markers: [.init(kind: .training, index: 3, value: 0.7, tooltip: "trained"),
+                                                     .init(kind: .drop, index: 2, value: 0.6, tooltip: "drops")],
+            gaps: [(1, "too small")], legendIndex: 0)
+        let svg = LineChart(label: "chart", title: "model", ticks: [8, 16, 32, 64], series: [series], chance: 0.25).svg()
+        // One line segment (8 alone is only a marker, 32–64 a path), one band, a marker per value.
+        #expect(svg.components(separatedBy: "class=\"line\"").count - 1 == 1)
+        #expect(svg.components(separatedBy: "class=\"band\"").count - 1 == 1)
+        #expect(svg.components(separatedBy: "class=\"point\"").count - 1 == 3)
+        #expect(svg.components(separatedBy: "class=\"drop-mark\"").count - 1 == 1)
         #expect(svg.contains("m &lt;1&gt; cannot run at 16 px: too small"))
         #expect(svg.contains("class=\"train-mark\""))
+        #expect(svg.contains(">chance 25.0%</text>"))
         #expect(!svg.contains("<1>"))
+    }
+
+    /// The chance line lies at y(0.25) = bottom − 0.25 · plotHeight = 14 + 340 − 85 = 269.
+    @Test func chanceLineSitsAtOneOverClasses() {
+        let svg = LineChart(label: "c", ticks: [8, 16], series: [], chance: 0.25).svg()
+        #expect(svg.contains(#"<line x1="58.0" y1="269.0" x2="982.0" y2="269.0" class="chance-line"/>"#), "\(svg)")
+    }
+
+    /// Twelve markers differ pairwise (six outlines, filled then hollow), and the legend draws
+    /// each entry's marker and a toggle per entry.
+    @Test func markersAndLegendEntriesAreDistinct() {
+        let shapes = (0..<12).map(MarkerShape.init)
+        #expect(Set(shapes.map(\.name)).count == 12)
+        #expect(MarkerShape(12) == MarkerShape(0))
+        let legend = ChartLegend(entries: (0..<12).map { .init(label: "method \($0)", colour: Palette.line($0), dash: "", shape: MarkerShape($0)) }).svg()
+        #expect(legend.components(separatedBy: "class=\"legend-item\"").count - 1 == 12)
+        for shape in shapes { #expect(legend.contains("data-shape=\"\(shape.name)\"")) }
     }
 
     @Test func heatmapDrawsEveryCell() {

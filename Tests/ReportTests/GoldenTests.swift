@@ -12,6 +12,11 @@ import TestSupport
                                     resolutions: [8, 16, 32], seeds: [1], examplesPerCell: 1).data()
         // Fixed stand-in bytes: the golden page must not depend on the zlib version.
         for i in data.examples.indices { data.examples[i].png = Data([0x89, 0x50, 0x4E, 0x47, UInt8(i)]) }
+        data.trainingCurves = ["gap-cnn", "flatten-cnn"].map { model in
+            TrainingCurve(model: model, trainResolution: 32, seed: 1, epochs: (1...3).map {
+                EpochPoint(epoch: $0, trainLoss: 1.1 - 0.25 * Double($0), heldOutTop1: 0.4 + 0.15 * Double($0), heldOutLoss: 1.2 - 0.2 * Double($0))
+            })
+        }
         return data
     }
 
