@@ -5,9 +5,10 @@
 struct MethodsSection {
     let analysis: Analysis
 
-    /// nil when only one method was run.
+    /// nil when only one method was run, or when no resolution could be paired (no per-image
+    /// predictions: the findings say the methods were not compared).
     func html() -> String? {
-        let comparisons = analysis.methodComparisons
+        let comparisons = analysis.methodComparisons.filter { !$0.rows.isEmpty }
         guard analysis.methods.count > 1, !comparisons.isEmpty else { return nil }
         let reference = escapeHTML(analysis.methods[0].label)
         let intro = element("p", [], "Each bar is a method's accuracy minus \(reference) on the same test images, in points; its whisker is the \(Int(analysis.options.confidence * 100))% paired bootstrap interval of that difference. Solid bars marked ∗ are differences the exact McNemar test supports at α = \(fixed(analysis.options.alpha, 2)) after Holm's correction over that model's resolutions; outlined bars are indistinguishable from zero (their whiskers usually cross it).")

@@ -5,7 +5,7 @@ import Testing
 
 /// Opens a realistic report in headless Chromium: the page must log nothing to the console
 /// (no script errors, no blocked loads), the DOM must hold the drawn charts, and the screenshot
-/// must not be blank. Skips with a message when no Chromium is installed
+/// must not be blank. Skipped (and reported as skipped) when no Chromium is installed
 /// (`scripts/install-chromium.sh` installs Debian's). Set `RESLAB_REPORT_SCREENSHOT=<path>` to
 /// keep the screenshot and the page beside it (docs/images/report-sample.png was made that way).
 @Suite struct BrowserTests {
@@ -35,17 +35,23 @@ import Testing
         return (String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
     }
 
-    @Test func reportLoadsCleanlyAndDrawsItsCharts() throws {
-        guard let browser = Self.browser else {
-            print("skipped: no chromium on PATH; run scripts/install-chromium.sh (Debian: apt-get install -y chromium) to enable this test")
-            return
-        }
+    /// Without a browser the tests below are skipped, and Swift Testing names them as skipped.
+    static let noBrowser = Comment(rawValue: "no chromium on PATH; run scripts/install-chromium.sh (Debian: apt-get install -y chromium) to enable this test")
+
+    /// `run`'s report written as report.html into a new temporary folder, which the caller removes.
+    static func page(_ run: SimulatedRun) throws -> (folder: URL, page: URL) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reslab-browser-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
         let page = folder.appendingPathComponent("report.html")
-        let run = SimulatedRun(images: 1000, trainResolutions: [16, 32], resolutions: [8, 12, 16, 20, 24, 28, 32, 40, 48, 64])
         try renderReport(try run.data()).write(to: page, atomically: true, encoding: .utf8)
+        return (folder, page)
+    }
+
+    @Test(.enabled(if: BrowserTests.browser != nil, noBrowser))
+    func reportLoadsCleanlyAndDrawsItsCharts() throws {
+        let browser = try #require(Self.browser)
+        let (folder, page) = try Self.page(SimulatedRun(images: 1000, trainResolutions: [16, 32], resolutions: [8, 12, 16, 20, 24, 28, 32, 40, 48, 64]))
+        defer { try? FileManager.default.removeItem(at: folder) }
 
         let (dom, domLog) = try Self.headless(browser, page, ["--dump-dom"])
         let consoleLines = domLog.split(separator: "\n").filter { $0.contains(":CONSOLE") }
@@ -80,18 +86,13 @@ import Testing
     /// Twelve resize variants (six methods with and without antialiasing) on two models: in the
     /// DOM the browser built, every legend entry and every series of a panel must differ from the
     /// others in stroke colour or marker shape, and each series must look like its legend entry.
-    @Test func everyMethodsSeriesIsDistinguishable() throws {
-        guard let browser = Self.browser else {
-            print("skipped: no chromium on PATH; run scripts/install-chromium.sh (Debian: apt-get install -y chromium) to enable this test")
-            return
-        }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reslab-browser-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let page = folder.appendingPathComponent("report.html")
+    @Test(.enabled(if: BrowserTests.browser != nil, noBrowser))
+    func everyMethodsSeriesIsDistinguishable() throws {
+        let browser = try #require(Self.browser)
         var run = SimulatedRun(images: 200, resolutions: [8, 16, 32, 64], seeds: [1], examplesPerCell: 1)
         run.methods = ["nearest", "bilinear", "bicubic", "lanczos", "box", "hamming"].flatMap { [($0, true), ($0, false)] }
-        try renderReport(try run.data()).write(to: page, atomically: true, encoding: .utf8)
+        let (folder, page) = try Self.page(run)
+        defer { try? FileManager.default.removeItem(at: folder) }
         let (dom, _) = try Self.headless(browser, page, ["--dump-dom"])
 
         let accuracy = try #require(dom.range(of: "<section id=\"accuracy\">").map { dom[$0.upperBound...] })
