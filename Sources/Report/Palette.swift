@@ -4,13 +4,8 @@ enum Palette {
     /// because it is the faintest.
     static let lines = ["#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#000000", "#F0E442"]
 
-    /// Dash patterns that tell methods apart without colour: solid, dashed, dotted, dash-dot.
-    static let dashes = ["", "7 4", "2 3", "9 3 2 3"]
-
     /// Colour of the i-th series, cycling the palette.
     static func line(_ index: Int) -> String { lines[index % lines.count] }
-
-    static func dash(_ index: Int) -> String { dashes[index % dashes.count] }
 
     /// Viridis (van der Walt & Smith, matplotlib 2015) sampled at 5 stops: perceptually uniform,
     /// monotone in lightness, and readable in greyscale print.
