@@ -48,7 +48,7 @@ struct OverrideTests {
     @Test func problemsNameTheOverride() {
         #expect(error("training.epoch=2") == """
             tiny.yaml has 1 problem:
-              --set training.epoch=2: training.epoch: unknown key; did you mean `epochs`? known keys here: epochs, batch, resolutions, optimizer, schedule, augmentation, label_smoothing, method, antialias.
+              --set training.epoch=2: training.epoch: unknown key; did you mean `epochs`? known keys here: epochs, batch, resolutions, optimizer, schedule, augmentation, label_smoothing, method, antialias, multi_resolution.
             """)
         #expect(error("training.epochs=two") == """
             tiny.yaml has 1 problem:
