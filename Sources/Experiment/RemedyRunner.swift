@@ -131,6 +131,7 @@ struct RemedyRunner {
                 if training.augmentation.flip {
                     for (row, index) in indices.enumerated() {
                         shiftAndFlip(&inputs, offset: row * r * r * 3, resolution: r, pad: 0, flip: true,
+                                     fill: training.augmentation.randomCropFill, mean: cells.data.mean, std: cells.data.std,
                                      random: CounterRandom(cell.seed, epoch, index, 8))
                     }
                 }

@@ -81,19 +81,20 @@ struct RemediesSection {
         let names = comparison.rows.map(\.remedy).uniqued()
         func series(_ label: String, index: Int, dash: String, _ cellAt: (Int) -> Cell?) -> LineChart.Series {
             let cells = resolutions.map(cellAt)
-            return LineChart.Series(label: label, colour: Palette.line(index), dash: dash, values: cells.map { $0?.mean },
-                                    bands: cells.map { $0?.interval },
+            return LineChart.Series(label: label, colour: Palette.line(index), dash: dash, shape: MarkerShape(index),
+                                    values: cells.map { $0?.mean }, bands: cells.map { $0?.interval },
                                     tooltips: zip(resolutions, cells).map { r, cell in
                                         cell?.mean.map { "\(label) at \(r) px: \(percent($0))" } ?? ""
-                                    })
+                                    }, legendIndex: index)
         }
         var all = [series("untreated", index: 0, dash: "", curve.cell(at:))]
         for (index, name) in names.enumerated() {
             let rows = comparison.rows.filter { $0.remedy == name }
-            all.append(series(name, index: index + 1, dash: Palette.dash(1)) { r in rows.first { $0.resolution == r }?.treated })
+            all.append(series(name, index: index + 1, dash: "7 4") { r in rows.first { $0.resolution == r }?.treated })
         }
-        let chart = LineChart(label: "Top-1 accuracy before and after each remedy for \(curve.key.label)", resolutions: resolutions, series: all)
-        return element("figure", [], chart.svg() + element("figcaption", [], escapeHTML("Solid: the untreated model at every tested size; dashed: each remedy at the sizes it was applied to. Click a legend entry to hide a line.")))
+        let chart = LineChart(label: "Top-1 accuracy before and after each remedy for \(curve.key.label)", ticks: resolutions, series: all)
+        let legend = ChartLegend(entries: all.map { .init(label: $0.label, colour: $0.colour, dash: $0.dash, shape: $0.shape) }, key: false)
+        return element("figure", [], legend.svg() + chart.svg() + element("figcaption", [], escapeHTML("Solid: the untreated model at every tested size; dashed: each remedy at the sizes it was applied to. Click a legend entry to hide a line.")))
     }
 
     private func table(_ rows: [RemedyComparison.Row]) -> String {

@@ -30,7 +30,7 @@ import Testing
         let section = String(dom[start.lowerBound..<(dom[start.upperBound...].range(of: "</section>")?.upperBound ?? dom.endIndex)])
         #expect(section.contains("<h2>What to do</h2>") && section.contains("<a href=\"#remedies\">") == false)
         #expect(dom.contains("<a href=\"#remedies\">What to do</a>"), "the navigation links the section")
-        #expect(section.components(separatedBy: "<svg").count - 1 == 1, "one before/after chart")
+        #expect(section.components(separatedBy: "<svg").count - 1 == 2, "the legend and one before/after chart")
         // untreated + three remedies at 16 px (rounding also at 24 px): four lines.
         #expect(section.components(separatedBy: "class=\"series\"").count - 1 == 4)
         #expect(section.components(separatedBy: "<table").count - 1 == 2, "one ranked table per treated size")
