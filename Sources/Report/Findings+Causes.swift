@@ -107,15 +107,21 @@ extension Findings {
                 continue
             }
             weakest = max(weakest, supported.map(\.test.adjustedPValue).max()!)
-            let gains = supported.map(\.test.difference)
-            guard gains.allSatisfy({ $0 > 0 }) || gains.allSatisfy({ $0 < 0 }) else {
-                clauses.append("when \(name) the winner changes with the size (\(range) px)")
-                continue
+            // The winners on this side: the other method where it gains, the reference where it loses.
+            let wins = [(other, reference, supported.filter { $0.test.difference > 0 }),
+                        (reference, other, supported.filter { $0.test.difference < 0 })].filter { !$0.2.isEmpty }
+            let amount = { (rows: [MethodComparison.Row]) -> String in
+                let magnitudes = rows.map { abs(100 * $0.test.difference) }
+                return magnitudes.count == 1 ? "+\(fixed(magnitudes[0], 1))" : "+\(fixed(magnitudes.min()!, 1)) to +\(fixed(magnitudes.max()!, 1))"
             }
-            let (winner, loser) = gains[0] > 0 ? (other, reference) : (reference, other)
-            let magnitudes = gains.map { abs(100 * $0) }
-            let amount = magnitudes.count == 1 ? "+\(fixed(magnitudes[0], 1))" : "+\(fixed(magnitudes.min()!, 1)) to +\(fixed(magnitudes.max()!, 1))"
-            clauses.append("\(winner) beats \(loser) when \(name), \(amount) points at \(range) px")
+            if wins.count == 1, let (winner, loser, won) = wins.first {
+                clauses.append("\(winner) beats \(loser) when \(name), \(amount(won)) points at \(range) px")
+            } else {
+                let parts = wins.map { winner, loser, won in
+                    "\(winner) beats \(loser) at \(resolutionList(won.map(\.resolution), among: rows.map(\.resolution))) px (\(amount(won)) points)"
+                }
+                clauses.append("when \(name) the winner changes with the size: " + parts.joined(separator: ", "))
+            }
         }
         guard weakest > 0 else { return nil }
         let evidence = pText(weakest, adjusted: comparison.rows.count > 1).replacingOccurrences(of: "p = ", with: "p ≤ ")

@@ -16,7 +16,7 @@ struct StabilitySection {
         var parts: [String] = []
         if let consistency = consistencyTable() {
             parts.append(element("h3", [], "Shift consistency"))
-            parts.append(element("p", [], escapeHTML("The share of test images whose top-1 is the same for two random crops of the image enlarged by 8/7, each crop the test size (Zhang 2019’s protocol, scaled from 256 → 224 px; docs/statistics.md). 100% means a shift never changes the answer; Zhang’s ImageNet ResNet-50 scores 89.2%, 91.3% with antialiased downsampling.")))
+            parts.append(element("p", [], escapeHTML("The share of test images whose top-1 is the same for two random crops of the image enlarged by 8/7, each crop the test size (Zhang 2019’s protocol, scaled from 256 → 224 px; docs/statistics.md). 100% means a shift never changes the answer; Zhang’s ImageNet ResNet-50 scores 89.2%, 91.3% with antialiased downsampling. Read it beside the accuracy: a model that answers the same few classes for every image, as one far from its training size often does, is consistent without being right.")))
             parts.append(consistency)
         }
         parts.append(element("h3", [], "Flips between neighbouring sizes"))
