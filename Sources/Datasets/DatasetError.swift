@@ -11,6 +11,8 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible {
     case missingTestSplit(root: String)
     /// The test fraction is outside 0 ..< 1.
     case invalidTestFraction(Double)
+    /// The scan visited more than `limit` files and folders (`ImageFolder.defaultFileLimit`).
+    case tooManyFiles(folder: String, limit: Int)
 
     /// The two layouts `ImageFolder.load` accepts, spelled out for error messages.
     static let expectedLayout =
@@ -26,6 +28,8 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible {
             return "Class folder '\(name)' in \(folder) holds no readable PNG or JPEG image; add images or remove the folder (\(Self.expectedLayout))."
         case let .missingTestSplit(root):
             return "\(root) has a train/ folder but no val/ or test/ folder; add one, or move the class folders up to \(root) to split them by a test fraction."
+        case let .tooManyFiles(folder, limit):
+            return "The dataset holds more than \(limit) files and folders (the scan stopped in \(folder)); point the run at a smaller folder, or split the dataset."
         case let .invalidTestFraction(fraction):
             return "The test fraction must be at least 0 and below 1, not \(fraction)."
         }

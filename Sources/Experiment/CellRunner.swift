@@ -65,6 +65,7 @@ struct CellRunner {
                 let loss = try model.trainStep(inputs, labels: indices.map { data.train.labels[$0] },
                                                resolution: resolution, optimizer: optimizer,
                                                labelSmoothing: training.labelSmoothing)
+                try DivergenceGuard.check(loss, cell: cell, epoch: state.epoch + 1, step: state.step + 1, optimizer: optimizer)
                 state.lossSum += loss * Double(indices.count)
                 state.step += 1
                 seen += indices.count

@@ -15,6 +15,8 @@ public struct EvalOptions: Sendable {
     public var out: String?
     public var threads: Int
     public var memoryBudget = 4 << 30
+    /// Bytes the evaluation may need at least (`MemoryEstimate`).
+    public var memoryLimit = MemoryEstimate.defaultLimit
     public var runsRoot = "runs"
 
     public init(checkpoint: String, data: String, threads: Int) {
@@ -53,32 +55,47 @@ public func evaluateCheckpoint(_ options: EvalOptions, control: RunControl = Run
                                   models: [ModelConfig(name: name, layers: info.layers, rounding: Rounding(rawValue: info.rounding) ?? .floor)],
                                   training: training, evaluation: options.evaluation, seeds: [record?.seed ?? 0])
 
+    try checkLimits(config, command: "reslab eval", options: evalOptionNames)
+    try MemoryEstimate.check(config, limit: options.memoryLimit)
+
     var run = RunOptions(configPath: nil, threads: options.threads)
     run.out = options.out
     run.runsRoot = options.runsRoot
     run.fresh = true
     let runFolder = try chooseRunFolder(run, config: config)
-    let text = try YAMLEncoder().encode(config)
-    try prepare(runFolder, config: config, experimentText: text, threads: options.threads)
-    progress(.runStarted(folder: runFolder.path, cells: 1, toRun: 1))
+    let created = !FileManager.default.fileExists(atPath: runFolder.path)
+    // The run folder of an evaluation is complete or absent: a failure (unreadable images, no
+    // image decoded) removes what this call made.
+    let warnings = try removingFolderOnFailure(runFolder, created: created) { () throws -> [String] in
+        let text = try YAMLEncoder().encode(config)
+        try prepare(runFolder, config: config, experimentText: text, threads: options.threads)
+        progress(.runStarted(folder: runFolder.path, cells: 1, toRun: 1))
 
-    let loadStart = Date()
-    let (test, skipped) = ImageStore.decode(selection.samples, root: options.data, budget: options.memoryBudget / 2,
-                                            threads: options.threads)
-    let warnings = selection.warnings + [selection.overlapWarning(test.names)].compactMap { $0 }
-    let data = LoadedData(classNames: info.classNames, train: ImageStore(images: [], labels: [], names: []),
-                          test: test, skipped: folder.skipped + skipped,
-                          source: options.data + ": " + selection.description, mean: info.mean, std: info.std)
-    try storeRunData(data, config: config, decodeSeconds: Date().timeIntervalSince(loadStart), in: runFolder)
-    let runner = CellRunner(config: config, pipeline: TensorPipeline(data: data, budget: options.memoryBudget / 2),
-                            folder: runFolder, control: control, progress: progress)
-    let cell = config.cells[0]
-    let started = Date()
-    let evaluations = try runner.evaluate(model, cell)
-    try runner.store(CellResult(cell: cell, classNames: info.classNames, epochs: [], trainSeconds: 0,
-                                evaluateSeconds: Date().timeIntervalSince(started), evaluations: evaluations))
+        let loadStart = Date()
+        let (test, skipped) = ImageStore.decode(selection.samples, root: options.data, budget: options.memoryBudget / 2,
+                                                threads: options.threads)
+        try checkSplits(classes: info.classNames.count, trainCount: 0, testCount: test.count, source: options.data, training: false)
+        let warnings = selection.warnings + [selection.overlapWarning(test.names)].compactMap { $0 }
+        let data = LoadedData(classNames: info.classNames, train: ImageStore(images: [], labels: [], names: []),
+                              test: test, skipped: folder.skipped + skipped,
+                              source: options.data + ": " + selection.description, mean: info.mean, std: info.std)
+        try storeRunData(data, config: config, decodeSeconds: Date().timeIntervalSince(loadStart), in: runFolder)
+        let runner = CellRunner(config: config, pipeline: TensorPipeline(data: data, budget: options.memoryBudget / 2),
+                                folder: runFolder, control: control, progress: progress)
+        let cell = config.cells[0]
+        let started = Date()
+        let evaluations = try runner.evaluate(model, cell)
+        try runner.store(CellResult(cell: cell, classNames: info.classNames, epochs: [], trainSeconds: 0,
+                                    evaluateSeconds: Date().timeIntervalSince(started), evaluations: evaluations))
+        return warnings
+    }
     try writeResultsTable(runFolder)
     let summary = RunSummary(folder: runFolder.path, ran: [0], skipped: [], missing: [], resultsFile: runFolder.resultsFile,
                              reportFile: try writeReport(runFolder))
     return EvalSummary(run: summary, tested: selection.description, warnings: warnings)
+}
+
+/// The options of `reslab eval` that set each configuration field, for limit messages.
+private let evalOptionNames = ["evaluation.resolutions": "--resolutions", "evaluation.crop": "--crop-pct",
+                               "evaluation.batch": "--batch", "models": "--model"]
 }

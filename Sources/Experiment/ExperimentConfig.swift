@@ -97,6 +97,7 @@ func decodeExperiment(yaml: String, file: String, defaultName: String, dataOverr
         if config.name.isEmpty { config.name = defaultName }
         if let dataOverride { config.dataset.folder = dataOverride; config.dataset.generated = nil }
         if checkFolder { checkDatasetFolder(config.dataset, overridden: dataOverride != nil, log: log) }
+        checkLimits(config, log: log)
         if log.entries.isEmpty { return config }
     }
     throw ExperimentError.invalidConfig(file: file, problems: problems(from: log, file: file, overrides: overrides))

@@ -47,6 +47,14 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
     case unknownReferenceMethod(name: String, folder: String, methods: [String])
     /// `reslab remedy` asked for something the run cannot give (the sentence says what and why).
     case remedy(String)
+    /// `--out` named a file, or a folder holding files that reslab did not write (`entry`, one of them).
+    case notOurFolder(path: String, option: String, entry: String?)
+    /// Training diverged: the loss of a step was not finite or above `DivergenceGuard.lossLimit`.
+    case diverged(cell: String, epoch: Int, step: Int, loss: Double, learningRate: Double)
+    /// The run would need more memory than `--memory-gib` allows (`need`, `limit` in bytes).
+    case tooMuchMemory(what: String, need: Int, limit: Int, fix: String)
+    /// A stored file of a run folder is damaged (truncated, edited, or from another version).
+    case damagedRunFile(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -78,10 +86,29 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
             return "Cannot write or read \(path): \(reason)."
         case let .model(name, reason):
             return "Model \(name): \(reason)"
+        case let .notOurFolder(path, option, entry):
+            let what = entry.map { "holds \($0), which reslab did not write" } ?? "is not a folder"
+            return "\(option) \(path) \(what); a run folder is rewritten in place, so pass a new or empty folder, or a reslab run folder."
+        case let .diverged(cell, epoch, step, loss, learningRate):
+            return "Training of \(cell) diverged in epoch \(epoch), step \(step): the loss is \(loss) at learning rate \(learningRate.formatted6). Lower training.optimizer.lr (e.g. by 10×), add warm-up (training.schedule.warmup_epochs: 1) or batch normalisation, then rerun with --fresh."
+        case let .tooMuchMemory(what, need, limit, fix):
+            return "\(what) needs about \(gibText(need)) of memory, more than the \(gibText(limit)) allowed (--memory-gib); \(fix)"
+        case let .damagedRunFile(path, reason):
+            return "\(path) is damaged: \(reason). Delete it and rerun with --resume to recompute it, or restore it from a copy."
         case let .unknownReferenceMethod(name, folder, methods):
             return "The run \(folder) tested no resize method \"\(name)\"; pass one it tested: \(methods.joined(separator: ", "))."
         case let .remedy(message):
             return message
         }
     }
+}
+
+/// Bytes as GiB with two decimals: `1.50 GiB`.
+func gibText(_ bytes: Int) -> String {
+    String(format: "%.2f GiB", Double(bytes) / Double(1 << 30))
+}
+
+extension Double {
+    /// Six significant digits, for learning rates and losses in messages.
+    var formatted6: String { String(format: "%.6g", self) }
 }

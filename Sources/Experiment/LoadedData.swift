@@ -49,6 +49,7 @@ func loadData(_ config: DatasetConfig, budget: Int, threads: Int) throws -> Load
                           mean: [0, 0, 0], std: [1, 1, 1])
         data.trainFiles = FileListDigest(folder.train, root: folder.root, classNames: folder.classNames)
     }
+    try checkSplits(classes: data.classNames.count, trainCount: data.train.count, testCount: data.test.count, source: data.source)
     switch config.normalization {
     case .none: break
     case let .fixed(mean, std):

@@ -48,6 +48,7 @@ public struct PlanSummary: Sendable {
 /// timing fails, the estimate uses `ModelSpeed.fallback`.
 public func planExperiment(_ options: RunOptions, measure: Bool = true) throws -> PlanSummary {
     let (config, _) = try resolveConfig(options)
+    try MemoryEstimate.check(config, limit: options.memoryLimit)
     let (train, test, classNames) = try countImages(config.dataset)
     var folder: RunFolder? = nil
     if options.resume != nil || options.out != nil || !options.fresh {
@@ -89,7 +90,11 @@ private func countImages(_ dataset: DatasetConfig) throws -> (Int, Int, [String]
     do {
         let folder = try ImageFolder.load(root: dataset.folder ?? ".", testFraction: dataset.testFraction,
                                           seed: UInt64(dataset.splitSeed))
+        try checkSplits(classes: folder.classNames.count, trainCount: folder.train.count, testCount: folder.test.count,
+                        source: folder.root)
         return (folder.train.count, folder.test.count, folder.classNames)
+    } catch let error as ExperimentError {
+        throw error
     } catch {
         throw ExperimentError.dataset("\(error)")
     }

@@ -18,6 +18,8 @@ public struct RunOptions: Sendable {
     public var threads: Int
     /// Bytes of decoded images and resized tensors kept in memory before streaming (default 4 GiB).
     public var memoryBudget = 4 << 30
+    /// Bytes the run may need at least (`MemoryEstimate`); a larger need is refused before it starts.
+    public var memoryLimit = MemoryEstimate.defaultLimit
     /// Where new run folders go.
     public var runsRoot = "runs"
     /// Skip report.html (results.csv is always written).

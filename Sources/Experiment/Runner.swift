@@ -9,8 +9,13 @@ public func runExperiment(_ options: RunOptions, control: RunControl = RunContro
                           progress: @escaping (ProgressEvent) -> Void = { _ in }) throws -> RunSummary {
     Parallel.threadCount = options.threads
     let (config, experimentText) = try resolveConfig(options)
+    try MemoryEstimate.check(config, limit: options.memoryLimit)
     let folder = try chooseRunFolder(options, config: config)
-    try prepare(folder, config: config, experimentText: experimentText, threads: options.threads, overrides: options.overrides)
+    let created = !FileManager.default.fileExists(atPath: folder.path)
+    folder.removeStaleTemporaries()
+    try removingFolderOnFailure(folder, created: created) {
+        try prepare(folder, config: config, experimentText: experimentText, threads: options.threads, overrides: options.overrides)
+    }
 
     let plan = config.cells
     let selected = try selectCells(options.cells, count: plan.count)
@@ -23,13 +28,16 @@ public func runExperiment(_ options: RunOptions, control: RunControl = RunContro
     var ran: [Int] = []
     var runner: CellRunner?
     if !toRun.isEmpty {
-        let loadStart = Date()
-        let data = try loadData(config.dataset, budget: options.memoryBudget, threads: options.threads)
-        let loadSeconds = Date().timeIntervalSince(loadStart)
-        progress(.dataLoaded(train: data.train.count, test: data.test.count, classes: data.classNames.count,
-                             skipped: data.skipped.count, seconds: loadSeconds))
-        try storeRunData(data, config: config, decodeSeconds: loadSeconds, in: folder)
-        try storeNyquistBudget(data, config: config, in: folder)
+        let data = try removingFolderOnFailure(folder, created: created) { () throws -> LoadedData in
+            let loadStart = Date()
+            let data = try loadData(config.dataset, budget: options.memoryBudget, threads: options.threads)
+            let loadSeconds = Date().timeIntervalSince(loadStart)
+            progress(.dataLoaded(train: data.train.count, test: data.test.count, classes: data.classNames.count,
+                                 skipped: data.skipped.count, seconds: loadSeconds))
+            try storeRunData(data, config: config, decodeSeconds: loadSeconds, in: folder)
+            try storeNyquistBudget(data, config: config, in: folder)
+            return data
+        }
         let decodedBytes = data.train.residentBytes + data.test.residentBytes
         let pipeline = TensorPipeline(data: data, budget: max(0, options.memoryBudget - decodedBytes))
         let cells = CellRunner(config: config, pipeline: pipeline, folder: folder, control: control, progress: progress)
@@ -85,6 +93,7 @@ func resolveConfig(_ options: RunOptions) throws -> (ExperimentConfig, String) {
 func chooseRunFolder(_ options: RunOptions, config: ExperimentConfig) throws -> RunFolder {
     if let path = options.resume ?? options.out {
         let folder = RunFolder(path: path)
+        if options.resume == nil { try folder.checkClaimable(option: "--out") }
         if folder.exists, try storedConfig(folder) != config { throw ExperimentError.runFolderMismatch(folder: path) }
         return folder
     }

@@ -32,6 +32,9 @@ public func trainModel(_ options: TrainOptions, control: RunControl = RunControl
     evaluation.resolutions = .list(options.training.resolutions)
     let config = ExperimentConfig(name: "train-" + options.model.name, dataset: dataset, models: [options.model],
                                   training: options.training, evaluation: evaluation, seeds: [options.seed])
+    try checkLimits(config, command: "reslab train", options: [
+        "training.resolutions": "--resolution", "evaluation.resolutions": "--resolution", "training.epochs": "--epochs",
+        "training.batch": "--batch", "training.optimizer.lr": "--lr", "models": "--layers", "name": "--model"])
     var run = RunOptions(configPath: nil, threads: options.threads)
     run.runsRoot = options.runsRoot
     run.memoryBudget = options.memoryBudget

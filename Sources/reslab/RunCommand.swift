@@ -55,8 +55,8 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(help: "GiB of decoded images and resized tensors kept in memory before streaming from disk.")
-    var memoryGib: Double = 4
+    @Option(help: "GiB of memory the run may use: a run whose model needs more is refused before it starts, and decoded images and resized tensors beyond it stream from disk (default: refuse above 3/4 of physical memory, cache up to 4 GiB).")
+    var memoryGib: Double?
 
     @Flag(help: "Print only the final lines.")
     var quiet = false
@@ -72,7 +72,9 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("--set changes the experiment, but --resume continues a run with the configuration stored in it; drop --set, or start a run from the experiment file.")
         }
         if threads < 1 { throw ValidationError("--threads must be at least 1.") }
-        if memoryGib <= 0 { throw ValidationError("--memory-gib must be positive.") }
+        if let memoryGib, !(memoryGib > 0 && memoryGib <= 1_048_576) {
+            throw ValidationError("--memory-gib must be a positive number of GiB, at most 1048576, not \(memoryGib).")
+        }
     }
 
     func run() throws {
@@ -83,7 +85,10 @@ struct RunCommand: ParsableCommand {
         options.resume = resume
         options.fresh = fresh
         options.skipReport = noReport
-        options.memoryBudget = Int(memoryGib * Double(1 << 30))
+        if let memoryGib {
+            options.memoryBudget = Int(memoryGib * Double(1 << 30))
+            options.memoryLimit = options.memoryBudget
+        }
         if let cell { options.cells = [cell] }
         if let cells { options.cells = try parseCellList(cells) }
         if plan || dryRun {
@@ -114,6 +119,13 @@ func runWithProgress<T>(quiet: Bool, _ body: (RunControl, @escaping (ProgressEve
             if control.stopRequested { _exit(130) }
             control.requestStop()
             FileHandle.standardError.write(Data("\nStopping after the current step (Ctrl-C again quits at once)…\n".utf8))
+            // A phase that does not poll the stop request (reading a dataset, a long evaluation)
+            // must not make the signal ineffective: quit after a grace period. Every run file is
+            // written atomically, so quitting loses at most the work since the last saved state.
+            DispatchQueue.global().asyncAfter(deadline: .now() + stopGraceSeconds) {
+                FileHandle.standardError.write(Data("Did not stop within \(Int(stopGraceSeconds)) s; quitting (finished cells are saved).\n".utf8))
+                _exit(130)
+            }
         }
         source.resume()
         sources.append(source)
@@ -130,6 +142,9 @@ func runWithProgress<T>(quiet: Bool, _ body: (RunControl, @escaping (ProgressEve
         throw error
     }
 }
+
+/// Seconds between a stop request (Ctrl-C, SIGTERM) and quitting when the run has not stopped by itself.
+let stopGraceSeconds = 5.0
 
 /// Prints rendered progress to standard error from any thread.
 final class LockedPrinter: @unchecked Sendable {

@@ -1,0 +1,92 @@
+import Datasets
+import Foundation
+import NN
+
+/// The memory a run needs whatever its image cache holds, estimated from NN's architecture math
+/// before anything is allocated, and compared with the run's memory limit (`--memory-gib`).
+///
+/// Per model and size r (B = training batch, E = evaluation batch, A(r) = activation bytes of
+/// one image summed over the layers, P = parameters):
+///
+///     training   B · A(r) + 16 · P      every activation is kept for the backward pass; weights,
+///                                       gradients and two optimizer moments are 4 bytes each
+///     evaluation E · M(r)               M(r) = the largest layer output of one image (a lower
+///                                       bound: any forward pass holds one layer's output)
+///     generated  images · size² bytes   the built-in dataset is made in memory (grayscale)
+///
+/// These are lower bounds of what the engine holds, so a refusal is certain to be right; a run
+/// that passes may still use somewhat more (workspace, the image cache up to the limit).
+public struct MemoryEstimate: Sendable {
+    /// Largest bytes needed, with a sentence naming what needs them and which field to change.
+    public var bytes: Int
+    public var what: String
+    public var fix: String
+
+    /// The largest need of `config` (0 when nothing can be estimated).
+    public static func largest(_ config: ExperimentConfig) throws -> MemoryEstimate {
+        var largest = MemoryEstimate(bytes: 0, what: "", fix: "")
+        func consider(_ bytes: Double, _ what: String, _ fix: String) {
+            let clamped = bytes >= Double(Int.max / 2) ? Int.max / 2 : Int(bytes)
+            if clamped > largest.bytes { largest = MemoryEstimate(bytes: clamped, what: what, fix: fix) }
+        }
+        if let generated = config.dataset.generated {
+            let images = Double(generated.trainPerClass + generated.testPerClass) * Double(GeneratedStripes.classNames.count)
+            consider(images * Double(generated.size * generated.size), "the generated dataset (\(Int(images)) images of \(generated.size) px)",
+                     "lower dataset.generated.train_per_class, test_per_class or size.")
+        }
+        let testSizes = config.evaluation.resolutions.values
+        for model in config.models {
+            let info = ModelDescription(layers: model.resolvedLayers, rounding: model.rounding.rawValue,
+                                        classNames: Array(repeating: "", count: 10), trainResolution: 1, mean: [], std: [])
+            guard let spec = try? info.spec() else { continue }
+            for r in Set(config.training.resolutions + testSizes) {
+                guard multiplyAddBound(spec, resolution: r) < 1e18 else {
+                    throw ExperimentError.model(name: model.name, reason: "at \(r) px its layers would need more than 10¹⁸ multiply-adds per image; use fewer filters or smaller sizes.")
+                }
+                guard let math = try? spec.architecture(height: r, width: r, channels: 3) else { continue }
+                if config.training.resolutions.contains(r) {
+                    consider(Double(config.training.batch) * Double(math.activationBytes) + 16 * Double(math.parameters),
+                             "Training \(model.name) at \(r) px with batch \(config.training.batch)",
+                             "lower training.batch or the training resolution.")
+                }
+                if testSizes.contains(r) {
+                    let widest = math.layers.map(\.activationBytes).max() ?? 0
+                    consider(Double(config.evaluation.batch) * Double(widest),
+                             "Testing \(model.name) at \(r) px with batch \(config.evaluation.batch)",
+                             "lower evaluation.batch or the largest test resolution.")
+                }
+            }
+        }
+        return largest
+    }
+
+    /// Throws `.tooMuchMemory` when the largest need of `config` exceeds `limit` bytes.
+    public static func check(_ config: ExperimentConfig, limit: Int) throws {
+        let need = try largest(config)
+        if need.bytes > limit { throw ExperimentError.tooMuchMemory(what: need.what, need: need.bytes, limit: limit, fix: need.fix) }
+    }
+
+    /// The default limit: three quarters of this machine's physical memory.
+    public static var defaultLimit: Int { Int(ProcessInfo.processInfo.physicalMemory / 4 * 3) }
+
+    /// An upper bound of one layer's multiply-adds per image, in floating point so that it cannot
+    /// overflow: (r + 2·padding)² · channels² · kernel². NN's `Int` architecture math is asked
+    /// only when this is small, so it never traps on a model that is merely too large.
+    private static func multiplyAddBound(_ spec: ModelSpec, resolution r: Int) -> Double {
+        var channels = 3.0, kernel = 1.0, padding = 0.0
+        for layer in spec.layers {
+            switch layer {
+            case let .conv(c):
+                channels = max(channels, Double(c.filters))
+                kernel = max(kernel, Double(c.kernelHeight), Double(c.kernelWidth))
+                if case let .explicit(p) = c.padding { padding = max(padding, Double(p)) }
+                padding = max(padding, Double(c.dilation) * Double(max(c.kernelHeight, c.kernelWidth)))
+            case let .dense(units): channels = max(channels, Double(units))
+            case let .maxPool(p), let .avgPool(p): kernel = max(kernel, Double(p.kernel))
+            default: break
+            }
+        }
+        let side = Double(r) + 2 * padding
+        return side * side * channels * channels * kernel * kernel
+    }
+}
