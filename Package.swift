@@ -60,7 +60,7 @@ let package = Package(
 
         // Tests mirror the targets.
         .target(name: "TestSupport", dependencies: ["ImageIO"], path: "Tests/TestSupport", swiftSettings: cpuFlags),
-        .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport"], swiftSettings: cpuFlags),
+        .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "SeededRandom", "TestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "ResampleTests", dependencies: ["Resample", "TestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "NNTests", dependencies: ["NN", "SeededRandom", "TestSupport"], swiftSettings: cpuFlags),
@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "ONNXTests", dependencies: ["ONNX", "NN", "SeededRandom", "TestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "ReportTests", dependencies: ["Report", "SeededRandom", "TestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "ExperimentTests", dependencies: ["Experiment", "TestSupport"], swiftSettings: cpuFlags),
-        .testTarget(name: "EndToEndTests", dependencies: ["reslab", "TestSupport"], swiftSettings: cpuFlags),
+        .testTarget(name: "EndToEndTests", dependencies: ["reslab", "ImageIO", "TestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "SlurmTests", dependencies: ["Experiment", "reslab", "TestSupport"], swiftSettings: cpuFlags),
     ],
     swiftLanguageModes: [.v5]

@@ -12,8 +12,11 @@ func sniffFile(atPath path: String) -> Result<ImageFormat, SniffFailure> {
         return .failure(SniffFailure(sentence: "it cannot be opened (check its permissions)"))
     }
     defer { try? handle.close() }
-    guard let head = try? handle.read(upToCount: 8) else {
-        return .failure(SniffFailure(sentence: "it cannot be read"))
+    // Foundation returns nil, not empty data, at the end of a file: tell an empty file apart.
+    guard let head = try? handle.read(upToCount: 8), !head.isEmpty else {
+        var info = stat()
+        let empty = stat(path, &info) == 0 && info.st_size == 0
+        return .failure(SniffFailure(sentence: empty ? "it is empty (0 bytes)" : "it cannot be read (an I/O error)"))
     }
     guard let format = ImageFormat(sniffing: head) else {
         return .failure(SniffFailure(sentence: "it is not a PNG or JPEG file (judged by its first bytes)"))

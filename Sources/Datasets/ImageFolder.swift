@@ -77,7 +77,7 @@ public struct ImageFolder: Sendable {
                 skipped: (outside + trainScan.skipped + testScan.skipped).sorted { $0.path < $1.path },
                 split: .folders(test: testName))
         }
-        var scan = try claimClasses(in: root, walk: &walk)
+        var scan = try claimClasses(in: root, listed: top, walk: &walk)
         try scan.fill(walk: &walk)
         let classNames = scan.files.keys.sorted()
         for name in classNames where scan.files[name, default: []].isEmpty {
@@ -116,11 +116,11 @@ private struct ClassScan {
     }
 }
 
-/// The class folders of `folder`, each entered in `walk`. Files directly in `folder`, and links
-/// to folders already entered, are skipped.
-private func claimClasses(in folder: String, walk: inout FolderWalk) throws -> ClassScan {
+/// The class folders of `folder` (whose entries are `listed` when the caller has read them),
+/// each entered in `walk`. Files directly in `folder`, and links to folders already entered, are skipped.
+private func claimClasses(in folder: String, listed: [String]? = nil, walk: inout FolderWalk) throws -> ClassScan {
     var scan = ClassScan()
-    for name in try walk.entries(of: folder) {
+    for name in try listed ?? walk.entries(of: folder) {
         let path = folder + "/" + name
         switch FolderWalk.kind(of: path) {
         case .folder:

@@ -13,7 +13,7 @@ extension CellRunner {
                 record = EvaluationRecord(key: key, count: data.test.count, cannotRun: reason)
             } else {
                 record = try evaluate(model, cell, key)
-                record.shiftConsistency = try shiftConsistency(model, cell, key)
+                if record.cannotRun == nil { record.shiftConsistency = try shiftConsistency(model, cell, key) }
             }
             records.append(record)
             progress(.evaluated(cell, record))
@@ -83,6 +83,12 @@ extension CellRunner {
             let indices = Array(start..<min(start + batch, test.count))
             let (values, resolution) = try inputs(indices)
             let logits = try model.logits(values, count: indices.count, resolution: resolution)
+            // Overflowing activations (a model far from its training size) give no prediction:
+            // recorded as a test condition the model cannot take, so no NaN reaches a results file.
+            if logits.contains(where: { !$0.isFinite }) {
+                return EvaluationRecord(key: key, top1: nil, top5: nil, loss: nil, count: test.count,
+                                        cannotRun: "its outputs are not finite at \(resolution) px (activations overflow float32)")
+            }
             for (row, index) in indices.enumerated() {
                 let scores = logits[(row * classes)..<((row + 1) * classes)]
                 let label = test.labels[index]
@@ -98,8 +104,9 @@ extension CellRunner {
     }
 }
 
-/// A CSV field, quoted when it holds a comma, quote or newline (RFC 4180).
+/// A CSV field, quoted when it holds a comma, quote or line break (RFC 4180).
 func csvField(_ text: String) -> String {
-    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return text }
+    // Scalars, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n".
+    guard text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
     return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
 }

@@ -90,7 +90,7 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
             let what = entry.map { "holds \($0), which reslab did not write" } ?? "is not a folder"
             return "\(option) \(path) \(what); a run folder is rewritten in place, so pass a new or empty folder, or a reslab run folder."
         case let .diverged(cell, epoch, step, loss, learningRate):
-            return "Training of \(cell) diverged in epoch \(epoch), step \(step): the loss is \(loss) at learning rate \(learningRate.formatted6). Lower training.optimizer.lr (e.g. by 10×), add warm-up (training.schedule.warmup_epochs: 1) or batch normalisation, then rerun with --fresh."
+            return "Training of \(cell) diverged in epoch \(epoch), step \(step): the loss is \(loss.formatted6) at learning rate \(learningRate.formatted6). Lower training.optimizer.lr (e.g. by 10×), add warm-up (training.schedule.warmup_epochs: 1) or batch normalisation, then run again with --fresh (or a new --out)."
         case let .tooMuchMemory(what, need, limit, fix):
             return "\(what) needs about \(gibText(need)) of memory, more than the \(gibText(limit)) allowed (--memory-gib); \(fix)"
         case let .damagedRunFile(path, reason):

@@ -4,13 +4,16 @@ import Report
 /// every test image (from their predictions files) so the report can pair them with the
 /// untreated model's.
 func remedyEvaluations(_ folder: RunFolder) throws -> [RemedyEvaluation] {
-    try storedRemedies(folder).map { result in
+    let remedies = try storedRemedies(folder)
+    let classes = remedies.isEmpty ? 0 : try readRunData(folder, cellsFinished: true)?.classNames.count ?? 0
+    return try remedies.map { result in
         let record = result.record, cell = result.cell
         let outcome: Outcome
         if let reason = record.cannotRun {
             outcome = .cannotRun(reason: reason)
         } else {
-            let predicted = try readPredictions(folder.remedyPredictionsFile(cell, result.remedy, record.key))
+            let predicted = try readPredictions(folder.remedyPredictionsFile(cell, result.remedy, record.key),
+                                                count: record.count, classes: classes)
             outcome = .measured(Metrics(top1: record.top1 ?? 0, top5: record.top5, loss: record.loss, count: record.count,
                                         predicted: predicted))
         }

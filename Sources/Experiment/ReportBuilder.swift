@@ -34,7 +34,7 @@ public func writeReport(_ folder: RunFolder, options: ReportOptions = ReportOpti
 func reportData(_ folder: RunFolder) throws -> ReportData {
     let config = try storedConfig(folder)
     let results = try storedResults(folder)
-    let stored = try? JSONDecoder().decode(RunData.self, from: Data(contentsOf: URL(fileURLWithPath: folder.dataFile)))
+    let stored = try readRunData(folder, cellsFinished: !results.isEmpty)
     let environment = (try? JSONDecoder().decode(RunEnvironment.self, from: Data(contentsOf: URL(fileURLWithPath: folder.environmentFile))))
     let classNames = stored?.classNames ?? results.first?.classNames ?? []
     var timings = stored.map { [Timing("decode data", seconds: $0.decodeSeconds)] } ?? []
@@ -51,7 +51,7 @@ func reportData(_ folder: RunFolder) throws -> ReportData {
         classNames: classNames,
         testLabels: stored?.testLabels ?? [],
         models: try config.models.map { try modelInfo($0, config: config, classNames: classNames) },
-        evaluations: try results.flatMap { try evaluations($0, folder: folder) },
+        evaluations: try results.flatMap { try evaluations($0, folder: folder, classes: classNames.count) },
         examples: stored?.examples ?? [],
         trainingCurves: results.map { result in
             TrainingCurve(model: result.cell.model.name, trainResolution: result.cell.trainResolution, seed: result.cell.seed,
@@ -66,13 +66,13 @@ func reportData(_ folder: RunFolder) throws -> ReportData {
 }
 
 /// A result's evaluations with the predicted class of every test image (from predictions files).
-private func evaluations(_ result: CellResult, folder: RunFolder) throws -> [Evaluation] {
+private func evaluations(_ result: CellResult, folder: RunFolder, classes: Int) throws -> [Evaluation] {
     try result.evaluations.map { record in
         let outcome: Outcome
         if let reason = record.cannotRun {
             outcome = .cannotRun(reason: reason)
         } else {
-            let predicted = try readPredictions(folder.predictionsFile(result.cell, record.key))
+            let predicted = try readPredictions(folder.predictionsFile(result.cell, record.key), count: record.count, classes: classes)
             var metrics = Metrics(top1: record.top1 ?? 0, top5: record.top5, loss: record.loss, count: record.count,
                                   predicted: predicted)
             metrics.shiftConsistency = record.shiftConsistency
@@ -81,18 +81,6 @@ private func evaluations(_ result: CellResult, folder: RunFolder) throws -> [Eva
         return Evaluation(model: result.cell.model.name, trainResolution: result.cell.trainResolution, seed: result.cell.seed,
                           testResolution: record.key.resolution, method: record.key.method.rawValue,
                           antialias: record.key.antialias, outcome: outcome)
-    }
-}
-
-/// The `predicted` column of a predictions file (the third field of each row).
-func readPredictions(_ path: String) throws -> [Int] {
-    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-        throw ExperimentError.io(path: path, reason: "the predictions file is missing; delete the cell's result file to rerun it")
-    }
-    return text.split(separator: "\n").dropFirst().map { line in
-        // Image names may be quoted and hold commas: count fields from the end.
-        let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-        return Int(fields[fields.count - 3]) ?? -1
     }
 }
 

@@ -1,17 +1,18 @@
 import Foundation
 import Stats
 
-/// The stored results of a run folder, cell by cell in id order.
+/// The stored results of a run folder, cell by cell in id order, each checked against the
+/// stored configuration (`checkedResult`).
 func storedResults(_ folder: RunFolder) throws -> [CellResult] {
-    let decoder = JSONDecoder()
+    let config = try storedConfig(folder)
+    let plan = config.cells
+    let keys = Set(config.evaluationKeys)
     return try folder.finishedCellIDs().sorted().map { id in
         let path = folder.resultFile(id: id)
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ExperimentError.io(path: path, reason: "the file vanished while reading the run")
         }
-        do { return try decoder.decode(CellResult.self, from: data) } catch {
-            throw ExperimentError.io(path: path, reason: "not a cell result (\(error)); delete it to rerun that cell")
-        }
+        return try checkedResult(data, path: path, id: id, plan: plan, keys: keys)
     }
 }
 

@@ -51,12 +51,14 @@ public struct RunFolder: Sendable {
     /// True when the folder holds a run (its experiment file).
     public var exists: Bool { FileManager.default.fileExists(atPath: experimentFile) }
 
-    /// Ids of the cells whose result file exists.
+    /// Ids of the cells whose result file exists. Only the exact names the writer uses count
+    /// (`cell-0003.json`): a stray `cell-3.json` or `cell-0003 copy.json` is ignored.
     public func finishedCellIDs() -> Set<Int> {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: cellsFolder)) ?? []
         return Set(names.compactMap { name in
-            guard name.hasPrefix("cell-"), name.hasSuffix(".json") else { return nil }
-            return Int(name.dropFirst(5).dropLast(5))
+            guard name.hasPrefix("cell-"), name.hasSuffix(".json"), let id = Int(name.dropFirst(5).dropLast(5)),
+                  id >= 0, name == Cell.stem(id) + ".json" else { return nil }
+            return id
         })
     }
 
@@ -79,20 +81,46 @@ public func writeAtomically(_ data: Data, to path: String) throws {
     let folder = url.deletingLastPathComponent().path
     do {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let temporary = folder + "/.\(url.lastPathComponent).\(hostName).\(getpid()).tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw ExperimentError.io(path: path, reason: String(cString: strerror(errno))) }
-        let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        let synced = fsync(fd)
-        close(fd)
-        guard written == data.count, synced == 0, rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw ExperimentError.io(path: path, reason: String(cString: strerror(errno)))
-        }
-    } catch let error as ExperimentError {
-        throw error
     } catch {
-        throw ExperimentError.io(path: path, reason: (error as NSError).localizedDescription)
+        throw ExperimentError.io(path: path, reason: fileErrorReason(error))
+    }
+    let temporary = folder + "/.\(url.lastPathComponent).\(hostName).\(getpid()).tmp"
+    let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    guard fd >= 0 else { throw ExperimentError.io(path: path, reason: String(cString: strerror(errno))) }
+    // errno is read right after the call that failed (unlink would overwrite it: a full disk was
+    // once reported as "No such file or directory"); a short write is retried until it fails.
+    var failure: Int32 = 0
+    data.withUnsafeBytes { bytes in
+        var offset = 0
+        while offset < bytes.count {
+            let written = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 { if errno == EINTR { continue }; failure = errno; return }
+            offset += written
+        }
+    }
+    if failure == 0 && fsync(fd) != 0 { failure = errno }
+    if close(fd) != 0 && failure == 0 { failure = errno }
+    if failure == 0 && rename(temporary, path) != 0 { failure = errno }
+    if failure != 0 {
+        unlink(temporary)
+        throw ExperimentError.io(path: path, reason: String(cString: strerror(failure)))
+    }
+}
+
+/// The reason of a Foundation file error in words: the POSIX error underneath (`No space left
+/// on device`) rather than `The operation could not be completed (NSCocoaErrorDomain Code=642)`.
+func fileErrorReason(_ error: Error) -> String {
+    let ns = error as NSError
+    if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+        return String(cString: strerror(Int32(underlying.code)))
+    }
+    if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
+    switch ns.code {
+    case NSFileWriteOutOfSpaceError: return "no space left on the device"
+    case NSFileWriteNoPermissionError, NSFileReadNoPermissionError: return "permission denied"
+    case NSFileNoSuchFileError, NSFileReadNoSuchFileError: return "no such file or folder"
+    case NSFileWriteFileExistsError: return "a file is in the way of a folder on that path"
+    default: return "the file system refused it (\(ns.domain) error \(ns.code))"
     }
 }
 

@@ -71,7 +71,8 @@ extension CellRunner {
                 let logits = try model.logits(windows, count: n, resolution: r)
                 return (0..<n).map { row in
                     let scores = logits[(row * classes)..<((row + 1) * classes)]
-                    return scores.firstIndex(of: scores.max()!)! - scores.startIndex
+                    // The first highest score; NaN-safe (firstIndex(of: max) finds no NaN and traps).
+                    return scores.indices.max { scores[$0] < scores[$1] || (scores[$0] == scores[$1] && $0 > $1) }! - scores.startIndex
                 }
             }
             agreeing += agreements.filter { $0 }.count

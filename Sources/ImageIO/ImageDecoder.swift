@@ -19,6 +19,14 @@ public func readImage(atPath path: String, options: DecodeOptions = DecodeOption
 
 /// The bytes of the file at `path`, or `ImageIOError.unreadable` saying why not.
 public func readBytes(atPath path: String) throws -> [UInt8] {
+    // A FIFO or device would block or never end: only regular files are opened.
+    var info = stat()
+    if stat(path, &info) == 0 && info.st_mode & S_IFMT != S_IFREG {
+        throw ImageIOError.unreadable(file: path, reason: "it is not a regular file (a folder, FIFO, socket or device)")
+    }
+    if stat(path, &info) == 0 && info.st_size == 0 {
+        throw ImageIOError.unreadable(file: path, reason: "it is empty (0 bytes)")
+    }
     guard let data = FileManager.default.contents(atPath: path) else {
         let reason = FileManager.default.fileExists(atPath: path) ? "permission denied or not a regular file" : "no such file"
         throw ImageIOError.unreadable(file: path, reason: reason)

@@ -19,7 +19,7 @@ struct EvalCommand: ParsableCommand {
         discussion: "test: the held-out images (val/ or test/, or the part of each class that the checkpoint's recorded split kept out of training). Default: test when the held-out images can be told apart (split folders, or the folder the checkpoint was trained on), else all."))
     var split: EvalSplit?
 
-    @Option(help: "Test resolutions, e.g. 16,24,32,48,64.")
+    @Option(parsing: .unconditional, help: "Test resolutions, e.g. 16,24,32,48,64.")
     var resolutions: String = "16,24,32,48,64"
 
     @Option(help: "Resize methods: nearest, bilinear, bicubic, lanczos, box, hamming.")
@@ -31,7 +31,7 @@ struct EvalCommand: ParsableCommand {
     @Flag(help: "Same as --antialias off: resize without antialiasing (as `reslab resize --no-antialias`).")
     var noAntialias = false
 
-    @Option(help: "Centre-crop as timm (resize the shorter side to size/crop_pct first), e.g. 0.875; default squash.")
+    @Option(parsing: .unconditional, help: "Centre-crop as timm (resize the shorter side to size/crop_pct first), e.g. 0.875; default squash.")
     var cropPct: Double?
 
     @Option(name: [.short, .long], help: "The run folder to write (default runs/eval-<model>-<timestamp>).")
@@ -40,7 +40,7 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .customLong("output"), help: .hidden)
     var outputAlias: String?
 
-    @Option(help: "Worker threads (default: all cores).")
+    @Option(parsing: .unconditional, help: "Worker threads (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Flag(help: "Print only the final lines.") var quiet = false
@@ -52,6 +52,7 @@ struct EvalCommand: ParsableCommand {
         if let cropPct, !(cropPct > 0 && cropPct <= 1) {
             throw ValidationError("--crop-pct \(cropPct) must be in (0, 1], e.g. 0.875.")
         }
+        if threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads).") }
     }
 
     func run() throws {

@@ -15,13 +15,13 @@ struct InspectCommand: ParsableCommand {
     @Argument(help: "The dataset folder.")
     var folder: String
 
-    @Option(help: "Fraction of each class held out for testing when the folder has no train/ and val/ split.")
+    @Option(parsing: .unconditional, help: "Fraction of each class held out for testing when the folder has no train/ and val/ split.")
     var testFraction: Double = 0.2
 
-    @Option(help: "Seed of the per-class shuffle that makes that split.")
+    @Option(parsing: .unconditional, help: "Seed of the per-class shuffle that makes that split.")
     var seed: UInt64 = 0
 
-    @Option(help: "Decoding threads.")
+    @Option(parsing: .unconditional, help: "Decoding threads.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     func validate() throws {

@@ -17,10 +17,10 @@ struct ResizeCommand: ParsableCommand {
     @Argument(help: "The PNG or JPEG to resize (or use --zone-plate).")
     var input: String?
 
-    @Option(help: "Use a generated zone plate of this many pixels square instead of an input file.")
+    @Option(parsing: .unconditional, help: "Use a generated zone plate of this many pixels square instead of an input file.")
     var zonePlate: Int?
 
-    @Option(help: "Output size, WIDTHxHEIGHT or one number for a square.")
+    @Option(parsing: .unconditional, help: "Output size, WIDTHxHEIGHT or one number for a square.")
     var size: String?
 
     @Option(help: "Filter for --size: \(Filter.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -32,7 +32,7 @@ struct ResizeCommand: ParsableCommand {
     @Option(help: "How the aspect ratio is handled: squash, center-crop or letterbox.")
     var geometry: GeometryChoice = .squash
 
-    @Option(help: "Fraction of the shorter side kept by --geometry center-crop (timm's crop_pct).")
+    @Option(parsing: .unconditional, help: "Fraction of the shorter side kept by --geometry center-crop (timm's crop_pct).")
     var cropPct = 0.875
 
     @Option(name: .customLong("crop-fraction"), help: .hidden)
@@ -49,7 +49,7 @@ struct ResizeCommand: ParsableCommand {
 
     private var output: String? { out ?? outputAlias }
 
-    @Option(help: "Comma-separated square sizes for --montage.")
+    @Option(parsing: .unconditional, help: "Comma-separated square sizes for --montage.")
     var sizes = "8,16,32,64,128"
 
     @Option(help: "Comma-separated filters for --montage; each is shown with and without antialias unless named with -noaa.")
@@ -62,19 +62,20 @@ struct ResizeCommand: ParsableCommand {
         guard (input == nil) != (zonePlate == nil) else {
             throw ValidationError("Give either an input image or --zone-plate SIZE, not both and not neither.")
         }
-        if let zonePlate, zonePlate <= 0 {
-            throw ValidationError("--zone-plate \(zonePlate) must be a positive size in pixels, e.g. 256.")
+        if let zonePlate {
+            guard zonePlate > 0 else { throw ValidationError("--zone-plate \(zonePlate) must be a positive size in pixels, e.g. 256.") }
+            try checkImageSize(width: zonePlate, height: zonePlate, what: "--zone-plate \(zonePlate)")
         }
         guard (size == nil) != (montage == nil) else {
             throw ValidationError("Give either --size with -o, or --montage; they are two separate modes.")
         }
         if size != nil {
-            _ = try parsedSize()
+            let (width, height) = try parsedSize()
+            try checkImageSize(width: width, height: height, what: "--size \(size ?? "")")
             _ = try parsedGeometry()
             guard output != nil else { throw ValidationError("--size needs -o OUT.png to say where the result goes.") }
         } else {
-            _ = try montageSizes()
-            _ = try montageMethods()
+            try checkMontage(sizes: try montageSizes(), methods: try montageMethods().count, what: "--sizes \(sizes)")
         }
     }
 
@@ -83,24 +84,24 @@ struct ResizeCommand: ParsableCommand {
             let image = try zonePlate.map { Resample.zonePlate(size: $0) } ?? readImage(atPath: input!)
             let sizes = try montageSizes(), methods = try montageMethods()
             let sheet = Resample.montage(of: image, sizes: sizes, methods: methods)
-            try Data(encodePNG(sheet)).write(to: URL(fileURLWithPath: path))
+            try writeOutput(Data(encodePNG(sheet)), to: path)
             print("wrote \(path) (\(sheet.width)×\(sheet.height)): rows \(methods.map(\.description).joined(separator: ", ")); columns \(sizes.map(String.init).joined(separator: ", ")) px")
         } else {
             let (width, height) = try parsedSize()
             let method = ResizeMethod(method, antialias: !noAntialias), geometry = try parsedGeometry()
             let image = try zonePlate.map { Resample.zonePlate(size: $0) } ?? decodeForResize(
-                try readBytes(input!), name: input!, width: width, height: height, geometry: geometry, draft: draft)
+                try readBytes(atPath: input!), name: input!, width: width, height: height, geometry: geometry, draft: draft)
             let resized = resize(image, width: width, height: height, method: method, geometry: geometry)
-            try Data(encodePNG(resized)).write(to: URL(fileURLWithPath: output!))
+            try writeOutput(Data(encodePNG(resized)), to: output!)
             print("wrote \(output!) (\(width)×\(height), \(method))")
         }
     }
 
-    private func readBytes(_ path: String) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ImageIOError.unreadable(file: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied or not a regular file" : "no such file")
+    /// Writes the PNG, saying in words why it cannot be written (not Foundation's error dump).
+    private func writeOutput(_ data: Data, to path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: data) else {
+            throw CommandError(description: "Cannot write \(path): \(String(cString: strerror(errno))); check that its folder exists and is writable.")
         }
-        return [UInt8](data)
     }
 
     private func parsedSize() throws -> (Int, Int) {

@@ -34,7 +34,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Continue this run folder with the configuration stored in it.")
     var resume: String?
 
-    @Option(help: "Run only this cell id (see --plan).")
+    @Option(parsing: .unconditional, help: "Run only this cell id (see --plan).")
     var cell: Int?
 
     @Option(help: "Run only these cells, e.g. 3,7-9.")
@@ -52,10 +52,10 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Start a new run folder even if an unfinished run of this configuration exists.")
     var fresh = false
 
-    @Option(help: "Worker threads (default: all cores).")
+    @Option(parsing: .unconditional, help: "Worker threads (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(help: "GiB of memory the run may use: a run whose model needs more is refused before it starts, and decoded images and resized tensors beyond it stream from disk (default: refuse above 3/4 of physical memory, cache up to 4 GiB).")
+    @Option(parsing: .unconditional, help: "GiB of memory the run may use: a run whose model needs more is refused before it starts, and decoded images and resized tensors beyond it stream from disk (default: refuse above 3/4 of physical memory, cache up to 4 GiB).")
     var memoryGib: Double?
 
     @Flag(help: "Print only the final lines.")

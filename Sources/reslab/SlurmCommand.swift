@@ -25,10 +25,10 @@ struct SlurmCommand: ParsableCommand {
     @Flag(help: "Submit the scripts with sbatch and print the job ids.")
     var submit = false
 
-    @Option(help: "Run at most this many tasks at once.")
+    @Option(parsing: .unconditional, help: "Run at most this many tasks at once.")
     var throttle: Int?
 
-    @Option(help: "Cores per task; each cell trains with this many threads.")
+    @Option(parsing: .unconditional, help: "Cores per task; each cell trains with this many threads.")
     var cpusPerTask = 2
 
     @Option(help: "Memory per task, e.g. 4G (default: the cluster's).")

@@ -17,13 +17,13 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Layers instead of a zoo model, separated by commas, e.g. \"conv 3x3 16,relu,gap,dense classes\".")
     var layers: String?
 
-    @Option(help: "Training resolution in pixels.")
+    @Option(parsing: .unconditional, help: "Training resolution in pixels.")
     var resolution: Int = 32
 
-    @Option(help: "Epochs.") var epochs: Int = 10
-    @Option(help: "Batch size.") var batch: Int = 64
-    @Option(help: "Peak learning rate (SGD with momentum 0.9, cosine schedule).") var lr: Double = 0.05
-    @Option(help: "Seed for weights, data order and augmentation.") var seed: Int = 0
+    @Option(parsing: .unconditional, help: "Epochs.") var epochs: Int = 10
+    @Option(parsing: .unconditional, help: "Batch size.") var batch: Int = 64
+    @Option(parsing: .unconditional, help: "Peak learning rate (SGD with momentum 0.9, cosine schedule).") var lr: Double = 0.05
+    @Option(parsing: .unconditional, help: "Seed for weights, data order and augmentation.") var seed: Int = 0
     @Flag(help: "Random crop (4 px padding) and horizontal flip.") var augment = false
 
     @Option(name: [.short, .long], help: "Where to write the checkpoint.")
@@ -32,7 +32,7 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("output"), help: .hidden)
     var outputAlias: String?
 
-    @Option(help: "Worker threads (default: all cores).")
+    @Option(parsing: .unconditional, help: "Worker threads (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Flag(help: "Print only the final lines.") var quiet = false

@@ -58,6 +58,14 @@ int rl_png_encode(const uint8_t *pixels, uint32_t width, uint32_t height, int ch
 
 typedef struct rl_jpeg_reader rl_jpeg_reader;
 
+/// Scans a JPEG may have before it is refused (libjpeg-turbo's `djpeg -maxscans` guard).
+#define RL_JPEG_MAX_SCANS 1000
+/// `rl_messages.error_code` of a file with more than RL_JPEG_MAX_SCANS scans (not a libjpeg code).
+#define RL_JPEG_TOO_MANY_SCANS (-1000)
+/// `rl_messages.error_code` of an arithmetic-coded file whose data ends (at its EOI marker)
+/// before the image does (not a libjpeg code: libjpeg pads such data with zeros silently).
+#define RL_JPEG_EARLY_END (-1001)
+
 typedef struct {
     uint32_t image_width, image_height;   ///< as stored
     uint32_t output_width, output_height; ///< after DCT scaling

@@ -1,0 +1,201 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The probe suite (issue #19): inputs an attacker or a careless user gives, each run through the
+/// real binary under a time limit. Every case must end in a sentence naming the file, line or
+/// option (pinned here), never in a crash, a hang, an overwritten user file or a non-finite number.
+@Suite(.serialized)
+struct ProbeTests {
+    static let tinyData = """
+        dataset:
+          generated: {size: 16, period: 4, train_per_class: 8, test_per_class: 4, seed: 3}
+        models:
+          - name: gap
+            layers: [conv 3x3 4, relu, gap, dense classes]
+
+        """
+
+    /// An experiment text and the sentence its refusal must contain.
+    static let refusedExperiments: [(String, String)] = [
+        ("name: ../evil\n" + tinyData,
+         "e.yaml:1: name: `../evil` is not a plain folder name"),
+        ("name: \"a\\nb\"\n" + tinyData,
+         "e.yaml:1: name: the experiment name must not contain control characters such as a newline."),
+        (tinyData + "training: {batch: 9223372036854775807}\n",
+         "e.yaml:6: training.batch: 9223372036854775807 is outside 1...65536 images per batch."),
+        (tinyData + "evaluation: {resolutions: [100000]}\n",
+         "e.yaml:6: evaluation.resolutions[0]: 100000 is outside 1...4096 pixels."),
+        (tinyData + "evaluation: {resolutions: {from: 1, to: 9223372036854775807, step: 1}}\n",
+         "e.yaml:6: evaluation.resolutions.to: 9223372036854775807 is above the largest resolution, 4096 pixels."),
+        (tinyData + "evaluation: {crop: {crop_pct: 1.0e-300}}\n",
+         "e.yaml:6: evaluation.crop.crop_pct: must be at least 0.05"),
+        (tinyData + "training: {schedule: {warmup_epochs: .inf}}\n",
+         "e.yaml:6: training.schedule.warmup_epochs: must be a finite number, not inf."),
+        (tinyData + "training: {optimizer: {lr: .inf}}\n",
+         "e.yaml:6: training.optimizer.lr: must be a finite number, not inf."),
+        ("dataset: {generated: {size: 16}}\nmodels:\n  - name: big\n    layers: [conv 3x3 1000000000, relu, gap, dense classes]\n",
+         "e.yaml:4: models[0].layers[0]: `conv 3x3 1000000000`: at most 65536 filters."),
+        ("dataset: {generated: {size: 16}}\nmodels:\n  - name: wide\n    layers: [conv 3x3 512, relu, conv 3x3 512, gap, dense classes]\ntraining: {resolutions: [512], batch: 256}\n",
+         "Training wide at 512 px with batch 256 needs about 384.04 GiB of memory, more than the 1.00 GiB allowed (--memory-gib); lower training.batch or the training resolution."),
+    ]
+
+    /// Each refused experiment stops before anything is made: no run folder, no runs/ folder.
+    @Test(arguments: refusedExperiments.indices)
+    func experimentOutsideTheLimitsIsRefusedAtItsLine(index: Int) throws {
+        let (text, expected) = Self.refusedExperiments[index]
+        let folder = try ReslabBinary.temporaryFolder("probe-limits")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try text.write(toFile: folder + "/e.yaml", atomically: true, encoding: .utf8)
+        let outcome = try Probe.run(["run", "e.yaml", "--threads", "1", "--quiet", "--memory-gib", "1"], in: folder, limit: 20)
+        #expect(!outcome.timedOut && !outcome.crashed)
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.contains(expected), "\(outcome.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["e.yaml"])
+        #expect(!FileManager.default.fileExists(atPath: folder + "/../evil"))
+    }
+
+    /// `--out` into a folder of the user's refuses and leaves the user's files as they were.
+    @Test func outIntoAForeignFolderIsRefused() throws {
+        let folder = try ReslabBinary.temporaryFolder("probe-out")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Self.tinyData.write(toFile: folder + "/e.yaml", atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: folder + "/mine", withIntermediateDirectories: true)
+        try "my report".write(toFile: folder + "/mine/report.html", atomically: true, encoding: .utf8)
+        let outcome = try Probe.run(["run", "e.yaml", "--out", "mine", "--threads", "1", "--quiet"], in: folder)
+        #expect(outcome.status == 1 && !outcome.crashed)
+        #expect(outcome.stderr.contains("--out mine holds report.html, which reslab did not write; a run folder is rewritten in place"),
+                "\(outcome.stderr)")
+        #expect(try String(contentsOfFile: folder + "/mine/report.html", encoding: .utf8) == "my report")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/mine") == ["report.html"])
+    }
+
+    /// Symbolic links back into the tree and a FIFO named like an image: the scan sees each
+    /// image once, under its own class, and never blocks on the FIFO.
+    @Test func linkCyclesAndFIFOsAreSkippedWithSentences() throws {
+        let folder = try ReslabBinary.temporaryFolder("probe-walk")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Probe.writeDataset(folder + "/ds")
+        try FileManager.default.createSymbolicLink(atPath: folder + "/ds/a/loop", withDestinationPath: ".")
+        try FileManager.default.createSymbolicLink(atPath: folder + "/ds/a/up", withDestinationPath: "..")
+        #expect(mkfifo(folder + "/ds/b/x.png", 0o644) == 0)
+        let outcome = try Probe.run(["inspect", "ds"], in: folder, limit: 20)
+        #expect(!outcome.timedOut && outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains("ds: 2 classes, 8 images (6 train, 2 test), 3 skipped"), "\(outcome.stdout)")
+        #expect(outcome.stdout.contains("ds/a/loop: it leads to a folder that is scanned elsewhere (a link cycle, or a second link to one folder)"))
+        #expect(outcome.stdout.contains("ds/a/up: it leads to a folder that is scanned elsewhere"))
+        #expect(outcome.stdout.contains("ds/b/x.png: it is not a regular file (a FIFO, socket or device), so it was not opened"))
+    }
+
+    /// A dataset whose split leaves no test image is refused before training (it used to print
+    /// `top-1 -nan%`), and the refused start leaves no run folder behind.
+    @Test func noTestImagesIsRefusedBeforeTraining() throws {
+        let folder = try ReslabBinary.temporaryFolder("probe-notest")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Probe.writeDataset(folder + "/one", perClass: 1)
+        try "dataset: {folder: one}\nmodels:\n  - {name: g, layers: [conv 3x3 4, relu, gap, dense classes]}\n"
+            .write(toFile: folder + "/e.yaml", atomically: true, encoding: .utf8)
+        for arguments in [["--plan"], ["--out", "r", "--quiet"]] {
+            let outcome = try Probe.run(["run", "e.yaml"] + arguments, in: folder)
+            #expect(outcome.status == 1 && !outcome.crashed)
+            #expect(outcome.stderr.contains("one has no readable test image, so no accuracy can be measured"), "\(outcome.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder + "/r"))
+    }
+
+    /// A learning rate of 10⁵ explodes the loss in the first steps: the cell stops with a
+    /// sentence naming epoch, loss and learning rate, and no result holds a non-finite number.
+    @Test func divergenceStopsTheCell() throws {
+        let folder = try ReslabBinary.temporaryFolder("probe-diverge")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try (Self.tinyData + "training: {epochs: 3, batch: 8, optimizer: {kind: sgd, lr: 100000}, schedule: {kind: constant}}\n")
+            .write(toFile: folder + "/e.yaml", atomically: true, encoding: .utf8)
+        let outcome = try Probe.run(["run", "e.yaml", "--out", "r", "--threads", "1", "--quiet"], in: folder)
+        #expect(outcome.status == 1 && !outcome.crashed)
+        #expect(outcome.stderr.contains("Training of gap@32px seed 0 diverged in epoch 1, step "), "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("at learning rate 100000. Lower training.optimizer.lr"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/r/cells").isEmpty)
+        for file in ["results.csv", "data.json"] {
+            let text = (try? String(contentsOfFile: folder + "/r/" + file, encoding: .utf8)) ?? ""
+            #expect(Probe.nonFiniteTokens(text).isEmpty, "\(file)")
+        }
+    }
+
+    /// Sizes near 2⁶³ given to `reslab resize` reach Resample (built -Ounchecked) only after a
+    /// checked multiplication: a sentence, not a heap assertion or SIGSEGV.
+    @Test(arguments: [
+        (["--zone-plate", "64", "--size", "9223372036854775807", "-o", "x.png"], "--size 9223372036854775807 is too large"),
+        (["--zone-plate", "64", "--size", "4000000000x4000000000", "-o", "x.png"], "--size 4000000000x4000000000 is too large"),
+        (["--zone-plate", "100000", "--montage", "m.png"], "--zone-plate 100000 is too large"),
+        (["--zone-plate", "64", "--sizes", "8,3000000000", "--montage", "m.png"], "--sizes 8,3000000000 is too large"),
+    ])
+    func hugeResizeSizesAreRefused(arguments: [String], expected: String) throws {
+        let folder = try ReslabBinary.temporaryFolder("probe-resize")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let outcome = try Probe.run(["resize"] + arguments, in: folder, limit: 20)
+        #expect(!outcome.timedOut && !outcome.crashed)
+        #expect(outcome.status != 0)
+        #expect(outcome.stderr.contains(expected + ": reslab makes images of at most 89478485 pixels"), "\(outcome.stderr)")
+    }
+
+    /// A class folder whose name holds a newline and a comma runs and reports (the CSV reader
+    /// parses quoted fields); then stray and damaged files in the run folder: a stray copy of a
+    /// cell file adds no rows, a damaged predictions file or data.json is refused by name.
+    @Test func runFolderFilesAreReadAsStrictlyAsTheyAreWritten() throws {
+        let folder = try ReslabBinary.temporaryFolder("probe-readers")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Probe.writeDataset(folder + "/ds", perClass: 5)
+        try FileManager.default.moveItem(atPath: folder + "/ds/b", toPath: folder + "/ds/b\nc,d")
+        try ("dataset: {folder: ds}\nmodels:\n  - {name: g, layers: [conv 3x3 4, relu, gap, dense classes]}\n"
+             + "training: {epochs: 1, batch: 4, resolutions: [8]}\nevaluation: {resolutions: [8]}\n")
+            .write(toFile: folder + "/e.yaml", atomically: true, encoding: .utf8)
+        let run = try Probe.run(["run", "e.yaml", "--out", "r", "--threads", "1", "--quiet"], in: folder)
+        #expect(run.status == 0, "\(run.stderr)")
+        let results = try String(contentsOfFile: folder + "/r/results.csv", encoding: .utf8)
+        #expect(Probe.nonFiniteTokens(results).isEmpty)
+
+        let cells = folder + "/r/cells/"
+        for copy in ["cell-0000 copy.json", "cell-0.json"] {
+            try FileManager.default.copyItem(atPath: cells + "cell-0000.json", toPath: cells + copy)
+        }
+        let report = try Probe.run(["report", "r"], in: folder)
+        #expect(report.status == 0, "\(report.stderr)")
+        #expect(try String(contentsOfFile: folder + "/r/results.csv", encoding: .utf8) == results)
+
+        let predictions = folder + "/r/predictions/cell-0000/r8-bilinear.csv"
+        let whole = try String(contentsOfFile: predictions, encoding: .utf8)
+        try String(whole.prefix(whole.count / 2)).write(toFile: predictions, atomically: true, encoding: .utf8)
+        let cut = try Probe.run(["report", "r"], in: folder)
+        #expect(cut.status == 1 && !cut.crashed)
+        #expect(cut.stderr.contains("r/predictions/cell-0000/r8-bilinear.csv is damaged: "), "\(cut.stderr)")
+        try whole.write(toFile: predictions, atomically: true, encoding: .utf8)
+
+        try "{\"summary\": 3}".write(toFile: folder + "/r/data.json", atomically: true, encoding: .utf8)
+        let data = try Probe.run(["report", "r"], in: folder)
+        #expect(data.status == 1 && !data.crashed)
+        #expect(data.stderr.contains("r/data.json is damaged: it is not the run's data summary (a wrong value at summary)"), "\(data.stderr)")
+    }
+
+    /// SIGTERM (what Slurm and `timeout` send) stops a training run within a few seconds.
+    @Test func sigtermStopsARunWithinSeconds() throws {
+        let folder = try ReslabBinary.temporaryFolder("probe-term")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try (Self.tinyData.replacingOccurrences(of: "train_per_class: 8", with: "train_per_class: 400")
+             + "training: {epochs: 1000, batch: 8}\n").write(toFile: folder + "/e.yaml", atomically: true, encoding: .utf8)
+        let (process, out, err) = try ReslabBinary.start(["run", "e.yaml", "--out", "r", "--threads", "1"], in: folder)
+        let deadline = Date().addingTimeInterval(30)
+        while !FileManager.default.fileExists(atPath: folder + "/r/data.json") && Date() < deadline && process.isRunning {
+            usleep(50_000)
+        }
+        usleep(300_000)
+        let sent = Date()
+        process.terminate()
+        let stillRunning = Probe.waitForExit(process, seconds: 8)
+        if stillRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        let outcome = ReslabBinary.outcome(process, out, err)
+        #expect(!stillRunning, "SIGTERM was not honoured within 8 s")
+        #expect(Date().timeIntervalSince(sent) < 8)
+        #expect(outcome.status == 130, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("Interrupted: finished cells and the current cell's training state are saved in r."))
+    }
+}

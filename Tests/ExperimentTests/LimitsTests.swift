@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Experiment
+
+/// The one validation pass (issue #19): sizes, counts and floats checked at their line before
+/// any folder is made, and the memory a run implies estimated from the architecture math.
+struct LimitsTests {
+    static let base = """
+        dataset:
+          generated: {size: 16, period: 4, train_per_class: 8, test_per_class: 4}
+        models:
+          - name: gap
+            layers: [conv 3x3 8, relu, gap, dense classes]
+
+        """
+
+    func problems(_ yaml: String) -> [String] {
+        do {
+            _ = try parseExperiment(yaml: yaml, file: "e.yaml")
+            return []
+        } catch let ExperimentError.invalidConfig(_, problems) {
+            return problems.map(\.description)
+        } catch {
+            return ["\(error)"]
+        }
+    }
+
+    @Test func everyOutOfRangeValueIsReportedAtItsLine() {
+        let yaml = Self.base + """
+            training:
+              epochs: 1000000
+              resolutions: [32, 5000]
+              optimizer: {lr: .inf, weight_decay: .inf}
+              schedule: {gamma: .inf, warmup_epochs: 1.0e9}
+              augmentation: {random_resized_crop: [1.0e-300, 1]}
+            evaluation:
+              batch: 0
+              resolutions: {from: 8, to: 4000, step: 1}
+            """
+        #expect(problems(yaml) == [
+            "e.yaml:7: training.epochs: 1000000 is outside 1...100000 epochs.",
+            "e.yaml:8: training.resolutions[1]: 5000 is outside 1...4096 pixels.",
+            "e.yaml:9: training.optimizer.lr: must be a finite number, not inf.",
+            "e.yaml:9: training.optimizer.weight_decay: must be a finite number, not inf.",
+            "e.yaml:10: training.schedule.gamma: must be a finite number, not inf.",
+            "e.yaml:10: training.schedule.warmup_epochs: must be at most 100000 epochs.",
+            "e.yaml:11: training.augmentation.random_resized_crop: the smallest area share must be at least 0.01 (a crop of 1% of the image), not 1e-300.",
+            "e.yaml:13: evaluation.batch: must be at least 1.",
+            "e.yaml:13: evaluation.batch: 0 is outside 1...65536 images per batch.",
+            "e.yaml:14: evaluation.resolutions.step: the range holds more than 1000 sizes; use a larger step.",
+        ])
+    }
+
+    /// The range is counted, not expanded: 2⁶³−1 is refused at once.
+    @Test func aHugeRangeIsRefusedWithoutExpandingIt() {
+        let start = Date()
+        let found = problems(Self.base + "evaluation: {resolutions: {from: 1, to: 9223372036854775807, step: 1}}\n")
+        #expect(found == ["e.yaml:6: evaluation.resolutions.to: 9223372036854775807 is above the largest resolution, 4096 pixels."])
+        #expect(Date().timeIntervalSince(start) < 1)
+    }
+
+    @Test(arguments: [
+        ("../evil", "`../evil` is not a plain folder name; the run folder is runs/<name>-<time>, so use letters, digits, - and _ (no /, no leading dot)."),
+        ("a/b", "`a/b` is not a plain folder name; the run folder is runs/<name>-<time>, so use letters, digits, - and _ (no /, no leading dot)."),
+        ("..", "`..` is not a plain folder name; the run folder is runs/<name>-<time>, so use letters, digits, - and _ (no /, no leading dot)."),
+        (".hidden", "`.hidden` is not a plain folder name; the run folder is runs/<name>-<time>, so use letters, digits, - and _ (no /, no leading dot)."),
+        (String(repeating: "x", count: 201), "the experiment name has 201 characters; use at most 200."),
+    ])
+    func theNameMustBeOneFolderNameComponent(name: String, message: String) {
+        #expect(problems("name: \"\(name)\"\n" + Self.base) == ["e.yaml:1: name: " + message])
+        #expect(folderNameProblem("ok-name_1") == nil)
+    }
+
+    @Test func hugeLayersAreRefusedAtTheirLine() {
+        let yaml = """
+            dataset: {generated: {size: 16}}
+            models:
+              - name: big
+                layers: [conv 3x3 1000000000, relu, conv 5000x3 8, maxpool 2000, dense 70000]
+            """
+        #expect(problems(yaml) == [
+            "e.yaml:4: models[0].layers[0]: `conv 3x3 1000000000`: at most 65536 filters.",
+            "e.yaml:4: models[0].layers[2]: `conv 5000x3 8`: kernel, stride and dilation must lie in 1...1024.",
+            "e.yaml:4: models[0].layers[3]: `maxpool 2000`: window and stride must lie in 1...1024.",
+            "e.yaml:4: models[0].layers[4]: `dense 70000`: at most 65536 units.",
+        ])
+    }
+
+    /// Training memory = batch × activation bytes + 16 × parameters, from NN's architecture math.
+    @Test func theMemoryEstimateFollowsTheArchitectureMath() throws {
+        let config = try parseExperiment(yaml: Self.base + "training: {batch: 10, resolutions: [16]}\nevaluation: {resolutions: [16], batch: 1}\n",
+                                         file: "e.yaml")
+        // conv 3x3 8 at 16²: 16·16·8 floats; relu the same; gap 8; dense 10 (placeholder classes).
+        let activations = 4 * (16 * 16 * 8 * 2 + 8 + 10)
+        let parameters = (3 * 3 * 3 * 8 + 8) + (8 * 10 + 10)
+        let need = try MemoryEstimate.largest(config)
+        #expect(need.bytes == 10 * activations + 16 * parameters)
+        #expect(need.what == "Training gap at 16 px with batch 10")
+        #expect(throws: ExperimentError.tooMuchMemory(what: need.what, need: need.bytes, limit: need.bytes - 1,
+                                                       fix: "lower training.batch or the training resolution.")) {
+            try MemoryEstimate.check(config, limit: need.bytes - 1)
+        }
+        #expect(throws: Never.self) { try MemoryEstimate.check(config, limit: need.bytes) }
+    }
+
+    /// Every shipped experiment passes the default checks with room to spare (less than 4 GiB).
+    @Test func shippedExperimentsFitWellWithinTheLimits() throws {
+        let folder = Fixtures.packageRoot.path + "/experiments"
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".yaml") }
+        #expect(names.count >= 5)
+        for name in names {
+            let config = try loadExperiment(path: folder + "/" + name, dataOverride: NSTemporaryDirectory())
+            let need = try MemoryEstimate.largest(config)
+            #expect(need.bytes < 4 << 30, "\(name): \(need.what) \(need.bytes)")
+        }
+    }
+}
