@@ -124,23 +124,36 @@ private func checkTestResolutions(_ list: ResolutionList, problem: ([String], St
     }
 }
 
-/// Why a layer's sizes are out of bounds, or nil.
+/// Why a layer's sizes are out of bounds, or nil. Layers without sizes (activations, joins)
+/// have nothing to bound.
 private func layerSizeProblem(_ layer: LayerSpec) -> String? {
     let window = 1...ConfigLimits.window
+    func paddingTooLarge(_ padding: Padding) -> Bool {
+        switch padding {
+        case .valid, .same: return false
+        case let .explicit(p): return p > ConfigLimits.window
+        case let .asymmetric(top, left, bottom, right): return [top, left, bottom, right].contains { $0 > ConfigLimits.window }
+        }
+    }
     switch layer {
     case let .conv(spec):
         if !(1...ConfigLimits.channels).contains(spec.filters) { return "at most \(ConfigLimits.channels) filters." }
         for value in [spec.kernelHeight, spec.kernelWidth, spec.stride, spec.dilation] where !window.contains(value) {
             return "kernel, stride and dilation must lie in 1...\(ConfigLimits.window)."
         }
-        if case let .explicit(p) = spec.padding, p > ConfigLimits.window { return "padding must be at most \(ConfigLimits.window)." }
+        if paddingTooLarge(spec.padding) { return "padding must be at most \(ConfigLimits.window)." }
     case let .maxPool(spec), let .avgPool(spec):
         if !window.contains(spec.kernel) || !window.contains(spec.stride) { return "window and stride must lie in 1...\(ConfigLimits.window)." }
+        if paddingTooLarge(spec.padding) { return "padding must be at most \(ConfigLimits.window)." }
     case let .blurPool(stride, _):
         if !window.contains(stride) { return "the stride must lie in 1...\(ConfigLimits.window)." }
     case let .dense(units):
         if !(1...ConfigLimits.channels).contains(units) { return "at most \(ConfigLimits.channels) units." }
-    case .relu, .globalAvgPool, .globalMaxPool, .flatten, .batchNorm, .dropout:
+    case let .bias(height, width):
+        if !(1...ConfigLimits.resolution).contains(height) || !(1...ConfigLimits.resolution).contains(width) {
+            return "the bias map must be at most \(ConfigLimits.resolution) pixels on a side."
+        }
+    default:
         break
     }
     return nil

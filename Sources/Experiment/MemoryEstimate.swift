@@ -79,7 +79,11 @@ public struct MemoryEstimate: Sendable {
             case let .conv(c):
                 channels = max(channels, Double(c.filters))
                 kernel = max(kernel, Double(c.kernelHeight), Double(c.kernelWidth))
-                if case let .explicit(p) = c.padding { padding = max(padding, Double(p)) }
+                switch c.padding {
+                case let .explicit(p): padding = max(padding, Double(p))
+                case let .asymmetric(top, left, bottom, right): padding = max(padding, Double(max(top, left, bottom, right)))
+                case .valid, .same: break
+                }
                 padding = max(padding, Double(c.dilation) * Double(max(c.kernelHeight, c.kernelWidth)))
             case let .dense(units): channels = max(channels, Double(units))
             case let .maxPool(p), let .avgPool(p): kernel = max(kernel, Double(p.kernel))
