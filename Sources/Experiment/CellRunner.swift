@@ -65,7 +65,7 @@ struct CellRunner {
                 let loss = try model.trainStep(inputs, labels: indices.map { data.train.labels[$0] },
                                                resolution: resolution, optimizer: optimizer,
                                                labelSmoothing: training.labelSmoothing)
-                try DivergenceGuard.check(loss, cell: cell, epoch: state.epoch + 1, step: state.step + 1, optimizer: optimizer)
+                try DivergenceGuard.checkStep(loss, cell: cell, epoch: state.epoch + 1, step: state.step + 1, optimizer: optimizer)
                 state.lossSum += loss * Double(indices.count)
                 state.step += 1
                 seen += indices.count
@@ -86,6 +86,7 @@ struct CellRunner {
                 }
             }
             let seconds = epochSeconds + Date().timeIntervalSince(epochStart)
+            try DivergenceGuard.checkEpoch(state.lossSum / Double(count), cell: cell, epoch: state.epoch + 1, optimizer: optimizer)
             let heldOut = try heldOut(model, cell)
             let record = EpochRecord(epoch: state.epoch + 1, loss: state.lossSum / Double(count), seconds: seconds,
                                      heldOutTop1: heldOut?.top1, heldOutLoss: heldOut?.loss)

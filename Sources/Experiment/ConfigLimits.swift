@@ -1,4 +1,5 @@
 import NN
+import Resample
 import Yams
 
 /// The largest sizes and counts an experiment file may ask for, checked once after decoding and
@@ -21,7 +22,7 @@ public enum ConfigLimits {
     /// Kernel side, stride, dilation and padding of a layer.
     public static let window = 1_024
     /// Smallest `crop_pct`: the shorter side is resized to size / crop_pct before cropping.
-    public static let cropPct = 0.05
+    public static let cropPct = smallestCropFraction
     /// Generated images per class and split.
     public static let generatedImages = 1_000_000
     /// Characters of an experiment name (it becomes a folder name with a 16-character timestamp).

@@ -49,8 +49,9 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
     case remedy(String)
     /// `--out` named a file, or a folder holding files that reslab did not write (`entry`, one of them).
     case notOurFolder(path: String, option: String, entry: String?)
-    /// Training diverged: the loss of a step was not finite or above `DivergenceGuard.lossLimit`.
-    case diverged(cell: String, epoch: Int, step: Int, loss: Double, learningRate: Double)
+    /// Training diverged: the loss of `step` was not finite, or (step nil) the epoch's mean loss
+    /// was above `DivergenceGuard.lossLimit`.
+    case diverged(cell: String, epoch: Int, step: Int?, loss: Double, learningRate: Double)
     /// The run would need more memory than `--memory-gib` allows (`need`, `limit` in bytes).
     case tooMuchMemory(what: String, need: Int, limit: Int, fix: String)
     /// A stored file of a run folder is damaged (truncated, edited, or from another version).
@@ -90,7 +91,8 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
             let what = entry.map { "holds \($0), which reslab did not write" } ?? "is not a folder"
             return "\(option) \(path) \(what); a run folder is rewritten in place, so pass a new or empty folder, or a reslab run folder."
         case let .diverged(cell, epoch, step, loss, learningRate):
-            return "Training of \(cell) diverged in epoch \(epoch), step \(step): the loss is \(loss.formatted6) at learning rate \(learningRate.formatted6). Lower training.optimizer.lr (e.g. by 10×), add warm-up (training.schedule.warmup_epochs: 1) or batch normalisation, then run again with --fresh (or a new --out)."
+            let place = step.map { "epoch \(epoch), step \($0): the loss is" } ?? "epoch \(epoch): its mean loss is"
+            return "Training of \(cell) diverged in \(place) \(loss.formatted6) at learning rate \(learningRate.formatted6). Lower training.optimizer.lr (e.g. by 10×), add warm-up (training.schedule.warmup_epochs: 1) or batch normalisation, then run again with --fresh (or a new --out)."
         case let .tooMuchMemory(what, need, limit, fix):
             return "\(what) needs about \(gibText(need)) of memory, more than the \(gibText(limit)) allowed (--memory-gib); \(fix)"
         case let .damagedRunFile(path, reason):

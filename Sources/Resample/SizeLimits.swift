@@ -9,9 +9,18 @@ import ImageIO
 public struct ResampleSizeError: Error, Equatable, CustomStringConvertible {
     public var what: String
     public var limit: Int
+    /// What is wrong, when it is not the pixel count.
+    public var reason: String?
+
+    public init(what: String, limit: Int, reason: String? = nil) {
+        self.what = what
+        self.limit = limit
+        self.reason = reason
+    }
 
     public var description: String {
-        "\(what) is too large: reslab makes images of at most \(limit) pixels (the decoders' limit); ask for a smaller size."
+        if let reason { return "\(what) \(reason)." }
+        return "\(what) is too large: reslab makes images of at most \(limit) pixels (the decoders' limit); ask for a smaller size."
     }
 }
 
@@ -32,4 +41,15 @@ public func checkMontage(sizes: [Int], methods: Int, what: String, limit: Int = 
     // Each cell is at most `limit` pixels, so these products stay far from overflow.
     let side = 200 + sizes.count * (cell + 4)
     try checkImageSize(width: side, height: 40 + methods * (cell + 4), what: what, limit: limit)
+}
+
+/// The smallest centre-crop fraction: the image is scaled by 1 / fraction before the crop, so a
+/// tiny fraction (1e-300) would overflow the scaled size. timm's crops use 0.875–1.
+public let smallestCropFraction = 0.05
+
+/// Throws unless `fraction` lies in [`smallestCropFraction`, 1].
+public func checkCropFraction(_ fraction: Double, what: String) throws {
+    guard fraction >= smallestCropFraction && fraction <= 1 else {
+        throw ResampleSizeError(what: what, limit: 0, reason: "must lie in \(smallestCropFraction)...1, e.g. 0.875")
+    }
 }

@@ -118,9 +118,7 @@ struct ResizeCommand: ParsableCommand {
         case .letterbox: return .letterbox
         case .centerCrop:
             let fraction = cropFractionAlias ?? cropPct
-            guard fraction > 0 && fraction <= 1 else {
-                throw ValidationError("--crop-pct \(fraction) must be in (0, 1], e.g. 0.875.")
-            }
+            try checkCropFraction(fraction, what: "--crop-pct \(fraction)")
             return .centerCrop(fraction)
         }
     }

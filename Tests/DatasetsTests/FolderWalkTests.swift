@@ -54,6 +54,13 @@ import Testing
         ])
     }
 
+    @Test func anEmptyFileIsNamedAsEmpty() throws {
+        let root = try TemporaryFolder(files: classes)
+        _ = FileManager.default.createFile(atPath: root.path + "/a/empty.png", contents: Data())
+        let folder = try ImageFolder.load(root: root.path, testFraction: 0)
+        #expect(folder.skipped == [SkippedFile(path: root.path + "/a/empty.png", reason: "it is empty (0 bytes)")])
+    }
+
     @Test func theScanStopsAtItsEntryLimit() throws {
         let root = try TemporaryFolder(files: classes)
         #expect(throws: DatasetError.tooManyFiles(folder: root.path + "/b", limit: 6)) {

@@ -80,6 +80,27 @@ import TestSupport
         #expect(Date().timeIntervalSince(start) < 60)
     }
 
+    /// The pixel-limit sentence names no option that does not exist, and says what to do.
+    @Test func thePixelLimitMessageSaysWhatToDo() {
+        #expect(ImageIOError.tooLarge(file: "huge.png", width: 30000, height: 30000, limit: 89_478_485).description
+                == "huge.png declares 30000×30000 = 900000000 pixels, more than the limit of 89478485 (Pillow's default, which keeps a crafted header from taking gigabytes); shrink it first, e.g. `convert huge.png -resize 50% smaller.png`.")
+    }
+
+    /// Only regular files are opened (a FIFO would block in open(2)); an empty file says so.
+    @Test func fifosAndEmptyFilesAreRefusedByName() throws {
+        let folder = NSTemporaryDirectory() + "reslab-readbytes-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        #expect(mkfifo(folder + "/x.png", 0o644) == 0)
+        _ = FileManager.default.createFile(atPath: folder + "/empty.png", contents: Data())
+        #expect(throws: ImageIOError.unreadable(file: folder + "/x.png", reason: "it is not a regular file (a folder, FIFO, socket or device)")) {
+            try readImage(atPath: folder + "/x.png")
+        }
+        #expect(throws: ImageIOError.unreadable(file: folder + "/empty.png", reason: "it is empty (0 bytes)")) {
+            try readImage(atPath: folder + "/empty.png")
+        }
+    }
+
     private func fixture(_ name: String) throws -> [UInt8] {
         [UInt8](try Data(contentsOf: URL(fileURLWithPath: Fixtures.path(name))))
     }
