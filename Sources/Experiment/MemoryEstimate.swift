@@ -5,11 +5,12 @@ import NN
 /// The memory a run needs whatever its image cache holds, estimated from NN's architecture math
 /// before anything is allocated, and compared with the run's memory limit (`--memory-gib`).
 ///
-/// Per model and size r (B = training batch, E = evaluation batch, A(r) = activation bytes of
-/// one image summed over the layers, P = parameters):
+/// Per model and size r (B = training batch, E = evaluation batch, P = parameters):
 ///
-///     training   B · A(r) + 16 · P      every activation is kept for the backward pass; weights,
-///                                       gradients and two optimizer moments are 4 bytes each
+///     training   B · K(r) + 16 · P      K(r) = the input bytes of every layer with weights: the
+///                                       backward pass reads them (dW = Xᵀ·dY needs X), whatever
+///                                       the executor frees or shares; weights, gradients and two
+///                                       optimizer moments are 4 bytes each
 ///     evaluation E · M(r)               M(r) = the largest layer output of one image (a lower
 ///                                       bound: any forward pass holds one layer's output)
 ///     generated  images · size² bytes   the built-in dataset is made in memory (grayscale)
@@ -45,7 +46,7 @@ public struct MemoryEstimate: Sendable {
                 }
                 guard let math = try? spec.architecture(height: r, width: r, channels: 3) else { continue }
                 if config.training.resolutions.contains(r) {
-                    consider(Double(config.training.batch) * Double(math.activationBytes) + 16 * Double(math.parameters),
+                    consider(Double(config.training.batch) * keptBytes(math, resolution: r) + 16 * Double(math.parameters),
                              "Training \(model.name) at \(r) px with batch \(config.training.batch)",
                              "lower training.batch or the training resolution.")
                 }
@@ -68,6 +69,20 @@ public struct MemoryEstimate: Sendable {
 
     /// The default limit: three quarters of this machine's physical memory.
     public static var defaultLimit: Int { Int(ProcessInfo.processInfo.physicalMemory / 4 * 3) }
+
+    /// K(r): bytes of one image's activations that the backward pass must read, the input of
+    /// every convolution and dense layer (the image itself for the first).
+    static func keptBytes(_ math: ArchitectureMath, resolution r: Int) -> Double {
+        var previous = Double(4 * r * r * 3), kept = 0.0
+        for layer in math.layers {
+            switch layer.spec {
+            case .conv, .dense: kept += previous
+            default: break
+            }
+            previous = Double(layer.activationBytes)
+        }
+        return kept
+    }
 
     /// An upper bound of one layer's multiply-adds per image, in floating point so that it cannot
     /// overflow: (r + 2·padding)² · channels² · kernel². NN's `Int` architecture math is asked

@@ -37,7 +37,7 @@ struct ProbeTests {
         ("dataset: {generated: {size: 16}}\nmodels:\n  - name: big\n    layers: [conv 3x3 1000000000, relu, gap, dense classes]\n",
          "e.yaml:4: models[0].layers[0]: `conv 3x3 1000000000`: at most 65536 filters."),
         ("dataset: {generated: {size: 16}}\nmodels:\n  - name: wide\n    layers: [conv 3x3 512, relu, conv 3x3 512, gap, dense classes]\ntraining: {resolutions: [512], batch: 256}\n",
-         "Training wide at 512 px with batch 256 needs about 384.04 GiB of memory, more than the 1.00 GiB allowed (--memory-gib); lower training.batch or the training resolution."),
+         "Training wide at 512 px with batch 256 needs about 128.79 GiB of memory, more than the 1.00 GiB allowed (--memory-gib); lower training.batch or the training resolution."),
     ]
 
     /// Each refused experiment stops before anything is made: no run folder, no runs/ folder.

@@ -87,12 +87,13 @@ struct LimitsTests {
         ])
     }
 
-    /// Training memory = batch × activation bytes + 16 × parameters, from NN's architecture math.
+    /// Training memory = batch × the inputs of the layers with weights + 16 × parameters, from
+    /// NN's architecture math.
     @Test func theMemoryEstimateFollowsTheArchitectureMath() throws {
         let config = try parseExperiment(yaml: Self.base + "training: {batch: 10, resolutions: [16]}\nevaluation: {resolutions: [16], batch: 1}\n",
                                          file: "e.yaml")
-        // conv 3x3 8 at 16²: 16·16·8 floats; relu the same; gap 8; dense 10 (placeholder classes).
-        let activations = 4 * (16 * 16 * 8 * 2 + 8 + 10)
+        // conv 3x3 8 reads the 16²×3 image; dense 10 (placeholder classes) reads gap's 8 values.
+        let activations = 4 * (16 * 16 * 3 + 8)
         let parameters = (3 * 3 * 3 * 8 + 8) + (8 * 10 + 10)
         let need = try MemoryEstimate.largest(config)
         #expect(need.bytes == 10 * activations + 16 * parameters)
