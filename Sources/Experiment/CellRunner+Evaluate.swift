@@ -35,7 +35,12 @@ extension CellRunner {
             (try pipeline.tensors(.init(split: "test", resolution: key.resolution, filter: key.method,
                                         antialias: key.antialias, crop: config.evaluation.crop), indices), key.resolution)
         }
-        let scores = try score(model, testInputs)
+        // Overflowing activations (a model far from its training size) give no prediction:
+        // recorded as a test condition the model cannot take, so no NaN reaches a results file.
+        guard let scores = try score(model, testInputs) else {
+            return EvaluationRecord(key: key, top1: nil, top5: nil, loss: nil, count: test.count,
+                                    cannotRun: "its outputs are not finite at \(key.resolution) px (activations overflow float32)")
+        }
         let names = data.classNames
         var csv = "image,true_class,predicted_class,label,predicted,correct,p_label\n"
         for (index, score) in scores.enumerated() {
@@ -58,7 +63,7 @@ extension CellRunner {
         guard data.test.count > 0 else { return nil }
         let key = TensorPipeline.Key(split: "test", resolution: cell.trainResolution, filter: config.training.method,
                                      antialias: config.training.antialias, crop: config.evaluation.crop)
-        let scores = try score(model) { indices in (try pipeline.tensors(key, indices), cell.trainResolution) }
+        guard let scores = try score(model, { indices in (try pipeline.tensors(key, indices), cell.trainResolution) }) else { return nil }
         let n = Double(scores.count)
         return (Double(scores.filter { $0.rank == 0 }.count) / n, scores.reduce(0) { $0 - log(max($1.pLabel, 1e-45)) } / n)
     }
@@ -72,8 +77,9 @@ extension CellRunner {
         var rank: Int
     }
 
-    /// Scores every test image, in batches of `evaluation.batch`, on the inputs `inputs` gives.
-    private func score(_ model: Model, _ inputs: (_ indices: [Int]) throws -> (values: [Float], resolution: Int)) throws -> [ImageScore] {
+    /// Scores every test image, in batches of `evaluation.batch`, on the inputs `inputs` gives;
+    /// nil when a logit is not finite.
+    private func score(_ model: Model, _ inputs: (_ indices: [Int]) throws -> (values: [Float], resolution: Int)) throws -> [ImageScore]? {
         let test = data.test
         let classes = data.classNames.count
         let batch = config.evaluation.batch
@@ -83,12 +89,7 @@ extension CellRunner {
             let indices = Array(start..<min(start + batch, test.count))
             let (values, resolution) = try inputs(indices)
             let logits = try model.logits(values, count: indices.count, resolution: resolution)
-            // Overflowing activations (a model far from its training size) give no prediction:
-            // recorded as a test condition the model cannot take, so no NaN reaches a results file.
-            if logits.contains(where: { !$0.isFinite }) {
-                return EvaluationRecord(key: key, top1: nil, top5: nil, loss: nil, count: test.count,
-                                        cannotRun: "its outputs are not finite at \(resolution) px (activations overflow float32)")
-            }
+            if logits.contains(where: { !$0.isFinite }) { return nil }
             for (row, index) in indices.enumerated() {
                 let scores = logits[(row * classes)..<((row + 1) * classes)]
                 let label = test.labels[index]

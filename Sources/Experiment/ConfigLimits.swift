@@ -35,8 +35,9 @@ func checkLimits(_ config: ExperimentConfig, log: ProblemLog) {
     func problem(_ path: [String], _ message: String) {
         log.entries.append(.init(path: path, message: message))
     }
+    // The decoders check every lower bound already (`must be at least 1`): only the upper is logged here.
     func bound(_ value: Int, _ range: ClosedRange<Int>, _ path: [String], _ what: String) {
-        if !range.contains(value) {
+        if value > range.upperBound {
             problem(path, "\(value) is outside \(range.lowerBound)...\(range.upperBound) \(what).")
         }
     }

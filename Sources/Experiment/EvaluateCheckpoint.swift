@@ -98,4 +98,3 @@ public func evaluateCheckpoint(_ options: EvalOptions, control: RunControl = Run
 /// The options of `reslab eval` that set each configuration field, for limit messages.
 private let evalOptionNames = ["evaluation.resolutions": "--resolutions", "evaluation.crop": "--crop-pct",
                                "evaluation.batch": "--batch", "models": "--model"]
-}

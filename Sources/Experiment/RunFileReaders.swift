@@ -55,23 +55,24 @@ func parseCSV(_ text: String) -> [[String]]? {
     return records
 }
 
-/// The `predicted` column of a predictions file (`image,label,predicted,correct,p_label`),
-/// checked: `count` rows, each with five fields and a class index below `classes`.
+/// The `predicted` column of a predictions file
+/// (`image,true_class,predicted_class,label,predicted,correct,p_label`), checked: `count` rows,
+/// each with seven fields and class indices below `classes`.
 func readPredictions(_ path: String, count: Int, classes: Int) throws -> [Int] {
     guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
         throw ExperimentError.io(path: path, reason: "the predictions file is missing or not UTF-8 text; delete the cell's result file to rerun it")
     }
     func damaged(_ reason: String) -> ExperimentError { .damagedRunFile(path: path, reason: reason) }
     guard let records = parseCSV(text) else { throw damaged("it is not valid CSV (a quote is left open)") }
-    guard records.first == ["image", "label", "predicted", "correct", "p_label"] else {
-        throw damaged("its header is not image,label,predicted,correct,p_label")
+    guard records.first == ["image", "true_class", "predicted_class", "label", "predicted", "correct", "p_label"] else {
+        throw damaged("its header is not image,true_class,predicted_class,label,predicted,correct,p_label")
     }
     let rows = records.dropFirst()
     guard rows.count == count else { throw damaged("it has \(rows.count) rows, but the cell's result counts \(count) test images") }
     return try rows.enumerated().map { index, row in
-        guard row.count == 5, let label = Int(row[1]), let predicted = Int(row[2]),
+        guard row.count == 7, let label = Int(row[3]), let predicted = Int(row[4]),
               (0..<classes).contains(label), (0..<classes).contains(predicted) else {
-            throw damaged("row \(index + 2) is not an image name followed by two class indices below \(classes) and two numbers")
+            throw damaged("row \(index + 2) does not hold seven fields with class indices below \(classes) in its label and predicted columns")
         }
         return predicted
     }

@@ -25,23 +25,23 @@ struct RunFileReaderTests {
     }
 
     @Test func predictionsAreReadAndDamageIsNamed() throws {
-        let header = "image,label,predicted,correct,p_label\n"
-        try withPredictions(header + "\"a\nb.png\",0,1,0,0.25\nc.png,1,1,1,0.9\n") { (path: String) throws in
+        let header = "image,true_class,predicted_class,label,predicted,correct,p_label\n"
+        try withPredictions(header + "\"a\nb.png\",a,b,0,1,0,0.25\nc.png,b,b,1,1,1,0.9\n") { (path: String) throws in
             #expect(try readPredictions(path, count: 2, classes: 2) == [1, 1])
             #expect(throws: ExperimentError.damagedRunFile(path: path, reason: "it has 2 rows, but the cell's result counts 3 test images")) {
                 try readPredictions(path, count: 3, classes: 2)
             }
-            #expect(throws: ExperimentError.damagedRunFile(path: path, reason: "row 2 is not an image name followed by two class indices below 1 and two numbers")) {
+            #expect(throws: ExperimentError.damagedRunFile(path: path, reason: "row 2 does not hold seven fields with class indices below 1 in its label and predicted columns")) {
                 try readPredictions(path, count: 2, classes: 1)
             }
         }
-        try withPredictions(header + "a.png,0,x,0,0.5\n") { (path: String) throws in
-            #expect(throws: ExperimentError.damagedRunFile(path: path, reason: "row 2 is not an image name followed by two class indices below 2 and two numbers")) {
+        try withPredictions(header + "a.png,a,x,0,x,0,0.5\n") { (path: String) throws in
+            #expect(throws: ExperimentError.damagedRunFile(path: path, reason: "row 2 does not hold seven fields with class indices below 2 in its label and predicted columns")) {
                 try readPredictions(path, count: 1, classes: 2)
             }
         }
         try withPredictions(String(header.prefix(20))) { (path: String) throws in
-            #expect(throws: ExperimentError.damagedRunFile(path: path, reason: "its header is not image,label,predicted,correct,p_label")) {
+            #expect(throws: ExperimentError.damagedRunFile(path: path, reason: "its header is not image,true_class,predicted_class,label,predicted,correct,p_label")) {
                 try readPredictions(path, count: 0, classes: 2)
             }
         }
