@@ -13,9 +13,8 @@ struct CellRunner {
     var data: LoadedData { pipeline.data }
 
     /// What a checkpoint of `cell` records about its model.
-    func modelInfo(_ cell: Cell) -> ModelDescription {
-        ModelDescription(layers: cell.model.resolvedLayers, rounding: cell.model.rounding.rawValue, classNames: data.classNames,
-                  trainResolution: cell.trainResolution, mean: data.mean, std: data.std)
+    func modelInfo(_ cell: Cell) throws -> ModelDescription {
+        try cell.model.description(classNames: data.classNames, trainResolution: cell.trainResolution, mean: data.mean, std: data.std)
     }
 
     /// Trains `cell` (continuing from its training state if an earlier process saved one),

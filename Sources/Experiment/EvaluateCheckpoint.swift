@@ -52,7 +52,9 @@ public func evaluateCheckpoint(_ options: EvalOptions, control: RunControl = Run
     var training = record?.experiment.training ?? TrainingConfig()
     training.resolutions = [info.trainResolution]
     let config = ExperimentConfig(name: "eval-" + name, dataset: dataset,
-                                  models: [ModelConfig(name: name, layers: info.layers, rounding: Rounding(rawValue: info.rounding) ?? .floor)],
+                                  models: [ModelConfig(name: name, layers: info.graph == nil ? info.layers : nil,
+                                                       graph: info.graph.map { $0.map { GraphEntry.node(name: $0.name, layer: $0.layer, inputs: $0.inputs) } },
+                                                       rounding: Rounding(rawValue: info.rounding) ?? .floor)],
                                   training: training, evaluation: options.evaluation, seeds: [record?.seed ?? 0])
 
     try checkLimits(config, command: "reslab eval", options: evalOptionNames)

@@ -3,7 +3,10 @@ import NN
 
 /// What a checkpoint records about its model, beside the weights.
 struct ModelDescription: Codable, Hashable {
+    /// The layers of a list model (empty for a graph model).
     var layers: [String]
+    /// A graph model's nodes (nil for a list model); run folders and checkpoints record them.
+    var graph: [GraphNodeRecord]? = nil
     /// `floor` or `ceil` (NN's `Rounding`), applied to every pooling and strided layer.
     var rounding: String
     var classNames: [String]
@@ -16,6 +19,27 @@ struct ModelDescription: Codable, Hashable {
     func spec() throws -> ModelSpec {
         let lines = layers.map { $0.replacingOccurrences(of: "classes", with: String(classNames.count)) }
         return try ModelSpec(parsing: lines).withRounding(Rounding(rawValue: rounding) ?? .floor)
+    }
+
+    /// The complete classifier the network builds (`ModelSpec.classifier`, `GraphSpec.classifier`),
+    /// as a graph, for plans that need no weights (the report's tables, explain); NN's refusals
+    /// become model errors.
+    func classifierGraph() throws -> GraphSpec {
+        do {
+            guard let graph else { return GraphSpec(chain: try spec().classifier(classes: classNames.count)) }
+            return try GraphNodeRecord.graph(graph, classes: classNames.count)
+                .withRounding(Rounding(rawValue: rounding) ?? .floor).classifier(classes: classNames.count)
+        } catch let error as NNError {
+            throw ExperimentError.model(name: summary, reason: error.description)
+        } catch let error as GraphEntryError {
+            throw ExperimentError.model(name: summary, reason: error.message)
+        }
+    }
+
+    /// The model on one line (layers, or graph nodes "name: layer ← inputs").
+    var summary: String {
+        graph.map { $0.map { "\($0.name): \($0.layer) ← \($0.inputs.joined(separator: ", "))" }.joined(separator: "; ") }
+            ?? layers.joined(separator: ", ")
     }
 }
 
@@ -30,33 +54,40 @@ final class Model {
     init(info: ModelDescription, seed: Int) throws {
         self.info = info
         do {
-            network = try Network(spec: info.spec(), inputChannels: 3, classes: info.classNames.count,
-                                  trainingHeight: info.trainResolution, trainingWidth: info.trainResolution,
-                                  seed: UInt64(bitPattern: Int64(seed)))
+            if info.graph != nil {
+                network = try Network(graph: info.classifierGraph(), inputChannels: 3, classes: info.classNames.count,
+                                      trainingHeight: info.trainResolution, trainingWidth: info.trainResolution,
+                                      seed: UInt64(bitPattern: Int64(seed)))
+            } else {
+                network = try Network(spec: info.spec(), inputChannels: 3, classes: info.classNames.count,
+                                      trainingHeight: info.trainResolution, trainingWidth: info.trainResolution,
+                                      seed: UInt64(bitPattern: Int64(seed)))
+            }
         } catch let error as NNError {
-            throw ExperimentError.model(name: info.layers.joined(separator: ", "), reason: error.description)
+            throw ExperimentError.model(name: info.summary, reason: error.description)
         }
     }
+    }
 
-    /// Nil when the model runs at `resolution`, else the architecture-math sentence saying why not.
+    /// The model plan at `resolution` px, checked against the training size (NN's `ModelPlan`).
+    func plan(at resolution: Int) throws -> ModelPlan {
+        try network.modelPlan(height: resolution, width: resolution)
+    }
+
+    /// Nil when the model runs at `resolution`, else the plan's sentence saying why not.
     func cannotRunReason(at resolution: Int) -> String? {
-        do {
-            _ = try network.plan(height: resolution, width: resolution)
-            return nil
-        } catch {
-            return "\(error)"
-        }
+        do { return try plan(at: resolution).failure?.sentence } catch { return "\(error)" }
     }
 
-    /// Forward FLOPs for one image at `resolution`, nil if it cannot run (NN's architecture math).
+    /// Forward FLOPs for one image at `resolution`, nil if it cannot run.
     func forwardFLOPs(at resolution: Int) -> Double? {
-        (try? network.architecture(height: resolution, width: resolution)).map { Double($0.flops) }
+        guard let plan = try? plan(at: resolution), plan.failure == nil else { return nil }
+        return Double(plan.flops)
     }
 
     /// Training FLOPs for one image (forward and backward) at the training resolution.
     var trainingFLOPs: Double {
-        let size = info.trainResolution
-        return (try? network.architecture(height: size, width: size)).map { Double($0.trainingFlops) } ?? 0
+        (try? plan(at: info.trainResolution)).map { Double($0.trainingFlops) } ?? 0
     }
 
     /// Logits (N, classes) for `count` inputs of (r, r, 3).
@@ -94,8 +125,12 @@ final class Model {
         }
         let layers = metadata.notes["layers"].map { $0.components(separatedBy: "; ") }
             ?? network.spec.layers.map(\.description)
-        let info = ModelDescription(layers: layers, rounding: metadata.notes["rounding"] ?? "floor", classNames: metadata.classNames,
+        var info = ModelDescription(layers: layers, rounding: metadata.notes["rounding"] ?? "floor", classNames: metadata.classNames,
                              trainResolution: network.trainingHeight, mean: metadata.mean, std: metadata.std)
+        if !network.isChain {
+            info.layers = []
+            info.graph = network.graph.nodes.map { GraphNodeRecord(name: $0.name, layer: $0.layer.description, inputs: $0.inputs) }
+        }
         let model = Model(info: info, network: network)
         model.record = try TrainingRecord(notes: metadata.notes, file: path)
         return model

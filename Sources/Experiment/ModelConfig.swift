@@ -1,6 +1,6 @@
 import NN
 
-/// One entry of `models:` — a zoo model by name, or a layer list.
+/// One entry of `models:` — a zoo model by name, a layer list, or a graph.
 public struct ModelConfig: Codable, Equatable, Sendable {
     /// Names the model in results and the report; defaults to the zoo name.
     public var name: String
@@ -10,16 +10,19 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     /// `blurpool 2`, `flatten`, `dense 10`). `dense classes` takes the class count; without a
     /// final dense layer one is added.
     public var layers: [String]?
+    /// A graph: layers, `residual:` blocks and named nodes with `inputs:` (`GraphEntry`).
+    public var graph: [GraphEntry]?
     /// How pooling and strided convolutions round an odd input size: `floor` drops the last
     /// partial window (30 → 15 → 7 loses a row), `ceil` keeps it as a padded window.
     public var rounding: Rounding = .floor
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case name, zoo, layers, rounding }
+    enum CodingKeys: String, CodingKey, CaseIterable { case name, zoo, layers, graph, rounding }
 
-    public init(name: String, zoo: String? = nil, layers: [String]? = nil, rounding: Rounding = .floor) {
+    public init(name: String, zoo: String? = nil, layers: [String]? = nil, graph: [GraphEntry]? = nil, rounding: Rounding = .floor) {
         self.name = name
         self.zoo = zoo
         self.layers = layers
+        self.graph = graph
         self.rounding = rounding
     }
 
@@ -27,14 +30,16 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         let f = try FieldReader(decoder, CodingKeys.self)
         zoo = f.optional(.zoo)
         layers = f.optional(.layers)
+        graph = f.optional(.graph)
         let roundingText: String? = f.optional(.rounding)
         rounding = roundingText.flatMap(Rounding.init(rawValue:)) ?? .floor
         if let roundingText { f.check(Rounding(rawValue: roundingText) != nil, .rounding, "`\(roundingText)` is not one of floor, ceil.") }
         name = f.optional(.name) ?? zoo ?? ""
-        if f.contains(.zoo) == f.contains(.layers) {
-            f.problem("give either `zoo:` (one of \(ModelZoo.names.joined(separator: ", "))) or `layers:`, not \(f.contains(.zoo) ? "both" : "neither").")
+        let given = [CodingKeys.zoo, .layers, .graph].filter(f.contains)
+        if given.count != 1 {
+            f.problem("give one of `zoo:` (one of \(ModelZoo.names.joined(separator: ", "))), `layers:` or `graph:`, not \(given.isEmpty ? "none" : given.map { "`\($0.stringValue):`" }.joined(separator: " and ")).")
         }
-        if let zoo { f.check(ModelZoo.layers(zoo) != nil, .zoo, "`\(zoo)` is not in the zoo; use one of \(ModelZoo.names.joined(separator: ", ")).") }
+        if let zoo { f.check(ModelZoo.model(zoo) != nil, .zoo, "`\(zoo)` is not in the zoo; use one of \(ModelZoo.names.joined(separator: ", ")).") }
         f.check(!name.isEmpty, .name, "give the model a name.")
         if let layers {
             f.check(!layers.isEmpty, .layers, "list at least one layer.")
@@ -44,8 +49,46 @@ public struct ModelConfig: Codable, Equatable, Sendable {
                 }
             }
         }
+        if let graph {
+            f.check(!graph.isEmpty, .graph, "list at least one layer.")
+            do { _ = try GraphEntry.graph(graph, classes: 2) } catch let error as GraphEntryError {
+                f.log.entries.append(.init(path: f.path.map(pathComponent) + ["graph"] + error.path, message: error.message))
+            }
+        }
     }
 
-    /// The layer list, resolved from the zoo when needed.
-    public var resolvedLayers: [String] { layers ?? zoo.flatMap(ModelZoo.layers) ?? [] }
+    /// The model, resolved from the zoo when needed.
+    public var architecture: ModelArchitecture {
+        if let graph { return .graph(graph) }
+        return layers.map(ModelArchitecture.layers) ?? zoo.flatMap(ModelZoo.model) ?? .layers([])
+    }
+
+    /// The layer list of a list model (empty for a graph model).
+    public var resolvedLayers: [String] {
+        if case let .layers(layers) = architecture { return layers }
+        return []
+    }
+
+    /// The model on one line: its layers, blocks written "residual [… | shortcut …]".
+    public var summary: String {
+        switch architecture {
+        case let .layers(layers): return layers.joined(separator: ", ")
+        case let .graph(entries): return entries.map(\.summary).joined(separator: ", ")
+        }
+    }
+
+    /// What a checkpoint of this model records, trained at `trainResolution` on `classNames`
+    /// with per-channel `mean` and `std` (a graph unrolled into named nodes).
+    func description(classNames: [String], trainResolution: Int, mean: [Float], std: [Float]) throws -> ModelDescription {
+        var info = ModelDescription(layers: [], rounding: rounding.rawValue, classNames: classNames,
+                                    trainResolution: trainResolution, mean: mean, std: std)
+        switch architecture {
+        case let .layers(layers): info.layers = layers
+        case let .graph(entries):
+            do { info.graph = try GraphEntry.unroll(entries).records } catch let error as GraphEntryError {
+                throw ExperimentError.model(name: name, reason: "graph\(dottedPath(error.path)): \(error.message)")
+            }
+        }
+        return info
+    }
 }

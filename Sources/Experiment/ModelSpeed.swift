@@ -3,9 +3,9 @@ import NN
 
 /// How fast a model trains and evaluates on this machine, and how those figures were obtained.
 public struct ModelSpeed: Sendable, Equatable {
-    /// Training FLOP/s (forward and backward, `ArchitectureMath.trainingFlops`) on the plan's threads.
+    /// Training FLOP/s (forward and backward, `ModelPlan.trainingFlops`) on the plan's threads.
     public var trainingFLOPsPerSecond: Double
-    /// Evaluation FLOP/s (forward passes, `ArchitectureMath.flops`) on the plan's threads.
+    /// Evaluation FLOP/s (forward passes, `ModelPlan.flops`) on the plan's threads.
     public var forwardFLOPsPerSecond: Double
     /// True when timed here (`measureModelSpeed`); false for the documented fallback.
     public var measured: Bool

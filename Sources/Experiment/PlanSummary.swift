@@ -60,8 +60,7 @@ public func planExperiment(_ options: RunOptions, measure: Bool = true) throws -
     let selected = Set(try selectCells(options.cells, count: config.cells.count))
     var speeds: [ModelDescription: ModelSpeed] = [:]
     let rows = try config.cells.filter { selected.contains($0.id) }.map { cell -> PlanSummary.Row in
-        let info = ModelDescription(layers: cell.model.resolvedLayers, rounding: cell.model.rounding.rawValue, classNames: classNames,
-                             trainResolution: cell.trainResolution, mean: [0, 0, 0], std: [1, 1, 1])
+        let info = try cell.model.description(classNames: classNames, trainResolution: cell.trainResolution, mean: [0, 0, 0], std: [1, 1, 1])
         let model = try Model(info: info, seed: 0)
         let done = finished.contains(cell.id)
         if measure && !done && speeds[info] == nil {

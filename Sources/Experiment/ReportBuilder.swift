@@ -87,14 +87,13 @@ private func evaluations(_ result: CellResult, folder: RunFolder, classes: Int) 
 /// A model's summary and its architecture tables at every training × test resolution.
 private func modelInfo(_ model: ModelConfig, config: ExperimentConfig, classNames: [String]) throws -> Report.ModelInfo {
     let tables = try config.training.resolutions.flatMap { trainResolution in
-        let info = ModelDescription(layers: model.resolvedLayers, rounding: model.rounding.rawValue,
-                             classNames: classNames.count >= 2 ? classNames : ["a", "b"],
-                             trainResolution: trainResolution, mean: [0, 0, 0], std: [1, 1, 1])
-        let built = try Model(info: info, seed: 0)
+        let info = try model.description(classNames: classNames.count >= 2 ? classNames : ["a", "b"],
+                                         trainResolution: trainResolution, mean: [0, 0, 0], std: [1, 1, 1])
+        let graph = try info.classifierGraph()
         return config.evaluation.resolutions.values.map {
-            ArchitectureTable(spec: built.network.spec, channels: 3, trainResolution: trainResolution, testResolution: $0)
+            ArchitectureTable(graph: graph, channels: 3, trainResolution: trainResolution, testResolution: $0)
         }
     }
-    return Report.ModelInfo(name: model.name, summary: model.resolvedLayers.joined(separator: ", "),
+    return Report.ModelInfo(name: model.name, summary: model.summary,
                             trainResolutions: config.training.resolutions, architectures: tables)
 }

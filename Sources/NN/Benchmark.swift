@@ -9,7 +9,7 @@ public struct Throughput: Sendable {
     /// Images per second of process CPU time (all threads): robust to other processes
     /// competing for the cores, which inflate wall time but not CPU time.
     public var imagesPerCPUSecond: Double
-    /// Useful FLOPs per image (`ArchitectureMath.flops` or `.trainingFlops`).
+    /// Useful FLOPs per image (`ModelPlan.flops` or `.trainingFlops`).
     public var flopsPerImage: Int
     public var threads: Int
     public var gflops: Double { imagesPerSecond * Double(flopsPerImage) / 1e9 }
@@ -29,7 +29,7 @@ public enum NetworkBenchmark {
             let rate = try medianRate(windows: windows, seconds: seconds) {
                 _ = try net.trainStep(inputs: inputs, labels: labels, optimizer: optimizer)
             }
-            let math = try net.architecture(height: size, width: size)
+            let math = try net.modelPlan(height: size, width: size)
             return Throughput(imagesPerSecond: rate.wall * Double(batch), imagesPerCPUSecond: rate.cpu * Double(batch),
                               flopsPerImage: math.trainingFlops, threads: threads)
         }
@@ -42,7 +42,7 @@ public enum NetworkBenchmark {
             let net = try Network(spec: spec, inputChannels: 3, classes: 10, trainingHeight: size, trainingWidth: size, seed: 1)
             let inputs = randomImages(batch: batch, size: size)
             let rate = try medianRate(windows: windows, seconds: seconds) { _ = try net.predict(inputs) }
-            let math = try net.architecture(height: size, width: size)
+            let math = try net.modelPlan(height: size, width: size)
             return Throughput(imagesPerSecond: rate.wall * Double(batch), imagesPerCPUSecond: rate.cpu * Double(batch),
                               flopsPerImage: math.flops, threads: threads)
         }

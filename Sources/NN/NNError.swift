@@ -5,8 +5,9 @@ public enum NNError: Error, Equatable, CustomStringConvertible {
     case unparsableLayer(text: String, reason: String)
     /// A layer's settings are invalid (a zero stride, a dropout rate of 1.5, …).
     case invalidLayer(layer: String, reason: String)
-    /// The model, fed `input` (H×W), produces a shape some layer cannot take.
-    case shapeMismatch(layer: String, index: Int, reason: String)
+    /// The model cannot run at an input size: the plan's failing node (`PlanFailure.name`) and
+    /// its sentence (`PlanFailure.sentence`).
+    case cannotRun(node: String, sentence: String)
     /// A tensor handed to the network has the wrong shape or size.
     case badTensor(reason: String)
     /// A label is outside `0..<classes`.
@@ -25,8 +26,8 @@ public enum NNError: Error, Equatable, CustomStringConvertible {
             return "The layer \"\(text)\" could not be read: \(reason)."
         case let .invalidLayer(layer, reason):
             return "The layer \"\(layer)\" is invalid: \(reason)."
-        case let .shapeMismatch(layer, index, reason):
-            return "Layer \(index + 1) (\(layer)): \(reason)"
+        case let .cannotRun(_, sentence):
+            return sentence
         case let .badTensor(reason):
             return "\(reason)"
         case let .badLabel(index, label, classes):

@@ -1,35 +1,5 @@
 import SeededRandom
 
-extension LayerSpec {
-    /// The parameter tensors of the layer placed on `input` (its first input's shape), in the
-    /// order they sit in the arena, as (name suffix, shape, role):
-    ///
-    /// - conv: weight (kh, kw, C/groups, F), bias (F);
-    /// - dense: weight (K, U), bias (U);
-    /// - bn: scale γ, shift β, running mean, running variance (C each), read as one block of 4C;
-    /// - affine: scale γ, shift β (C each);
-    /// - bias h×w: bias (h, w, C).
-    public func parameterShapes(input: FeatureShape) -> [(suffix: String, shape: [Int], role: ParameterEntry.Role)] {
-        switch self {
-        case let .conv(spec):
-            return [("weight", [spec.kernelHeight, spec.kernelWidth, input.channels / spec.groups, spec.filters], .weight),
-                    ("bias", [spec.filters], .bias)]
-        case let .dense(units):
-            return [("weight", [input.channels, units], .weight), ("bias", [units], .bias)]
-        case .batchNorm:
-            return [("scale", [input.channels], .scale), ("shift", [input.channels], .shift),
-                    ("runningMean", [input.channels], .runningMean), ("runningVariance", [input.channels], .runningVariance)]
-        case .affine:
-            return [("scale", [input.channels], .scale), ("shift", [input.channels], .shift)]
-        case let .bias(height, width):
-            return [("bias", [height, width, input.channels], .bias)]
-        case .relu, .maxPool, .avgPool, .globalAvgPool, .globalMaxPool, .blurPool, .flatten, .dropout, .activation, .add,
-             .multiply, .concat, .softmax:
-            return []
-        }
-    }
-}
-
 /// Where every node's parameters sit in the arena: tensors in node order, each named
 /// "<node name>.<layer>.<suffix>" (for a list model's chain graph "3.conv 3x3 32.weight"), a
 /// node's tensors consecutive and each node starting on a 64-byte boundary.

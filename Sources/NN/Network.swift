@@ -76,7 +76,7 @@ public final class Network {
         self.classes = classes
         self.trainingHeight = trainingHeight
         self.trainingWidth = trainingWidth
-        trainingPlan = try Network.place(graph, isChain: isChain, height: trainingHeight, width: trainingWidth, channels: inputChannels)
+        trainingPlan = try Network.place(graph, height: trainingHeight, width: trainingWidth, channels: inputChannels)
         let output = trainingPlan.nodes.last!.output
         guard output == FeatureShape(height: 1, width: 1, channels: classes) else {
             throw NNError.invalidGraph(node: graph.nodes.last!.name, reason:
@@ -97,17 +97,15 @@ public final class Network {
         }
     }
 
-    /// `graph` placed at an input of height×width×channels, or the sentence why it cannot run:
-    /// a chain graph with its list model's sentence (layer number, smallest input), any other
-    /// graph with the failing node's.
-    static func place(_ graph: GraphSpec, isChain: Bool, height: Int, width: Int, channels: Int) throws -> ModelPlan {
+    /// `graph` placed at an input of height×width×channels (with `trainingInput`, checked against
+    /// the parameters built there), or the plan's sentence why it cannot run.
+    static func place(_ graph: GraphSpec, height: Int, width: Int, channels: Int, trainingInput: FeatureShape? = nil) throws -> ModelPlan {
         guard height > 0, width > 0, channels > 0 else {
             throw NNError.badTensor(reason: "An input of \(height)×\(width)×\(channels) is empty: every dimension must be positive.")
         }
-        let plan = ModelPlan(graph: graph, input: FeatureShape(height: height, width: width, channels: channels))
+        let plan = ModelPlan(graph: graph, input: FeatureShape(height: height, width: width, channels: channels), trainingInput: trainingInput)
         guard let failure = plan.failure else { return plan }
-        if isChain { _ = try ModelSpec(layers: graph.nodes.map(\.layer)).plan(height: height, width: width, channels: channels) }
-        throw NNError.cannotRun(node: graph.nodes[failure.node].name, sentence: failure.sentence)
+        throw NNError.cannotRun(node: failure.name, sentence: failure.sentence)
     }
 
     /// The layers in node order. For a chain graph this is the list model (with its dense
@@ -134,21 +132,12 @@ public final class Network {
         nodeEntries.map { $0.contains { arena.entries[$0].role.isTrainable } }
     }
 
-    /// The graph placed at `height`×`width`, checked against the built parameters: a sentence
-    /// error when a map vanishes or a dense layer gets a different number of inputs.
+    /// The graph placed at `height`×`width` (`ModelPlan`, checked against the parameters built at
+    /// the training size); throws the plan's failure (`NNError.cannotRun`) when a map vanishes or
+    /// a dense layer gets a different number of inputs than it was built for.
     public func modelPlan(height: Int, width: Int) throws -> ModelPlan {
-        let plan = try Network.place(graph, isChain: isChain, height: height, width: width, channels: inputChannels)
-        for (l, node) in plan.nodes.enumerated() {
-            guard case .dense = node.layer, node.input.channels != trainingPlan.nodes[l].input.channels else { continue }
-            let expected = trainingPlan.nodes[l].input.channels, got = node.input.channels
-            if let flatten = plan.nodes[..<l].lastIndex(where: { $0.layer == .flatten }) {
-                throw NNError.shapeMismatch(layer: node.layer.description, index: l, reason:
-                    "dense expects \(expected) inputs (\(trainingPlan.nodes[flatten].input) at \(trainingHeight)×\(trainingWidth)) but got \(got) (\(plan.nodes[flatten].input) at \(height)×\(width)): flatten ties the model to its training resolution; global average pooling does not.")
-            }
-            throw NNError.shapeMismatch(layer: node.layer.description, index: l, reason:
-                "dense expects \(expected) inputs but got \(got) at \(height)×\(width).")
-        }
-        return plan
+        try Network.place(graph, height: height, width: width, channels: inputChannels,
+                          trainingInput: FeatureShape(height: trainingHeight, width: trainingWidth, channels: inputChannels))
     }
 
     /// The nodes placed at `height`×`width` as layers (each node's first input), in node order;

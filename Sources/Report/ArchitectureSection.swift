@@ -78,7 +78,7 @@ struct ArchitectureSection {
 /// One rule's effect on a layer: "floor 15→7, drops 1 row+1 col", "ceil 15→8, pads 1 row+1 col",
 /// "floor 16→8, exact", "blur ⌈n/s⌉ 15→8, reflect-pads 2 rows+2 cols" (BlurPool's own padding); sizes are written once when rows and columns agree ("15×17→7×8" when not).
 /// `name` replaces the rule's name ("floor = ceil").
-func ruleText(_ outcome: RuleOutcome, name: String? = nil) -> String {
+public func ruleText(_ outcome: RuleOutcome, name: String? = nil) -> String {
     let (rows, columns) = (outcome.rows, outcome.columns)
     let size = { (r: Int, c: Int) in r == c ? String(r) : "\(r)×\(c)" }
     let counts = { (r: Int, c: Int) in [r > 0 ? plural(r, "row") : nil, c > 0 ? plural(c, "col") : nil].compactMap { $0 }.joined(separator: "+") }

@@ -1,74 +1,68 @@
 import NN
 
 extension ArchitectureTable {
-    /// The table of a model built from `spec` for `trainResolution` px images and fed
-    /// `testResolution` px images (square, `channels` deep), from NN's architecture math.
+    /// The table of a model planned at its test size (`tested`), its parameters built at the
+    /// training size (`trained`): every row read from NN's `ModelPlan`, which decides shapes,
+    /// receptive fields, rounding, costs and where the model cannot run.
     ///
-    /// Where the network cannot run, the failing layer carries the reason and the layers after it
-    /// have no shape: a window larger than its map (NN's shape inference), or a dense layer whose
-    /// input size differs from the one it was trained with (flatten ties a model to its training
-    /// resolution). Layers are named "#9 maxpool 2" (position in the spec, then its text form);
-    /// ReLU and dropout rows are left out: they change no shape and cost no FLOPs worth a row.
-    /// Downsampling layers carry what floor and ceil rounding would make of their input (NN's
-    /// `roundingWhatIf`), the input being what the layers before produced under the model's rules.
-    public init(spec: ModelSpec, channels: Int, trainResolution: Int, testResolution: Int) {
-        self.init(trainResolution: trainResolution, testResolution: testResolution, layers: [])
-        var breakIndex: Int?
-        var breakReason = ""
-        var math: [LayerMath] = []
-        do {
-            math = try spec.architecture(height: testResolution, width: testResolution, channels: channels).layers
-        } catch NNError.shapeMismatch(_, let index, let reason) {
-            (breakIndex, breakReason) = (index, reason)
-            let prefix = ModelSpec(layers: Array(spec.layers[..<index]))
-            math = (try? prefix.architecture(height: testResolution, width: testResolution, channels: channels).layers) ?? []
-        } catch {
-            (breakIndex, breakReason) = (0, "\(error)")
-        }
-        let trained = try? spec.architecture(height: trainResolution, width: trainResolution, channels: channels).layers
-        if breakIndex == nil, let trained {
-            for (l, layer) in math.enumerated() {
-                guard case .dense = layer.spec, l > 0, math[l - 1].output.count != trained[l - 1].output.count else { continue }
-                breakIndex = l
-                breakReason = "dense was trained on \(trained[l - 1].output.count) inputs (at \(trainResolution) px) but gets \(math[l - 1].output.count) at \(testResolution) px; flatten ties the model to its training resolution, global average pooling does not."
-                math = Array(math[..<l])
-                break
-            }
-        }
+    /// The failing node carries the plan's reason and the nodes after it have no shape. Rows are
+    /// named "#9 maxpool 2" for a list model's layers (position, then the text form) and
+    /// "sum: add ← b, shortcut" for named graph nodes (inputs listed when a node reads more than,
+    /// or other than, the node before it). ReLU, other activations and dropout get no row: they
+    /// change no shape and cost no FLOPs worth a row. Downsampling nodes carry what floor and ceil
+    /// rounding make of their input.
+    public init(tested: ModelPlan, trained: ModelPlan) {
+        self.init(trainResolution: trained.input.height, testResolution: tested.input.height, layers: [])
+        let graph = tested.graph
+        var flat = [Bool](repeating: false, count: graph.nodes.count)
         var rows: [LayerRow] = []
-        var flat = false
-        for (l, layer) in spec.layers.enumerated() {
-            if l == breakIndex {
-                let previous = rows.last
-                let parameters = trained.map { $0.indices.contains(l) ? $0[l].parameters : 0 } ?? 0
-                rows.append(LayerRow(layer: "#\(l + 1) \(layer)", outputShape: [], receptiveField: previous?.receptiveField ?? 1,
-                                     totalStride: previous?.totalStride ?? 1, flops: 0, parameters: parameters, breaks: breakReason))
-                continue
+        for (i, node) in graph.nodes.enumerated() {
+            let reads = graph.inputIndices[i]
+            switch node.layer {
+            case .globalAvgPool, .globalMaxPool, .flatten, .dense: flat[i] = true
+            default: flat[i] = reads.contains { $0 >= 0 && flat[$0] }
             }
-            if case .relu = layer { continue }
-            if case .dropout = layer { continue }
-            guard l < math.count, breakIndex.map({ l < $0 }) ?? true else {
-                let previous = rows.last
-                rows.append(LayerRow(layer: "#\(l + 1) \(layer)", outputShape: [], receptiveField: previous?.receptiveField ?? 1,
-                                     totalStride: previous?.totalStride ?? 1, flops: 0, parameters: 0))
-                continue
-            }
-            let figures = math[l]
-            switch layer {
-            case .globalAvgPool, .globalMaxPool, .flatten, .dense: flat = true
+            switch node.layer {
+            case .relu, .activation, .dropout: continue
             default: break
             }
-            let output = figures.output
-            let input = l == 0 ? (testResolution, testResolution) : (math[l - 1].output.height, math[l - 1].output.width)
-            rows.append(LayerRow(layer: "#\(l + 1) \(layer)",
-                                 outputShape: flat ? [output.count] : [output.height, output.width, output.channels],
-                                 receptiveField: max(figures.rows.receptiveField, figures.columns.receptiveField),
-                                 totalStride: max(figures.rows.jump, figures.columns.jump),
-                                 rowsLost: figures.rows.dropped, columnsLost: figures.columns.dropped,
-                                 flops: Double(figures.flops), parameters: figures.parameters,
-                                 rules: RuleOutcome.all(layer.roundingWhatIf(height: input.0, width: input.1))))
+            let parameters = trained.nodes.indices.contains(i) ? trained.nodes[i].parameters : 0
+            let name = ArchitectureTable.rowName(graph, i)
+            guard i < tested.nodes.count else {
+                let previous = rows.last
+                rows.append(LayerRow(layer: name, outputShape: [], receptiveField: previous?.receptiveField ?? 1,
+                                     totalStride: previous?.totalStride ?? 1, flops: 0, parameters: parameters,
+                                     breaks: tested.failure?.node == i ? tested.failure?.reason : nil))
+                continue
+            }
+            let plan = tested.nodes[i], output = plan.output
+            rows.append(LayerRow(layer: name, outputShape: flat[i] ? [output.count] : [output.height, output.width, output.channels],
+                                 receptiveField: plan.field.size, totalStride: plan.field.jump,
+                                 rowsLost: plan.rows?.dropped ?? 0, columnsLost: plan.columns?.dropped ?? 0,
+                                 flops: Double(plan.flops), parameters: parameters, rules: RuleOutcome.all(plan.rounding)))
         }
         layers = rows
+    }
+
+    /// The table of `graph` trained at `trainResolution` px and fed `testResolution` px images
+    /// (square, `channels` deep; both sizes ≥ 1).
+    public init(graph: GraphSpec, channels: Int, trainResolution: Int, testResolution: Int) {
+        let shape = { (size: Int) in FeatureShape(height: size, width: size, channels: channels) }
+        self.init(tested: ModelPlan(graph: graph, input: shape(testResolution), trainingInput: shape(trainResolution)),
+                  trained: ModelPlan(graph: graph, input: shape(trainResolution)))
+    }
+
+    /// The table of a list model (its chain graph), as `init(graph:…)`.
+    public init(spec: ModelSpec, channels: Int, trainResolution: Int, testResolution: Int) {
+        self.init(graph: GraphSpec(chain: spec), channels: channels, trainResolution: trainResolution, testResolution: testResolution)
+    }
+
+    /// "#3 maxpool 2" for a list model's layer; "sum: add ← b, shortcut" for a graph node.
+    static func rowName(_ graph: GraphSpec, _ i: Int) -> String {
+        let node = graph.nodes[i]
+        guard node.name != "\(i + 1)" else { return "#\(i + 1) \(node.layer)" }
+        let previous = i == 0 ? GraphSpec.inputName : graph.nodes[i - 1].name
+        return "\(node.name): \(node.layer)" + (node.inputs == [previous] ? "" : " ← " + node.inputs.joined(separator: ", "))
     }
 }
 

@@ -38,7 +38,7 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Print only the final lines.") var quiet = false
 
     func validate() throws {
-        if layers == nil && ModelZoo.layers(model) == nil {
+        if layers == nil && ModelZoo.model(model) == nil {
             throw ValidationError("--model \(model) is not in the zoo; use one of \(ModelZoo.names.joined(separator: ", ")), or --layers.")
         }
         if resolution < 1 || epochs < 1 || batch < 1 || lr <= 0 || threads < 1 {

@@ -109,7 +109,7 @@ struct ConfigTests {
         #expect(error?.description == """
             m.yaml has 4 problems:
               m.yaml:1: missing `dataset` (a dataset folder or `generated:`).
-              m.yaml:2: models[0].zoo: `resnet-9000` is not in the zoo; use one of flat-cnn, gap-cnn, blurpool-cnn, small-cnn, imagenette-cnn.
+              m.yaml:2: models[0].zoo: `resnet-9000` is not in the zoo; use one of flat-cnn, gap-cnn, blurpool-cnn, small-cnn, imagenette-cnn, resnet-20, resnet-20-avgpool8, mobilenetv2-cifar.
               m.yaml:3: models[1].name: give the model a name.
               m.yaml:3: models[1].layers: list at least one layer.
             """)

@@ -57,12 +57,12 @@ import Testing
     @Test func shapeErrorsAreSentences() throws {
         let flatten = try ModelSpec(parsing: "conv 3x3 32, relu, maxpool 2, conv 3x3 64, relu, maxpool 2, conv 3x3 128, relu, maxpool 2, flatten, dense 10")
         let net = try Network(spec: flatten, inputChannels: 3, classes: 10, trainingHeight: 32, trainingWidth: 32, seed: 1)
-        #expect(throws: NNError.shapeMismatch(layer: "dense 10", index: 10, reason:
-            "dense expects 2048 inputs (4×4×128 at 32×32) but got 8192 (8×8×128 at 64×64): flatten ties the model to its training resolution; global average pooling does not.")) {
+        #expect(throws: NNError.cannotRun(node: "11", sentence:
+            "Layer 11 (dense 10): dense expects 2048 inputs (4×4×128 at 32×32) but got 8192 (8×8×128 at 64×64): flatten ties the model to its training resolution; global average pooling does not.")) {
             try net.predict(Tensor(zeros: [1, 64, 64, 3]))
         }
-        let error = NNError.shapeMismatch(layer: "maxpool 2", index: 8, reason:
-            "it gets a 1×1×128 map at 4×4 input, smaller than its 2×2 window, so the map would shrink to nothing; use a larger input (the smallest input this model takes is 8×8) or fewer downsampling layers.")
+        let error = NNError.cannotRun(node: "9", sentence:
+            "Layer 9 (maxpool 2): it gets a 1×1×128 map at 4×4 input, smaller than its 2×2 window, so the map would shrink to nothing; use a larger input (the smallest input this model takes is 8×8) or fewer downsampling layers.")
         #expect(throws: error) { try ModelSpec.referenceCNN().plan(height: 4, width: 4, channels: 3) }
         #expect(error.description.hasPrefix("Layer 9 (maxpool 2): it gets a 1×1×128 map"))
         // Global average pooling takes any size.

@@ -25,7 +25,7 @@ import Testing
         let other = ArchitectureTable(spec: spec, channels: 3, trainResolution: 32, testResolution: 48)
         let dense = other.layers.last!
         #expect(dense.outputShape.isEmpty && dense.parameters == 4 * 4 * 64 * 10 + 10)
-        #expect(dense.breaks?.contains("trained on 1024 inputs (at 32 px) but gets 2304 at 48 px") == true, "\(dense.breaks ?? "")")
+        #expect(dense.breaks?.contains("dense expects 1024 inputs (4×4×64 at 32×32) but got 2304 (6×6×64 at 48×48): flatten ties") == true, "\(dense.breaks ?? "")")
     }
 
     @Test func mapSmallerThanAWindowBreaksThatLayer() {

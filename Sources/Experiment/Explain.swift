@@ -1,0 +1,112 @@
+import Foundation
+import NN
+import Report
+
+/// What `reslab explain` describes: a model from the zoo, a layer list, an experiment file or a
+/// checkpoint, at several input sizes, with no data and no training.
+public struct ExplainOptions: Sendable {
+    /// A zoo name, a comma-separated layer list, an experiment file (.yaml/.yml) or a checkpoint.
+    public var model: String
+    /// Square input sizes in pixels, each ≥ 1.
+    public var resolutions: [Int]
+    /// The size the parameters are built at; default: the checkpoint's or experiment's, else 32.
+    public var trainResolution: Int?
+    /// Classes of the classifier; default: the checkpoint's, else 10.
+    public var classes: Int?
+    public var channels = 3
+
+    public init(model: String, resolutions: [Int]) {
+        self.model = model
+        self.resolutions = resolutions
+    }
+}
+
+/// One model placed at every asked size: the plans (NN's `ModelPlan`, checked against the
+/// training size) and the architecture tables the report draws from them.
+public struct ModelExplanation: Sendable {
+    public var name: String
+    /// Where the training size and class count came from when they were not given ("assumed").
+    public var assumptions: [String]
+    public var classes: Int
+    public var trained: ModelPlan
+    /// One plan and one table per asked size, in the order asked.
+    public var plans: [ModelPlan]
+    public var tables: [ArchitectureTable]
+
+    /// The asked sizes where the model runs and rounding costs nothing: under floor no strided
+    /// window leaves input rows or columns unread, under ceil no extra padded window is added
+    /// (floor and ceil give the same size). Strided 1×1 windows (subsampling shortcuts) read
+    /// every s-th row by design and are not counted.
+    public var sizesWithoutRoundingLoss: [Int] {
+        plans.filter { plan in
+            plan.failure == nil && plan.nodes.allSatisfy { node in
+                guard let whatIf = node.rounding, whatIf.outcomes.count == 2,
+                      let used = whatIf.outcomes.first(where: { $0.rule == whatIf.used }),
+                      used.rows.taps > 1 || used.columns.taps > 1 else { return true }
+                if whatIf.used == .floor { return used.rows.dropped == 0 && used.columns.dropped == 0 }
+                return whatIf.outcomes[0].rows.output == whatIf.outcomes[1].rows.output
+                    && whatIf.outcomes[0].columns.output == whatIf.outcomes[1].columns.output
+            }
+        }.map(\.input.height)
+    }
+}
+
+/// Places each model `options.model` names at every size of `options.resolutions` (one model,
+/// or every model of an experiment file). Reads no images and builds no network.
+public func explainModel(_ options: ExplainOptions) throws -> [ModelExplanation] {
+    try resolveExplained(options).map { name, info, assumed in
+        let graph = try info.classifierGraph()
+        let shape = { (size: Int) in FeatureShape(height: size, width: size, channels: options.channels) }
+        let trained = ModelPlan(graph: graph, input: shape(info.trainResolution))
+        let plans = options.resolutions.map { ModelPlan(graph: graph, input: shape($0), trainingInput: shape(info.trainResolution)) }
+        return ModelExplanation(name: name, assumptions: assumed, classes: info.classNames.count, trained: trained, plans: plans,
+                                tables: plans.map { ArchitectureTable(tested: $0, trained: trained) })
+    }
+}
+
+/// The models `options.model` names, each with its description and what was assumed about it.
+private func resolveExplained(_ options: ExplainOptions) throws -> [(String, ModelDescription, [String])] {
+    var assumed: [String] = []
+    var classes = 10
+    if let given = options.classes { classes = given } else { assumed.append("10 classes (--classes)") }
+    func describe(_ config: ModelConfig, trainResolution: Int?) throws -> ModelDescription {
+        var size = 32
+        if let given = options.trainResolution ?? trainResolution { size = given } else { assumed.append("trained at 32 px (--train-resolution)") }
+        return try config.description(classNames: (0..<classes).map { "class \($0)" }, trainResolution: size,
+                                      mean: [Float](repeating: 0, count: options.channels), std: [Float](repeating: 1, count: options.channels))
+    }
+    let text = options.model
+    if ModelZoo.model(text) != nil {
+        let info = try describe(ModelConfig(name: text, zoo: text), trainResolution: nil)
+        return [(text, info, assumed)]
+    }
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: text, isDirectory: &isDirectory), !isDirectory.boolValue {
+        if [".yaml", ".yml"].contains(where: text.lowercased().hasSuffix) {
+            guard let yaml = try? String(contentsOfFile: text, encoding: .utf8) else {
+                throw ExperimentError.unreadableConfig(path: text, reason: "it is not UTF-8 text")
+            }
+            // Explain reads no images: the dataset need not be present ("." stands in for it).
+            let config = try parseExperiment(yaml: yaml, file: text, dataOverride: ".")
+            return try config.models.map { model in
+                assumed = options.classes == nil ? ["10 classes (--classes)"] : []
+                return (model.name, try describe(model, trainResolution: config.training.resolutions.first), assumed)
+            }
+        }
+        var info = try Model.load(from: text).info
+        if let size = options.trainResolution { info.trainResolution = size }
+        if let classes = options.classes { info.classNames = (0..<classes).map { "class \($0)" } }
+        return [(URL(fileURLWithPath: text).deletingPathExtension().lastPathComponent, info, [])]
+    }
+    let layers = text.trimmingCharacters(in: CharacterSet(charactersIn: "[] ")).split(separator: ",")
+        .map { $0.trimmingCharacters(in: .whitespaces) }
+    do {
+        _ = try ModelSpec(parsing: layers.map { $0.replacingOccurrences(of: "classes", with: "2") })
+    } catch {
+        let reason = text.contains(",") || text.contains(" ")
+            ? "\(error)"
+            : "it is no zoo model (\(ModelZoo.names.joined(separator: ", "))), no file, and no layer list such as \"conv 3x3 16, relu, maxpool 2, gap\""
+        throw ExperimentError.model(name: text, reason: reason + (reason.hasSuffix(".") ? "" : "."))
+    }
+    return [("layers", try describe(ModelConfig(name: "layers", layers: layers), trainResolution: nil), assumed)]
+}

@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Experiment
+
+/// `reslab explain`: golden answers for zoo models and the published networks, the timing of a
+/// 50-layer model at 20 sizes, and the sentence for a model it cannot find. Regenerate the golden
+/// files after an intended change with `RESLAB_UPDATE_GOLDEN=1 swift test -c release --filter
+/// ExplainTests` and review the diff.
+struct ExplainTests {
+    static func explain(_ model: String, _ sizes: [Int], format: ExplainFormat = .text) throws -> String {
+        try renderExplanation(try explainModel(ExplainOptions(model: model, resolutions: sizes)), format: format)
+    }
+
+    @Test(arguments: [("gap-cnn", [8, 12, 16, 30, 32, 64], ExplainFormat.text, "gap-cnn.txt"),
+                      ("flat-cnn", [16, 32, 48], .markdown, "flat-cnn.md"),
+                      ("resnet-20-avgpool8", [16, 24, 32, 33, 64], .text, "resnet-20-avgpool8.txt"),
+                      ("resnet-20", [31, 32], .json, "resnet-20.json"),
+                      ("Fixtures/architectures/alexnet.yaml", [224, 227], .text, "alexnet.txt")])
+    func golden(_ model: String, _ sizes: [Int], _ format: ExplainFormat, _ file: String) throws {
+        let name = model.hasPrefix("Fixtures/") ? Fixtures.path(String(model.dropFirst("Fixtures/".count))) : model
+        let answer = try Self.explain(name, sizes, format: format)
+        let path = Fixtures.path("explain/" + file)
+        if ProcessInfo.processInfo.environment["RESLAB_UPDATE_GOLDEN"] == "1" {
+            try answer.write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        #expect(answer == (try String(contentsOfFile: path, encoding: .utf8)))
+    }
+
+    /// Facts the golden files hold, checked by meaning: the fixed pool's failures both ways, and
+    /// 32 px as the only asked size without rounding loss for a stride-8 GAP model.
+    @Test func answersSayWhereAndWhy() throws {
+        let fixed = try explainModel(ExplainOptions(model: "resnet-20-avgpool8", resolutions: [24, 32, 64]))[0]
+        #expect(fixed.plans.map { $0.failure?.name } == ["22", nil, "classifier"])
+        #expect(fixed.failureLines[1].contains("the fixed avgpool 8 averages the whole map only at 32×32"))
+        let gap = try explainModel(ExplainOptions(model: "gap-cnn", resolutions: [30, 32, 33]))[0]
+        #expect(gap.sizesWithoutRoundingLoss == [32])
+        #expect(gap.roundingLines.contains("30 px  #6 maxpool 2: floor 15→7, drops 1 row+1 col (used); ceil 15→8, pads 1 row+1 col"))
+    }
+
+    /// ResNet-50 (about 170 nodes) at 20 sizes: the brief asks for under a second; the guard is
+    /// generous for a loaded 2-core machine, and the measured time is printed.
+    @Test func answersQuicklyForAFiftyLayerModel() throws {
+        let sizes = Array(stride(from: 32, through: 640, by: 32))
+        let start = Date()
+        let answer = try Self.explain(Fixtures.path("architectures/resnet50.yaml"), sizes)
+        let seconds = Date().timeIntervalSince(start)
+        print("explain resnet50 at \(sizes.count) sizes: \(String(format: "%.3f", seconds)) s")
+        #expect(answer.contains("No rounding loss at 32, 64, 96"))
+        #expect(seconds < 5)
+    }
+
+    @Test func refusesWhatItCannotFind() {
+        #expect(throws: ExperimentError.model(name: "resnet-21", reason:
+            "it is no zoo model (flat-cnn, gap-cnn, blurpool-cnn, small-cnn, imagenette-cnn, resnet-20, resnet-20-avgpool8, mobilenetv2-cifar), no file, and no layer list such as \"conv 3x3 16, relu, maxpool 2, gap\".")) {
+            try explainModel(ExplainOptions(model: "resnet-21", resolutions: [32]))
+        }
+        #expect(throws: ExperimentError.model(name: "conv 3x3, gap", reason:
+            "The layer \"conv 3x3\" could not be read: expected the number of filters (a whole number).")) {
+            try explainModel(ExplainOptions(model: "conv 3x3, gap", resolutions: [32]))
+        }
+    }
+}
