@@ -67,7 +67,6 @@ final class Model {
             throw ExperimentError.model(name: info.summary, reason: error.description)
         }
     }
-    }
 
     /// The model plan at `resolution` px, checked against the training size (NN's `ModelPlan`).
     func plan(at resolution: Int) throws -> ModelPlan {

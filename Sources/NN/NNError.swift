@@ -5,9 +5,6 @@ public enum NNError: Error, Equatable, CustomStringConvertible {
     case unparsableLayer(text: String, reason: String)
     /// A layer's settings are invalid (a zero stride, a dropout rate of 1.5, …).
     case invalidLayer(layer: String, reason: String)
-    /// The model cannot run at an input size: the plan's failing node (`PlanFailure.name`) and
-    /// its sentence (`PlanFailure.sentence`).
-    case cannotRun(node: String, sentence: String)
     /// A tensor handed to the network has the wrong shape or size.
     case badTensor(reason: String)
     /// A label is outside `0..<classes`.
@@ -17,7 +14,8 @@ public enum NNError: Error, Equatable, CustomStringConvertible {
     /// A graph's nodes do not connect (a name used twice, an input that is no earlier node, a
     /// wrong number of inputs); `node` names the node, when one is to blame.
     case invalidGraph(node: String?, reason: String)
-    /// The graph cannot run at an input size: `sentence` names the failing node and says why.
+    /// The graph cannot run at an input size: the plan's failing node (`PlanFailure.name`) and
+    /// its sentence (`PlanFailure.sentence`), which names the node and says why.
     case cannotRun(node: String, sentence: String)
 
     public var description: String {
@@ -26,8 +24,6 @@ public enum NNError: Error, Equatable, CustomStringConvertible {
             return "The layer \"\(text)\" could not be read: \(reason)."
         case let .invalidLayer(layer, reason):
             return "The layer \"\(layer)\" is invalid: \(reason)."
-        case let .cannotRun(_, sentence):
-            return sentence
         case let .badTensor(reason):
             return "\(reason)"
         case let .badLabel(index, label, classes):

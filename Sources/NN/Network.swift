@@ -47,17 +47,7 @@ public final class Network {
     /// `dense` gets `dense classes` appended; one that ends in `dense U` with U ≠ classes is refused.
     public convenience init(spec: ModelSpec, inputChannels: Int, classes: Int, trainingHeight: Int, trainingWidth: Int,
                             seed: UInt64) throws {
-        try Network.checkClasses(classes)
-        var layers = spec.layers
-        if case let .dense(units)? = layers.last {
-            guard units == classes else {
-                throw NNError.invalidLayer(layer: "dense \(units)", reason:
-                    "the last layer has \(units) outputs but there are \(classes) classes; write \"dense \(classes)\" or leave the last dense layer out to have it added")
-            }
-        } else {
-            layers.append(.dense(units: classes))
-        }
-        try self.init(graph: GraphSpec(chain: ModelSpec(layers: layers)), inputChannels: inputChannels, classes: classes,
+        try self.init(graph: GraphSpec(chain: spec.classifier(classes: classes)), inputChannels: inputChannels, classes: classes,
                       trainingHeight: trainingHeight, trainingWidth: trainingWidth, seed: seed)
     }
 
