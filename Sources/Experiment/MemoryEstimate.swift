@@ -2,7 +2,7 @@ import Datasets
 import Foundation
 import NN
 
-/// The memory a run needs whatever its image cache holds, estimated from NN's architecture math
+/// The memory a run needs whatever its image cache holds, estimated from NN's model plan
 /// before anything is allocated, and compared with the run's memory limit (`--memory-gib`).
 ///
 /// Per model and size r (B = training batch, E = evaluation batch, P = parameters):
@@ -44,14 +44,14 @@ public struct MemoryEstimate: Sendable {
                 guard multiplyAddBound(spec, resolution: r) < 1e18 else {
                     throw ExperimentError.model(name: model.name, reason: "at \(r) px its layers would need more than 10¹⁸ multiply-adds per image; use fewer filters or smaller sizes.")
                 }
-                guard let math = try? spec.architecture(height: r, width: r, channels: 3) else { continue }
+                guard let plan = try? spec.modelPlan(height: r, width: r, channels: 3), plan.failure == nil else { continue }
                 if config.training.resolutions.contains(r) {
-                    consider(Double(config.training.batch) * keptBytes(math, resolution: r) + 16 * Double(math.parameters),
+                    consider(Double(config.training.batch) * keptBytes(plan, resolution: r) + 16 * Double(plan.parameters),
                              "Training \(model.name) at \(r) px with batch \(config.training.batch)",
                              "lower training.batch or the training resolution.")
                 }
                 if testSizes.contains(r) {
-                    let widest = math.layers.map(\.activationBytes).max() ?? 0
+                    let widest = plan.nodes.map(\.activationBytes).max() ?? 0
                     consider(Double(config.evaluation.batch) * Double(widest),
                              "Testing \(model.name) at \(r) px with batch \(config.evaluation.batch)",
                              "lower evaluation.batch or the largest test resolution.")
@@ -72,10 +72,10 @@ public struct MemoryEstimate: Sendable {
 
     /// K(r): bytes of one image's activations that the backward pass must read, the input of
     /// every convolution and dense layer (the image itself for the first).
-    static func keptBytes(_ math: ArchitectureMath, resolution r: Int) -> Double {
+    static func keptBytes(_ plan: ModelPlan, resolution r: Int) -> Double {
         var previous = Double(4 * r * r * 3), kept = 0.0
-        for layer in math.layers {
-            switch layer.spec {
+        for layer in plan.nodes {
+            switch layer.layer {
             case .conv, .dense: kept += previous
             default: break
             }
@@ -85,7 +85,7 @@ public struct MemoryEstimate: Sendable {
     }
 
     /// An upper bound of one layer's multiply-adds per image, in floating point so that it cannot
-    /// overflow: (r + 2·padding)² · channels² · kernel². NN's `Int` architecture math is asked
+    /// overflow: (r + 2·padding)² · channels² · kernel². NN's `Int` model plan is asked
     /// only when this is small, so it never traps on a model that is merely too large.
     private static func multiplyAddBound(_ spec: ModelSpec, resolution r: Int) -> Double {
         var channels = 3.0, kernel = 1.0, padding = 0.0

@@ -87,8 +87,8 @@ struct LimitsTests {
     }
 
     /// Training memory = batch × the inputs of the layers with weights + 16 × parameters, from
-    /// NN's architecture math.
-    @Test func theMemoryEstimateFollowsTheArchitectureMath() throws {
+    /// NN's model plan.
+    @Test func theMemoryEstimateFollowsTheModelPlan() throws {
         let config = try parseExperiment(yaml: Self.base + "training: {batch: 10, resolutions: [16]}\nevaluation: {resolutions: [16], batch: 1}\n",
                                          file: "e.yaml")
         // conv 3x3 8 reads the 16²×3 image; dense 10 (placeholder classes) reads gap's 8 values.
