@@ -1,3 +1,5 @@
+import Stats
+
 /// How much of the test images' content each test resolution cannot hold: per resolution, the
 /// share of an image's contrast energy (Σ (x − mean)²) at DCT frequencies at or above the
 /// Nyquist limit of the grid the image is resampled to (Resample's `SpectralEnergy`), over a
@@ -46,19 +48,10 @@ extension NyquistBudget {
         let points = resolutions.indices.map { j -> Point in
             let column = shares.map { $0[j] }.sorted()
             let mean = column.isEmpty ? 0 : column.reduce(0, +) / Double(column.count)
-            return Point(resolution: resolutions[j], mean: mean, lowerQuartile: quantile(column, 0.25),
-                         upperQuartile: quantile(column, 0.75))
+            return Point(resolution: resolutions[j], mean: mean, lowerQuartile: percentile(sorted: column, 0.25),
+                         upperQuartile: percentile(sorted: column, 0.75))
         }
-        self.init(images: shares.count, medianWidth: Int(quantile(widths.map(Double.init).sorted(), 0.5)),
-                  medianHeight: Int(quantile(heights.map(Double.init).sorted(), 0.5)), points: points)
+        self.init(images: shares.count, medianWidth: Int(percentile(sorted: widths.map(Double.init).sorted(), 0.5)),
+                  medianHeight: Int(percentile(sorted: heights.map(Double.init).sorted(), 0.5)), points: points)
     }
-}
-
-/// The q-quantile of ascending `values` by linear interpolation between order statistics
-/// (numpy's default, "type 7"); 0 for no values.
-func quantile(_ values: [Double], _ q: Double) -> Double {
-    guard !values.isEmpty else { return 0 }
-    let position = q * Double(values.count - 1)
-    let low = Int(position.rounded(.down)), high = min(low + 1, values.count - 1)
-    return values[low] + (position - Double(low)) * (values[high] - values[low])
 }

@@ -66,8 +66,9 @@ private struct ImageIndices {
 }
 
 /// The q-quantile of sorted values by linear interpolation between order statistics:
-/// position q · (count − 1), as numpy.percentile's default "linear" method.
-func percentile(sorted values: [Double], _ q: Double) -> Double {
+/// position q · (count − 1), as numpy.percentile's default "linear" method; 0 for no values.
+public func percentile(sorted values: [Double], _ q: Double) -> Double {
+    guard !values.isEmpty else { return 0 }
     let position = q * Double(values.count - 1)
     let below = Int(position.rounded(.down))
     let above = min(below + 1, values.count - 1)
