@@ -33,6 +33,28 @@ struct ChartFrame {
         }.joined()
     }
 
+    /// The x scale over tick `positions`, padded at each end by 4% of their span or `minimumPad`,
+    /// whichever is more.
+    func xScale(_ positions: [Double], minimumPad: Double) -> LinearScale {
+        let low = positions.min() ?? 0, high = positions.max() ?? 1
+        let pad = max(minimumPad, (high - low) * 0.04)
+        return LinearScale(domain: (low - pad, high + pad), range: (left, right))
+    }
+
+    /// A tick mark down from `axis` (the x axis's y) at each tick, ascending, with its label; labels
+    /// that would collide (about 26 px per label) are thinned out.
+    func xTicks(_ ticks: [(x: Double, label: String)], axis: Double) -> String {
+        var parts: [String] = [], lastLabelled = -Double.infinity
+        for tick in ticks {
+            parts.append(SVG.line(tick.x, axis, tick.x, axis + 4, className: "axis"))
+            if tick.x - lastLabelled >= 26 {
+                parts.append(xLabel(tick.x, tick.label))
+                lastLabelled = tick.x
+            }
+        }
+        return parts.joined()
+    }
+
     /// A label under the plot, centred on `x`.
     func xLabel(_ x: Double, _ text: String) -> String {
         SVG.text(x, bottom + 16, text, className: "tick")

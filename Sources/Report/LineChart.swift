@@ -47,12 +47,7 @@ struct LineChart {
     /// Labels of the y grid: percentages, or plain numbers for a loss scaled to 0...1.
     var yLabels: [String] = (0...5).map { "\($0 * 20)%" }
 
-    private var x: LinearScale {
-        let positions = ticks.map(position)
-        let low = positions.min() ?? 0, high = positions.max() ?? 1
-        let pad = max(logScale ? 0.15 : 0.5, (high - low) * 0.04)
-        return LinearScale(domain: (low - pad, high + pad), range: (frame.left, frame.right))
-    }
+    private var x: LinearScale { frame.xScale(ticks.map(position), minimumPad: logScale ? 0.15 : 0.5) }
 
     private func position(_ tick: Int) -> Double { logScale ? log2(Double(tick)) : Double(tick) }
 
@@ -67,16 +62,7 @@ struct LineChart {
 
     private func axes() -> String {
         var parts = [frame.horizontalGrid(yLabels.enumerated().map { (Double($0.offset) / Double(yLabels.count - 1), $0.element) }, y: y)]
-        // Thin out tick labels that would collide (about 26 px per label).
-        var lastLabelled = -Double.infinity
-        for index in ticks.indices {
-            let px = xPosition(index)
-            parts.append(SVG.line(px, y(0), px, y(0) + 4, className: "axis"))
-            if px - lastLabelled >= 26 {
-                parts.append(frame.xLabel(px, String(ticks[index])))
-                lastLabelled = px
-            }
-        }
+        parts.append(frame.xTicks(ticks.indices.map { (xPosition($0), String(ticks[$0])) }, axis: y(0)))
         parts.append(SVG.line(frame.left, y(0), frame.right, y(0), className: "axis"))
         parts.append(SVG.line(frame.left, y(0), frame.left, y(1), className: "axis"))
         parts.append(frame.titles())

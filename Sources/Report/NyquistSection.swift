@@ -60,27 +60,14 @@ struct BudgetChart {
     private let budgetColour = "#7f7f7f"
     private let legendRow = 18.0
 
-    private var x: LinearScale {
-        let logs = resolutions.map { log2(Double($0)) }
-        let low = logs.min() ?? 0, high = logs.max() ?? 1
-        let pad = max(0.15, (high - low) * 0.04)
-        return LinearScale(domain: (low - pad, high + pad), range: (frame.left, frame.right))
-    }
+    private var x: LinearScale { frame.xScale(resolutions.map { log2(Double($0)) }, minimumPad: 0.15) }
 
     private func xPosition(_ resolution: Int) -> Double { x(log2(Double(resolution))) }
 
     func svg() -> String {
         let y = frame.yScale(0, 1)
         var parts = [frame.horizontalGrid((0...5).map { (Double($0) / 5, "\($0 * 20)%") }, y: y)]
-        var lastLabelled = -Double.infinity
-        for resolution in resolutions {
-            let px = xPosition(resolution)
-            parts.append(SVG.line(px, y(0), px, y(0) + 4, className: "axis"))
-            if px - lastLabelled >= 26 {
-                parts.append(frame.xLabel(px, String(resolution)))
-                lastLabelled = px
-            }
-        }
+        parts.append(frame.xTicks(resolutions.map { (xPosition($0), String($0)) }, axis: y(0)))
         parts.append(SVG.line(frame.left, y(0), frame.right, y(0), className: "axis"))
         parts.append(frame.titles())
         let upper = budget.map { (xPosition($0.resolution), y($0.upperQuartile)) }
