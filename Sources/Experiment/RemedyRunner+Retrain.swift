@@ -55,7 +55,12 @@ extension RemedyRunner {
                 }
             }
         } else {
-            let result = try runner.run(variant)
+            // A stop names the run folder, whose remedies continue on a rerun; the nested
+            // one-cell folder is no run a user can resume.
+            let result: CellResult
+            do { result = try runner.run(variant) } catch ExperimentError.interrupted {
+                throw ExperimentError.interrupted(runFolder: folder.path)
+            }
             seconds = result.trainSeconds
             for record in result.evaluations { records[record.key] = record }
         }

@@ -64,6 +64,24 @@ struct ResumeTests {
         return events
     }
 
+    /// A stop while a retraining remedy trains names the run folder (whose rerun continues the
+    /// remedy), not the remedy's nested one-cell folder.
+    @Test func aStoppedRetrainingRemedyNamesTheRunFolder() throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let yaml = Self.experiment + "\nremedies:\n  run: [multires]\n  at: [12]\n  multires: {sizes: [12, 16]}\n"
+        try yaml.write(toFile: folder + "/resume.yaml", atomically: true, encoding: .utf8)
+        let control = RunControl()
+        var cellDone = false
+        let progress = { (event: ProgressEvent) in
+            if case .cellFinished = event { cellDone = true }
+            if case .step = event, cellDone { control.requestStop() }
+        }
+        #expect(throws: ExperimentError.interrupted(runFolder: folder + "/remedy")) {
+            try runExperiment(options("remedy"), control: control, progress: progress)
+        }
+        #expect(cellDone)
+    }
+
     func results(_ out: String) throws -> String {
         try String(contentsOfFile: folder + "/" + out + "/results.csv", encoding: .utf8)
     }
