@@ -1,3 +1,5 @@
+import ImageIO
+
 /// Why a folder could not be read as a dataset. Messages are sentences that name the folder and
 /// say which layout was expected.
 public enum DatasetError: Error, Equatable, CustomStringConvertible {
@@ -29,7 +31,7 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible {
         case let .missingTestSplit(root):
             return "\(root) has a train/ folder but no val/ or test/ folder; add one, or move the class folders up to \(root) to split them by a test fraction."
         case let .tooManyFiles(folder, limit):
-            return "The dataset holds more than \(limit) files and folders (the scan stopped in \(folder)); point the run at a smaller folder, or split the dataset."
+            return "The dataset holds more than \(limit) files and folders (the scan stopped in \(folder)); point the run at a smaller folder, split the dataset, or raise the limit with \(InputLimit.files.option) N (or \(InputLimit.files.rawValue)=N)."
         case let .invalidTestFraction(fraction):
             return "The test fraction must be at least 0 and below 1, not \(fraction)."
         }

@@ -35,10 +35,9 @@ public struct ImageFolder: Sendable {
         case stratified(fraction: Double, seed: UInt64)
     }
 
-    /// Entries (files and folders) a scan visits at most before it stops with an error: far
-    /// above any dataset one machine trains on (ImageNet has 1.3 million files), and far below a
-    /// walk that would run for hours.
-    public static let defaultFileLimit = 5_000_000
+    /// Entries (files and folders) a scan visits at most before it stops with an error: 5,000,000
+    /// unless `RESLAB_MAX_FILES` or `--max-files` changes it (`InputLimit.files`).
+    public static var defaultFileLimit: Int { InputLimit.files.value }
 
     /// Scans `root` (see the type's description for the layouts). `testFraction` and `seed` are
     /// used only when the root has no `train/` folder. Every real folder is entered once (links

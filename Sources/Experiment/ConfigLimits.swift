@@ -25,6 +25,8 @@ public enum ConfigLimits {
     public static let cropPct = smallestCropFraction
     /// Generated images per class and split.
     public static let generatedImages = 1_000_000
+    /// Training images a remedy reads (`bn_recal.images`, `fixres.images`); ImageNet has 1.3 million.
+    public static let remedyImages = 100_000_000
     /// Characters of an experiment name (it becomes a folder name with a 16-character timestamp).
     public static let nameLength = 200
 }
@@ -65,6 +67,9 @@ func checkLimits(_ config: ExperimentConfig, log: ProblemLog) {
     if let pad = training.augmentation.randomCrop {
         bound(pad, 0...ConfigLimits.window, ["training", "augmentation", "random_crop"], "pixels of padding")
     }
+    if let multi = training.multiResolution {
+        checkResolutionList(multi.sizes, ["training", "multi_resolution", "sizes"], problem: problem)
+    }
     if let scale = training.augmentation.randomResizedCrop, scale.count == 2, scale[0] < 0.01 {
         problem(["training", "augmentation", "random_resized_crop"],
                 "the smallest area share must be at least 0.01 (a crop of 1% of the image), not \(scale[0]).")
@@ -76,7 +81,19 @@ func checkLimits(_ config: ExperimentConfig, log: ProblemLog) {
         problem(["evaluation", "crop", "crop_pct"],
                 "must be at least \(ConfigLimits.cropPct): the shorter side is resized to size / crop_pct before the crop.")
     }
-    checkTestResolutions(evaluation.resolutions, problem: problem)
+    checkResolutionList(evaluation.resolutions, ["evaluation", "resolutions"], problem: problem)
+    if let remedies = config.remedies {
+        let recal = ["remedies", "bn_recal"], fixres = ["remedies", "fixres"]
+        bound(remedies.bnRecal.images, 2...ConfigLimits.remedyImages, recal + ["images"], "images")
+        bound(remedies.bnRecal.batch, 2...ConfigLimits.batch, recal + ["batch"], "images per batch")
+        bound(remedies.fixres.epochs, 1...ConfigLimits.epochs, fixres + ["epochs"], "epochs")
+        finite(remedies.fixres.lr, fixres + ["lr"])
+        bound(remedies.fixres.batch, 2...ConfigLimits.batch, fixres + ["batch"], "images per batch")
+        bound(remedies.fixres.images, 0...ConfigLimits.remedyImages, fixres + ["images"], "images")
+        if let multi = remedies.multires {
+            checkResolutionList(multi.sizes, ["remedies", "multires", "sizes"], problem: problem)
+        }
+    }
 
     let cellCount = config.models.count.multipliedReportingOverflow(by: training.resolutions.count)
     let cells = cellCount.partialValue.multipliedReportingOverflow(by: config.seeds.count)
@@ -105,23 +122,24 @@ func checkLimits(_ config: ExperimentConfig, log: ProblemLog) {
     }
 }
 
-/// Test resolutions: each within the pixel bound, and a range expanding to at most
-/// `ConfigLimits.testResolutions` sizes (counted without expanding it, so `to: 2⁶³−1` is refused at once).
-private func checkTestResolutions(_ list: ResolutionList, problem: ([String], String) -> Void) {
+/// A list of sizes at `path` (test resolutions, multi-resolution training sizes): each within
+/// the pixel bound, and a range expanding to at most `ConfigLimits.testResolutions` sizes
+/// (counted without expanding it, so `to: 2⁶³−1` is refused at once).
+private func checkResolutionList(_ list: ResolutionList, _ path: [String], problem: ([String], String) -> Void) {
     switch list {
     case let .list(values):
         for (index, size) in values.enumerated() where !(1...ConfigLimits.resolution).contains(size) {
-            problem(["evaluation", "resolutions", "[\(index)]"], "\(size) is outside 1...\(ConfigLimits.resolution) pixels.")
+            problem(path + ["[\(index)]"], "\(size) is outside 1...\(ConfigLimits.resolution) pixels.")
         }
         if values.count > ConfigLimits.testResolutions {
-            problem(["evaluation", "resolutions"], "lists \(values.count) sizes; at most \(ConfigLimits.testResolutions) are allowed.")
+            problem(path, "lists \(values.count) sizes; at most \(ConfigLimits.testResolutions) are allowed.")
         }
     case let .range(from, to, step):
         guard step >= 1, from >= 1, from <= to else { return }  // already logged by the decoder
         if to > ConfigLimits.resolution {
-            problem(["evaluation", "resolutions", "to"], "\(to) is above the largest resolution, \(ConfigLimits.resolution) pixels.")
+            problem(path + ["to"], "\(to) is above the largest resolution, \(ConfigLimits.resolution) pixels.")
         } else if (to - from) / step + 1 > ConfigLimits.testResolutions {
-            problem(["evaluation", "resolutions", "step"], "the range holds more than \(ConfigLimits.testResolutions) sizes; use a larger step.")
+            problem(path + ["step"], "the range holds more than \(ConfigLimits.testResolutions) sizes; use a larger step.")
         }
     }
 }

@@ -58,7 +58,11 @@ public func evaluateCheckpoint(_ options: EvalOptions, control: RunControl = Run
                                   training: training, evaluation: options.evaluation, seeds: [record?.seed ?? 0])
 
     try checkLimits(config, command: "reslab eval", options: evalOptionNames)
-    try MemoryEstimate.check(config, limit: options.memoryLimit)
+    do {
+        try MemoryEstimate.check(config, limit: options.memoryLimit, scope: .testing)
+    } catch let ExperimentError.tooMuchMemory(what, need, limit, _) {
+        throw ExperimentError.tooMuchMemory(what: what, need: need, limit: limit, fix: "test at smaller --resolutions.")
+    }
 
     var run = RunOptions(configPath: nil, threads: options.threads)
     run.out = options.out

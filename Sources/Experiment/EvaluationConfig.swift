@@ -38,6 +38,23 @@ public enum ResolutionList: Codable, Equatable, Sendable {
         }
     }
 
+    /// Whether `size` is one of `values`, without expanding a range (which may be refused for
+    /// holding 2⁶³ sizes only later, by `checkLimits`).
+    public func contains(_ size: Int) -> Bool {
+        switch self {
+        case let .list(values): return values.contains(size)
+        case let .range(from, to, step): return step > 0 && from <= size && size <= to && (size - from) % step == 0
+        }
+    }
+
+    /// The sizes for a message: "12, 16, 20", or "8 to 64 every 8" for a range.
+    var listed: String {
+        switch self {
+        case let .list(values): return values.map(String.init).joined(separator: ", ")
+        case let .range(from, to, step): return "\(from) to \(to) every \(step)"
+        }
+    }
+
     public init(from decoder: Decoder) throws {
         if (try? decoder.container(keyedBy: AnyKey.self)) != nil {
             let f = try FieldReader(decoder, CodingKeys.self)

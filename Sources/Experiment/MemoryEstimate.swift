@@ -10,7 +10,10 @@ import NN
 ///     training   B · K(r) + 16 · P      K(r) = the input bytes of every layer with weights: the
 ///                                       backward pass reads them (dW = Xᵀ·dY needs X), whatever
 ///                                       the executor frees or shares; weights, gradients and two
-///                                       optimizer moments are 4 bytes each
+///                                       optimizer moments are 4 bytes each; at every training
+///                                       and multi-resolution size, and for the remedies that run
+///                                       training passes (multires; FixRes and BN recalibration
+///                                       with their own batch at remedies.at)
 ///     evaluation E · M(r)               M(r) = the largest layer output of one image (a lower
 ///                                       bound: any forward pass holds one layer's output)
 ///     generated  images · size² bytes   the built-in dataset is made in memory (grayscale)
@@ -23,8 +26,18 @@ public struct MemoryEstimate: Sendable {
     public var what: String
     public var fix: String
 
-    /// The largest need of `config` (0 when nothing can be estimated).
-    public static func largest(_ config: ExperimentConfig) throws -> MemoryEstimate {
+    /// What a command will run of a configuration.
+    public enum Scope: Sendable {
+        /// `reslab run`: training, testing and the `remedies:` section.
+        case run
+        /// `reslab eval`: testing at every test size, no training.
+        case testing
+        /// `reslab remedy`: the remedies' passes and their tests at `remedies.at`.
+        case remedies
+    }
+
+    /// The largest need of `config` for what `scope` runs (0 when nothing can be estimated).
+    public static func largest(_ config: ExperimentConfig, scope: Scope = .run) throws -> MemoryEstimate {
         var largest = MemoryEstimate(bytes: 0, what: "", fix: "")
         func consider(_ bytes: Double, _ what: String, _ fix: String) {
             let clamped = bytes >= Double(Int.max / 2) ? Int.max / 2 : Int(bytes)
@@ -35,20 +48,20 @@ public struct MemoryEstimate: Sendable {
             consider(images * Double(generated.size * generated.size), "the generated dataset (\(Int(images)) images of \(generated.size) px)",
                      "lower dataset.generated.train_per_class, test_per_class or size.")
         }
-        let testSizes = config.evaluation.resolutions.values
+        let testSizes = scope == .remedies ? config.remedies?.at ?? [] : config.evaluation.resolutions.values
+        let passes = scope == .testing ? [] : trainingPasses(config, remediesOnly: scope == .remedies)
         for model in config.models {
             let info = ModelDescription(layers: model.resolvedLayers, rounding: model.rounding.rawValue,
                                         classNames: Array(repeating: "", count: 10), trainResolution: 1, mean: [], std: [])
             guard let spec = try? info.spec() else { continue }
-            for r in Set(config.training.resolutions + testSizes) {
+            for r in Set(passes.map(\.size) + testSizes) {
                 guard multiplyAddBound(spec, resolution: r) < 1e18 else {
                     throw ExperimentError.model(name: model.name, reason: "at \(r) px its layers would need more than 10¹⁸ multiply-adds per image; use fewer filters or smaller sizes.")
                 }
                 guard let plan = try? spec.modelPlan(height: r, width: r, channels: 3), plan.failure == nil else { continue }
-                if config.training.resolutions.contains(r) {
-                    consider(Double(config.training.batch) * keptBytes(plan, resolution: r) + 16 * Double(plan.parameters),
-                             "Training \(model.name) at \(r) px with batch \(config.training.batch)",
-                             "lower training.batch or the training resolution.")
+                for pass in passes where pass.size == r {
+                    consider(Double(pass.batch) * keptBytes(plan, resolution: r) + 16 * Double(plan.parameters),
+                             "\(pass.what) \(model.name) at \(r) px with batch \(pass.batch)", pass.fix)
                 }
                 if testSizes.contains(r) {
                     let widest = plan.nodes.map(\.activationBytes).max() ?? 0
@@ -61,9 +74,41 @@ public struct MemoryEstimate: Sendable {
         return largest
     }
 
+    /// A training-mode pass the configuration asks for: size, batch, what it is ("Training") and
+    /// which field lowers it. (The BlurPool remedy retrains a different network at the training
+    /// sizes; it is not estimated.)
+    private struct TrainingPass {
+        var size: Int, batch: Int, what: String, fix: String
+    }
+
+    private static func trainingPasses(_ config: ExperimentConfig, remediesOnly: Bool) -> [TrainingPass] {
+        let training = config.training
+        let batch = training.batch, fix = "lower training.batch or the training resolution."
+        var passes = remediesOnly ? [] : (training.resolutions + (training.multiResolution?.sizes.values ?? [])).map {
+            TrainingPass(size: $0, batch: batch, what: "Training", fix: fix)
+        }
+        guard let remedies = config.remedies else { return passes }
+        for r in training.resolutions where remedies.kinds.contains(.multires) && !remedies.at.isEmpty {
+            passes += remedies.multiResolution(trainResolution: r).sizes.values.map {
+                TrainingPass(size: $0, batch: batch, what: "Retraining (multires)", fix: fix)
+            }
+        }
+        for r in remedies.at {
+            if remedies.kinds.contains(.fixres) {
+                passes.append(TrainingPass(size: r, batch: remedies.fixres.batch, what: "Fine-tuning (fixres)",
+                                           fix: "lower remedies.fixres.batch or the sizes in remedies.at."))
+            }
+            if remedies.kinds.contains(.bnRecal) {
+                passes.append(TrainingPass(size: r, batch: remedies.bnRecal.batch, what: "Recalibrating (bn-recal)",
+                                           fix: "lower remedies.bn_recal.batch or the sizes in remedies.at."))
+            }
+        }
+        return passes
+    }
+
     /// Throws `.tooMuchMemory` when the largest need of `config` exceeds `limit` bytes.
-    public static func check(_ config: ExperimentConfig, limit: Int) throws {
-        let need = try largest(config)
+    public static func check(_ config: ExperimentConfig, limit: Int, scope: Scope = .run) throws {
+        let need = try largest(config, scope: scope)
         if need.bytes > limit { throw ExperimentError.tooMuchMemory(what: need.what, need: need.bytes, limit: limit, fix: need.fix) }
     }
 

@@ -22,7 +22,8 @@ public struct MultiResolution: Codable, Equatable, Sendable {
         let f = try FieldReader(decoder, CodingKeys.self)
         sizes = f.required(.sizes, "the training sizes, e.g. [24, 32, 40] or {from: 16, to: 64, step: 8}") ?? .list([32])
         grow = f.optional(.grow) ?? grow
-        f.check(!sizes.values.isEmpty, .sizes, "list one or more sizes in pixels.")
+        // `ResolutionList`'s decoder refuses an empty list or range, and `checkLimits` bounds the
+        // sizes without expanding a range (expanding `to: 2⁶³−1` here would never finish).
     }
 
     /// The input size of step `step` of epoch `epoch` (0-based) in a training of `epochs`

@@ -97,10 +97,9 @@ public struct RemediesConfig: Codable, Equatable, Sendable {
     /// with the key it belongs to.
     func mismatches(_ evaluation: EvaluationConfig) -> [(key: CodingKeys, message: String)] {
         var problems: [(CodingKeys, String)] = []
-        let tested = evaluation.resolutions.values
-        let missing = at.filter { !tested.contains($0) }
+        let missing = at.filter { !evaluation.resolutions.contains($0) }
         if !missing.isEmpty {
-            problems.append((.at, "\(missing.map { "\($0) px" }.joined(separator: ", ")) \(missing.count == 1 ? "is" : "are") not among the evaluated sizes (\(tested.map(String.init).joined(separator: ", "))); a remedy is compared with the untreated model at the same size, so add \(missing.count == 1 ? "it" : "them") to evaluation.resolutions."))
+            problems.append((.at, "\(missing.map { "\($0) px" }.joined(separator: ", ")) \(missing.count == 1 ? "is" : "are") not among the evaluated sizes (\(evaluation.resolutions.listed)); a remedy is compared with the untreated model at the same size, so add \(missing.count == 1 ? "it" : "them") to evaluation.resolutions."))
         }
         if let method, !evaluation.methods.contains(method) {
             problems.append((.method, "`\(method.rawValue)` is not among the evaluated methods (\(evaluation.methods.map(\.rawValue).joined(separator: ", "))); the remedies are paired with the untreated model's predictions under the same method."))

@@ -12,6 +12,8 @@ public struct RemedyOptions: Sendable {
     public var dataOverride: String?
     public var threads: Int
     public var memoryBudget = 4 << 30
+    /// Bytes the remedies may need at least (`MemoryEstimate` of the run with these remedies).
+    public var memoryLimit = MemoryEstimate.defaultLimit
     public var skipReport = false
 
     public init(runFolder: String, threads: Int) {
@@ -40,6 +42,9 @@ public func runRemedies(_ options: RemedyOptions, control: RunControl = RunContr
         let option = problem.key == .at ? "--at" : "remedies.\(problem.key.stringValue)"
         throw ExperimentError.remedy("\(option): \(problem.message.replacingOccurrences(of: "add it to evaluation.resolutions", with: "pick a size the run tested").replacingOccurrences(of: "add them to evaluation.resolutions", with: "pick sizes the run tested"))")
     }
+    var treated = config
+    treated.remedies = remedies
+    try MemoryEstimate.check(treated, limit: options.memoryLimit, scope: .remedies)
     let finished = try storedResults(folder).map(\.cell.id)
     guard !finished.isEmpty else {
         throw ExperimentError.remedy("The run \(folder.path) has no finished cell to treat yet; finish it first (`reslab run --resume \(folder.path)`).")

@@ -12,6 +12,8 @@ public struct TrainOptions: Sendable {
     public var output: String
     public var threads: Int
     public var memoryBudget = 4 << 30
+    /// Bytes the training may need at least (`MemoryEstimate`).
+    public var memoryLimit = MemoryEstimate.defaultLimit
     public var runsRoot = "runs"
 
     public init(data: String?, model: ModelConfig, output: String, threads: Int) {
@@ -38,6 +40,7 @@ public func trainModel(_ options: TrainOptions, control: RunControl = RunControl
     var run = RunOptions(configPath: nil, threads: options.threads)
     run.runsRoot = options.runsRoot
     run.memoryBudget = options.memoryBudget
+    run.memoryLimit = options.memoryLimit
     let folder = try chooseRunFolder(run, config: config)
     // The one-cell experiment as a file, so that the run folder reads like any other.
     run.configPath = folder.path + ".yaml"

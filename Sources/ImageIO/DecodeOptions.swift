@@ -1,7 +1,8 @@
 /// How images are decoded.
 public struct DecodeOptions: Sendable, Equatable {
-    /// Pillow's default `Image.MAX_IMAGE_PIXELS`: refuse larger images before allocating.
-    public static let defaultMaxPixels = 89_478_485
+    /// Refuse larger images before allocating: Pillow's default `Image.MAX_IMAGE_PIXELS`
+    /// (89,478,485) unless `RESLAB_MAX_PIXELS` or `--max-pixels` changes it (`InputLimit`).
+    public static var defaultMaxPixels: Int { InputLimit.pixels.value }
 
     /// The largest width × height accepted.
     public var maxPixels: Int

@@ -3,7 +3,7 @@ import ImageIO
 // Resample is compiled with -Ounchecked: inside it an overflowing `width * height` wraps and a
 // failed precondition is not checked, so a size taken from a user must be checked before it
 // reaches `resize`, `zonePlate` or `montage`. These throwing checks are that boundary; they use
-// overflow-reporting arithmetic and the decoders' pixel limit (Pillow's 89,478,485).
+// overflow-reporting arithmetic and the decoders' pixel limit (`InputLimit.pixels`).
 
 /// A size asked of Resample that it refuses, with a sentence naming what was asked.
 public struct ResampleSizeError: Error, Equatable, CustomStringConvertible {
@@ -20,7 +20,7 @@ public struct ResampleSizeError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         if let reason { return "\(what) \(reason)." }
-        return "\(what) is too large: reslab makes images of at most \(limit) pixels (the decoders' limit); ask for a smaller size."
+        return "\(what) is too large: reslab makes images of at most \(limit) pixels (the decoders' limit; \(InputLimit.pixels.rawValue)=N raises it); ask for a smaller size."
     }
 }
 

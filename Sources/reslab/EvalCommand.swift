@@ -43,6 +43,9 @@ struct EvalCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Worker threads (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @OptionGroup var memory: MemoryOption
+    @OptionGroup var limits: InputLimitOptions
+
     @Flag(help: "Print only the final lines.") var quiet = false
 
     func validate() throws {
@@ -56,9 +59,14 @@ struct EvalCommand: ParsableCommand {
     }
 
     func run() throws {
+        limits.apply()
         var options = EvalOptions(checkpoint: model, data: data, threads: threads)
         options.split = split
         options.out = out ?? outputAlias
+        if let bytes = memory.bytes {
+            options.memoryBudget = bytes
+            options.memoryLimit = bytes
+        }
         let sizes = resolutions.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !sizes.isEmpty, sizes.allSatisfy({ ($0 ?? 0) >= 1 }) else {
             throw ValidationError("--resolutions takes sizes in pixels separated by commas, e.g. 16,24,32.")

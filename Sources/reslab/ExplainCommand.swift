@@ -15,13 +15,13 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "Square input sizes in pixels, e.g. 8,16,24,32,48,64.")
     var resolutions: String = "8,16,24,32,48,64"
 
-    @Option(help: "The size the parameters are built (trained) at; default: the checkpoint's or experiment's, else 32.")
+    @Option(parsing: .unconditional, help: "The size the parameters are built (trained) at; default: the checkpoint's or experiment's, else 32.")
     var trainResolution: Int?
 
-    @Option(help: "Classes of the classifier; default: the checkpoint's, else 10.")
+    @Option(parsing: .unconditional, help: "Classes of the classifier; default: the checkpoint's, else 10.")
     var classes: Int?
 
-    @Option(help: "Input channels.")
+    @Option(parsing: .unconditional, help: "Input channels.")
     var channels: Int = 3
 
     @Option(help: "text, markdown or json.")

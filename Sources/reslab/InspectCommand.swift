@@ -24,11 +24,14 @@ struct InspectCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Decoding threads.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @OptionGroup var limits: InputLimitOptions
+
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1, not \(threads).") }
     }
 
     func run() throws {
+        limits.apply()
         print(try inspectImageFolder(root: folder, testFraction: testFraction, seed: seed, threadCount: threads).text)
     }
 }

@@ -22,17 +22,29 @@ struct RemedyCommand: ParsableCommand {
     @Option(help: "The dataset folder, when it moved since the run.")
     var data: String?
 
-    @Option(help: "Worker threads (default: all cores).")
+    @Option(parsing: .unconditional, help: "Worker threads (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @OptionGroup var memory: MemoryOption
+    @OptionGroup var limits: InputLimitOptions
 
     @Flag(help: "Write results.csv but not report.html.") var noReport = false
 
     @Flag(help: "Print only the final lines.") var quiet = false
 
+    func validate() throws {
+        if threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads).") }
+    }
+
     func run() throws {
+        limits.apply()
         var options = RemedyOptions(runFolder: folder, threads: threads)
         options.dataOverride = data
         options.skipReport = noReport
+        if let bytes = memory.bytes {
+            options.memoryBudget = bytes
+            options.memoryLimit = bytes
+        }
         if let at {
             let sizes = at.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
             guard !sizes.isEmpty, sizes.allSatisfy({ ($0 ?? 0) >= 1 }) else {

@@ -55,8 +55,8 @@ struct RunCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Worker threads (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(parsing: .unconditional, help: "GiB of memory the run may use: a run whose model needs more is refused before it starts, and decoded images and resized tensors beyond it stream from disk (default: refuse above 3/4 of physical memory, cache up to 4 GiB).")
-    var memoryGib: Double?
+    @OptionGroup var memory: MemoryOption
+    @OptionGroup var limits: InputLimitOptions
 
     @Flag(help: "Print only the final lines.")
     var quiet = false
@@ -72,12 +72,10 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("--set changes the experiment, but --resume continues a run with the configuration stored in it; drop --set, or start a run from the experiment file.")
         }
         if threads < 1 { throw ValidationError("--threads must be at least 1.") }
-        if let memoryGib, !(memoryGib > 0 && memoryGib <= 1_048_576) {
-            throw ValidationError("--memory-gib must be a positive number of GiB, at most 1048576, not \(memoryGib).")
-        }
     }
 
     func run() throws {
+        limits.apply()
         var options = RunOptions(configPath: config, threads: threads)
         options.dataOverride = data
         options.overrides = try overrides.map(ConfigOverride.init(parsing:))
@@ -85,9 +83,9 @@ struct RunCommand: ParsableCommand {
         options.resume = resume
         options.fresh = fresh
         options.skipReport = noReport
-        if let memoryGib {
-            options.memoryBudget = Int(memoryGib * Double(1 << 30))
-            options.memoryLimit = options.memoryBudget
+        if let bytes = memory.bytes {
+            options.memoryBudget = bytes
+            options.memoryLimit = bytes
         }
         if let cell { options.cells = [cell] }
         if let cells { options.cells = try parseCellList(cells) }

@@ -35,23 +35,31 @@ struct TrainCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Worker threads (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @OptionGroup var memory: MemoryOption
+    @OptionGroup var limits: InputLimitOptions
+
     @Flag(help: "Print only the final lines.") var quiet = false
 
     func validate() throws {
         if layers == nil && ModelZoo.model(model) == nil {
             throw ValidationError("--model \(model) is not in the zoo; use one of \(ModelZoo.names.joined(separator: ", ")), or --layers.")
         }
-        if resolution < 1 || epochs < 1 || batch < 1 || lr <= 0 || threads < 1 {
+        if resolution < 1 || epochs < 1 || batch < 1 || !(lr > 0 && lr.isFinite) || threads < 1 {
             throw ValidationError("--resolution, --epochs, --batch, --lr and --threads must be positive.")
         }
     }
 
     func run() throws {
+        limits.apply()
         let spec = layers.map { text in
             ModelConfig(name: "custom", layers: text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         } ?? ModelConfig(name: model, zoo: model)
         var options = TrainOptions(data: data, model: spec, output: outputAlias ?? out, threads: threads)
         options.seed = seed
+        if let bytes = memory.bytes {
+            options.memoryBudget = bytes
+            options.memoryLimit = bytes
+        }
         options.training.resolutions = [resolution]
         options.training.epochs = epochs
         options.training.batch = batch

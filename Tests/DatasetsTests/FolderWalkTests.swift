@@ -67,7 +67,7 @@ import Testing
             try ImageFolder.load(root: root.path, testFraction: 0, fileLimit: 6)
         }
         #expect(DatasetError.tooManyFiles(folder: "d/b", limit: 6).description
-                == "The dataset holds more than 6 files and folders (the scan stopped in d/b); point the run at a smaller folder, or split the dataset.")
+                == "The dataset holds more than 6 files and folders (the scan stopped in d/b); point the run at a smaller folder, split the dataset, or raise the limit with --max-files N (or RESLAB_MAX_FILES=N).")
         #expect(try ImageFolder.load(root: root.path, testFraction: 0, fileLimit: 7).train.count == 5)
     }
 }

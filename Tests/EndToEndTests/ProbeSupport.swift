@@ -19,11 +19,12 @@ enum Probe {
         var crashed: Bool { status > 128 && status != 130 }
     }
 
-    /// Runs `reslab arguments…` in `directory`; after `limit` seconds sends SIGTERM, and SIGKILL
-    /// 3 s later.
-    static func run(_ arguments: [String], in directory: String, limit: Double = 30) throws -> Outcome {
+    /// Runs `reslab arguments…` in `directory` (with `environment` added); after `limit` seconds
+    /// sends SIGTERM, and SIGKILL 3 s later.
+    static func run(_ arguments: [String], in directory: String, limit: Double = 30,
+                    environment: [String: String] = [:]) throws -> Outcome {
         let start = Date()
-        let (process, out, err) = try ReslabBinary.start(arguments, in: directory)
+        let (process, out, err) = try ReslabBinary.start(arguments, in: directory, environment: environment)
         let timedOut = waitForExit(process, seconds: limit)
         if timedOut {
             process.terminate()
@@ -59,10 +60,29 @@ enum Probe {
         }
     }
 
-    /// The numbers of a CSV or JSON text that are not finite (`nan`, `inf`).
+    /// The non-finite numbers of a text (`nan`, `-nan`, `inf`, `Infinity`, `NaN%` …): each such
+    /// word standing alone, not inside a longer one (`isNaN`, `info`).
     static func nonFiniteTokens(_ text: String) -> [String] {
-        text.split(whereSeparator: { ",:\n []{}\"".contains($0) })
-            .map { $0.lowercased() }
-            .filter { ["nan", "-nan", "inf", "-inf", "+inf", "infinity", "-infinity"].contains($0) }
+        text.matches(of: #/(?i)(?<![A-Za-z0-9_.])[-+]?(?:nan|inf|infinity)(?![A-Za-z0-9_])/#).map { String($0.output) }
+    }
+
+    /// Every non-finite number in the text files under `folder` (results.csv, cell and remedy
+    /// JSON, summary.json, data.json, nyquist.json, predictions, report.html, logs), as
+    /// "path: token".
+    static func nonFiniteNumbers(under folder: String) -> [String] {
+        textFiles(under: folder).flatMap { file, text in nonFiniteTokens(text).map { "\(file): \($0)" } }
+    }
+
+    /// The UTF-8 files under `folder` with their text, in path order; checkpoints, training
+    /// states and images are binary and left out.
+    static func textFiles(under folder: String) -> [(path: String, text: String)] {
+        let binary = ["ckpt", "state", "png", "jpg"]
+        let files = FileManager.default.enumerator(atPath: folder)?.compactMap { $0 as? String } ?? []
+        return files.sorted().compactMap { file in
+            guard !binary.contains((file as NSString).pathExtension),
+                  let data = FileManager.default.contents(atPath: folder + "/" + file),
+                  let text = String(data: data, encoding: .utf8) else { return nil }
+            return (file, text)
+        }
     }
 }

@@ -115,10 +115,44 @@ struct ProbeTests {
         #expect(outcome.stderr.contains("Training of gap@32px seed 0 diverged in epoch 1"), "\(outcome.stderr)")
         #expect(outcome.stderr.contains("at learning rate 100000. Lower training.optimizer.lr"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/r/cells").isEmpty)
-        for file in ["results.csv", "data.json"] {
-            let text = (try? String(contentsOfFile: folder + "/r/" + file, encoding: .utf8)) ?? ""
-            #expect(Probe.nonFiniteTokens(text).isEmpty, "\(file)")
+        #expect(Probe.textFiles(under: folder + "/r").map(\.path).contains("data.json"))
+        #expect(Probe.nonFiniteNumbers(under: folder + "/r") == [])
+    }
+
+    /// Inputs that invite 0/0 in every output: one-colour images (no energy above any Nyquist
+    /// limit, no spread), a model that barely trains (learning rate 10⁻⁹: the same answer for
+    /// every image), a test size the model cannot run at (2 px), and remedies that change nothing
+    /// (the rounding swap where both rules agree). The run, its report, the remedies and an eval
+    /// of its checkpoint finish, and no file they write holds a non-finite number.
+    @Test func degenerateRunsWriteOnlyFiniteNumbers() throws {
+        let folder = try ReslabBinary.temporaryFolder("probe-finite")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Probe.writeDataset(folder + "/ds", perClass: 5)
+        try """
+            dataset: {folder: ds}
+            models:
+              - {name: g, layers: [conv 3x3 4, bn, relu, maxpool 2, conv 3x3 4, relu, gap, dense classes]}
+            training: {epochs: 1, batch: 4, resolutions: [8], optimizer: {lr: 1.0e-9}}
+            evaluation: {resolutions: [2, 8, 12], methods: [bilinear, nearest]}
+            remedies: {run: [resize, rounding, bn-recal], at: [12]}
+
+            """.write(toFile: folder + "/e.yaml", atomically: true, encoding: .utf8)
+        let commands = [["run", "e.yaml", "--out", "r", "--threads", "1", "--quiet"], ["report", "r"],
+                        ["eval", "--model", "r/checkpoints/cell-0000.ckpt", "--data", "ds", "--resolutions", "2,8,12",
+                         "--out", "ev", "--threads", "1", "--quiet"]]
+        for arguments in commands {
+            let outcome = try Probe.run(arguments, in: folder, limit: 120)
+            #expect(outcome.status == 0 && !outcome.timedOut, "\(arguments[0]): \(outcome.stderr)")
         }
+        for run in ["r", "ev"] {
+            let scanned = Probe.textFiles(under: folder + "/" + run).map(\.path)
+            for file in ["results.csv", "summary.json", "data.json", "report.html", "cells/cell-0000.json"] {
+                #expect(scanned.contains(file), "\(run)/\(file) was not written")
+            }
+            #expect(scanned.contains { $0.hasPrefix("predictions/") })
+            #expect(Probe.nonFiniteNumbers(under: folder + "/" + run) == [])
+        }
+        #expect(Probe.textFiles(under: folder + "/r").contains { $0.path.hasPrefix("remedies/") })
     }
 
     /// Sizes near 2⁶³ given to `reslab resize` reach Resample (built -Ounchecked) only after a
@@ -143,7 +177,52 @@ struct ProbeTests {
         #expect(!FileManager.default.fileExists(atPath: folder + "/x.png") && !FileManager.default.fileExists(atPath: folder + "/m.png"))
     }
 
-    static let tooLarge = " is too large: reslab makes images of at most 89478485 pixels (the decoders' limit); ask for a smaller size."
+    /// An eval whose images are all unreadable (0-byte files) fails with a sentence and removes
+    /// the run folder it made, so the same `--out` works at once with good images.
+    @Test func aFailedEvalLeavesNoFolderBehind() throws {
+        let folder = try ReslabBinary.temporaryFolder("probe-evalfail")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Probe.writeDataset(folder + "/ds")
+        for name in ["a", "b"] {
+            try FileManager.default.createDirectory(atPath: folder + "/empty/" + name, withIntermediateDirectories: true)
+            _ = FileManager.default.createFile(atPath: folder + "/empty/\(name)/x.png", contents: Data())
+        }
+        let trained = try Probe.run(["train", "--data", "ds", "--model", "gap-cnn", "--resolution", "8", "--epochs", "1",
+                                     "--batch", "4", "-o", "m.ckpt", "--threads", "1", "--quiet"], in: folder, limit: 120)
+        #expect(trained.status == 0, "\(trained.stderr)")
+        let eval = ["eval", "--model", "m.ckpt", "--resolutions", "8", "--out", "ev", "--threads", "1", "--quiet", "--data"]
+        let failed = try Probe.run(eval + ["empty"], in: folder)
+        #expect(failed.status == 1 && !failed.crashed)
+        #expect(failed.stderr.contains("empty/a/x.png: it is empty (0 bytes)"), "\(failed.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/ev"))
+        let passed = try Probe.run(eval + ["ds", "--split", "all"], in: folder)
+        #expect(passed.status == 0, "\(passed.stderr)")
+        #expect(Probe.nonFiniteNumbers(under: folder + "/ev") == [])
+    }
+
+    /// Negative and non-finite numbers given to options are refused by the option's own rule, not
+    /// read as a missing value (`--threads -1` used to say "Missing value for '--threads'").
+    @Test(arguments: [
+        (["train", "--epochs", "-3"], "--resolution, --epochs, --batch, --lr and --threads must be positive."),
+        (["train", "--lr", "nan"], "--resolution, --epochs, --batch, --lr and --threads must be positive."),
+        (["run", "e.yaml", "--threads", "-2"], "--threads must be at least 1."),
+        (["eval", "--model", "m.ckpt", "--data", "ds", "--threads", "-1"], "--threads must be at least 1, not -1."),
+        (["inspect", "ds", "--threads", "-1"], "--threads must be at least 1, not -1."),
+        (["remedy", "r", "--threads", "-1"], "--threads must be at least 1, not -1."),
+        (["explain", "small-cnn", "--classes", "-2"], "--classes must be at least 2."),
+        (["explain", "small-cnn", "--train-resolution", "-8"], "--train-resolution must be 1 to 8192 px."),
+        (["run", "e.yaml", "--memory-gib", "nan"], "--memory-gib must be a positive number of GiB, at most 1048576, not nan."),
+    ])
+    func negativeNumbersAreRefusedByTheOptionsRule(arguments: [String], expected: String) throws {
+        let folder = try ReslabBinary.temporaryFolder("probe-negative")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let outcome = try Probe.run(arguments, in: folder)
+        #expect(outcome.status == 64 && !outcome.crashed)
+        #expect(outcome.stderr.contains(expected), "\(outcome.stderr)")
+        #expect(!outcome.stderr.contains("Missing value"))
+    }
+
+    static let tooLarge = " is too large: reslab makes images of at most 89478485 pixels (the decoders' limit; RESLAB_MAX_PIXELS=N raises it); ask for a smaller size."
 
     /// A class folder whose name holds a newline and a comma runs and reports (the CSV reader
     /// parses quoted fields); then stray and damaged files in the run folder: a stray copy of a
@@ -159,7 +238,7 @@ struct ProbeTests {
         let run = try Probe.run(["run", "e.yaml", "--out", "r", "--threads", "1", "--quiet"], in: folder)
         #expect(run.status == 0, "\(run.stderr)")
         let results = try String(contentsOfFile: folder + "/r/results.csv", encoding: .utf8)
-        #expect(Probe.nonFiniteTokens(results).isEmpty)
+        #expect(Probe.nonFiniteNumbers(under: folder + "/r") == [])
 
         let cells = folder + "/r/cells/"
         for copy in ["cell-0000 copy.json", "cell-0.json"] {

@@ -51,6 +51,47 @@ struct LimitsTests {
         ])
     }
 
+    /// The remedies' settings and the multi-resolution sizes are bounded like the rest (issue #19):
+    /// each at its line, an infinite learning rate included.
+    @Test func remedySettingsAndMultiResolutionSizesAreBounded() {
+        let yaml = Self.base + """
+            training:
+              multi_resolution: {sizes: [16, 5000]}
+            evaluation: {resolutions: [16]}
+            remedies:
+              at: [16]
+              bn_recal: {images: 200000000, batch: 70000}
+              fixres: {epochs: 1000000, lr: .inf, batch: 70000, images: 200000000}
+              multires: {sizes: {from: 8, to: 9223372036854775807, step: 1}}
+            """
+        #expect(problems(yaml) == [
+            "e.yaml:7: training.multi_resolution.sizes[1]: 5000 is outside 1...4096 pixels.",
+            "e.yaml:11: remedies.bn_recal.images: 200000000 is outside 2...100000000 images.",
+            "e.yaml:11: remedies.bn_recal.batch: 70000 is outside 2...65536 images per batch.",
+            "e.yaml:12: remedies.fixres.epochs: 1000000 is outside 1...100000 epochs.",
+            "e.yaml:12: remedies.fixres.lr: must be a finite number, not inf.",
+            "e.yaml:12: remedies.fixres.batch: 70000 is outside 2...65536 images per batch.",
+            "e.yaml:12: remedies.fixres.images: 200000000 is outside 0...100000000 images.",
+            "e.yaml:13: remedies.multires.sizes.to: 9223372036854775807 is above the largest resolution, 4096 pixels.",
+        ])
+    }
+
+    /// A remedy section beside a huge test range: the range is neither expanded to pair the
+    /// remedies' sizes with it nor to list the multi-resolution sizes (both hung before).
+    @Test func hugeRangesNextToRemediesAreRefusedAtOnce() {
+        let start = Date()
+        let found = problems(Self.base + """
+            training: {multi_resolution: {sizes: {from: 1, to: 9223372036854775807, step: 1}}}
+            evaluation: {resolutions: {from: 1, to: 9223372036854775807, step: 1}}
+            remedies: {at: [16]}
+            """)
+        #expect(found == [
+            "e.yaml:6: training.multi_resolution.sizes.to: 9223372036854775807 is above the largest resolution, 4096 pixels.",
+            "e.yaml:7: evaluation.resolutions.to: 9223372036854775807 is above the largest resolution, 4096 pixels.",
+        ])
+        #expect(Date().timeIntervalSince(start) < 1)
+    }
+
     /// The range is counted, not expanded: 2⁶³−1 is refused at once.
     @Test func aHugeRangeIsRefusedWithoutExpandingIt() {
         let start = Date()
@@ -102,6 +143,38 @@ struct LimitsTests {
             try MemoryEstimate.check(config, limit: need.bytes - 1)
         }
         #expect(throws: Never.self) { try MemoryEstimate.check(config, limit: need.bytes) }
+    }
+
+    /// Multi-resolution sizes and the remedies that train (FixRes with its own batch) are
+    /// estimated like training: the same formula at their size and batch.
+    @Test func theMemoryEstimateCoversMultiResolutionAndRemedyTraining() throws {
+        let parameters = (3 * 3 * 3 * 8 + 8) + (8 * 10 + 10)
+        func need(_ yaml: String) throws -> MemoryEstimate {
+            try MemoryEstimate.largest(try parseExperiment(yaml: Self.base + yaml, file: "e.yaml"))
+        }
+        let multi = try need("training: {batch: 10, resolutions: [16], multi_resolution: {sizes: [16, 64]}}\nevaluation: {resolutions: [16], batch: 1}\n")
+        #expect(multi.bytes == 10 * 4 * (64 * 64 * 3 + 8) + 16 * parameters)
+        #expect(multi.what == "Training gap at 64 px with batch 10")
+        let fixres = try need("""
+            training: {batch: 10, resolutions: [16]}
+            evaluation: {resolutions: [16, 48], batch: 1}
+            remedies: {run: [fixres], at: [48], fixres: {batch: 500}}
+
+            """)
+        #expect(fixres.bytes == 500 * 4 * (48 * 48 * 3 + 8) + 16 * parameters)
+        #expect(fixres.what == "Fine-tuning (fixres) gap at 48 px with batch 500")
+        #expect(fixres.fix == "lower remedies.fixres.batch or the sizes in remedies.at.")
+
+        // Each command estimates what it runs: `eval` tests only, `remedy` the remedies only.
+        let config = try parseExperiment(yaml: Self.base + """
+            training: {batch: 5000, resolutions: [16]}
+            evaluation: {resolutions: [16, 32], batch: 1}
+            remedies: {run: [bn-recal], at: [16], bn_recal: {batch: 3}}
+
+            """, file: "e.yaml")
+        #expect(try MemoryEstimate.largest(config).what == "Training gap at 16 px with batch 5000")
+        #expect(try MemoryEstimate.largest(config, scope: .testing).what == "Testing gap at 32 px with batch 1")
+        #expect(try MemoryEstimate.largest(config, scope: .remedies).what == "Recalibrating (bn-recal) gap at 16 px with batch 3")
     }
 
     /// Every shipped experiment passes the default checks with room to spare (less than 4 GiB).

@@ -83,7 +83,7 @@ import TestSupport
     /// The pixel-limit sentence names no option that does not exist, and says what to do.
     @Test func thePixelLimitMessageSaysWhatToDo() {
         #expect(ImageIOError.tooLarge(file: "huge.png", width: 30000, height: 30000, limit: 89_478_485).description
-                == "huge.png declares 30000×30000 = 900000000 pixels, more than the limit of 89478485 (Pillow's default, which keeps a crafted header from taking gigabytes); shrink it first, e.g. `convert huge.png -resize 50% smaller.png`.")
+                == "huge.png declares 30000×30000 = 900000000 pixels, more than the limit of 89478485 (which keeps a crafted header from taking gigabytes); shrink it first, e.g. `convert huge.png -resize 50% smaller.png`, or raise the limit with --max-pixels N (or RESLAB_MAX_PIXELS=N).")
     }
 
     /// Only regular files are opened (a FIFO would block in open(2)); an empty file says so.

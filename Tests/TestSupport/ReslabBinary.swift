@@ -21,11 +21,14 @@ public enum ReslabBinary {
         public var stderr: String
     }
 
-    /// Starts `reslab arguments…` in `directory` with output going to files; returns the running process.
-    public static func start(_ arguments: [String], in directory: String) throws -> (Process, stdout: URL, stderr: URL) {
+    /// Starts `reslab arguments…` in `directory` with output going to files, and `environment`
+    /// added to this process's; returns the running process.
+    public static func start(_ arguments: [String], in directory: String,
+                             environment: [String: String] = [:]) throws -> (Process, stdout: URL, stderr: URL) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         let out = URL(fileURLWithPath: directory).appendingPathComponent(".stdout-\(UUID().uuidString)")
         let err = URL(fileURLWithPath: directory).appendingPathComponent(".stderr-\(UUID().uuidString)")
