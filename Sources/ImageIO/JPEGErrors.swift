@@ -11,8 +11,10 @@ struct JPEGWarning: Equatable {
     /// Whether the warning makes the decode an error. Decided file by file against the reference
     /// decodes in `conformance/jpeg/reference` (docs/imageio.md, "JPEG warnings"):
     /// - always fatal: the file ends early (`JWRN_JPEG_EOF`, every truncated file raises it),
-    ///   corrupt entropy-coded data (bad Huffman or arithmetic code) and a resync after corrupt
-    ///   data (`JWRN_MUST_RESYNC`): libjpeg fills the missing blocks with grey;
+    ///   Huffman data that runs into the end-of-image marker (`RL_JPEG_DATA_ENDS_AT_EOI`: a file
+    ///   cut short with EOI written after the cut, progressive ones included), corrupt
+    ///   entropy-coded data (bad Huffman or arithmetic code) and a resync after corrupt data
+    ///   (`JWRN_MUST_RESYNC`): libjpeg fills the missing blocks with grey;
     /// - fatal in sequential files only: a data segment that ends before its scan is complete
     ///   (`JWRN_HIT_MARKER`). In a sequential file the rest of the image is grey; in a progressive
     ///   file a later scan that stops short only leaves coarser coefficients (jd_partial_progressive
@@ -23,7 +25,7 @@ struct JPEGWarning: Equatable {
     func isFatal(progressive: Bool) -> Bool {
         var fatal: [J_MESSAGE_CODE] = [JWRN_JPEG_EOF, JWRN_HUFF_BAD_CODE, JWRN_ARITH_BAD_CODE, JWRN_MUST_RESYNC]
         if !progressive { fatal.append(JWRN_HIT_MARKER) }
-        return fatal.contains { Int32($0.rawValue) == code }
+        return code == RL_JPEG_DATA_ENDS_AT_EOI || fatal.contains { Int32($0.rawValue) == code }
     }
 
     /// The distinct warnings recorded in `messages`, in order of first appearance.

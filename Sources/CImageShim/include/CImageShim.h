@@ -62,8 +62,11 @@ typedef struct rl_jpeg_reader rl_jpeg_reader;
 #define RL_JPEG_MAX_SCANS 1000
 /// `rl_messages.error_code` of a file with more than RL_JPEG_MAX_SCANS scans (not a libjpeg code).
 #define RL_JPEG_TOO_MANY_SCANS (-1000)
-/// `rl_messages.error_code` of an arithmetic-coded file whose data ends (at its EOI marker)
-/// before the image does (not a libjpeg code: libjpeg pads such data with zeros silently).
+/// Warning code (not a libjpeg one) of Huffman-coded data that runs into the end-of-image
+/// marker: libjpeg's JWRN_HIT_MARKER where the marker met is EOI, so the file was cut short.
+#define RL_JPEG_DATA_ENDS_AT_EOI (-1002)
+/// `rl_messages.error_code` of an arithmetic-coded file whose data ends (at a marker) before its
+/// scan does (not a libjpeg code: libjpeg pads such data with zeros silently).
 #define RL_JPEG_EARLY_END (-1001)
 
 typedef struct {
