@@ -35,6 +35,9 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
     case badCellList(String)
     /// Ctrl-C: the current step finished; finished cells and the current cell's training state are saved.
     case interrupted(runFolder: String)
+    /// Ctrl-C during `reslab remedy`: the remedy results stored so far and the current
+    /// retraining's state are saved; only the same command (its --at and --only) continues them.
+    case interruptedRemedy(runFolder: String)
     /// `reslab compare` cannot compare the runs it was given (why, and what to do).
     case badCompare(String)
     /// A `--set PATH=VALUE` that cannot be applied to the file (its text, and why).
@@ -56,6 +59,14 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
     case tooMuchMemory(what: String, need: Int, limit: Int, fix: String)
     /// A stored file of a run folder is damaged (truncated, edited, or from another version).
     case damagedRunFile(path: String, reason: String)
+
+    /// True for a stop the user asked for (`.interrupted`, `.interruptedRemedy`): exit status 130.
+    public var isInterruption: Bool {
+        switch self {
+        case .interrupted, .interruptedRemedy: return true
+        default: return false
+        }
+    }
 
     public var description: String {
         switch self {
@@ -79,6 +90,8 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
             return "`\(text)` is not a cell list; write ids and ranges such as 3,7-9."
         case let .interrupted(folder):
             return "Interrupted: finished cells and the current cell's training state are saved in \(folder). Rerun the same command, or `reslab run --resume \(folder)`, to continue."
+        case let .interruptedRemedy(folder):
+            return "Interrupted: the remedy results finished so far and the current retraining's state are saved in \(folder). Rerun the same `reslab remedy \(folder)` command (with the same --at and --only) to continue."
         case let .badCompare(reason):
             return "Cannot compare: \(reason)."
         case let .badOverride(text, reason):

@@ -38,6 +38,7 @@ extension PlanSummary {
             for (reason, sizes) in reasons {
                 text += "  cannot run at \(sizes.map(String.init).joined(separator: ", ")) px: \(reason)\n"
             }
+            if row.remedyFLOPs > 0 { text += "  of which remedies: \(formatFLOPs(row.remedyFLOPs))\n" }
         }
         text += "\nTotal: \(formatFLOPs(todo.reduce(0) { $0 + $1.totalFLOPs })); estimated time on \(threads) thread(s): \(formatDuration(estimatedSeconds))."
         return text + "\n" + estimateBasis
@@ -62,7 +63,7 @@ extension PlanSummary {
         if !assumed.isEmpty {
             lines.append("Not timed, assumed \(text(ModelSpeed.fallback)) (measured on one Zen 5 core): \(assumed.joined(separator: ", ")).")
         }
-        lines.append("Each cell is its training and test FLOPs at its model's rates, timed just now (the fastest of three short timings; "
+        lines.append("Each cell is its training, test and remedy FLOPs at its model's rates, timed just now (the fastest of three short timings; "
                      + "while other work runs, more threads than free cores time much slower); "
                      + "decoding, resizing and the extra cost of large test batches at large resolutions are not included.")
         return lines.joined(separator: "\n")

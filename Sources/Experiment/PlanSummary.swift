@@ -10,18 +10,24 @@ public struct PlanSummary: Sendable {
         public var forwardFLOPs: Double
         public var trainingFLOPs: Double
         public var evaluationFLOPs: Double
+        /// The work of the configuration's `remedies:` on this cell (`plannedFLOPs`): training-mode
+        /// and forward FLOPs.
+        public var remedyTrainingFLOPs = 0.0
+        public var remedyForwardFLOPs = 0.0
         /// Test conditions the model cannot run at, with their reasons.
         public var cannotRun: [(EvaluationKey, String)]
         public var done: Bool
         /// How fast this cell's model trains and evaluates here.
         public var speed: ModelSpeed
 
-        public var totalFLOPs: Double { trainingFLOPs + evaluationFLOPs }
+        public var remedyFLOPs: Double { remedyTrainingFLOPs + remedyForwardFLOPs }
+        public var totalFLOPs: Double { trainingFLOPs + evaluationFLOPs + remedyFLOPs }
 
-        /// The cell's estimated wall time: its training and evaluation FLOPs at `speed`'s rates
-        /// (decoding and resizing not included).
+        /// The cell's estimated wall time: its training and evaluation FLOPs, and its remedies',
+        /// at `speed`'s rates (decoding and resizing not included).
         public var estimatedSeconds: Double {
-            trainingFLOPs / speed.trainingFLOPsPerSecond + evaluationFLOPs / speed.forwardFLOPsPerSecond
+            (trainingFLOPs + remedyTrainingFLOPs) / speed.trainingFLOPsPerSecond
+                + (evaluationFLOPs + remedyForwardFLOPs) / speed.forwardFLOPsPerSecond
         }
     }
 
@@ -73,7 +79,10 @@ public func planExperiment(_ options: RunOptions, measure: Bool = true) throws -
         let training = model.trainingFLOPs * Double(train * config.training.epochs)
         let cannot = keys.compactMap { key in model.cannotRunReason(at: key.resolution).map { (key, $0) } }
         let evaluation = keys.reduce(0.0) { $0 + (model.forwardFLOPs(at: $1.resolution) ?? 0) * Double(test) }
-        return .init(cell: cell, forwardFLOPs: forward, trainingFLOPs: training, evaluationFLOPs: evaluation, cannotRun: cannot,
+        let remedies = config.remedies?.plannedFLOPs(model, training: config.training, trainImages: train, testImages: test,
+                                                     cellEvaluationFLOPs: evaluation) ?? (training: 0, forward: 0)
+        return .init(cell: cell, forwardFLOPs: forward, trainingFLOPs: training, evaluationFLOPs: evaluation,
+                     remedyTrainingFLOPs: remedies.training, remedyForwardFLOPs: remedies.forward, cannotRun: cannot,
                      done: done, speed: speeds[info] ?? .fallback)
     }
     return PlanSummary(experiment: config.name, folder: folder?.path, trainImages: train, testImages: test,

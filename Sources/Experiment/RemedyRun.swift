@@ -93,7 +93,9 @@ func applyRemedies(_ remedies: RemediesConfig, config: ExperimentConfig, folder:
         do { try remedyRunner.run(plan[id]) } catch ExperimentError.interrupted(let path) {
             folder.log("remedies of cell \(id) interrupted; rerun `reslab remedy` to continue")
             try writeResultsTable(folder)
-            throw ExperimentError.interrupted(runFolder: path)
+            // From `reslab run` (a runner was given) the run's own remedies continue on
+            // `--resume`; `reslab remedy --at/--only` continues only by rerunning it.
+            throw runner == nil ? ExperimentError.interruptedRemedy(runFolder: path) : ExperimentError.interrupted(runFolder: path)
         }
         try writeResultsTable(folder)
     }

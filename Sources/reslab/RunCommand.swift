@@ -133,7 +133,7 @@ func runWithProgress<T>(quiet: Bool, _ body: (RunControl, @escaping (ProgressEve
     do {
         return try body(control, printer.print)
     } catch let error as ExperimentError {
-        if case .interrupted = error {
+        if error.isInterruption {
             FileHandle.standardError.write(Data("\n\(error)\n".utf8))
             throw ExitCode(130)
         }

@@ -72,4 +72,27 @@ struct PlanEstimateTests {
         let assumed = try planExperiment(options, measure: false)
         #expect(assumed.rows.allSatisfy { $0.speed == .fallback })
     }
+
+    /// `--dry-run` of a run with `remedies:` counts their work per cell, by the formulas of
+    /// `plannedFLOPs`: here resize (E · f(16)), bn-recal ((min(images, T) + E) · f(8)) and
+    /// FixRes (epochs · T · t(8) + E · f(8)) at 8 px, with f from the model plan (E = 16 test and
+    /// T = 32 training images of the four generated stripe classes, t(8) = t · f(8) / f(16)).
+    @Test func remediesAddTheirWorkToEachCell() throws {
+        let folder = NSTemporaryDirectory() + "reslab-estimate-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let yaml = Self.yaml + "\nremedies: {run: [resize, bn-recal, fixres], at: [8], bn_recal: {images: 10}, fixres: {epochs: 2}}\n"
+        try yaml.write(toFile: folder + "/estimate.yaml", atomically: true, encoding: .utf8)
+        var options = RunOptions(configPath: folder + "/estimate.yaml", threads: 1)
+        options.runsRoot = folder + "/runs"
+        let plan = try planExperiment(options, measure: false)
+        let row = plan.rows[0]
+        let model = try Model(info: try row.cell.model.description(classNames: (0..<plan.classes).map(String.init), trainResolution: 16, mean: [0, 0, 0], std: [1, 1, 1]), seed: 0)
+        let f8 = try #require(model.forwardFLOPs(at: 8)), f16 = try #require(model.forwardFLOPs(at: 16))
+        #expect(plan.trainImages == 32 && plan.testImages == 16)
+        #expect(row.remedyForwardFLOPs == 16 * f16 + (10 + 16) * f8 + 16 * f8)
+        #expect(row.remedyTrainingFLOPs == Double(2 * 32) * (model.trainingFLOPs * f8 / f16))
+        #expect(row.totalFLOPs == row.trainingFLOPs + row.evaluationFLOPs + row.remedyFLOPs)
+        #expect(plan.dryRunText.contains("  of which remedies: "))
+    }
 }

@@ -82,6 +82,24 @@ struct ResumeTests {
         #expect(cellDone)
     }
 
+    /// A stop during `reslab remedy --at/--only` advises rerunning that command: `run --resume`
+    /// would continue only the run's own `remedies:` section, not the remedies asked for here.
+    @Test func aStoppedRemedyCommandAdvisesRerunningIt() throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try run("base")
+        var options = RemedyOptions(runFolder: folder + "/base", threads: 1)
+        options.at = [12]
+        options.only = [.multires]
+        options.skipReport = true
+        let control = RunControl()
+        let progress = { (event: ProgressEvent) in
+            if case .step = event { control.requestStop() }
+        }
+        let error = #expect(throws: ExperimentError.self) { try runRemedies(options, control: control, progress: progress) }
+        #expect(error == .interruptedRemedy(runFolder: folder + "/base"))
+        #expect(error?.description == "Interrupted: the remedy results finished so far and the current retraining's state are saved in \(folder)/base. Rerun the same `reslab remedy \(folder)/base` command (with the same --at and --only) to continue.")
+    }
+
     func results(_ out: String) throws -> String {
         try String(contentsOfFile: folder + "/" + out + "/results.csv", encoding: .utf8)
     }
