@@ -65,7 +65,7 @@ import TestSupport
 
     @Test func sharedCIFAR10Has5000TrainAnd1000TestImagesPerClass() throws {
         guard let root = try Fixtures.unpackedDataset("cifar10.tar.gz") else {
-            print(Fixtures.sharedDatasetsMissing)
+            Fixtures.skip(Fixtures.sharedDatasetsMissing)
             return
         }
         let folder = try ImageFolder.load(root: root)

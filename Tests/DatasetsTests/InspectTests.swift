@@ -36,7 +36,7 @@ import ImageIO
         ("imagenette-small.tar", Array(repeating: 800, count: 10), Array(repeating: 200, count: 10)),
     ])
     func sharedDatasetCounts(archive: String, train: [Int], test: [Int]) throws {
-        guard let root = try Fixtures.unpackedDataset(archive) else { print(Fixtures.sharedDatasetsMissing); return }
+        guard let root = try Fixtures.unpackedDataset(archive) else { Fixtures.skip(Fixtures.sharedDatasetsMissing); return }
         let summary = try inspectImageFolder(root: root)
         #expect(summary.trainCounts == train)
         #expect(summary.testCounts == test)

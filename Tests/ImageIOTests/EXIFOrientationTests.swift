@@ -34,7 +34,7 @@ import TestSupport
 
     /// The 18 Landscape/Portrait photos of ../shared (orientation 0–8, 1800 × 1200), decoded at 1/4.
     @Test func sharedLandscapeAndPortraitPhotosComeOutUpright() throws {
-        guard let shared = Fixtures.sharedDatasets else { print(Fixtures.sharedDatasetsMissing); return }
+        guard let shared = Fixtures.sharedDatasets else { Fixtures.skip(Fixtures.sharedDatasetsMissing); return }
         let options = DecodeOptions(jpegScaleDenominator: 4)
         for kind in ["Landscape", "Portrait"] {
             let upright = try readImage(atPath: "\(shared)/conformance/exif/\(kind)_1.jpg", options: options)

@@ -31,7 +31,7 @@ import TestSupport
 
     /// The decoder reftests in ../shared (jd_*, moz_*; not copied: licences unstated).
     @Test func sharedReferenceDecodesMatchWithin2() throws {
-        guard let shared = Fixtures.sharedDatasets else { print(Fixtures.sharedDatasetsMissing); return }
+        guard let shared = Fixtures.sharedDatasets else { Fixtures.skip(Fixtures.sharedDatasetsMissing); return }
         let folder = shared + "/conformance/jpeg"
         let references = try FileManager.default.contentsOfDirectory(atPath: folder + "/reference").filter { $0.hasSuffix(".png") }.sorted()
         var within2 = 0

@@ -1,6 +1,7 @@
 import Foundation
 import ImageIO
 import Testing
+import TestSupport
 @testable import Report
 
 /// The "What to do" section in headless Chromium: no console messages, the section's chart and
@@ -10,7 +11,7 @@ import Testing
 @Suite struct RemediesBrowserTests {
     @Test func whatToDoLoadsCleanlyAndDrawsItsChart() throws {
         guard let browser = BrowserTests.browser else {
-            print("skipped: no chromium on PATH; run scripts/install-chromium.sh (Debian: apt-get install -y chromium) to enable RemediesBrowserTests")
+            Fixtures.skip("no chromium on PATH; run scripts/install-chromium.sh (Debian: apt-get install -y chromium) to enable this test")
             return
         }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reslab-remedies-\(UUID().uuidString)")

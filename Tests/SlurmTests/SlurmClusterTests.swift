@@ -66,7 +66,7 @@ import TestSupport
 
     @Test func sweepOnSlurmEqualsALocalRun() throws {
         let (started, skip) = try TestCluster.start()
-        guard let cluster = started else { if let skip { print(skip) }; return }
+        guard let cluster = started else { if let skip { Fixtures.skip(skip) }; return }
         defer { cluster.stop() }
         let folder = try Self.makeFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -85,7 +85,7 @@ import TestSupport
 
     @Test func aTaskKilledMidCellIsCompletedByMissing() throws {
         let (started, skip) = try TestCluster.start()
-        guard let cluster = started else { if let skip { print(skip) }; return }
+        guard let cluster = started else { if let skip { Fixtures.skip(skip) }; return }
         defer { cluster.stop() }
         let folder = try Self.makeFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }

@@ -16,7 +16,7 @@ struct TestCluster {
         let started = try runProcess(slurmScript("start.sh"), [])
         switch started.status {
         case 0: return (TestCluster(state: started.output.trimmingCharacters(in: .whitespacesAndNewlines)), nil)
-        case 3: return (nil, "skipped: a test Slurm cluster cannot run here: " + started.errors)
+        case 3: return (nil, "a test Slurm cluster cannot run here: " + started.errors.trimmingCharacters(in: .whitespacesAndNewlines))
         default:
             Issue.record("scripts/slurm/start.sh failed (status \(started.status)):\n\(started.errors)")
             return (nil, nil)

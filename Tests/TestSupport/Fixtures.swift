@@ -19,7 +19,16 @@ public enum Fixtures {
         return FileManager.default.fileExists(atPath: path) ? path : nil
     }
 
-    /// The sentence a test prints when it skips for want of the shared datasets.
+    /// Why a test skips for want of the shared datasets.
     public static let sharedDatasetsMissing =
-        "skipped: ../shared/datasets is not beside this checkout (set RESLAB_SHARED_DATASETS to its path to run this test)"
+        "../shared/datasets is not beside this checkout (set RESLAB_SHARED_DATASETS to its path to run this test)"
+
+    /// Prints the line of a test that returns early because something it needs is absent:
+    /// `skipped: <file>.<test>: <why>`, e.g. `skipped: ImageFolderTests.sharedCIFAR10…(): …`.
+    /// Swift Testing counts such a test as passed; `scripts/test.sh` lists these lines by test
+    /// name and takes them out of the passed count.
+    public static func skip(_ reason: String, file: String = #fileID, function: String = #function) {
+        let suite = file.split(separator: "/").last.map { String($0.dropLast(".swift".count)) } ?? file
+        print("skipped: \(suite).\(function): \(reason)")
+    }
 }
