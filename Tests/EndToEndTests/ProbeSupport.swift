@@ -63,7 +63,7 @@ enum Probe {
     /// The non-finite numbers of a text (`nan`, `-nan`, `inf`, `Infinity`, `NaN%` …): each such
     /// word standing alone, not inside a longer one (`isNaN`, `info`).
     static func nonFiniteTokens(_ text: String) -> [String] {
-        text.matches(of: #/(?i)(?<![A-Za-z0-9_.])[-+]?(?:nan|inf|infinity)(?![A-Za-z0-9_])/#).map { String($0.output) }
+        text.matches(of: #/(?i)(?:^|[^A-Za-z0-9_.])([-+]?(?:nan|inf|infinity))(?![A-Za-z0-9_])/#).map { String($0.output.1) }
     }
 
     /// Every non-finite number in the text files under `folder` (results.csv, cell and remedy

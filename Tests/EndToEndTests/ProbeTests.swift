@@ -177,8 +177,8 @@ struct ProbeTests {
         #expect(!FileManager.default.fileExists(atPath: folder + "/x.png") && !FileManager.default.fileExists(atPath: folder + "/m.png"))
     }
 
-    /// An eval whose images are all unreadable (0-byte files) fails with a sentence and removes
-    /// the run folder it made, so the same `--out` works at once with good images.
+    /// An eval whose images are all unreadable (0-byte files) fails with a sentence naming the
+    /// class folder, leaves no run folder, and the same `--out` works at once with good images.
     @Test func aFailedEvalLeavesNoFolderBehind() throws {
         let folder = try ReslabBinary.temporaryFolder("probe-evalfail")
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -193,7 +193,8 @@ struct ProbeTests {
         let eval = ["eval", "--model", "m.ckpt", "--resolutions", "8", "--out", "ev", "--threads", "1", "--quiet", "--data"]
         let failed = try Probe.run(eval + ["empty"], in: folder)
         #expect(failed.status == 1 && !failed.crashed)
-        #expect(failed.stderr.contains("empty/a/x.png: it is empty (0 bytes)"), "\(failed.stderr)")
+        #expect(failed.stderr.contains("Class folder 'a' in empty holds no readable PNG or JPEG image; add images or remove the folder"),
+                "\(failed.stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder + "/ev"))
         let passed = try Probe.run(eval + ["ds", "--split", "all"], in: folder)
         #expect(passed.status == 0, "\(passed.stderr)")
