@@ -48,12 +48,15 @@ let package = Package(
             name: "Experiment",
             dependencies: ["ImageIO", "Resample", "NN", "Stats", "Datasets", "Report", "Yams"],
             swiftSettings: cpuFlags),
+        // Speed measurements and the Python peers timed beside them (`reslab bench …`).
+        .target(name: "Benchmarks", dependencies: ["ImageIO", "Resample", "Kernels", "NN", "SeededRandom", "Datasets", "Experiment", "ONNX"],
+                swiftSettings: cpuFlags),
 
         // The thin command-line front end.
         .executableTarget(
             name: "reslab",
             dependencies: [
-                "ImageIO", "Resample", "NN", "Datasets", "Experiment", "Report",
+                "ImageIO", "Resample", "NN", "Datasets", "Experiment", "Report", "Benchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: cpuFlags),
@@ -68,6 +71,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "ONNXTests", dependencies: ["ONNX", "NN", "SeededRandom", "TestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "ReportTests", dependencies: ["Report", "SeededRandom", "TestSupport"], swiftSettings: cpuFlags),
+        .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "TestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "ExperimentTests", dependencies: ["Experiment", "TestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "EndToEndTests", dependencies: ["reslab", "ImageIO", "TestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "SlurmTests", dependencies: ["Experiment", "reslab", "TestSupport"], swiftSettings: cpuFlags),

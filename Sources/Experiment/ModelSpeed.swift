@@ -53,5 +53,5 @@ func measureModelSpeed(_ model: Model, optimizer: Optimizer, batch: Int, evaluat
 /// Calls of `body` per wall second: one untimed call, then the fastest of three windows, each
 /// repeating `body` until `window` seconds have passed.
 private func callsPerSecond(_ window: Double, _ body: () throws -> Void) rethrows -> Double {
-    try NetworkBenchmark.windowRates(windows: 3, seconds: window, warmUpCalls: 1, body).map(\.wall).max()!
+    try callRates(windows: 3, seconds: window, warmUpCalls: 1, body).map(\.wall).max()!
 }

@@ -2,8 +2,7 @@
 """Peer for `reslab bench gemm`: numpy + OpenBLAS SGEMM (float32) on the same shapes, timed the
 same way (each sample averages back-to-back calls for >= 20 ms; best and median of the samples).
 
-Environment: the venv at /tmp/peers (python3 -m venv /tmp/peers &&
-/tmp/peers/bin/pip install numpy==2.4.6 threadpoolctl). Run with OPENBLAS_CORETYPE=SkylakeX so
+Environment: scripts/peers-venv.sh (numpy, threadpoolctl, pinned). Run with OPENBLAS_CORETYPE=SkylakeX so
 OpenBLAS uses its AVX-512 kernels on Zen 5 (its DYNAMIC_ARCH build does not recognise the CPU).
 
 Usage: numpy_gemm.py --threads 1 [--threads 2] [--samples 9] SHAPE...

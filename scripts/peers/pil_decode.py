@@ -9,8 +9,7 @@ least `--seconds` have passed. Prints one JSON line per thread count:
     {"threads": N, "images_per_s": median, "min": ..., "max": ..., "files": count, "pillow": version}
 
 Usage: pil_decode.py --files LIST.txt [--threads 1 --threads 2] [--seconds 1] [--repeats 3]
-(LIST.txt holds one path per line). Create the venv with:
-    python3 -m venv /tmp/peers && /tmp/peers/bin/pip install pillow
+(LIST.txt holds one path per line). Environment: scripts/peers-venv.sh (Pillow, pinned).
 """
 import argparse
 import io

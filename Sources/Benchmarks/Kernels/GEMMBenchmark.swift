@@ -1,5 +1,7 @@
 import Dispatch
 import Foundation
+import Kernels
+import NN
 
 /// One multiply to time: C (M×N) = op(A) (M×K) · op(B) (K×N), operands stored densely.
 public struct GEMMShape: Sendable, Equatable {
@@ -93,11 +95,4 @@ public func timeGEMM(_ shape: GEMMShape, threads: Int, samples: Int = 9) -> GEMM
     return GEMMTiming(
         shape: shape, threads: threads, best: times[0], median: times[times.count / 2],
         bestCPU: cpuTimes.min()!, samples: samples)
-}
-
-/// CPU seconds used by this process so far (all threads).
-private func processCPUSeconds() -> Double {
-    var now = timespec()
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now)
-    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
 }

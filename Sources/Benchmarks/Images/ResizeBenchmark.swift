@@ -1,28 +1,29 @@
 import Dispatch
 import Foundation
 import ImageIO
+import NN
 import Resample
 
-/// The timed tasks of `reslab bench resize`, mirroring ../shared/peers/pil_resize.py: every
+/// The timed tasks of `reslab bench resize`, mirroring scripts/peers/pil_resize.py: every
 /// image of a folder of 256×256 JPEGs per round, rounds repeated for ≥ 0.3 s, median of 5.
-struct ResizeBenchmark {
-    struct Row {
-        var name: String
+public struct ResizeBenchmark {
+    public struct Row {
+        public var name: String
         /// The peer's key for the same task.
-        var pillowKey: String
-        var rate: Double
+        public var pillowKey: String
+        public var rate: Double
         /// Images per second of process CPU time: steadier than `rate` on a busy machine.
-        var cpuRate: Double
+        public var cpuRate: Double
     }
 
     let jpegs: [[UInt8]]
     let decoded: [Image]
     let threads: Int
 
-    init(folder: String, threads: Int) throws {
-        let names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".jpg") }.sorted()
+    public init(folder: String, threads: Int) throws {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".jpg") }.sorted()
         guard !names.isEmpty else {
-            throw ImageIOError.unreadable(file: folder, reason: "no .jpg files; run the Pillow peer once to write them")
+            throw BenchmarkError.badInput(file: folder, reason: "has no .jpg files; run `reslab bench resize` with its Pillow peer once to write them")
         }
         jpegs = try names.map { name in
             guard let data = FileManager.default.contents(atPath: folder + "/" + name) else {
@@ -35,7 +36,7 @@ struct ResizeBenchmark {
     }
 
     /// Every task, or those whose name contains `only`.
-    func run(only: String? = nil) throws -> [Row] {
+    public func run(only: String? = nil) throws -> [Row] {
         var rows = [Row]()
         func wanted(_ name: String) -> Bool { only.map { name.contains($0) } ?? true }
         let pillowNames: [Filter: String] = [.bilinear: "BILINEAR", .bicubic: "BICUBIC", .lanczos: "LANCZOS", .box: "BOX"]
@@ -87,11 +88,4 @@ struct ResizeBenchmark {
         }
         return (rates.sorted()[2], cpuRates.sorted()[2])
     }
-}
-
-/// CPU time used by this process so far, in seconds.
-func processCPUSeconds() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
 }

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Datasets
 import ImageIO
 
 /// Images per second of `decodeImage` on in-memory files: the median, minimum and maximum of

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Kernels
+import Benchmarks
 
 /// `reslab bench gemm`: GFLOP/s of `Kernels.gemm` at 512³ and the CNN's shapes, 1 and 2 threads,
 /// beside numpy + OpenBLAS SGEMM (`scripts/peers/numpy_gemm.py`) timed in the same run.
@@ -9,17 +9,14 @@ struct BenchGEMMCommand: ParsableCommand {
         commandName: "gemm",
         abstract: "Matrix-multiply GFLOP/s at 512³ and the CNN's shapes beside numpy + OpenBLAS.")
 
-    /// One core's float32 FMA peak on the reference machine (Zen 5: 2 × 16-lane FMA per cycle).
-    static let peakPerCore = 271.0
-
     @Option(name: .long, parsing: .upToNextOption, help: "Thread counts to measure.")
     var threads: [Int] = [1, 2]
 
     @Option(name: .long, help: "Timed samples per shape and thread count (each ≥ 20 ms); best and median are shown.")
     var samples = 9
 
-    @Option(name: .long, help: "Python with numpy and threadpoolctl for the peer.")
-    var python = "/tmp/peers/bin/python"
+    @Option(name: .long, help: "Python for the numpy peer (default: $RESLAB_PEER_PYTHON, .venv-peers, python3).")
+    var python: String?
 
     @Flag(name: .long, help: "Skip the numpy peer.")
     var noPeer = false
@@ -30,21 +27,18 @@ struct BenchGEMMCommand: ParsableCommand {
     func validate() throws {
         guard threads.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--threads takes counts of at least 1.") }
         guard samples >= 1 else { throw ValidationError("--samples must be at least 1.") }
-        if !noPeer, !FileManager.default.isExecutableFile(atPath: python) {
-            throw ValidationError(
-                "The peer's Python \(python) does not exist: create it with `python3 -m venv /tmp/peers && /tmp/peers/bin/pip install numpy threadpoolctl`, pass --python, or pass --no-peer.")
-        }
     }
 
     func run() throws {
-        print("GEMM GFLOP/s, best (median) of \(samples) samples of ≥ 20 ms; % of the \(Int(Self.peakPerCore)) GFLOP/s per-core peak × threads")
+        let session = try BenchmarkSession(threads: threads, backgroundLoad: nil) { print($0) }
+        let python = try session.peerPython(option: self.python, modules: Peers.numpyModules, peer: "numpy + OpenBLAS", skip: noPeer)
+        print("GEMM GFLOP/s, best (median) of \(samples) samples of ≥ 20 ms")
         print(row("shape", "M×N×K", "thr", "reslab", "%peak", "numpy", "ratio", "cpu-time"))
         let shapes = try self.shape.isEmpty ? GEMMShape.benchmarkSet : self.shape.map(Self.parse)
         for shape in shapes {
-            let peer = noPeer ? [:] : try numpyTimes(shape)
+            let peer = try python.map { try Peers.numpyGEMMTimes($0, shape: shape, threads: threads, samples: samples) } ?? [:]
             for threadCount in threads {
                 let timing = timeGEMM(shape, threads: threadCount, samples: samples)
-                let percent = 100 * timing.gflops / (Self.peakPerCore * Double(threadCount))
                 var numpy = "—", ratio = "—"
                 if let best = peer[threadCount] {
                     numpy = String(format: "%.0f", shape.flops / best / 1e9)
@@ -53,9 +47,10 @@ struct BenchGEMMCommand: ParsableCommand {
                 print(row(
                     shape.name, "\(shape.m)×\(shape.n)×\(shape.k)", "\(threadCount)",
                     String(format: "%.0f (%.0f)", timing.gflops, timing.medianGFLOPs),
-                    String(format: "%.0f%%", percent), numpy, ratio, String(format: "%.0f", timing.cpuGFLOPs)))
+                    session.percentOfPeak(timing.gflops, threads: threadCount), numpy, ratio, String(format: "%.0f", timing.cpuGFLOPs)))
             }
         }
+        session.finish()
     }
 
     /// "M,N,K[,tA][,tB]" as a shape named by itself.
@@ -72,15 +67,5 @@ struct BenchGEMMCommand: ParsableCommand {
     private func row(_ cells: String...) -> String {
         zip(cells, [18, 16, 4, 12, 7, 8, 7, 8]).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
             .joined(separator: " ")
-    }
-
-    /// Best seconds per multiply for each thread count, from one run of the peer script.
-    private func numpyTimes(_ shape: GEMMShape) throws -> [Int: Double] {
-        let spec = "\(shape.m),\(shape.n),\(shape.k)" + (shape.transposeA ? ",tA" : "") + (shape.transposeB ? ",tB" : "")
-        struct Line: Decodable { var threads: Int; var best: Double }
-        let lines = try PeerScript(name: "numpy_gemm.py", python: python).run(
-            ["--samples", "\(samples)"] + threads.flatMap { ["--threads", "\($0)"] } + [spec],
-            environment: ["OPENBLAS_CORETYPE": "SkylakeX"], as: Line.self)
-        return Dictionary(lines.map { ($0.threads, $0.best) }) { $1 }
     }
 }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Datasets
+import Benchmarks
 import Foundation
 import ImageIO
 
@@ -36,8 +36,8 @@ struct BenchDecodeCommand: ParsableCommand {
     @Option(help: "Timings per set and thread count; the median is shown.")
     var repeats = 3
 
-    @Option(help: "Python with Pillow for the peer.")
-    var python = "/tmp/peers/bin/python"
+    @Option(help: "Python for the Pillow peer (default: $RESLAB_PEER_PYTHON, .venv-peers, python3).")
+    var python: String?
 
     @Flag(help: "Skip the Pillow peer.")
     var noPeer = false
@@ -48,18 +48,17 @@ struct BenchDecodeCommand: ParsableCommand {
         for folder in [imagenette, cifar] where !FileManager.default.fileExists(atPath: folder) {
             throw ValidationError("\(folder) does not exist: unpack the dataset there (see `reslab bench decode --help`) or pass its folder.")
         }
-        if !noPeer, !FileManager.default.isExecutableFile(atPath: python) {
-            throw ValidationError("The peer's Python \(python) does not exist: create it with `python3 -m venv /tmp/peers && /tmp/peers/bin/pip install pillow`, pass --python, or pass --no-peer.")
-        }
     }
 
     func run() throws {
-        print("Decode images/s from files in memory, median of \(repeats) timings of ≥ \(seconds) s; \(machine())")
+        let session = try BenchmarkSession(threads: threads, backgroundLoad: nil) { print($0) }
+        let python = try session.peerPython(option: self.python, modules: ["PIL"], peer: "Pillow", skip: noPeer)
+        print("Decode images/s from files in memory, median of \(repeats) timings of ≥ \(seconds) s")
         print(row("set", "files", "thr", "reslab", "Pillow", "ratio"))
         for (name, root, count) in [("imagenette", imagenette, imagenetteFiles), ("cifar10", cifar, cifarFiles)] {
             let paths = try sampleImageFiles(under: root, limit: count)
             let files = try paths.map { try readBytes(atPath: $0) }
-            let peer = noPeer ? [:] : try pillowRates(paths)
+            let peer = try python.map { try pillowRates(paths, python: $0) } ?? [:]
             for threadCount in threads {
                 let rate = measureDecodeRate(of: files, threadCount: threadCount, seconds: seconds, repeats: repeats)
                 let pillow = peer[threadCount]
@@ -68,23 +67,15 @@ struct BenchDecodeCommand: ParsableCommand {
                           pillow.map { String(format: "%.2f×", rate.median / $0) } ?? "—"))
             }
         }
+        session.finish()
     }
 
     private func row(_ cells: String...) -> String {
         zip(cells, [11, 6, 4, 9, 9, 7]).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: " ")
     }
 
-    /// The CPU model, core count and load average, for the record.
-    private func machine() -> String {
-        let cpuInfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        let model = cpuInfo.split(separator: "\n").first { $0.hasPrefix("model name") }?.split(separator: ":").last?
-            .trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
-        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first ?? "?"
-        return "\(model), \(ProcessInfo.processInfo.activeProcessorCount) cores, load \(load)"
-    }
-
     /// Pillow's median images/s per thread count on the same files, from one run of the peer.
-    private func pillowRates(_ paths: [String]) throws -> [Int: Double] {
+    private func pillowRates(_ paths: [String], python: PeerPython) throws -> [Int: Double] {
         let list = FileManager.default.temporaryDirectory.appendingPathComponent("reslab-bench-decode-\(UUID().uuidString).txt")
         try paths.joined(separator: "\n").write(to: list, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: list) }

@@ -1,0 +1,96 @@
+import Foundation
+
+/// What every `reslab bench` run shares: the machine line, this machine's FMA peak measured at
+/// the start, an optional background load, the peers' Python, and the closing line with peak
+/// memory and the load average at the end. Lines go to `out` as they are ready.
+public final class BenchmarkSession {
+    public let machine = MachineInfo.current()
+    /// Float32 FMA GFLOP/s of one core per second of its CPU time, measured at the start
+    /// (`FMAPeak.Rate.perCore`, one thread): the 100% of "% of peak", per thread.
+    public let peakPerThread: Double
+    /// The FMA loop's rate per thread count, measured at the start.
+    public let peaks: [Int: FMAPeak.Rate]
+    let out: (String) -> Void
+    private var background: BackgroundLoad?
+
+    /// Prints the machine line and measures the FMA peak at each of `threads`; with
+    /// `backgroundLoad` (the busy command: executable and arguments) starts it first, so the
+    /// peak is measured under the same load as the benchmark.
+    public init(threads: [Int], backgroundLoad: (executable: String, arguments: [String])?, out: @escaping (String) -> Void) throws {
+        self.out = out
+        out("machine: \(machine.line)")
+        if let backgroundLoad {
+            let load = try BackgroundLoad(executable: backgroundLoad.executable, arguments: backgroundLoad.arguments)
+            background = load
+            out(load.line)
+        }
+        var peaks: [Int: FMAPeak.Rate] = [:]
+        for count in Set(threads + [1]) { peaks[count] = FMAPeak.measure(threads: count) }
+        self.peaks = peaks
+        peakPerThread = peaks[1]?.perCore ?? 1
+        out(String(format: "FMA peak per core measured now: %.0f GFLOP/s per second of its CPU time (SIMD16<Float>, 12 chains, best of 5 windows of 0.1 s); ", peakPerThread)
+            + "in wall time, which other load lowers: "
+            + peaks.keys.sorted().map { "\($0) thread\($0 == 1 ? "" : "s") " + String(format: "%.0f", peaks[$0]!.wall) }.joined(separator: ", ")
+            + String(format: " GFLOP/s. %%peak below is GFLOP/s ÷ (%.0f × threads)", peakPerThread))
+    }
+
+    /// "37%": `gflops` against the measured one-thread peak × `threads`.
+    public func percentOfPeak(_ gflops: Double, threads: Int) -> String {
+        String(format: "%.0f%%", 100 * gflops / (peakPerThread * Double(threads)))
+    }
+
+    /// The Python for a peer that imports `modules` (`PeerPython.find`), or nil after printing
+    /// why the peer is skipped and how to get it. `skip` (e.g. --no-peer) skips it silently.
+    public func peerPython(option: String?, modules: [String], peer: String, skip: Bool = false) throws -> PeerPython? {
+        if skip { return nil }
+        switch try PeerPython.find(option: option, modules: modules, peer: peer) {
+        case let .success(python):
+            out("\(peer) peer: \(python.path) (from \(python.origin))")
+            return python
+        case let .failure(unavailable):
+            out(unavailable.description)
+            return nil
+        }
+    }
+
+    /// Stops the background load and prints this process's peak RSS and the load average now.
+    public func finish() {
+        background?.stop()
+        background = nil
+        out(String(format: "peak RSS of this process: %.0f MB", MachineInfo.peakResidentMegabytes())
+            + "; load average at the end: \(MachineInfo.current().loadAverage)")
+    }
+
+    deinit { background?.stop() }
+}
+
+/// Fixed-width text columns for the benchmark tables.
+public struct TextTable {
+    public var widths: [Int]
+
+    public init(widths: [Int]) { self.widths = widths }
+
+    public func row(_ cells: String...) -> String { row(cells) }
+
+    public func row(_ cells: [String]) -> String {
+        zip(cells, widths + Array(repeating: 12, count: max(0, cells.count - widths.count)))
+            .map { $0.padding(toLength: max($1, $0.count), withPad: " ", startingAt: 0) }.joined(separator: " ")
+            .trimmingCharacters(in: .whitespaces)
+    }
+}
+
+/// Number formats shared by the tables: "1234", "12.3", "1.23×", "—" for a missing value.
+public enum Figure {
+    public static func rate(_ value: Double?) -> String {
+        value.map { String(format: $0 >= 100 ? "%.0f" : "%.1f", $0) } ?? "—"
+    }
+
+    public static func ratio(_ numerator: Double?, _ denominator: Double?) -> String {
+        guard let numerator, let denominator, denominator > 0 else { return "—" }
+        return String(format: "%.2f×", numerator / denominator)
+    }
+
+    public static func milliseconds(_ seconds: Double?) -> String {
+        seconds.map { String(format: "%.0f ms", 1000 * $0) } ?? "—"
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import NN
+import ONNX
+
+/// `reslab bench onnx`: an ONNX model imported by reslab (`ONNX.ImportedModel`) and run by its
+/// engine, beside ONNX Runtime running the same file with the same thread count, back to back in
+/// the same invocation. By default the model is a ResNet-18-shaped graph with random weights
+/// (`onnx_models.py resnet-18`, written once to `BenchCache.folder`) at 224 px, batch 32.
+public struct ONNXBenchmark {
+    /// A model file, or nil for the generated ResNet-18.
+    public var model: String?
+    public var size: Int
+    public var batch: Int
+    public var threads: [Int]
+    /// Seconds per timed window (3 windows, median shown).
+    public var seconds: Double
+    public var python: String?
+    public var skipPeers: Bool
+
+    public init(model: String?, size: Int, batch: Int, threads: [Int], seconds: Double, python: String?, skipPeers: Bool) {
+        self.model = model
+        self.size = size
+        self.batch = batch
+        self.threads = threads
+        self.seconds = seconds
+        self.python = python
+        self.skipPeers = skipPeers
+    }
+
+    public func run(_ session: BenchmarkSession) throws {
+        let out = session.out
+        let ort = try session.peerPython(option: python, modules: Peers.onnxRuntimeModules, peer: "ONNX Runtime", skip: skipPeers)
+        let file = try modelFile(python: ort)
+        var options = ImportedModel.LoadOptions()
+        options.referenceSize = size
+        let loadStart = Date()
+        let imported = try ImportedModel(contentsOf: file, options: options)
+        let network = try imported.network()
+        let plan = try network.modelPlan(height: size, width: size)
+        out("model: \(file) " + String(format: "(opset %d, %d nodes in reslab's graph, %.2f M parameters, %.2f GFLOPs per image at %d px), imported in %.1f s",
+                   imported.opset, imported.graph.nodes.count, Double(plan.parameters) / 1e6, Double(plan.flops) / 1e9, size,
+                   Date().timeIntervalSince(loadStart)))
+        out("\ninference, batch \(batch), \(size)×\(size), random inputs (ONNX Runtime: the same file, same threads, all graph optimisations)")
+        let table = TextTable(widths: [7, 7, 8, 6, 10, 9, 9, 10, 11, 7])
+        out(table.row("threads", "img/s", "GFLOP/s", "%peak", "img/CPU-s", "ms/batch", "ORT img/s", "ORT ms/batch", "ORT img/CPU-s", "ratio"))
+        var ours: [Int: Double] = [:], theirs: [Int: Double] = [:]
+        for count in threads {
+            let result = try NetworkBenchmark.inference(network: network, batch: batch, size: size, threads: count, seconds: seconds)
+            let peer = try ort.map {
+                try Peers.onnxRuntimeInference($0, model: file, threads: count, batch: batch, sizes: [size], seconds: seconds)[size]
+            } ?? nil
+            ours[count] = result.imagesPerSecond
+            theirs[count] = peer?.imagesPerSecond
+            out(table.row("\(count)", Figure.rate(result.imagesPerSecond), Figure.rate(result.gflops),
+                          session.percentOfPeak(result.gflops, threads: count), Figure.rate(result.imagesPerCPUSecond),
+                          Figure.milliseconds(result.secondsPerCall), Figure.rate(peer?.imagesPerSecond),
+                          Figure.milliseconds(peer.map { Double(batch) / $0.imagesPerSecond }), Figure.rate(peer?.imagesPerCPUSecond),
+                          Figure.ratio(result.imagesPerSecond, peer?.imagesPerSecond)))
+        }
+        if let low = threads.min(), let high = threads.max(), low < high {
+            out("speed-up \(low) → \(high) threads: reslab \(Figure.ratio(ours[high], ours[low])), ONNX Runtime \(Figure.ratio(theirs[high], theirs[low]))")
+        }
+    }
+
+    /// `model`, else the cached ResNet-18 (generated with the peers' Python when missing).
+    private func modelFile(python: PeerPython?) throws -> String {
+        if let model { return model }
+        let cached = BenchCache.folder.appendingPathComponent("resnet-18.onnx").path
+        if FileManager.default.fileExists(atPath: cached) { return cached }
+        guard let python else {
+            throw BenchmarkError.badInput(file: cached, reason: """
+                the ResNet-18 model is not generated yet and no Python with onnx was found to write it; run \
+                scripts/peers-venv.sh (or pass --python with onnx installed), or pass --model with an ONNX file
+                """)
+        }
+        return try Peers.onnxModel("resnet-18", python: python)
+    }
+}

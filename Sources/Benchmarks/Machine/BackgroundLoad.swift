@@ -1,0 +1,45 @@
+import Foundation
+
+/// One niced single-thread busy process running beside a benchmark (`--background-load`): the
+/// "one small background process" under which 2-thread speed-ups are judged (issue 18). The
+/// child is this program's hidden `bench busy` command; it exits by itself when its parent does.
+public final class BackgroundLoad {
+    /// The nice value the busy process gives itself (lower priority than the benchmark).
+    public static let niceness: Int32 = 10
+    public let process: Process
+
+    /// Starts `executable arguments` (the busy command) and returns once it runs.
+    public init(executable: String, arguments: [String]) throws {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    /// "one busy process at nice 10 (pid 1234), single-threaded, for the whole benchmark".
+    public var line: String {
+        "background load: one busy single-thread process at nice \(Self.niceness) (pid \(process.processIdentifier)), for the whole benchmark"
+    }
+
+    /// Stops the busy process (SIGTERM) and waits for it.
+    public func stop() {
+        guard process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+
+    deinit { stop() }
+
+    /// The busy process's body: lowers its own priority to `niceness`, then spins on one thread
+    /// until its parent `parent` is gone (checked every ~50 ms), so it never outlives the benchmark.
+    public static func spin(parent: Int32) -> Never {
+        setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness)
+        var x = 1.0
+        while getppid() == parent {
+            let end = Date().addingTimeInterval(0.05)
+            while Date() < end { for _ in 0..<10_000 { x = x * 0.999_999 + 1e-6 } }
+        }
+        exit(x > 0 ? 0 : 1)
+    }
+}

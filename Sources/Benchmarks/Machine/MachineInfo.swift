@@ -1,0 +1,32 @@
+import Foundation
+
+/// What every benchmark prints about the machine it ran on: figures from different CPUs or
+/// different loads are not comparable (sessions land on a Zen 5 one day, a Zen 4 another).
+public struct MachineInfo: Sendable {
+    /// The CPU's `model name` in /proc/cpuinfo ("unknown CPU" where there is none).
+    public var cpuModel: String
+    /// Logical CPUs this process may use.
+    public var cores: Int
+    /// /proc/loadavg's 1, 5 and 15 minute load averages ("?" where there is none).
+    public var loadAverage: String
+
+    public static func current() -> MachineInfo {
+        let cpuInfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let model = cpuInfo.split(separator: "\n").first { $0.hasPrefix("model name") }?
+            .split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces)
+        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3)
+            .joined(separator: " ")
+        return MachineInfo(cpuModel: model ?? "unknown CPU", cores: ProcessInfo.processInfo.activeProcessorCount,
+                           loadAverage: load ?? "?")
+    }
+
+    /// "AMD EPYC 9R14, 2 cores, load average 1.62 2.28 4.22 (1/5/15 min)".
+    public var line: String { "\(cpuModel), \(cores) cores, load average \(loadAverage) (1/5/15 min)" }
+
+    /// This process's peak resident set size so far, in MB (getrusage's ru_maxrss, kilobytes on Linux).
+    public static func peakResidentMegabytes() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024
+    }
+}

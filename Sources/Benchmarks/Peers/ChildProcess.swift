@@ -1,0 +1,42 @@
+import Foundation
+
+/// Runs `executable` with `arguments` (and `environment` added to ours), waits for it, and
+/// returns its standard output. A non-zero exit throws `BenchmarkError.commandFailed` with the
+/// last line the command wrote to standard error.
+func runCapturingOutput(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> String {
+    let result = try runCapturing(executable, arguments, environment: environment)
+    guard result.status == 0 else {
+        throw BenchmarkError.commandFailed(command: ([executable] + arguments).joined(separator: " "), status: result.status,
+                                           lastError: result.lastErrorLine)
+    }
+    return result.output
+}
+
+/// The exit status, standard output and last standard-error line of a finished command.
+struct CapturedRun {
+    var status: Int32
+    var output: String
+    var lastErrorLine: String
+}
+
+/// Runs `executable` to completion; standard error goes to a temporary file so that neither
+/// pipe can fill up and stall the child.
+func runCapturing(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> CapturedRun {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    let output = Pipe()
+    process.standardOutput = output
+    let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("reslab-bench-\(UUID().uuidString).err")
+    _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+    defer { try? FileManager.default.removeItem(at: errorFile) }
+    process.standardError = try FileHandle(forWritingTo: errorFile)
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    let errors = (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
+    let last = errors.split(separator: "\n").last.map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
+    return CapturedRun(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self), lastErrorLine: last)
+}

@@ -1,0 +1,92 @@
+import Foundation
+
+/// A peer's throughput as its script reports it (one JSON line per thread count or size).
+public struct PeerRate: Decodable, Sendable {
+    public var threads: Int
+    /// The input size, for peers that time several (`ort_infer.py`).
+    public var size: Int?
+    public var imagesPerSecond: Double
+    /// Images per second of the peer process's CPU time (all its threads).
+    public var imagesPerCPUSecond: Double
+
+    enum CodingKeys: String, CodingKey {
+        case threads, size
+        case imagesPerSecond = "images_per_s"
+        case imagesPerCPUSecond = "images_per_cpu_s"
+    }
+}
+
+/// The peers `reslab bench train` and `bench onnx` run, each a script in `scripts/peers/`.
+public enum Peers {
+    /// OpenBLAS's runtime detection does not know AMD Zen 4/5 and picks AVX2 kernels (half the
+    /// speed); SkylakeX selects its AVX-512 ones, the stronger peer.
+    static let openBLAS = ["OPENBLAS_CORETYPE": "SkylakeX"]
+
+    /// Python modules each peer imports.
+    public static let numpyModules = ["numpy", "threadpoolctl"]
+    public static let onnxRuntimeModules = ["numpy", "onnx", "onnxruntime"]
+    public static let jaxModules = ["numpy", "jax"]
+
+    /// numpy + OpenBLAS training of the reference CNN (`numpy_cnn.py`).
+    public static func numpyCNNTraining(_ python: PeerPython, threads: Int, batch: Int, size: Int, seconds: Double) throws -> PeerRate {
+        try single(PeerScript(name: "numpy_cnn.py", python: python).run(
+            ["--threads", "\(threads)", "--batch", "\(batch)", "--size", "\(size)", "--seconds", "\(seconds)"],
+            environment: openBLAS, as: PeerRate.self), script: "numpy_cnn.py")
+    }
+
+    /// JAX training of the zoo's resnet-20 (`jax_resnet20.py`).
+    public static func jaxResNet20Training(_ python: PeerPython, threads: Int, batch: Int, size: Int, seconds: Double) throws -> PeerRate {
+        try single(PeerScript(name: "jax_resnet20.py", python: python).run(
+            ["--threads", "\(threads)", "--batch", "\(batch)", "--size", "\(size)", "--seconds", "\(seconds)"],
+            as: PeerRate.self), script: "jax_resnet20.py")
+    }
+
+    /// ONNX Runtime inference of `model` at each of `sizes` (`ort_infer.py`), keyed by size.
+    public static func onnxRuntimeInference(_ python: PeerPython, model: String, threads: Int, batch: Int, sizes: [Int],
+                                            seconds: Double) throws -> [Int: PeerRate] {
+        let lines = try PeerScript(name: "ort_infer.py", python: python).run(
+            ["--model", model, "--threads", "\(threads)", "--batch", "\(batch)", "--seconds", "\(seconds)"]
+                + sizes.flatMap { ["--size", "\($0)"] }, environment: openBLAS, as: PeerRate.self)
+        return Dictionary(lines.map { ($0.size ?? 0, $0) }) { $1 }
+    }
+
+    /// The ONNX models both sides time (`onnx_models.py`: "reference-cnn", "resnet-18"), written
+    /// once into `BenchCache.folder` and reused; returns the file's path.
+    public static func onnxModel(_ kind: String, python: PeerPython) throws -> String {
+        let path = BenchCache.folder.appendingPathComponent("\(kind).onnx").path
+        guard !FileManager.default.fileExists(atPath: path) else { return path }
+        try FileManager.default.createDirectory(at: BenchCache.folder, withIntermediateDirectories: true)
+        let partial = path + ".partial"
+        _ = try runCapturingOutput(python.path, [PeerScript.folder.appendingPathComponent("onnx_models.py").path, kind, partial])
+        try FileManager.default.moveItem(atPath: partial, toPath: path)
+        return path
+    }
+
+    private static func single(_ lines: [PeerRate], script: String) throws -> PeerRate {
+        guard let line = lines.last else { throw BenchmarkError.unreadablePeerOutput(script: script, line: "") }
+        return line
+    }
+}
+
+/// Where generated benchmark inputs are kept between runs: `$XDG_CACHE_HOME/reslab/bench`, else
+/// `~/.cache/reslab/bench` (ResNet-18's ONNX file is 47 MB: too large for the repository).
+public enum BenchCache {
+    public static var folder: URL {
+        let environment = ProcessInfo.processInfo.environment
+        let base = environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache")
+        return base.appendingPathComponent("reslab/bench")
+    }
+}
+
+extension Peers {
+    /// numpy + OpenBLAS SGEMM on `shape` (`numpy_gemm.py`): the best seconds per multiply for
+    /// each thread count.
+    public static func numpyGEMMTimes(_ python: PeerPython, shape: GEMMShape, threads: [Int], samples: Int) throws -> [Int: Double] {
+        let spec = "\(shape.m),\(shape.n),\(shape.k)" + (shape.transposeA ? ",tA" : "") + (shape.transposeB ? ",tB" : "")
+        struct Line: Decodable { var threads: Int; var best: Double }
+        let lines = try PeerScript(name: "numpy_gemm.py", python: python).run(
+            ["--samples", "\(samples)"] + threads.flatMap { ["--threads", "\($0)"] } + [spec], environment: openBLAS, as: Line.self)
+        return Dictionary(lines.map { ($0.threads, $0.best) }) { $1 }
+    }
+}

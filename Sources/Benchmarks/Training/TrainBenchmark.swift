@@ -1,0 +1,159 @@
+import Experiment
+import Foundation
+import NN
+
+/// `reslab bench train`: a model's training (and, for the reference CNN, inference) throughput on
+/// each thread count, each figure beside a peer timed in the same invocation, back to back.
+///
+/// - reference CNN: training batch 64 at 32 px (AdamW) beside numpy + OpenBLAS (Adam, the same
+///   FLOPs); inference batch 256 at each size beside ONNX Runtime on the same graph
+///   (`onnx_models.py reference-cnn`) with the same thread count.
+/// - resnet-20 (the zoo's, option B, 273,258 parameters): training batch 128 at 32 px, SGD with
+///   momentum 0.9, batch norm in training mode, beside the same step in JAX (`jax_resnet20.py`).
+public struct TrainBenchmark {
+    public enum Model: String, CaseIterable, Sendable {
+        case referenceCNN = "reference-cnn"
+        case resnet20 = "resnet-20"
+
+        /// Training batch and input size of the timed step.
+        var batch: Int { self == .referenceCNN ? 64 : 128 }
+        var size: Int { 32 }
+        /// Input size of the peak-memory probe: 128 px for the reference CNN, where activations
+        /// dominate; the timed 32 px for resnet-20 (at 128 px its batch of 128 needs gigabytes).
+        var memorySize: Int { self == .referenceCNN ? 128 : 32 }
+
+        /// The classifier graph for 10 classes.
+        func graph() throws -> GraphSpec {
+            switch self {
+            case .referenceCNN: return try GraphSpec(chain: ModelSpec.referenceCNN().classifier(classes: 10))
+            case .resnet20: return try ModelZoo.classifierGraph("resnet-20", classes: 10)!
+            }
+        }
+
+        /// A fresh optimizer for the timed steps (its state is part of the step's work).
+        func optimizer() -> Optimizer {
+            switch self {
+            case .referenceCNN: return Optimizer(.adamW, schedule: LearningRateSchedule(base: 1e-3))
+            case .resnet20: return Optimizer(.sgd(momentum: 0.9, nesterov: false), schedule: LearningRateSchedule(base: 0.1))
+            }
+        }
+    }
+
+    public var model: Model
+    public var threads: [Int]
+    /// Inference input sizes (reference CNN only).
+    public var sizes: [Int]
+    /// Seconds per timed window (3 windows, median shown), for reslab and the peers alike.
+    public var seconds: Double
+    /// `--python`, or nil to search (`PeerPython.find`).
+    public var python: String?
+    public var skipPeers: Bool
+
+    public init(model: Model, threads: [Int], sizes: [Int], seconds: Double, python: String?, skipPeers: Bool) {
+        self.model = model
+        self.threads = threads
+        self.sizes = sizes
+        self.seconds = seconds
+        self.python = python
+        self.skipPeers = skipPeers
+    }
+
+    public func run(_ session: BenchmarkSession) throws {
+        let out = session.out
+        switch model {
+        case .referenceCNN: try referenceCNN(session, out)
+        case .resnet20: try resNet20(session, out)
+        }
+    }
+
+    private func referenceCNN(_ session: BenchmarkSession, _ out: (String) -> Void) throws {
+        let graph = try model.graph()
+        out("model: reference CNN [\(ModelSpec.referenceCNN())]")
+        let numpy = try session.peerPython(option: python, modules: Peers.numpyModules, peer: "numpy + OpenBLAS", skip: skipPeers)
+        let ort = try session.peerPython(option: python, modules: Peers.onnxRuntimeModules, peer: "ONNX Runtime", skip: skipPeers)
+        out("\ntraining, batch \(model.batch), \(model.size)×\(model.size) (reslab AdamW; numpy: Adam, OPENBLAS_CORETYPE=SkylakeX)")
+        let table = TextTable(widths: [7, 8, 8, 6, 10, 11, 13, 7])
+        out(table.row("threads", "img/s", "GFLOP/s", "%peak", "img/CPU-s", "numpy img/s", "numpy img/CPU-s", "ratio"))
+        var ours: [Int: Double] = [:], theirs: [Int: Double] = [:]
+        for count in threads {
+            let result = try NetworkBenchmark.training(graph: graph, optimizer: model.optimizer(), batch: model.batch, size: model.size,
+                                                       threads: count, seconds: seconds)
+            let peer = try numpy.map { try Peers.numpyCNNTraining($0, threads: count, batch: model.batch, size: model.size, seconds: seconds) }
+            ours[count] = result.imagesPerSecond
+            theirs[count] = peer?.imagesPerSecond
+            out(table.row("\(count)", Figure.rate(result.imagesPerSecond), Figure.rate(result.gflops),
+                          session.percentOfPeak(result.gflops, threads: count), Figure.rate(result.imagesPerCPUSecond),
+                          Figure.rate(peer?.imagesPerSecond), Figure.rate(peer?.imagesPerCPUSecond),
+                          Figure.ratio(result.imagesPerSecond, peer?.imagesPerSecond)))
+        }
+        out(speedUp(ours, theirs, peer: "numpy"))
+
+        out("\ninference, batch 256, random weights (ONNX Runtime on the same graph built with onnx.helper, same threads)")
+        let modelFile = try ort.map { try Peers.onnxModel("reference-cnn", python: $0) }
+        let inference = TextTable(widths: [5, 7, 8, 8, 6, 10, 9, 11, 7])
+        out(inference.row("size", "threads", "img/s", "GFLOP/s", "%peak", "img/CPU-s", "ORT img/s", "ORT img/CPU-s", "ratio"))
+        for count in threads {
+            let network = try Network(graph: graph, inputChannels: 3, classes: 10, trainingHeight: 32, trainingWidth: 32, seed: 1)
+            let peer = try both(ort, modelFile).map {
+                try Peers.onnxRuntimeInference($0.0, model: $0.1, threads: count, batch: 256, sizes: sizes, seconds: seconds)
+            } ?? [:]
+            for size in sizes {
+                let result = try NetworkBenchmark.inference(network: network, batch: 256, size: size, threads: count, seconds: seconds)
+                let theirs = peer[size]
+                out(inference.row("\(size)", "\(count)", Figure.rate(result.imagesPerSecond), Figure.rate(result.gflops),
+                                  session.percentOfPeak(result.gflops, threads: count), Figure.rate(result.imagesPerCPUSecond),
+                                  Figure.rate(theirs?.imagesPerSecond), Figure.rate(theirs?.imagesPerCPUSecond),
+                                  Figure.ratio(result.imagesPerSecond, theirs?.imagesPerSecond)))
+            }
+        }
+    }
+
+    private func resNet20(_ session: BenchmarkSession, _ out: (String) -> Void) throws {
+        let graph = try model.graph()
+        let jax = try session.peerPython(option: python, modules: Peers.jaxModules, peer: "JAX", skip: skipPeers)
+        out("\nresnet-20 (zoo, option B), training batch \(model.batch), \(model.size)×\(model.size), SGD momentum 0.9, batch norm in training mode"
+            + " (JAX: the same step jitted, XLA on the CPU)")
+        let table = TextTable(widths: [7, 10, 8, 8, 6, 10, 9, 10, 11, 7])
+        out(table.row("threads", "parameters", "img/s", "GFLOP/s", "%peak", "ms/step", "JAX img/s", "JAX ms/step", "JAX img/CPU-s", "ratio"))
+        var ours: [Int: Double] = [:], theirs: [Int: Double] = [:]
+        for count in threads {
+            let result = try NetworkBenchmark.training(graph: graph, optimizer: model.optimizer(), batch: model.batch, size: model.size,
+                                                       threads: count, seconds: seconds)
+            let peer = try jax.map { try Peers.jaxResNet20Training($0, threads: count, batch: model.batch, size: model.size, seconds: seconds) }
+            ours[count] = result.imagesPerSecond
+            theirs[count] = peer?.imagesPerSecond
+            out(table.row("\(count)", "\(result.parameters)", Figure.rate(result.imagesPerSecond), Figure.rate(result.gflops),
+                          session.percentOfPeak(result.gflops, threads: count), Figure.milliseconds(result.secondsPerCall),
+                          Figure.rate(peer?.imagesPerSecond), Figure.milliseconds(peer.map { Double(model.batch) / $0.imagesPerSecond }),
+                          Figure.rate(peer?.imagesPerCPUSecond), Figure.ratio(result.imagesPerSecond, peer?.imagesPerSecond)))
+        }
+        out(speedUp(ours, theirs, peer: "JAX"))
+    }
+
+    /// "speed-up 1 → 2 threads: reslab 1.52×, numpy 1.20×" (empty without both counts).
+    private func speedUp(_ ours: [Int: Double], _ theirs: [Int: Double], peer: String) -> String {
+        guard let low = threads.min(), let high = threads.max(), low < high else { return "" }
+        return "speed-up \(low) → \(high) threads: reslab \(Figure.ratio(ours[high], ours[low])), \(peer) \(Figure.ratio(theirs[high], theirs[low]))"
+    }
+}
+
+/// Both optionals, or nil.
+func both<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
+    guard let a, let b else { return nil }
+    return (a, b)
+}
+
+extension TrainBenchmark {
+    /// The work of `--memory-probe`, run in a fresh process so its peak RSS is the step's own.
+    public func memoryProbe() throws {
+        try NetworkBenchmark.trainSteps(graph: model.graph(), optimizer: model.optimizer(), batch: model.batch,
+                                        size: model.memorySize, steps: 3)
+    }
+
+    /// Runs `executable bench train --memory-probe --model M` and says its peak RSS.
+    public func memoryLine(executable: String) throws -> String {
+        let output = try runCapturingOutput(executable, ["bench", "train", "--memory-probe", "--model", model.rawValue])
+        let megabytes = output.trimmingCharacters(in: .whitespacesAndNewlines)
+        return "peak RSS of training, batch \(model.batch) at \(model.memorySize)×\(model.memorySize), in a fresh process: \(megabytes) MB"
+    }
+}

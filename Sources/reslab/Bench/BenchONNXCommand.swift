@@ -1,0 +1,56 @@
+import ArgumentParser
+import Benchmarks
+import Foundation
+
+/// `reslab bench onnx`: an imported ONNX model (by default a ResNet-18-shaped graph with random
+/// weights at 224 px, batch 32) run by reslab and by ONNX Runtime in the same invocation.
+struct BenchONNXCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "onnx",
+        abstract: "Imported ONNX model inference img/s beside ONNX Runtime on the same file and threads.",
+        discussion: """
+            Without --model, a ResNet-18-shaped model with random weights is written once by \
+            scripts/peers/onnx_models.py to $XDG_CACHE_HOME/reslab/bench (default ~/.cache/reslab/bench). \
+            The peer's Python: --python, else $RESLAB_PEER_PYTHON, else the checkout's .venv-peers \
+            (scripts/peers-venv.sh), else python3 on PATH.
+            """)
+
+    @Option(name: .long, help: "An ONNX image classifier (default: the generated ResNet-18).")
+    var model: String?
+
+    @Option(name: .long, help: "Input size in pixels.")
+    var size = 224
+
+    @Option(name: .long, help: "Images per forward pass.")
+    var batch = 32
+
+    @Option(name: .long, parsing: .upToNextOption, help: "Thread counts to measure.")
+    var threads: [Int] = [1, 2]
+
+    @Option(name: .long, help: "Seconds per timed window (3 windows, median shown), for reslab and the peer.")
+    var seconds = 2.0
+
+    @Option(name: .long, help: "Python for the ONNX Runtime peer.")
+    var python: String?
+
+    @Flag(name: .long, help: "Skip the ONNX Runtime peer.")
+    var noPeer = false
+
+    @Flag(name: .long, help: "Run one niced single-thread busy process for the duration (the loaded-machine case).")
+    var backgroundLoad = false
+
+    func validate() throws {
+        guard threads.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--threads takes counts of at least 1.") }
+        guard size >= 1, batch >= 1, seconds > 0 else { throw ValidationError("--size and --batch must be at least 1 and --seconds positive.") }
+        if let model, !FileManager.default.fileExists(atPath: model) {
+            throw ValidationError("--model \(model) does not exist; pass an ONNX file, or leave --model out for the generated ResNet-18.")
+        }
+    }
+
+    func run() throws {
+        let session = try BenchmarkSession(threads: threads, backgroundLoad: backgroundLoad ? BenchBusyCommand.invocation : nil) { print($0) }
+        try ONNXBenchmark(model: model, size: size, batch: batch, threads: threads, seconds: seconds, python: python, skipPeers: noPeer)
+            .run(session)
+        session.finish()
+    }
+}

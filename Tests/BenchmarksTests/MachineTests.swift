@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+@testable import Benchmarks
+
+/// The machine facts every benchmark prints, and the FMA calibration loop behind "% of peak".
+struct MachineTests {
+    /// The loop computes x ← s·x + c in float32 with one rounding per step; after n steps from
+    /// x₀ every chain is within float rounding of the closed form c(1 − sⁿ)/(1 − s) + sⁿx₀
+    /// (computed in Double here), so the compiler kept every FMA.
+    @Test func fmaLoopComputesTheRecurrence() {
+        let s: Float = 0.999, n = 5_000
+        let got = Double(FMAPeak.fmaLoop(iterations: n, scale: s))
+        let sn = pow(Double(s), Double(n)), fixed = 1e-7 / (1 - Double(s))
+        let expected = (0..<12).reduce(0.0) { total, chain in
+            let x0 = Double(Float(0.1) + [0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.1, 0.11][chain])
+            return total + 16 * (fixed * (1 - sn) + sn * x0)
+        }
+        #expect(abs(got - expected) <= 1e-3 * abs(expected), "\(got) vs \(expected)")
+    }
+
+    /// A measured peak is a positive rate; the wall rate of one thread cannot exceed what the
+    /// thread does per second of its own CPU time (beyond timer noise), and two threads' wall rate
+    /// cannot exceed two cores' peak.
+    @Test func peakIsMeasured() {
+        let one = FMAPeak.measure(threads: 1, windows: 3, seconds: 0.02)
+        let two = FMAPeak.measure(threads: 2, windows: 3, seconds: 0.02)
+        #expect(one.perCore > 1 && one.wall > 1 && two.wall > 1)
+        #expect(one.wall <= 1.1 * one.perCore, "1 thread: wall \(one.wall), per core \(one.perCore) GFLOP/s")
+        #expect(two.wall <= 2.2 * max(one.perCore, two.perCore), "2 threads: wall \(two.wall), per core \(one.perCore) GFLOP/s")
+    }
+
+    @Test func machineLineNamesCPUAndLoad() throws {
+        let machine = MachineInfo.current()
+        let cpuInfo = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+        #expect(cpuInfo.contains(machine.cpuModel) && machine.cpuModel != "unknown CPU")
+        #expect(machine.loadAverage.split(separator: " ").compactMap { Double($0) }.count == 3, "\(machine.loadAverage)")
+        #expect(machine.line.hasPrefix(machine.cpuModel + ", \(machine.cores) cores, load average "))
+    }
+
+    /// Touching a block 64 MB larger than the peak so far makes the peak at least that block.
+    @Test func peakResidentMemoryFollowsAllocation() {
+        let before = MachineInfo.peakResidentMegabytes()
+        let megabytes = Int(before) + 64, bytes = megabytes << 20
+        let block = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes)
+        defer { block.deallocate() }
+        for page in stride(from: 0, to: bytes, by: 4096) { block[page] = UInt8(truncatingIfNeeded: page >> 12) }
+        #expect(MachineInfo.peakResidentMegabytes() >= Double(megabytes), "before \(before) MB, touched \(megabytes) MB")
+    }
+
+    @Test func backgroundLoadStops() throws {
+        let load = try BackgroundLoad(executable: "/bin/sleep", arguments: ["30"])
+        #expect(load.process.isRunning)
+        let start = Date()
+        load.stop()
+        #expect(!load.process.isRunning && Date().timeIntervalSince(start) < 5)
+    }
+
+    @Test func tablesAndFigures() {
+        #expect(TextTable(widths: [4, 6]).row("ab", "1234", "x") == "ab   1234   x")
+        #expect(Figure.rate(1234.4) == "1234" && Figure.rate(12.34) == "12.3" && Figure.rate(nil) == "—")
+        #expect(Figure.ratio(3, 2) == "1.50×" && Figure.ratio(3, nil) == "—" && Figure.milliseconds(0.0123) == "12 ms")
+    }
+}

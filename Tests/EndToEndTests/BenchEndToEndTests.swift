@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `reslab bench …` as a user runs it: the machine facts and the measured peak on every run,
+/// peers found without hard-coded paths (or refused with a sentence), the background load gone
+/// when the benchmark ends. Peers are skipped (`--no-peer`) so the tests need no Python.
+struct BenchEndToEndTests {
+    @Test func trainPrintsMachinePeakAndMemory() throws {
+        let folder = try ReslabBinary.temporaryFolder("e2e-bench")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let outcome = try ReslabBinary.run(["bench", "train", "--threads", "1", "--sizes", "16", "--seconds", "0.05", "--no-peer",
+                                            "--background-load"], in: folder)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let text = outcome.stdout
+        for expected in ["machine: ", " cores, load average ", "FMA peak per core measured now: ", "%peak below is GFLOP/s ÷ (",
+                         "training, batch 64, 32×32", "inference, batch 256", "peak RSS of training, batch 64 at 128×128, in a fresh process: ",
+                         "peak RSS of this process: ", "load average at the end: "] {
+            #expect(text.contains(expected), "missing \"\(expected)\" in:\n\(text)")
+        }
+        // The busy process is named with its pid and is gone once the benchmark has returned.
+        let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("background load: ") }, "\(text)")
+        let pid = try #require(line.split(separator: "(pid ").last?.split(separator: ")").first.flatMap { Int32($0) })
+        var exited = false
+        for _ in 0..<50 where !exited {
+            exited = kill(pid, 0) != 0
+            if !exited { Thread.sleep(forTimeInterval: 0.1) }
+        }
+        #expect(exited, "busy process \(pid) still runs")
+    }
+
+    @Test func resNet20StepRunsAndCountsTheZoosParameters() throws {
+        let folder = try ReslabBinary.temporaryFolder("e2e-bench")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let outcome = try ReslabBinary.run(["bench", "train", "--model", "resnet-20", "--threads", "1", "--seconds", "0.05", "--no-peer"],
+                                           in: folder)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let row = outcome.stdout.split(separator: "\n").first { $0.hasPrefix("1 ") }.map(String.init) ?? ""
+        #expect(row.split(separator: " ").dropFirst().first == "273258", "\(outcome.stdout)")
+        #expect(row.contains(" ms ") && outcome.stdout.contains("SGD momentum 0.9, batch norm in training mode"), "\(outcome.stdout)")
+    }
+
+    @Test func onnxRunsAnImportedModel() throws {
+        let folder = try ReslabBinary.temporaryFolder("e2e-bench")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let model = Fixtures.path("onnx/resnet/model.onnx")
+        let outcome = try ReslabBinary.run(["bench", "onnx", "--model", model, "--size", "32", "--batch", "2", "--threads", "1", "2",
+                                            "--seconds", "0.05", "--no-peer"], in: folder)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains("model: \(model) (opset ") && outcome.stdout.contains("inference, batch 2, 32×32"), "\(outcome.stdout)")
+        #expect(outcome.stdout.contains("speed-up 1 → 2 threads: reslab "), "\(outcome.stdout)")
+    }
+
+    @Test func badPeerOptionsAreSentences() throws {
+        let folder = try ReslabBinary.temporaryFolder("e2e-bench")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let python = try ReslabBinary.run(["bench", "train", "--threads", "1", "--sizes", "16", "--seconds", "0.05",
+                                           "--python", "/nonexistent/python"], in: folder)
+        #expect(python.status != 0)
+        #expect(python.stderr.contains("--python /nonexistent/python cannot run the peer: missing. Pass a Python that has it"), "\(python.stderr)")
+        let model = try ReslabBinary.run(["bench", "onnx", "--model", "missing.onnx"], in: folder)
+        #expect(model.status != 0)
+        #expect(model.stderr.contains("--model missing.onnx does not exist; pass an ONNX file, or leave --model out for the generated ResNet-18."),
+                "\(model.stderr)")
+        let kind = try ReslabBinary.run(["bench", "train", "--model", "resnet-50"], in: folder)
+        #expect(kind.status != 0 && kind.stderr.contains("'resnet-50'"), "\(kind.stderr)")
+    }
+}
