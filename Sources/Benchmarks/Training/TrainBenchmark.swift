@@ -72,21 +72,11 @@ public struct TrainBenchmark {
         let numpy = try session.peerPython(option: python, modules: Peers.numpyModules, peer: "numpy + OpenBLAS", skip: skipPeers)
         let ort = try session.peerPython(option: python, modules: Peers.onnxRuntimeModules, peer: "ONNX Runtime", skip: skipPeers)
         out("\ntraining, batch \(model.batch), \(model.size)×\(model.size) (reslab AdamW; numpy: Adam, OPENBLAS_CORETYPE=SkylakeX)")
-        let table = TextTable(widths: [7, 8, 8, 6, 10, 11, 13, 7])
-        out(table.row("threads", "img/s", "GFLOP/s", "%peak", "img/CPU-s", "numpy img/s", "numpy img/CPU-s", "ratio"))
-        var ours: [Int: Double] = [:], theirs: [Int: Double] = [:]
-        for count in threads {
-            let result = try NetworkBenchmark.training(graph: graph, optimizer: model.optimizer(), batch: model.batch, size: model.size,
-                                                       threads: count, seconds: seconds)
-            let peer = try numpy.map { try Peers.numpyCNNTraining($0, threads: count, batch: model.batch, size: model.size, seconds: seconds) }
-            ours[count] = result.imagesPerSecond
-            theirs[count] = peer?.imagesPerSecond
-            out(table.row("\(count)", Figure.rate(result.imagesPerSecond), Figure.rate(result.gflops),
-                          session.percentOfPeak(result.gflops, threads: count), Figure.rate(result.imagesPerCPUSecond),
-                          Figure.rate(peer?.imagesPerSecond), Figure.rate(peer?.imagesPerCPUSecond),
-                          Figure.ratio(result.imagesPerSecond, peer?.imagesPerSecond)))
-        }
-        out(speedUp(ours, theirs, peer: "numpy"))
+        try trainingTable(session, peer: "numpy", numpy.map { python in
+            { (count: Int) throws -> PeerRate in
+                try Peers.numpyCNNTraining(python, threads: count, batch: model.batch, size: model.size, seconds: seconds)
+            }
+        })
 
         out("\ninference, batch 256, random weights (ONNX Runtime on the same graph built with onnx.helper, same threads)")
         let modelFile = try ort.map { try Peers.onnxModel("reference-cnn", python: $0) }
@@ -109,25 +99,37 @@ public struct TrainBenchmark {
     }
 
     private func resNet20(_ session: BenchmarkSession, _ out: (String) -> Void) throws {
-        let graph = try model.graph()
         let jax = try session.peerPython(option: python, modules: Peers.jaxModules, peer: "JAX", skip: skipPeers)
         out("\nresnet-20 (zoo, option B), training batch \(model.batch), \(model.size)×\(model.size), SGD momentum 0.9, batch norm in training mode"
             + " (JAX: the same step jitted, XLA on the CPU)")
-        let table = TextTable(widths: [7, 10, 8, 8, 6, 10, 9, 10, 11, 7])
-        out(table.row("threads", "parameters", "img/s", "GFLOP/s", "%peak", "ms/step", "JAX img/s", "JAX ms/step", "JAX img/CPU-s", "ratio"))
+        try trainingTable(session, peer: "JAX", jax.map { python in
+            { (count: Int) throws -> PeerRate in
+                try Peers.jaxResNet20Training(python, threads: count, batch: model.batch, size: model.size, seconds: seconds)
+            }
+        })
+    }
+
+    /// Times a training step of the model at each thread count, each beside `peerRate` for the
+    /// same count (nil: the peer is skipped), one row per count, then the speed-ups.
+    private func trainingTable(_ session: BenchmarkSession, peer: String, _ peerRate: ((Int) throws -> PeerRate)?) throws {
+        let graph = try model.graph()
+        let table = TextTable(widths: [7, 10, 7, 7, 5, 9, 8, 9, 9, 9, 6])
+        session.out(table.row("threads", "parameters", "img/s", "GFLOP/s", "%peak", "img/CPU-s", "ms/step",
+                              "\(peer) img/s", "\(peer) img/CPU-s", "\(peer) ms/step", "ratio"))
         var ours: [Int: Double] = [:], theirs: [Int: Double] = [:]
         for count in threads {
             let result = try NetworkBenchmark.training(graph: graph, optimizer: model.optimizer(), batch: model.batch, size: model.size,
                                                        threads: count, seconds: seconds)
-            let peer = try jax.map { try Peers.jaxResNet20Training($0, threads: count, batch: model.batch, size: model.size, seconds: seconds) }
+            let other = try peerRate?(count)
             ours[count] = result.imagesPerSecond
-            theirs[count] = peer?.imagesPerSecond
-            out(table.row("\(count)", "\(result.parameters)", Figure.rate(result.imagesPerSecond), Figure.rate(result.gflops),
-                          session.percentOfPeak(result.gflops, threads: count), Figure.milliseconds(result.secondsPerCall),
-                          Figure.rate(peer?.imagesPerSecond), Figure.milliseconds(peer.map { Double(model.batch) / $0.imagesPerSecond }),
-                          Figure.rate(peer?.imagesPerCPUSecond), Figure.ratio(result.imagesPerSecond, peer?.imagesPerSecond)))
+            theirs[count] = other?.imagesPerSecond
+            session.out(table.row("\(count)", "\(result.parameters)", Figure.rate(result.imagesPerSecond), Figure.rate(result.gflops),
+                                  session.percentOfPeak(result.gflops, threads: count), Figure.rate(result.imagesPerCPUSecond),
+                                  Figure.milliseconds(result.secondsPerCall), Figure.rate(other?.imagesPerSecond),
+                                  Figure.rate(other?.imagesPerCPUSecond), Figure.milliseconds(other.map { Double(model.batch) / $0.imagesPerSecond }),
+                                  Figure.ratio(result.imagesPerSecond, other?.imagesPerSecond)))
         }
-        out(speedUp(ours, theirs, peer: "JAX"))
+        session.out(speedUp(ours, theirs, peer: peer))
     }
 
     /// "speed-up 1 → 2 threads: reslab 1.52×, numpy 1.20×" (empty without both counts).
