@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Benchmarks
 
 /// The machine facts every benchmark prints, and the FMA calibration loop behind "% of peak".
@@ -42,7 +43,7 @@ struct MachineTests {
     @Test func peakResidentMemoryFollowsAllocation() {
         let before = MachineInfo.peakResidentMegabytes()
         guard before < 1024 else {
-            print("skipped: MachineTests.peakResidentMemoryFollowsAllocation (this test process already peaked at \(Int(before)) MB)")
+            Fixtures.skip("this test process already peaked at \(Int(before)) MB")
             return
         }
         let megabytes = Int(before) + 64, bytes = megabytes << 20
