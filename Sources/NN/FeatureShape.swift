@@ -10,6 +10,14 @@ public struct FeatureShape: Equatable, Hashable, Sendable, Codable, CustomString
         self.channels = channels
     }
 
+    /// The shape of a model's input image, or `NNError.badTensor` when a dimension is not positive.
+    public init(input height: Int, width: Int, channels: Int) throws {
+        guard height > 0, width > 0, channels > 0 else {
+            throw NNError.badTensor(reason: "An input of \(height)×\(width)×\(channels) is empty: every dimension must be positive.")
+        }
+        self.init(height: height, width: width, channels: channels)
+    }
+
     /// Values per example: H·W·C.
     public var count: Int { height * width * channels }
 

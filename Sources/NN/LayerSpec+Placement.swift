@@ -24,7 +24,7 @@ extension LayerSpec {
             .failure(PlacementFailure(reason: reason, mapTooSmall: mapTooSmall))
         }
         guard arity.contains(inputs.count), let shape = inputs.first else {
-            return fail("it takes \(arity.upperBound == Int.max ? "\(arity.lowerBound) or more inputs" : arity.lowerBound == 1 ? "one input" : "\(arity.lowerBound) inputs") but is given \(inputs.count)")
+            return fail("it takes \(arityDescription) but is given \(inputs.count)")
         }
         func window(taps: (Int, Int), stride: Int, dilation: Int, padding: Padding, rounding: Rounding,
                     outputChannels: Int) -> Result<Placement, PlacementFailure> {

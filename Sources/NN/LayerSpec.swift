@@ -228,4 +228,9 @@ extension LayerSpec {
         default: return 1...1
         }
     }
+
+    /// `arity` in words, for sentences: "one input", "2 inputs", "2 or more inputs".
+    var arityDescription: String {
+        arity.upperBound == Int.max ? "\(arity.lowerBound) or more inputs" : arity.lowerBound == 1 ? "one input" : "\(arity.lowerBound) inputs"
+    }
 }

@@ -21,16 +21,25 @@ extension ModelSpec {
     public func swappingRounding(height: Int, width: Int, channels: Int) throws -> RoundingSwap {
         var layers = self.layers
         var swapped: [Int] = []
+        // The running input of layer l: the output of layers 0..<l as swapped so far, each
+        // placed once (`LayerSpec.place`), so the walk is linear in the depth.
+        var input = try FeatureShape(input: height, width: width, channels: channels)
+        try GraphSpec(chain: self).validate()
         for l in layers.indices {
-            var input = (height: height, width: width)
-            if l > 0, let last = try ModelSpec(layers: Array(layers[..<l])).plan(height: height, width: width, channels: channels).last {
-                input = (last.output.height, last.output.width)
+            if let whatIf = layers[l].roundingWhatIf(height: input.height, width: input.width), whatIf.outcomes.count == 2 {
+                let (floor, ceil) = (whatIf.outcomes[0], whatIf.outcomes[1])
+                if floor.rows.output != ceil.rows.output || floor.columns.output != ceil.columns.output {
+                    layers[l] = layers[l].withRounding(whatIf.used == .floor ? .ceil : .floor)
+                    swapped.append(l)
+                }
             }
-            guard let whatIf = layers[l].roundingWhatIf(height: input.height, width: input.width), whatIf.outcomes.count == 2 else { continue }
-            let (floor, ceil) = (whatIf.outcomes[0], whatIf.outcomes[1])
-            guard floor.rows.output != ceil.rows.output || floor.columns.output != ceil.columns.output else { continue }
-            layers[l] = layers[l].withRounding(whatIf.used == .floor ? .ceil : .floor)
-            swapped.append(l)
+            guard l < layers.count - 1 else { break }
+            guard case let .success(placement) = layers[l].place([input], height: height, width: width) else {
+                // The plan of the layers so far throws the sentence that names this layer.
+                _ = try ModelSpec(layers: Array(layers[...l])).plan(height: height, width: width, channels: channels)
+                preconditionFailure("the model plan fails where its layer's placement does")
+            }
+            input = placement.output
         }
         return RoundingSwap(spec: ModelSpec(layers: layers), swappedLayers: swapped)
     }

@@ -90,10 +90,7 @@ public final class Network {
     /// `graph` placed at an input of height×width×channels (with `trainingInput`, checked against
     /// the parameters built there), or the plan's sentence why it cannot run.
     static func place(_ graph: GraphSpec, height: Int, width: Int, channels: Int, trainingInput: FeatureShape? = nil) throws -> ModelPlan {
-        guard height > 0, width > 0, channels > 0 else {
-            throw NNError.badTensor(reason: "An input of \(height)×\(width)×\(channels) is empty: every dimension must be positive.")
-        }
-        let plan = ModelPlan(graph: graph, input: FeatureShape(height: height, width: width, channels: channels), trainingInput: trainingInput)
+        let plan = ModelPlan(graph: graph, input: try FeatureShape(input: height, width: width, channels: channels), trainingInput: trainingInput)
         guard let failure = plan.failure else { return plan }
         throw NNError.cannotRun(node: failure.name, sentence: failure.sentence)
     }

@@ -10,16 +10,14 @@ public struct LayerPlan: Equatable, Sendable {
 }
 
 extension ModelSpec {
-    /// The model plan of this list (its chain graph) at `height`×`width`×`channels`; with
-    /// `trainingInput`, checked against the parameters built at that size.
+    /// The model plan of this list (its chain graph, checked by `GraphSpec.validate`) at
+    /// `height`×`width`×`channels`; with `trainingInput`, checked against the parameters built
+    /// at that size.
     public func modelPlan(height: Int, width: Int, channels: Int, trainingInput: FeatureShape? = nil) throws -> ModelPlan {
-        guard height > 0, width > 0, channels > 0 else {
-            throw NNError.badTensor(reason: "An input of \(height)×\(width)×\(channels) is empty: every dimension must be positive.")
-        }
-        for layer in layers { try layer.validate() }
-        guard !layers.isEmpty else { throw NNError.invalidGraph(node: nil, reason: "the model has no layers; give it at least one") }
-        return ModelPlan(graph: GraphSpec(chain: self), input: FeatureShape(height: height, width: width, channels: channels),
-                         trainingInput: trainingInput)
+        let input = try FeatureShape(input: height, width: width, channels: channels)
+        let graph = GraphSpec(chain: self)
+        try graph.validate()
+        return ModelPlan(graph: graph, input: input, trainingInput: trainingInput)
     }
 
     /// Every layer placed at `height`×`width`×`channels` (`ModelPlan`); throws the plan's failure

@@ -68,6 +68,31 @@ import Testing
         #expect(gated.rows.first == 0 && gated.rows.last == 7 && gated.rows.jump == 2 && !gated.mixedJumps)
     }
 
+    /// The smallest input found by bisection is the one a scan of every size finds: chains with
+    /// strides, ceil rounding, dilation and valid padding, and a residual graph whose shortcut
+    /// downsamples (both paths give ⌊(n − 3)/2⌋ − 1 rows, so it runs from 7 px).
+    @Test func smallestInputByBisectionEqualsAScanOfEverySize() throws {
+        let residual = try GraphSpec(nodes: [
+            .init(name: "a", layer: try LayerSpec(parsing: "conv 3x3 4 stride 2 pad valid"), inputs: ["input"]),
+            .init(name: "b", layer: try LayerSpec(parsing: "conv 3x3 4 pad valid"), inputs: ["a"]),
+            .init(name: "s", layer: try LayerSpec(parsing: "conv 7x7 4 stride 2 pad valid"), inputs: ["input"]),
+            .init(name: "sum", layer: .add, inputs: ["b", "s"]),
+        ])
+        let graphs = [
+            try Self.chain("conv 3x3 4, maxpool 2, conv 3x3 4 pad valid, maxpool 3 stride 2, conv 3x3 4 dilation 3 pad valid, gap"),
+            try Self.chain("conv 7x7 8 stride 2 pad 3, maxpool 3 stride 2 pad 1 ceil, conv 3x3 8 pad valid, avgpool 4 ceil, gap"),
+            try Self.chain("conv 5x5 4 stride 3 pad valid, maxpool 2, maxpool 2, maxpool 2"),
+            residual,
+        ]
+        for graph in graphs {
+            let scan = (1...200).first { ModelPlan(graph: graph, input: Self.square($0)).failure == nil }
+            #expect(scan != nil)
+            #expect(ModelPlan.smallestSquareInput(graph, channels: 3) == scan)
+        }
+        #expect(ModelPlan.smallestSquareInput(try Self.chain("conv 3x3 4 pad valid, maxpool 1024, maxpool 1024"), channels: 3) == nil,
+                "nil when it cannot run even at 4096")
+    }
+
     /// A model whose parameters were built at 32 px: at 48 px its flattened map is larger, and
     /// the dense layer is the failing node with the one sentence every consumer shows.
     @Test func theTrainingSizeDecidesWhereADenseLayerFails() throws {

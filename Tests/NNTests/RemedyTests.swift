@@ -87,6 +87,10 @@ import NN
         #expect(ceil.swappedLayers == [8] && ceil.spec.layers[8] == spec.layers[8])
         let same = try ModelSpec(parsing: "conv 3x3 4 stride 2, relu, gap")
         #expect(try same.swappingRounding(height: 15, width: 15, channels: 3).swappedLayers == [])
+        // 4 → 2 → 1: the third pool gets a 1×1 map under either rule; the plan's sentence names it.
+        let error = #expect(throws: NNError.self) { try spec.swappingRounding(height: 4, width: 4, channels: 3) }
+        guard case let .cannotRun(node, sentence)? = error else { Issue.record("expected cannotRun, got \(String(describing: error))"); return }
+        #expect(node == "9" && sentence.contains("it gets a 1×1×4 map at 4×4 input, smaller than its 2×2 window"), "\(sentence)")
     }
 
     @Test func roundingSwapKeepsTheWeights() throws {

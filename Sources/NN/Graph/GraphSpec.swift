@@ -81,9 +81,7 @@ public struct GraphSpec: Equatable, Sendable {
                     : "it reads \"\(input)\", which is no node; use \"\(GraphSpec.inputName)\" or the name of an earlier node")
             }
             guard node.layer.arity.contains(node.inputs.count) else {
-                let wanted = node.layer.arity.upperBound == Int.max ? "\(node.layer.arity.lowerBound) or more inputs"
-                    : node.layer.arity.lowerBound == 1 ? "one input" : "\(node.layer.arity.lowerBound) inputs"
-                throw NNError.invalidGraph(node: node.name, reason: "\(node.layer) takes \(wanted) but is given \(node.inputs.count)")
+                throw NNError.invalidGraph(node: node.name, reason: "\(node.layer) takes \(node.layer.arityDescription) but is given \(node.inputs.count)")
             }
             try node.layer.validate()
             seen.insert(node.name)
