@@ -22,18 +22,27 @@ public final class BackgroundLoad {
         "background load: one busy single-thread process at nice \(Self.niceness) (pid \(process.processIdentifier)), for the whole benchmark"
     }
 
-    /// Stops the busy process (SIGTERM) and waits for it.
+    /// Stops the busy process and waits for it: SIGTERM, then SIGKILL after `killAfterSeconds`
+    /// (a process started by one that ignores SIGTERM, as `reslab run` does while it runs,
+    /// inherits the ignored disposition, so SIGTERM alone may never end it).
     public func stop() {
         guard process.isRunning else { return }
         process.terminate()
+        let deadline = Date().addingTimeInterval(Self.killAfterSeconds)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
+
+    /// Seconds between SIGTERM and SIGKILL in `stop()`.
+    public static let killAfterSeconds = 2.0
 
     deinit { stop() }
 
     /// The busy process's body: lowers its own priority to `niceness`, then spins on one thread
     /// until its parent `parent` is gone (checked every ~50 ms), so it never outlives the benchmark.
     public static func spin(parent: Int32) -> Never {
+        signal(SIGTERM, SIG_DFL)  // an ignored SIGTERM is inherited across exec; this process must end on one
         setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness)
         var x = 1.0
         while getppid() == parent {
