@@ -5,8 +5,9 @@
 ///     evaluation: y = γ (x − running mean) / √(running variance + ε) + β
 ///
 /// ε = 1e-5 and momentum = 0.1, PyTorch's defaults.
-struct BatchNorm {
-    static let epsilon: Float = 1e-5
+public struct BatchNorm {
+    /// The engine's fixed ε; the ONNX importer folds a model's own ε into the running variance against it.
+    public static let epsilon: Float = 1e-5
     static let momentum: Float = 0.1
 
     let channels: Int

@@ -105,7 +105,7 @@ extension Importer {
             tensors.append(t.floats)
         }
         let epsilon = a.float("epsilon", default: 1e-5)
-        let variance = tensors[3].map { $0 + epsilon - BatchNormEpsilon.engine }
+        let variance = tensors[3].map { $0 + epsilon - BatchNorm.epsilon }
         if let bad = variance.firstIndex(where: { !($0 > 0) }) {
             throw context.refuse("channel \(bad)'s variance \(tensors[3][bad]) with ε = \(epsilon) is not positive after folding into the engine's ε = 1e-5; the model's statistics are unusable")
         }
@@ -163,9 +163,4 @@ extension Importer {
             throw context.refuse("its auto_pad is \(autoPad)\(extra == nil ? "" : " after a Pad"); reslab imports NOTSET (explicit pads), VALID and SAME_UPPER")
         }
     }
-}
-
-/// The batch-norm ε the engine uses (fixed).
-enum BatchNormEpsilon {
-    static let engine: Float = 1e-5
 }
