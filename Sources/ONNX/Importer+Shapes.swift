@@ -145,7 +145,7 @@ extension Importer {
     }
 
     /// `c` with its axes permuted: output axis i is input axis perm[i].
-    private func transposed(_ c: ConstantTensor, _ perm: [Int]) -> ConstantTensor {
+    func transposed(_ c: ConstantTensor, _ perm: [Int]) -> ConstantTensor {
         let rank = c.dims.count, newDims = perm.map { c.dims[$0] }
         var strides = [Int](repeating: 1, count: rank)
         for i in stride(from: rank - 2, through: 0, by: -1) { strides[i] = strides[i + 1] * c.dims[i + 1] }

@@ -21,12 +21,7 @@ extension Importer {
         let stride = try uniform(a.ints("strides") ?? [1, 1], "strides", context)
         let dilation = try uniform(a.ints("dilations") ?? [1, 1], "dilations", context)
         let padding = try windowPadding(context, extra: x.pendingPad)
-        var weight = [Float](repeating: 0, count: w.count)
-        let source = w.floats
-        // (F, C/g, kh, kw) → (kh, kw, C/g, F)
-        for o in 0..<f { for c in 0..<cg { for i in 0..<kh { for j in 0..<kw {
-            weight[((i * kw + j) * cg + c) * f + o] = source[((o * cg + c) * kh + i) * kw + j]
-        } } } }
+        let weight = transposed(w, [2, 3, 1, 0]).floats  // (F, C/g, kh, kw) → (kh, kw, C/g, F)
         var bias = [Float](repeating: 0, count: f)
         if let b = try constant(2, context) {
             guard b.count == f else { throw context.refuse("its bias has \(b.count) values for \(f) filters") }
