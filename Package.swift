@@ -46,7 +46,7 @@ let package = Package(
                 exclude: ["Generated/README.md"], swiftSettings: cpuFlags),
         .target(
             name: "Experiment",
-            dependencies: ["ImageIO", "Resample", "NN", "Stats", "Datasets", "Report", "Yams"],
+            dependencies: ["ImageIO", "Resample", "NN", "Stats", "Datasets", "Report", "ONNX", "Yams"],
             swiftSettings: cpuFlags),
         // Speed measurements and the Python peers timed beside them (`reslab bench …`).
         .target(name: "Benchmarks", dependencies: ["ImageIO", "Resample", "Kernels", "NN", "SeededRandom", "Datasets", "Experiment", "ONNX"],

@@ -22,6 +22,7 @@ struct CellRunner {
     /// atomically) the result file. Throws `.interrupted` after the step during which a stop was
     /// requested, with the training state saved there; the cell continues from it on resume.
     func run(_ cell: Cell) throws -> CellResult {
+        if cell.model.onnx != nil { return try runImported(cell) }
         let model = try Model(info: modelInfo(cell), seed: cell.seed)
         model.record = TrainingRecord(cell: cell, config: config, trainFiles: data.trainFiles)
         let trained = try train(model, cell)
@@ -33,6 +34,17 @@ struct CellRunner {
                                 evaluateSeconds: Date().timeIntervalSince(evaluationStart), evaluations: evaluations)
         try store(result)
         unlink(folder.trainingStateFile(cell))
+        return result
+    }
+
+    /// Tests an imported model's cell as it is: no training, no checkpoint.
+    private func runImported(_ cell: Cell) throws -> CellResult {
+        let model = try Model(info: modelInfo(cell), seed: cell.seed)
+        let started = Date()
+        let evaluations = try evaluate(model, cell)
+        let result = CellResult(cell: cell, classNames: data.classNames, epochs: [], trainSeconds: 0,
+                                evaluateSeconds: Date().timeIntervalSince(started), evaluations: evaluations)
+        try store(result)
         return result
     }
 

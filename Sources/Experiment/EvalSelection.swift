@@ -37,7 +37,8 @@ struct EvalSelection {
 /// Scans `root` (with the split the checkpoint's `record` names, or 0.2 and seed 0 without one)
 /// and chooses the images for `split`; without a `split`, the held-out images when they can be
 /// told apart (a folder with split folders, or the training list the checkpoint records), else all.
-func selectEvaluationImages(_ root: String, classNames: [String], record: TrainingRecord?, split: EvalSplit?) throws
+/// `classNames` nil (an imported model) takes the folder's classes.
+func selectEvaluationImages(_ root: String, classNames: [String]?, record: TrainingRecord?, split: EvalSplit?) throws
     -> (ImageFolder, EvalSelection) {
     let recorded = record?.experiment.dataset
     let fraction = recorded?.testFraction ?? 0.2, seed = recorded?.splitSeed ?? 0
@@ -45,10 +46,10 @@ func selectEvaluationImages(_ root: String, classNames: [String], record: Traini
     do { folder = try ImageFolder.load(root: root, testFraction: fraction, seed: UInt64(seed)) } catch {
         throw ExperimentError.dataset("\(error)")
     }
-    guard folder.classNames == classNames else {
+    if let classNames, folder.classNames != classNames {
         throw ExperimentError.dataset("\(root) has the classes \(folder.classNames.joined(separator: ", ")), but the model was trained on \(classNames.joined(separator: ", ")); give a folder with one sub-folder per class of the model, named alike.")
     }
-    let digest = FileListDigest(folder.train, root: root, classNames: classNames)
+    let digest = FileListDigest(folder.train, root: root, classNames: folder.classNames)
     let matches = record?.trainFiles == digest
     let splitFolder: String?
     if case let .folders(test) = folder.split { splitFolder = test } else { splitFolder = nil }
@@ -59,6 +60,8 @@ func selectEvaluationImages(_ root: String, classNames: [String], record: Traini
     if let record, let recordedFolder = recorded?.folder, !matches, recordedFolder == absolute {
         let then = record.trainFiles.map { "\($0.count) files then, \(digest.count) now" } ?? "no list recorded"
         warnings.append("\(root) is the folder this model was trained on, but its training files changed since (\(then)), so they cannot be told apart from held-out ones: the evaluated images may include training images.")
+    } else if classNames == nil && splitFolder == nil && chosen != .test {
+        warnings.append("reslab cannot tell which of these images trained the imported model; if it was trained on any of \(root), their accuracy overstates what it does on new images.")
     } else if record == nil && splitFolder == nil && chosen != .test {
         warnings.append("the checkpoint does not record its training images (it was written by an earlier reslab); if it was trained on \(root), the evaluated images include them.")
     }

@@ -18,6 +18,10 @@ public struct EvalOptions: Sendable {
     /// Bytes the evaluation may need at least (`MemoryEstimate`).
     public var memoryLimit = MemoryEstimate.defaultLimit
     public var runsRoot = "runs"
+    /// How an ONNX model's input is prepared, and the file naming its outputs (ignored for a
+    /// checkpoint, which records its own normalisation and classes).
+    public var preprocessing = InputPreprocessing()
+    public var classesFile: String?
 
     public init(checkpoint: String, data: String, threads: Int) {
         self.checkpoint = checkpoint
@@ -40,6 +44,7 @@ public struct EvalSummary: Sendable {
 /// holds the checkpoint's recorded model name, training settings and seed when it records them.
 public func evaluateCheckpoint(_ options: EvalOptions, control: RunControl = RunControl(),
                                progress: @escaping (ProgressEvent) -> Void = { _ in }) throws -> EvalSummary {
+    if options.checkpoint.lowercased().hasSuffix(".onnx") { return try evaluateImported(options, control: control, progress: progress) }
     let model = try Model.load(from: options.checkpoint)
     let info = model.info
     let record = model.record
@@ -57,6 +62,16 @@ public func evaluateCheckpoint(_ options: EvalOptions, control: RunControl = Run
                                                        rounding: Rounding(rawValue: info.rounding) ?? .floor)],
                                   training: training, evaluation: options.evaluation, seeds: [record?.seed ?? 0])
 
+    return try runEvaluation(config, model: model, folder: folder, selection: selection, options: options,
+                             control: control, progress: progress)
+}
+
+/// Tests `model` (one cell of `config`, no training) on the images `selection` chose from
+/// `folder`, writing the run folder with results.csv, predictions and the report. The data
+/// are normalised with the model's recorded mean and std.
+func runEvaluation(_ config: ExperimentConfig, model: Model, folder: ImageFolder, selection: EvalSelection, options: EvalOptions,
+                   control: RunControl, progress: @escaping (ProgressEvent) -> Void) throws -> EvalSummary {
+    let info = model.info
     try checkLimits(config, command: "reslab eval", options: evalOptionNames)
     do {
         try MemoryEstimate.check(config, limit: options.memoryLimit, scope: .testing)

@@ -27,6 +27,7 @@ extension ModelExplanation {
         let exact = sizesWithoutRoundingLoss
         lines.append(exact.isEmpty ? "Rounding drops (or, under ceil, pads) rows or columns at every size asked."
                      : "No rounding loss at \(list(exact)) px: there no strided window leaves input rows or columns unread (or, under ceil, adds a padded window).")
+        lines += pins.map { "Tied to its training size: " + $0 }
         if trained.nodes.contains(where: { $0.field.mixedJumps }) {
             lines.append("Some merges join paths with different strides: their receptive field is the union at output 0 and the larger stride.")
         }

@@ -32,6 +32,8 @@ public struct ModelExplanation: Sendable {
     /// One plan and one table per asked size, in the order asked.
     public var plans: [ModelPlan]
     public var tables: [ArchitectureTable]
+    /// What ties an imported (ONNX) model to the size it was exported at, one sentence each.
+    public var pins: [String] = []
 
     /// The asked sizes where the model runs and rounding costs nothing: under floor no strided
     /// window leaves input rows or columns unread, under ceil no extra padded window is added
@@ -60,7 +62,8 @@ public func explainModel(_ options: ExplainOptions) throws -> [ModelExplanation]
         let trained = ModelPlan(graph: graph, input: shape(info.trainResolution))
         let plans = options.resolutions.map { ModelPlan(graph: graph, input: shape($0), trainingInput: shape(info.trainResolution)) }
         return ModelExplanation(name: name, assumptions: assumed, classes: info.classNames.count, trained: trained, plans: plans,
-                                tables: plans.map { ArchitectureTable(tested: $0, trained: trained) })
+                                tables: plans.map { ArchitectureTable(tested: $0, trained: trained) },
+                                pins: try info.onnx?.imported().pins.map(\.sentence) ?? [])
     }
 }
 
@@ -82,6 +85,15 @@ private func resolveExplained(_ options: ExplainOptions) throws -> [(String, Mod
     }
     var isDirectory: ObjCBool = false
     if FileManager.default.fileExists(atPath: text, isDirectory: &isDirectory), !isDirectory.boolValue {
+        if text.lowercased().hasSuffix(".onnx") {
+            var source = ONNXSource(path: text)
+            source.preprocessing.trainSize = options.trainResolution
+            let imported = try source.imported()
+            source.preprocessing.trainSize = try source.trainingSize(of: imported, option: "--train-resolution")
+            let names = (0..<imported.outputs).map { "class \($0)" }
+            let info = try ModelConfig(name: text, onnx: source).description(classNames: names, trainResolution: 0, mean: [], std: [])
+            return [(URL(fileURLWithPath: text).deletingPathExtension().lastPathComponent, info, [])]
+        }
         if [".yaml", ".yml"].contains(where: text.lowercased().hasSuffix) {
             guard let yaml = try? String(contentsOfFile: text, encoding: .utf8) else {
                 throw ExperimentError.unreadableConfig(path: text, reason: "it is not UTF-8 text")

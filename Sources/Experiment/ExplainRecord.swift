@@ -39,6 +39,7 @@ struct ExplainRecord: Encodable {
     var parameters: Int
     var resolutions: [Int]
     var noRoundingLoss: [Int]
+    var pins: [String]
     var cannotRun: [String: String]
     var nodes: [Node]
 
@@ -51,6 +52,7 @@ struct ExplainRecord: Encodable {
         parameters = model.trained.parameters
         resolutions = model.plans.map(\.input.height)
         noRoundingLoss = model.sizesWithoutRoundingLoss
+        pins = model.pins
         cannotRun = Dictionary(uniqueKeysWithValues: model.plans.compactMap { plan in plan.failure.map { (String(plan.input.height), $0.sentence) } })
         let graph = model.trained.graph
         nodes = graph.nodes.enumerated().map { i, node in

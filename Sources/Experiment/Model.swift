@@ -14,6 +14,8 @@ struct ModelDescription: Codable, Hashable {
     /// Input normalisation per channel (R, G, B).
     var mean: [Float]
     var std: [Float]
+    /// The ONNX file of an imported model (then `layers` is empty and `graph` nil).
+    var onnx: ONNXSource? = nil
 
     /// The layers as NN reads them: `dense classes` gets the class count, rounding applied.
     func spec() throws -> ModelSpec {
@@ -25,6 +27,7 @@ struct ModelDescription: Codable, Hashable {
     /// as a graph, for plans that need no weights (the report's tables, explain); NN's refusals
     /// become model errors.
     func classifierGraph() throws -> GraphSpec {
+        if let onnx { return try onnx.imported().graph }
         do {
             guard let graph else { return GraphSpec(chain: try spec().classifier(classes: classNames.count)) }
             return try GraphNodeRecord.graph(graph, classes: classNames.count)
@@ -38,7 +41,8 @@ struct ModelDescription: Codable, Hashable {
 
     /// The model on one line (layers, or graph nodes "name: layer ← inputs").
     var summary: String {
-        graph.map { $0.map { "\($0.name): \($0.layer) ← \($0.inputs.joined(separator: ", "))" }.joined(separator: "; ") }
+        if let onnx { return "ONNX model \(onnx.path)" }
+        return graph.map { $0.map { "\($0.name): \($0.layer) ← \($0.inputs.joined(separator: ", "))" }.joined(separator: "; ") }
             ?? layers.joined(separator: ", ")
     }
 }
@@ -47,14 +51,21 @@ struct ModelDescription: Codable, Hashable {
 final class Model {
     let info: ModelDescription
     let network: Network
+    /// For an imported model: its input made from the pipeline's, its outputs picked.
+    private(set) var io: ImportedIO?
     /// How it was trained, saved with it; nil for a checkpoint that does not record it.
     var record: TrainingRecord?
 
-    /// Builds the network with weights drawn from `seed`.
+    /// Builds the network with weights drawn from `seed`, or an imported model's with its weights.
     init(info: ModelDescription, seed: Int) throws {
         self.info = info
         do {
-            if info.graph != nil {
+            if let onnx = info.onnx {
+                let imported = try onnx.imported()
+                network = try imported.network()
+                io = ImportedIO(preprocessing: onnx.preprocessing, dataMean: info.mean, dataStd: info.std,
+                                outputs: try onnx.outputSelection(outputs: imported.outputs, classNames: info.classNames))
+            } else if info.graph != nil {
                 network = try Network(graph: info.classifierGraph(), inputChannels: 3, classes: info.classNames.count,
                                       trainingHeight: info.trainResolution, trainingWidth: info.trainResolution,
                                       seed: UInt64(bitPattern: Int64(seed)))
@@ -91,7 +102,9 @@ final class Model {
 
     /// Logits (N, classes) for `count` inputs of (r, r, 3).
     func logits(_ inputs: [Float], count: Int, resolution: Int) throws -> [Float] {
-        try network.predict(Tensor(shape: [count, resolution, resolution, 3], values: inputs)).values
+        let fed = io?.input(inputs) ?? inputs
+        let scores = try network.predict(Tensor(shape: [count, resolution, resolution, 3], values: fed)).values
+        return io?.classScores(scores, count: count) ?? scores
     }
 
     /// Saves NN's checkpoint, with the class names, normalisation and rounding.

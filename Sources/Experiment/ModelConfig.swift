@@ -1,3 +1,4 @@
+import Foundation
 import NN
 
 /// One entry of `models:` — a zoo model by name, a layer list, or a graph.
@@ -15,15 +16,24 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     /// How pooling and strided convolutions round an odd input size: `floor` drops the last
     /// partial window (30 → 15 → 7 loses a row), `ceil` keeps it as a padded window.
     public var rounding: Rounding = .floor
+    /// A model imported from an ONNX file, tested as it is (never trained); its preprocessing
+    /// fields (`mean`, `std`, `pixel_range`, `channel_order`, `layout`, `train_size`, `classes`)
+    /// sit beside `onnx:` (ModelConfig+ONNX.swift).
+    public var onnx: ONNXSource?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case name, zoo, layers, graph, rounding }
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, zoo, layers, graph, rounding
+        case onnx, mean, std, pixelRange = "pixel_range", channelOrder = "channel_order", layout, trainSize = "train_size", classes
+    }
 
-    public init(name: String, zoo: String? = nil, layers: [String]? = nil, graph: [GraphEntry]? = nil, rounding: Rounding = .floor) {
+    public init(name: String, zoo: String? = nil, layers: [String]? = nil, graph: [GraphEntry]? = nil, rounding: Rounding = .floor,
+                onnx: ONNXSource? = nil) {
         self.name = name
         self.zoo = zoo
         self.layers = layers
         self.graph = graph
         self.rounding = rounding
+        self.onnx = onnx
     }
 
     public init(from decoder: Decoder) throws {
@@ -34,10 +44,11 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         let roundingText: String? = f.optional(.rounding)
         rounding = roundingText.flatMap(Rounding.init(rawValue:)) ?? .floor
         if let roundingText { f.check(Rounding(rawValue: roundingText) != nil, .rounding, "`\(roundingText)` is not one of floor, ceil.") }
-        name = f.optional(.name) ?? zoo ?? ""
-        let given = [CodingKeys.zoo, .layers, .graph].filter(f.contains)
+        onnx = Self.decodeONNX(f)
+        name = f.optional(.name) ?? zoo ?? onnx.map { URL(fileURLWithPath: $0.path).deletingPathExtension().lastPathComponent } ?? ""
+        let given = [CodingKeys.zoo, .layers, .graph, .onnx].filter(f.contains)
         if given.count != 1 {
-            f.problem("give one of `zoo:` (one of \(ModelZoo.names.joined(separator: ", "))), `layers:` or `graph:`, not \(given.isEmpty ? "none" : given.map { "`\($0.stringValue):`" }.joined(separator: " and ")).")
+            f.problem("give one of `zoo:` (one of \(ModelZoo.names.joined(separator: ", "))), `layers:`, `graph:` or `onnx:`, not \(given.isEmpty ? "none" : given.map { "`\($0.stringValue):`" }.joined(separator: " and ")).")
         }
         if let zoo { f.check(ModelZoo.model(zoo) != nil, .zoo, "`\(zoo)` is not in the zoo; use one of \(ModelZoo.names.joined(separator: ", ")).") }
         f.check(!name.isEmpty, .name, "give the model a name.")
@@ -71,6 +82,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
 
     /// The model on one line: its layers, blocks written "residual [… | shortcut …]".
     public var summary: String {
+        if let onnx { return "ONNX model \(onnx.path)" }
         switch architecture {
         case let .layers(layers): return layers.joined(separator: ", ")
         case let .graph(entries): return entries.map(\.summary).joined(separator: ", ")
@@ -82,6 +94,11 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     func description(classNames: [String], trainResolution: Int, mean: [Float], std: [Float]) throws -> ModelDescription {
         var info = ModelDescription(layers: [], rounding: rounding.rawValue, classNames: classNames,
                                     trainResolution: trainResolution, mean: mean, std: std)
+        if let onnx {
+            info.onnx = onnx
+            info.trainResolution = onnx.preprocessing.trainSize ?? trainResolution
+            return info
+        }
         switch architecture {
         case let .layers(layers): info.layers = layers
         case let .graph(entries):

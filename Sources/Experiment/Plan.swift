@@ -54,12 +54,14 @@ public struct EvaluationKey: Sendable, Hashable, Codable {
 }
 
 extension ExperimentConfig {
-    /// The cells, in id order: model × train resolution × seed.
+    /// The cells, in id order: model × train resolution × seed. An imported (`onnx:`) model is
+    /// tested as it is: one cell, at its own training size, with the first seed.
     public var cells: [Cell] {
         var cells: [Cell] = []
         for model in models {
-            for resolution in training.resolutions {
-                for seed in seeds {
+            let imported = model.onnx.map { $0.preprocessing.trainSize.map { [$0] } ?? Array(training.resolutions.prefix(1)) }
+            for resolution in imported ?? training.resolutions {
+                for seed in imported == nil ? seeds : Array(seeds.prefix(1)) {
                     cells.append(Cell(id: cells.count, model: model, trainResolution: resolution, seed: seed))
                 }
             }

@@ -61,7 +61,8 @@ public func runRemedies(_ options: RemedyOptions, control: RunControl = RunContr
 func cellsAwaitingRemedies(_ remedies: RemediesConfig, config: ExperimentConfig, folder: RunFolder) -> [Int] {
     let plan = config.cells, keys = remedies.keys(config.evaluation)
     return folder.finishedCellIDs().sorted().filter { id in
-        id < plan.count && remedies.kinds.contains { remedy in
+        // Imported models are tested as they are: no checkpoint to treat.
+        id < plan.count && plan[id].model.onnx == nil && remedies.kinds.contains { remedy in
             keys.contains { !FileManager.default.fileExists(atPath: folder.remedyFile(plan[id], remedy, $0)) }
         }
     }

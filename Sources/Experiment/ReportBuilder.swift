@@ -86,7 +86,8 @@ private func evaluations(_ result: CellResult, folder: RunFolder, classes: Int) 
 
 /// A model's summary and its architecture tables at every training × test resolution.
 private func modelInfo(_ model: ModelConfig, config: ExperimentConfig, classNames: [String]) throws -> Report.ModelInfo {
-    let tables = try config.training.resolutions.flatMap { trainResolution in
+    let trainResolutions = Array(Set(config.cells.filter { $0.model == model }.map(\.trainResolution))).sorted()
+    let tables = try trainResolutions.flatMap { trainResolution in
         let info = try model.description(classNames: classNames.count >= 2 ? classNames : ["a", "b"],
                                          trainResolution: trainResolution, mean: [0, 0, 0], std: [1, 1, 1])
         let graph = try info.classifierGraph()
@@ -94,6 +95,7 @@ private func modelInfo(_ model: ModelConfig, config: ExperimentConfig, className
             ArchitectureTable(graph: graph, channels: 3, trainResolution: trainResolution, testResolution: $0)
         }
     }
-    return Report.ModelInfo(name: model.name, summary: model.summary,
-                            trainResolutions: config.training.resolutions, architectures: tables)
+    var info = Report.ModelInfo(name: model.name, summary: model.summary, trainResolutions: trainResolutions, architectures: tables)
+    if let onnx = model.onnx { info.pins = try onnx.imported().pins.map(\.sentence) }
+    return info
 }

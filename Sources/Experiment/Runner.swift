@@ -34,6 +34,7 @@ public func runExperiment(_ options: RunOptions, control: RunControl = RunContro
             let loadSeconds = Date().timeIntervalSince(loadStart)
             progress(.dataLoaded(train: data.train.count, test: data.test.count, classes: data.classNames.count,
                                  skipped: data.skipped.count, seconds: loadSeconds))
+            try checkImportedModels(config, classNames: data.classNames)
             try storeRunData(data, config: config, decodeSeconds: loadSeconds, in: folder)
             try storeNyquistBudget(data, config: config, in: folder)
             return data

@@ -15,11 +15,21 @@ struct ArchitectureSection {
             guard let base = tables.first(where: { $0.testResolution == key.trainResolution }) ?? tables.first else { return nil }
             return element("h3", [], escapeHTML(key.modelLabel))
                 + element("p", [("class", "note")], escapeHTML(model.summary))
+                + (model.pins.map(pins) ?? "")
                 + element("div", [("class", "scroll")], table(base: base, tables: tables))
         }
         guard !parts.isEmpty else { return nil }
         let intro = element("p", [], "Output shape (height × width × channels) of every layer at every test resolution; ✗ marks where the network breaks. RF = receptive field of one output position in input pixels; stride = total stride so far. Under each downsampling layer’s shape, its input → output size under each rounding rule: “floor” keeps only windows that fit and drops the rows/columns left over at the bottom/right, “ceil” keeps one more window that reads padding past the end (“same” padding and BlurPool size the output ⌈n/s⌉ themselves, whatever the rounding). Where floor and ceil agree, one plain line says “floor = ceil”; otherwise the rule the model uses is in bold and the other shows what switching the model’s rounding would do at this layer.")
         return intro + parts.joined()
+    }
+
+    /// An imported model's resolution pins: what ties it to its training size, in its own words.
+    private func pins(_ sentences: [String]) -> String {
+        guard !sentences.isEmpty else {
+            return element("p", [], "Nothing in this imported graph is sized by its training resolution (no Flatten → Gemm, constant Reshape, pool as large as the training-size map, constant added to a map or ceil-mode pool), so it runs at every size its layers allow.")
+        }
+        return element("p", [], "What ties this imported model to its training size:")
+            + element("ul", [("class", "pins")], sentences.map { element("li", [], escapeHTML($0)) }.joined())
     }
 
     /// The layer column and the training-resolution column stay in view while the table scrolls

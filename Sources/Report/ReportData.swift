@@ -97,6 +97,9 @@ public struct ModelInfo: Codable, Sendable, Equatable {
     public var summary: String
     public var trainResolutions: [Int]
     public var architectures: [ArchitectureTable]
+    /// What ties an imported model to the size it was exported at, one sentence each (ONNX's
+    /// resolution pins); nil for a model reslab built.
+    public var pins: [String]?
     public init(name: String, summary: String, trainResolutions: [Int], architectures: [ArchitectureTable]) {
         self.name = name
         self.summary = summary

@@ -8,7 +8,7 @@ struct EvalCommand: ParsableCommand {
         commandName: "eval",
         abstract: "Test a saved model on a class-per-folder dataset at many resolutions and resize methods.")
 
-    @Option(help: "The checkpoint (from `reslab train` or a run folder's checkpoints/).")
+    @Option(help: "The checkpoint (from `reslab train` or a run folder's checkpoints/), or an ONNX model (.onnx).")
     var model: String
 
     @Option(help: "A class-per-folder dataset with the model's classes.")
@@ -48,6 +48,8 @@ struct EvalCommand: ParsableCommand {
 
     @Flag(help: "Print only the final lines.") var quiet = false
 
+    @OptionGroup var onnx: ONNXOptions
+
     func validate() throws {
         if noAntialias && antialias != .on {
             throw ValidationError("--no-antialias is --antialias off; give one of them.")
@@ -56,6 +58,10 @@ struct EvalCommand: ParsableCommand {
             throw ValidationError("--crop-pct \(cropPct) must be in (0, 1], e.g. 0.875.")
         }
         if threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads).") }
+        if !model.lowercased().hasSuffix(".onnx"), let option = onnx.given.first {
+            throw ValidationError("\(option) prepares the input of an ONNX model (.onnx); the checkpoint \(model) records its own normalisation, size and classes, so leave it out.")
+        }
+        _ = try onnx.preprocessing()
     }
 
     func run() throws {
@@ -67,6 +73,8 @@ struct EvalCommand: ParsableCommand {
             options.memoryBudget = bytes
             options.memoryLimit = bytes
         }
+        options.preprocessing = try onnx.preprocessing()
+        options.classesFile = onnx.classes
         let sizes = resolutions.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !sizes.isEmpty, sizes.allSatisfy({ ($0 ?? 0) >= 1 }) else {
             throw ValidationError("--resolutions takes sizes in pixels separated by commas, e.g. 16,24,32.")

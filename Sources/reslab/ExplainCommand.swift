@@ -9,13 +9,13 @@ struct ExplainCommand: ParsableCommand {
         commandName: "explain",
         abstract: "Show a model's shapes, receptive field, stride, rounding and cost at many input sizes, without data or training.")
 
-    @Argument(help: "A zoo model (\(ModelZoo.names.joined(separator: ", "))), a layer list such as \"conv 3x3 16, relu, maxpool 2, gap\", an experiment file or a checkpoint.")
+    @Argument(help: "A zoo model (\(ModelZoo.names.joined(separator: ", "))), a layer list such as \"conv 3x3 16, relu, maxpool 2, gap\", an experiment file, a checkpoint or an ONNX model (.onnx).")
     var model: String
 
     @Option(help: "Square input sizes in pixels, e.g. 8,16,24,32,48,64.")
     var resolutions: String = "8,16,24,32,48,64"
 
-    @Option(parsing: .unconditional, help: "The size the parameters are built (trained) at; default: the checkpoint's or experiment's, else 32.")
+    @Option(parsing: .unconditional, help: "The size the parameters are built (trained) at; default: the checkpoint's or experiment's, an ONNX model's static input size, else 32.")
     var trainResolution: Int?
 
     @Option(parsing: .unconditional, help: "Classes of the classifier; default: the checkpoint's, else 10.")
