@@ -37,7 +37,7 @@ public struct InputPreprocessing: Codable, Hashable, Sendable {
 
     /// Nil when `values` can be `name` (`--mean`, `std`, …): 3 finite numbers in the model's
     /// channel order, all positive for a std; else the sentence saying what to give.
-    static func channelProblem(_ values: [Double], name: String, isStd: Bool) -> String? {
+    public static func channelProblem(_ values: [Double], name: String, isStd: Bool) -> String? {
         let example = isStd ? "0.229,0.224,0.225" : "0.485,0.456,0.406"
         guard values.count == 3, values.allSatisfy(\.isFinite) else {
             return "\(name) takes 3 finite numbers, one per channel in the model's channel order (e.g. \(example)); found \(values.count == 3 ? "a value that is not finite" : "\(values.count)")."

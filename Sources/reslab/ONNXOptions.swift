@@ -32,7 +32,7 @@ struct ONNXOptions: ParsableArguments {
     /// The options given, as the user wrote them, to refuse them for a checkpoint.
     var given: [String] {
         [(mean != nil, "--mean"), (std != nil, "--std"), (pixelRange != nil, "--pixel-range"), (channelOrder != nil, "--channel-order"),
-         (layout != nil, "--layout"), (trainSize != nil, "--train-size"), (classes != nil, "--classes")].filter(\.0).map(\.1)
+         (layout != nil, "--layout"), (trainSize != nil, "--train-size"), (classes != nil, "--classes")].filter { $0.0 }.map { $0.1 }
     }
 
     /// The preprocessing these options describe, checked.
