@@ -64,14 +64,15 @@ struct ONNXEntryTests {
             """)
         let error = #expect(throws: ExperimentError.self) { try parseExperiment(yaml: yaml, file: "x.yaml") }
         #expect(error?.description == """
-            x.yaml has 7 problems:
-              x.yaml:6: models[1].onnx: its input "input" takes any height and width, so reslab cannot tell the size it was trained at; give it with train_size N (e.g. 224).
-              x.yaml:7: models[1].mean: mean takes 3 finite numbers, one per channel in the model's channel order (e.g. 0.485,0.456,0.406); found 2.
-              x.yaml:8: models[1].std: std must be positive in every channel (each divides the pixels); found 0.0.
-              x.yaml:9: models[1].channel_order: `grb` is not one of rgb, bgr.
-              x.yaml:11: models[2].layout: `layout` says how an `onnx:` model's input is prepared; remove it, or give the model as `onnx: FILE`.
-              x.yaml:12: models[3].onnx: its input is fixed at 32×32 px but train_size is 64; leave train_size out or give 32.
-              x.yaml:14: models[4].onnx: no file at missing.onnx; give the path of an .onnx model (relative to the working directory).
+            x.yaml has 8 problems:
+              x.yaml:4: models: model names must be distinct; rename one of gap-cnn, model, small-cnn, model, missing.
+              x.yaml:5: models[1].onnx: its input "input" takes any height and width, so reslab cannot tell the size it was trained at; give it with train_size N (e.g. 224).
+              x.yaml:6: models[1].mean: mean takes 3 finite numbers, one per channel in the model's channel order (e.g. 0.485,0.456,0.406); found 2.
+              x.yaml:7: models[1].std: std must be positive in every channel (each divides the pixels); found 0.0.
+              x.yaml:8: models[1].channel_order: `grb` is not one of rgb, bgr.
+              x.yaml:10: models[2].layout: `layout` says how an `onnx:` model's input is prepared; remove it, or give the model as `onnx: FILE`.
+              x.yaml:11: models[3].onnx: its input is fixed at 32×32 px but train_size is 64; leave train_size out or give 32.
+              x.yaml:13: models[4].onnx: no file at missing.onnx; give the path of an .onnx model (relative to the working directory).
             """)
     }
 
@@ -118,13 +119,14 @@ struct ONNXEntryTests {
     }
 
     @Test func explainReadsAnONNXFileWithItsPins() throws {
-        var options = ExplainOptions(model: Fixtures.path("onnx/adaptive/model.onnx"), resolutions: [40, 48])
+        var options = ExplainOptions(model: Fixtures.path("onnx/adaptive/model.onnx"), resolutions: [40, 80])
         options.classes = nil
         let explained = try explainModel(options)
         #expect(explained.count == 1 && explained[0].trained.input.height == 40)
         #expect(explained[0].pins.count >= 1)
         let text = try renderExplanation(explained, format: .text)
         #expect(text.contains("Tied to its training size: AveragePool"), "\(text)")
+        // The 10×10 window pools the whole 10×10 map at 40 px, but leaves 2×2 at 80 px, which the Gemm cannot take.
         #expect(explained[0].plans[0].failure == nil && explained[0].plans[1].failure != nil)
         let dynamic = #expect(throws: ExperimentError.self) { try explainModel(ExplainOptions(model: resnet, resolutions: [32])) }
         #expect(dynamic?.description.hasSuffix("so reslab cannot tell the size it was trained at; give it with --train-resolution N (e.g. 224).") == true)
