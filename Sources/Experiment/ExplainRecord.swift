@@ -39,7 +39,8 @@ struct ExplainRecord: Encodable {
     var parameters: Int
     var resolutions: [Int]
     var noRoundingLoss: [Int]
-    var pins: [String]
+    /// An imported model's resolution pins; absent for models reslab builds.
+    var pins: [String]?
     var cannotRun: [String: String]
     var nodes: [Node]
 
@@ -52,7 +53,7 @@ struct ExplainRecord: Encodable {
         parameters = model.trained.parameters
         resolutions = model.plans.map(\.input.height)
         noRoundingLoss = model.sizesWithoutRoundingLoss
-        pins = model.pins
+        pins = model.pins.isEmpty ? nil : model.pins
         cannotRun = Dictionary(uniqueKeysWithValues: model.plans.compactMap { plan in plan.failure.map { (String(plan.input.height), $0.sentence) } })
         let graph = model.trained.graph
         nodes = graph.nodes.enumerated().map { i, node in
