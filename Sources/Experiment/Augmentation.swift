@@ -3,10 +3,10 @@ import ImageIO
 
 /// Training-time augmentation, each draw from a `CounterRandom` keyed by (seed, epoch, image).
 
-/// Pads a normalised (r, r, 3) input by `pad` pixels of `fill` on every side, takes the r×r
+/// Pads a normalised (r, r, C) input (C = `mean.count`) by `pad` pixels of `fill` on every side, takes the r×r
 /// window at a random offset in 0...2·pad, and mirrors it left-right when `flip` draws true, as
 /// torchvision's `RandomCrop(r, padding=pad)` then `RandomHorizontalFlip()` on the image before
-/// `Normalize`. Works in place on `tensor[offset..<offset + r·r·3]`.
+/// `Normalize`. Works in place on `tensor[offset..<offset + r·r·C]`.
 func shiftAndFlip(_ tensor: inout [Float], offset: Int, resolution r: Int, pad: Int, flip: Bool, fill: PadFill,
                   mean: [Float], std: [Float], random: CounterRandom) {
     let dx = pad > 0 ? Int(random.bits(0) % UInt64(2 * pad + 1)) - pad : 0
@@ -23,8 +23,9 @@ func shiftAndFlip(_ tensor: inout [Float], offset: Int, resolution r: Int, pad: 
 func shift(_ tensor: inout [Float], offset: Int, resolution r: Int, dx: Int, dy: Int, mirror: Bool, fill: PadFill,
            mean: [Float], std: [Float]) {
     guard dx != 0 || dy != 0 || mirror else { return }
-    let source = Array(tensor[offset..<(offset + r * r * 3)])
-    let black = (0..<3).map { -mean[$0] / std[$0] }
+    let channels = mean.count
+    let source = Array(tensor[offset..<(offset + r * r * channels)])
+    let black = (0..<channels).map { -mean[$0] / std[$0] }
     /// A coordinate reflected into 0..<r (period 2·(r − 1), so any padding works).
     func reflected(_ s: Int) -> Int {
         guard r > 1 else { return 0 }
@@ -37,10 +38,10 @@ func shift(_ tensor: inout [Float], offset: Int, resolution r: Int, dx: Int, dy:
             var sx = (mirror ? r - 1 - x : x) + dx, sy = y + dy
             let inside = 0 <= sx && sx < r && 0 <= sy && sy < r
             if !inside && fill == .reflect { (sx, sy) = (reflected(sx), reflected(sy)) }
-            for c in 0..<3 {
+            for c in 0..<channels {
                 let value: Float
-                if inside || fill == .reflect { value = source[(sy * r + sx) * 3 + c] } else { value = fill == .black ? black[c] : 0 }
-                tensor[offset + (y * r + x) * 3 + c] = value
+                if inside || fill == .reflect { value = source[(sy * r + sx) * channels + c] } else { value = fill == .black ? black[c] : 0 }
+                tensor[offset + (y * r + x) * channels + c] = value
             }
         }
     }

@@ -26,14 +26,13 @@ extension CellRunner {
     /// their indices, p_label the softmax probability of the true class; readers count fields
     /// from the end, so names holding commas, quoted, do not shift them), at `predictionsFile`
     /// (default: the cell's file for `key`). `inputs` replaces the test images at `key` (the
-    /// resize remedy feeds them resized twice): it returns the (N, r, r, 3) inputs of the given
+    /// resize remedy feeds them resized twice): it returns the (N, r, r, C) inputs of the given
     /// test images and their size r.
     func evaluate(_ model: Model, _ cell: Cell, _ key: EvaluationKey, predictionsFile: String? = nil,
                   inputs: ((_ indices: [Int]) throws -> (values: [Float], resolution: Int))? = nil) throws -> EvaluationRecord {
         let test = data.test
         let testInputs = inputs ?? { indices in
-            (try pipeline.tensors(.init(split: "test", resolution: key.resolution, filter: key.method,
-                                        antialias: key.antialias, crop: config.evaluation.crop), indices), key.resolution)
+            (try pipeline.tensors(.init(split: "test", resolution: key.resolution, method: key.resizeMethod, crop: config.evaluation.crop), indices), key.resolution)
         }
         // Overflowing activations (a model far from its training size) give no prediction:
         // recorded as a test condition the model cannot take, so no NaN reaches a results file.
@@ -61,8 +60,8 @@ extension CellRunner {
     /// nil without test images.
     func heldOut(_ model: Model, _ cell: Cell) throws -> (top1: Double, loss: Double)? {
         guard data.test.count > 0 else { return nil }
-        let key = TensorPipeline.Key(split: "test", resolution: cell.trainResolution, filter: config.training.method,
-                                     antialias: config.training.antialias, crop: config.evaluation.crop)
+        let key = TensorPipeline.Key(split: "test", resolution: cell.trainResolution, method: config.training.resizeMethod,
+                                     crop: config.evaluation.crop)
         guard let scores = try score(model, { indices in (try pipeline.tensors(key, indices), cell.trainResolution) }) else { return nil }
         let n = Double(scores.count)
         return (Double(scores.filter { $0.rank == 0 }.count) / n, scores.reduce(0) { $0 - log(max($1.pLabel, 1e-45)) } / n)

@@ -111,22 +111,20 @@ struct CellRunner {
         return state
     }
 
-    /// Augmented (N, r, r, 3) inputs for training images `indices` in `epoch`, r = `resolution`.
+    /// Augmented (N, r, r, C) inputs for training images `indices` in `epoch`, r = `resolution`.
     private func trainingInputs(_ indices: [Int], epoch: Int, cell: Cell, resolution r: Int) throws -> [Float] {
         let training = config.training
         let augmentation = training.augmentation
-        let plane = r * r * 3
+        let plane = r * r * data.channels
         var inputs: [Float]
         if let scale = augmentation.randomResizedCrop {
             let images = try data.train.images(indices)
             let crops = zip(images, indices).map { image, index in
                 randomResizedCrop(image, scale: scale, random: CounterRandom(cell.seed, epoch, index, 2))
             }
-            inputs = pipeline.resize(crops, .init(split: "train", resolution: r, filter: training.method,
-                                                  antialias: training.antialias, crop: .squash))
+            inputs = pipeline.resize(crops, .init(split: "train", resolution: r, method: training.resizeMethod, crop: .squash))
         } else {
-            inputs = try pipeline.tensors(.init(split: "train", resolution: r, filter: training.method,
-                                                antialias: training.antialias, crop: config.evaluation.crop), indices)
+            inputs = try pipeline.tensors(.init(split: "train", resolution: r, method: training.resizeMethod, crop: config.evaluation.crop), indices)
         }
         let pad = augmentation.randomCrop ?? 0
         if pad > 0 || augmentation.flip {

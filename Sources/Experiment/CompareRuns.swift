@@ -84,7 +84,7 @@ private func testImageNames(_ folder: RunFolder) throws -> [String] {
     return []
 }
 
-/// One `ReportData` holding every run: methods renamed `<run> · <method>`, training curves'
+/// One `ReportData` holding every run: evaluations marked with their run (curves `<run> · <method>`), training curves'
 /// models `<run> · <model>`, models (architecture tables) taken once per name, the configuration
 /// texts one after another. Without `paired`, per-image predictions are dropped (their images
 /// differ), so no paired test is made across runs.
@@ -94,7 +94,7 @@ func mergeRuns(_ runs: [(name: String, data: ReportData)], paired: Bool) -> Repo
     var curves: [TrainingCurve] = []
     for (name, data) in runs {
         for var evaluation in data.evaluations {
-            evaluation.method = "\(name) · \(evaluation.method)"
+            evaluation.run = name
             if !paired, case var .measured(metrics) = evaluation.outcome {
                 metrics.predicted = []
                 evaluation.outcome = .measured(metrics)

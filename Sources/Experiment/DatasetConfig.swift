@@ -10,9 +10,11 @@ public struct DatasetConfig: Codable, Equatable, Sendable {
     /// Seeds the stratified split of a folder without split folders.
     public var splitSeed: Int = 0
     public var normalization: NormalizationConfig = .dataset
+    /// The channels every model of the experiment takes (`ColorMode`).
+    public var color: ColorMode = .rgb
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case folder, generated, testFraction = "test_fraction", splitSeed = "split_seed", normalization
+        case folder, generated, testFraction = "test_fraction", splitSeed = "split_seed", normalization, color
     }
 
     public init() {}
@@ -24,11 +26,23 @@ public struct DatasetConfig: Codable, Equatable, Sendable {
         testFraction = f.optional(.testFraction) ?? testFraction
         splitSeed = f.optional(.splitSeed) ?? splitSeed
         normalization = f.optional(.normalization) ?? normalization
+        color = f.optional(.color) ?? color
         if f.contains(.folder) == f.contains(.generated) {
             f.problem("give either `folder:` (a class-per-folder dataset) or `generated:` (the built-in dataset), not \(f.contains(.folder) ? "both" : "neither").")
         }
         f.check(testFraction > 0 && testFraction < 1, .testFraction, "must lie between 0 and 1, e.g. 0.2.")
     }
+}
+
+/// `color:` — what the images become before a network sees them, and so the channels of every
+/// model's input: `rgb` (3 channels; a grayscale image repeats its value in R, G and B, as
+/// torchvision's `ImageFolder` loader does) or `grayscale` (1 channel, as MNIST is usually
+/// trained; an RGB image becomes its ITU-R 601 luma, as Pillow's `convert("L")`).
+public enum ColorMode: String, ConfigEnum, Sendable {
+    case rgb, grayscale
+
+    /// 3 for `rgb`, 1 for `grayscale`.
+    public var channels: Int { self == .rgb ? 3 : 1 }
 }
 
 /// `generated:` — the built-in stripes dataset (see `GeneratedStripes` in Datasets).

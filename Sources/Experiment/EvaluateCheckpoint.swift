@@ -54,6 +54,7 @@ public func evaluateCheckpoint(_ options: EvalOptions, control: RunControl = Run
     var dataset = DatasetConfig()
     dataset.folder = options.data
     dataset.normalization = .fixed(mean: info.mean.map(Double.init), std: info.std.map(Double.init))
+    dataset.color = info.channels == 1 ? .grayscale : .rgb
     var training = record?.experiment.training ?? TrainingConfig()
     training.resolutions = [info.trainResolution]
     let config = ExperimentConfig(name: "eval-" + name, dataset: dataset,
@@ -96,6 +97,9 @@ func runEvaluation(_ config: ExperimentConfig, model: Model, folder: ImageFolder
         let (test, skipped) = ImageStore.decode(selection.samples, root: options.data, budget: options.memoryBudget / 2,
                                                 threads: options.threads)
         try checkSplits(classes: info.classNames.count, trainCount: 0, testCount: test.count, source: options.data, training: false)
+        if info.channels == 1, let name = test.firstColorName {
+            throw ExperimentError.dataset("\(options.checkpoint) takes 1-channel (grayscale) images, but \(options.data)/\(name) is in colour (RGB); convert the images to grayscale first, or evaluate a model trained on colour images (dataset.color: rgb).")
+        }
         let warnings = selection.warnings + [selection.overlapWarning(test.names)].compactMap { $0 }
         let data = LoadedData(classNames: info.classNames, train: ImageStore(images: [], labels: [], names: []),
                               test: test, skipped: folder.skipped + skipped,

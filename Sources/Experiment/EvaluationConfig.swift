@@ -1,7 +1,9 @@
+import Resample
+
 /// `evaluation:` — each trained model is tested at every resolution × method × antialias setting.
 public struct EvaluationConfig: Codable, Equatable, Sendable {
     public var resolutions: ResolutionList = .list([16, 24, 32])
-    public var methods: [FilterName] = [.bilinear]
+    public var methods: [Filter] = [.bilinear]
     /// Antialias settings to test (true widens the filter by the downscale factor, as Pillow).
     public var antialias: [Bool] = [true]
     public var crop: TestCrop = .squash
@@ -123,7 +125,5 @@ public enum TestCrop: Codable, Hashable, Sendable {
     }
 }
 
-/// Resize filter names (see the Resample module for each one's definition).
-public enum FilterName: String, ConfigEnum, Sendable {
-    case nearest, bilinear, bicubic, lanczos, box, hamming
-}
+/// Experiment files name resize methods by `Filter`'s raw values (Resample defines each one).
+extension Filter: ConfigEnum {}

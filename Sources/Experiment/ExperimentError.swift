@@ -1,3 +1,5 @@
+import Resample
+
 /// One problem in an experiment file: where it is and what is wrong.
 public struct ConfigProblem: Sendable, Equatable, CustomStringConvertible {
     /// The file the problem is in (as the user named it), or an option such as `--data`.
@@ -47,7 +49,7 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
     /// A model could not be built or trained, in the engine's words.
     case model(name: String, reason: String)
     /// `reslab report --reference` named a resize method the run did not test.
-    case unknownReferenceMethod(name: String, folder: String, methods: [String])
+    case unknownReferenceMethod(name: Filter, folder: String, methods: [Filter])
     /// `reslab remedy` asked for something the run cannot give (the sentence says what and why).
     case remedy(String)
     /// `--out` named a file, or a folder holding files that reslab did not write (`entry`, one of them).
@@ -111,7 +113,7 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
         case let .damagedRunFile(path, reason):
             return "\(path) is damaged: \(reason). Delete it and rerun with --resume to recompute it, or restore it from a copy."
         case let .unknownReferenceMethod(name, folder, methods):
-            return "The run \(folder) tested no resize method \"\(name)\"; pass one it tested: \(methods.joined(separator: ", "))."
+            return "The run \(folder) tested no resize method \"\(name)\"; pass one it tested: \(methods.map(\.rawValue).joined(separator: ", "))."
         case let .remedy(message):
             return message
         }

@@ -13,7 +13,8 @@ public struct ExplainOptions: Sendable {
     public var trainResolution: Int?
     /// Classes of the classifier; default: the checkpoint's, else 10.
     public var classes: Int?
-    public var channels = 3
+    /// Input channels; default: the checkpoint's, the experiment's `dataset.color`, else 3.
+    public var channels: Int?
 
     public init(model: String, resolutions: [Int]) {
         self.model = model
@@ -58,7 +59,7 @@ public struct ModelExplanation: Sendable {
 public func explainModel(_ options: ExplainOptions) throws -> [ModelExplanation] {
     try resolveExplained(options).map { name, info, assumed in
         let graph = try info.classifierGraph()
-        let shape = { (size: Int) in FeatureShape(height: size, width: size, channels: options.channels) }
+        let shape = { (size: Int) in FeatureShape(height: size, width: size, channels: info.channels) }
         let trained = ModelPlan(graph: graph, input: shape(info.trainResolution))
         let plans = options.resolutions.map { ModelPlan(graph: graph, input: shape($0), trainingInput: shape(info.trainResolution)) }
         return ModelExplanation(name: name, assumptions: assumed, classes: info.classNames.count, trained: trained, plans: plans,
@@ -72,11 +73,12 @@ private func resolveExplained(_ options: ExplainOptions) throws -> [(String, Mod
     var assumed: [String] = []
     var classes = 10
     if let given = options.classes { classes = given } else { assumed.append("10 classes (--classes)") }
-    func describe(_ config: ModelConfig, trainResolution: Int?) throws -> ModelDescription {
+    func describe(_ config: ModelConfig, trainResolution: Int?, channels: Int = 3) throws -> ModelDescription {
         var size = 32
         if let given = options.trainResolution ?? trainResolution { size = given } else { assumed.append("trained at 32 px (--train-resolution)") }
+        let channels = options.channels ?? channels
         return try config.description(classNames: (0..<classes).map { "class \($0)" }, trainResolution: size,
-                                      mean: [Float](repeating: 0, count: options.channels), std: [Float](repeating: 1, count: options.channels))
+                                      mean: [Float](repeating: 0, count: channels), std: [Float](repeating: 1, count: channels))
     }
     let text = options.model
     if ModelZoo.model(text) != nil {
@@ -102,10 +104,14 @@ private func resolveExplained(_ options: ExplainOptions) throws -> [(String, Mod
             let config = try parseExperiment(yaml: yaml, file: text, dataOverride: ".")
             return try config.models.map { model in
                 assumed = options.classes == nil ? ["10 classes (--classes)"] : []
-                return (model.name, try describe(model, trainResolution: config.training.resolutions.first), assumed)
+                return (model.name, try describe(model, trainResolution: config.training.resolutions.first,
+                                                 channels: config.dataset.color.channels), assumed)
             }
         }
         var info = try Model.load(from: text).info
+        if let channels = options.channels, channels != info.channels {
+            throw ExperimentError.model(name: text, reason: "its weights take \(info.channels)-channel images, not \(channels); leave out --channels (a checkpoint's input is fixed by its first layer's weights).")
+        }
         if let size = options.trainResolution { info.trainResolution = size }
         if let classes = options.classes { info.classNames = (0..<classes).map { "class \($0)" } }
         return [(URL(fileURLWithPath: text).deletingPathExtension().lastPathComponent, info, [])]

@@ -13,6 +13,8 @@ final class ImageStore: @unchecked Sendable {
     /// Files to re-decode (empty when in memory).
     private let samples: [Sample]
     private let threads: Int
+    /// The name of the first image stored in colour (3 channels), nil when every one is grayscale.
+    private(set) var firstColorName: String? = nil
 
     var count: Int { labels.count }
     var isStreaming: Bool { images.isEmpty && !samples.isEmpty }
@@ -23,6 +25,7 @@ final class ImageStore: @unchecked Sendable {
         self.names = names
         self.samples = []
         self.threads = 1
+        firstColorName = images.firstIndex { $0.channels == 3 }.map { names[$0] }
     }
 
     private init(images: [Image], samples: [Sample], root: String, threads: Int) {
@@ -41,18 +44,22 @@ final class ImageStore: @unchecked Sendable {
         var skipped: [SkippedFile] = []
         var bytes = 0
         var streaming = false
+        var firstColor: Sample? = nil
         // Decode in chunks so that a dataset beyond the budget never sits in memory whole.
         let chunk = 512
         for start in stride(from: 0, to: samples.count, by: chunk) {
             let decoded = decodeSamples(Array(samples[start..<min(start + chunk, samples.count)]), threadCount: threads)
             kept += decoded.samples
             skipped += decoded.skipped
+            if firstColor == nil, let i = decoded.images.firstIndex(where: { $0.channels == 3 }) { firstColor = decoded.samples[i] }
             if !streaming {
                 bytes += decoded.images.reduce(0) { $0 + $1.pixels.count + 64 }
                 if bytes > budget { streaming = true; images = [] } else { images += decoded.images }
             }
         }
-        return (ImageStore(images: streaming ? [] : images, samples: kept, root: root, threads: threads), skipped)
+        let store = ImageStore(images: streaming ? [] : images, samples: kept, root: root, threads: threads)
+        store.firstColorName = firstColor.map { pathBelow(root, $0.path) }
+        return (store, skipped)
     }
 
     /// Decoded bytes held in memory.

@@ -7,10 +7,11 @@ import NN
 ///
 /// Per model and size r (B = training batch, E = evaluation batch, P = parameters):
 ///
-///     training   B · K(r) + 16 · P      K(r) = the input bytes of every layer with weights: the
-///                                       backward pass reads them (dW = Xᵀ·dY needs X), whatever
-///                                       the executor frees or shares; weights, gradients and two
-///                                       optimizer moments are 4 bytes each; at every training
+///     training   B · K(r) + 16 · P      K(r) = the bytes of every tensor a node with weights
+///                                       (conv, dense) reads, each tensor once however many such
+///                                       nodes read it: the backward pass needs them (dW = Xᵀ·dY
+///                                       needs X), whatever the executor frees or shares; weights,
+///                                       gradients and two optimizer moments are 4 bytes each; at every training
 ///                                       and multi-resolution size, and for the remedies that run
 ///                                       training passes (multires; FixRes and BN recalibration
 ///                                       with their own batch at remedies.at)
@@ -19,7 +20,9 @@ import NN
 ///     generated  images · size² bytes   the built-in dataset is made in memory (grayscale)
 ///
 /// These are lower bounds of what the engine holds, so a refusal is certain to be right; a run
-/// that passes may still use somewhat more (workspace, the image cache up to the limit).
+/// that passes may still use somewhat more (workspace, the image cache up to the limit). Every
+/// figure is read from the model plan of the complete classifier (`ModelPlan`), for layer lists
+/// and graphs alike.
 public struct MemoryEstimate: Sendable {
     /// Largest bytes needed, with a sentence naming what needs them and which field to change.
     public var bytes: Int
@@ -51,16 +54,17 @@ public struct MemoryEstimate: Sendable {
         let testSizes = scope == .remedies ? config.remedies?.at ?? [] : config.evaluation.resolutions.values
         let passes = scope == .testing ? [] : trainingPasses(config, remediesOnly: scope == .remedies)
         for model in config.models {
-            let info = ModelDescription(layers: model.resolvedLayers, rounding: model.rounding.rawValue,
-                                        classNames: Array(repeating: "", count: 10), trainResolution: 1, mean: [], std: [])
-            guard let spec = try? info.spec() else { continue }
+            // Ten placeholder classes: the dataset's are not known before it is scanned.
+            guard let graph = try? model.description(classNames: Array(repeating: "", count: 10), trainResolution: 1, mean: [], std: [])
+                .classifierGraph() else { continue }
             for r in Set(passes.map(\.size) + testSizes) {
-                guard multiplyAddBound(spec, resolution: r) < 1e18 else {
+                guard multiplyAddBound(graph, resolution: r) < 1e18 else {
                     throw ExperimentError.model(name: model.name, reason: "at \(r) px its layers would need more than 10¹⁸ multiply-adds per image; use fewer filters or smaller sizes.")
                 }
-                guard let plan = try? spec.modelPlan(height: r, width: r, channels: 3), plan.failure == nil else { continue }
+                let plan = ModelPlan(graph: graph, input: FeatureShape(height: r, width: r, channels: config.dataset.color.channels))
+                guard plan.failure == nil else { continue }
                 for pass in passes where pass.size == r {
-                    consider(Double(pass.batch) * keptBytes(plan, resolution: r) + 16 * Double(plan.parameters),
+                    consider(Double(pass.batch) * keptBytes(plan) + 16 * Double(plan.parameters),
                              "\(pass.what) \(model.name) at \(r) px with batch \(pass.batch)", pass.fix)
                 }
                 if testSizes.contains(r) {
@@ -115,29 +119,30 @@ public struct MemoryEstimate: Sendable {
     /// The default limit: three quarters of this machine's physical memory.
     public static var defaultLimit: Int { Int(ProcessInfo.processInfo.physicalMemory / 4 * 3) }
 
-    /// K(r): bytes of one image's activations that the backward pass must read, the input of
-    /// every convolution and dense layer (the image itself for the first).
-    static func keptBytes(_ plan: ModelPlan, resolution r: Int) -> Double {
-        var previous = Double(4 * r * r * 3), kept = 0.0
-        for layer in plan.nodes {
-            switch layer.layer {
-            case .conv, .dense: kept += previous
+    /// K(r): bytes of one image's tensors that the backward pass must read, every input of a
+    /// convolution or dense node (the image for a node that reads it), each tensor counted once.
+    static func keptBytes(_ plan: ModelPlan) -> Double {
+        var read = Set<Int>()
+        for node in plan.nodes {
+            switch node.layer {
+            case .conv, .dense: read.formUnion(node.inputs)
             default: break
             }
-            previous = Double(layer.activationBytes)
         }
-        return kept
+        return read.reduce(0.0) { $0 + Double($1 < 0 ? 4 * plan.input.count : plan.nodes[$1].activationBytes) }
     }
 
-    /// An upper bound of one layer's multiply-adds per image, in floating point so that it cannot
-    /// overflow: (r + 2·padding)² · channels² · kernel². NN's `Int` model plan is asked
-    /// only when this is small, so it never traps on a model that is merely too large.
-    private static func multiplyAddBound(_ spec: ModelSpec, resolution r: Int) -> Double {
-        var channels = 3.0, kernel = 1.0, padding = 0.0
-        for layer in spec.layers {
+    /// An upper bound of one node's multiply-adds per image, in floating point so that it cannot
+    /// overflow: (r + 2·padding)² · channels² · kernel², with channels the most any node gives
+    /// (the sum of every node's channels when a concat can join them). NN's `Int` model plan is
+    /// asked only when this is small, so it never traps on a model that is merely too large.
+    private static func multiplyAddBound(_ graph: GraphSpec, resolution r: Int) -> Double {
+        var channels = 3.0, kernel = 1.0, padding = 0.0, total = 3.0
+        for layer in graph.nodes.map(\.layer) {
             switch layer {
             case let .conv(c):
                 channels = max(channels, Double(c.filters))
+                total += Double(c.filters)
                 kernel = max(kernel, Double(c.kernelHeight), Double(c.kernelWidth))
                 switch c.padding {
                 case let .explicit(p): padding = max(padding, Double(p))
@@ -145,11 +150,14 @@ public struct MemoryEstimate: Sendable {
                 case .valid, .same: break
                 }
                 padding = max(padding, Double(c.dilation) * Double(max(c.kernelHeight, c.kernelWidth)))
-            case let .dense(units): channels = max(channels, Double(units))
+            case let .dense(units):
+                channels = max(channels, Double(units))
+                total += Double(units)
             case let .maxPool(p), let .avgPool(p): kernel = max(kernel, Double(p.kernel))
             default: break
             }
         }
+        if graph.nodes.contains(where: { $0.layer == .concat }) { channels = total }
         let side = Double(r) + 2 * padding
         return side * side * channels * channels * kernel * kernel
     }

@@ -20,9 +20,9 @@ extension Model {
                          weightDecay: Float(optimizer.weightDecay))
     }
 
-    /// One optimisation step on `inputs` (N, r, r, 3); returns the batch's mean loss.
+    /// One optimisation step on `inputs` (N, r, r, C); returns the batch's mean loss.
     func trainStep(_ inputs: [Float], labels: [Int], resolution: Int, optimizer: Optimizer, labelSmoothing: Double) throws -> Double {
-        let tensor = try Tensor(shape: [labels.count, resolution, resolution, 3], values: inputs)
+        let tensor = try Tensor(shape: [labels.count, resolution, resolution, network.inputChannels], values: inputs)
         return Double(try network.trainStep(inputs: tensor, labels: labels, optimizer: optimizer,
                                             labelSmoothing: Float(labelSmoothing)))
     }

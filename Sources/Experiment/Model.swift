@@ -11,11 +11,14 @@ struct ModelDescription: Codable, Hashable {
     var rounding: String
     var classNames: [String]
     var trainResolution: Int
-    /// Input normalisation per channel (R, G, B).
+    /// Input normalisation per channel (R, G, B, or one gray value).
     var mean: [Float]
     var std: [Float]
     /// The ONNX file of an imported model (then `layers` is empty and `graph` nil).
     var onnx: ONNXSource? = nil
+
+    /// The channels of the model's input, one per normalisation value (`ColorMode.channels`).
+    var channels: Int { mean.count }
 
     /// The layers as NN reads them: `dense classes` gets the class count, rounding applied.
     func spec() throws -> ModelSpec {
@@ -66,11 +69,11 @@ final class Model {
                 io = ImportedIO(preprocessing: onnx.preprocessing, dataMean: info.mean, dataStd: info.std,
                                 outputs: try onnx.outputSelection(outputs: imported.outputs, classNames: info.classNames))
             } else if info.graph != nil {
-                network = try Network(graph: info.classifierGraph(), inputChannels: 3, classes: info.classNames.count,
+                network = try Network(graph: info.classifierGraph(), inputChannels: info.channels, classes: info.classNames.count,
                                       trainingHeight: info.trainResolution, trainingWidth: info.trainResolution,
                                       seed: UInt64(bitPattern: Int64(seed)))
             } else {
-                network = try Network(spec: info.spec(), inputChannels: 3, classes: info.classNames.count,
+                network = try Network(spec: info.spec(), inputChannels: info.channels, classes: info.classNames.count,
                                       trainingHeight: info.trainResolution, trainingWidth: info.trainResolution,
                                       seed: UInt64(bitPattern: Int64(seed)))
             }
@@ -100,10 +103,10 @@ final class Model {
         (try? plan(at: info.trainResolution)).map { Double($0.trainingFlops) } ?? 0
     }
 
-    /// Logits (N, classes) for `count` inputs of (r, r, 3).
+    /// Logits (N, classes) for `count` inputs of (r, r, C).
     func logits(_ inputs: [Float], count: Int, resolution: Int) throws -> [Float] {
         let fed = io?.input(inputs) ?? inputs
-        let scores = try network.predict(Tensor(shape: [count, resolution, resolution, 3], values: fed)).values
+        let scores = try network.predict(Tensor(shape: [count, resolution, resolution, network.inputChannels], values: fed)).values
         return io?.classScores(scores, count: count) ?? scores
     }
 

@@ -18,7 +18,7 @@ public struct ModelSpeed: Sendable, Equatable {
     public static let fallback = ModelSpeed(trainingFLOPsPerSecond: 120e9, forwardFLOPsPerSecond: 60e9, measured: false)
 }
 
-/// Times `model` on made-up (N, r, r, 3) inputs at its training resolution r on `threads` threads:
+/// Times `model` on made-up (N, r, r, C) inputs at its training resolution r on `threads` threads:
 /// training steps with `optimizer`, then forward passes. N is the training (evaluation) batch,
 /// but at most what keeps one call near `callFLOPs` (≈ 0.1 s; for imagenette-cnn at 128 px that is
 /// 6 images a step, plenty to keep its GEMMs large). Each call is made once untimed (buffers are
@@ -29,22 +29,22 @@ public struct ModelSpeed: Sendable, Equatable {
 /// other builds ran, training timed at 39 GFLOP/s against 117 with one. About half a second per model.
 func measureModelSpeed(_ model: Model, optimizer: Optimizer, batch: Int, evaluationBatch: Int, threads: Int,
                        callFLOPs: Double = 10e9, window: Double = 0.05) throws -> ModelSpeed {
-    let r = model.info.trainResolution
+    let r = model.info.trainResolution, image = r * r * model.network.inputChannels
     let forwardFLOPs = model.forwardFLOPs(at: r) ?? 0
     let trainingBatch = max(1, min(batch, Int(callFLOPs / max(1, model.trainingFLOPs))))
     let forwardBatch = max(1, min(evaluationBatch, Int(callFLOPs / max(1, forwardFLOPs))))
     // Any values in the range of normalised pixels: the time does not depend on them.
-    let inputs = (0..<max(trainingBatch, forwardBatch) * r * r * 3).map { Float($0 % 251) / 125 - 1 }
+    let inputs = (0..<max(trainingBatch, forwardBatch) * image).map { Float($0 % 251) / 125 - 1 }
     let labels = (0..<trainingBatch).map { $0 % model.info.classNames.count }
     let saved = Parallel.threadCount
     Parallel.threadCount = threads
     defer { Parallel.threadCount = saved }
     let training = try callsPerSecond(window) {
-        _ = try model.trainStep(Array(inputs.prefix(trainingBatch * r * r * 3)), labels: labels, resolution: r,
+        _ = try model.trainStep(Array(inputs.prefix(trainingBatch * image)), labels: labels, resolution: r,
                                 optimizer: optimizer, labelSmoothing: 0)
     }
     let forward = try callsPerSecond(window) {
-        _ = try model.logits(Array(inputs.prefix(forwardBatch * r * r * 3)), count: forwardBatch, resolution: r)
+        _ = try model.logits(Array(inputs.prefix(forwardBatch * image)), count: forwardBatch, resolution: r)
     }
     return ModelSpeed(trainingFLOPsPerSecond: model.trainingFLOPs * Double(trainingBatch) * training,
                       forwardFLOPsPerSecond: forwardFLOPs * Double(forwardBatch) * forward, measured: true)

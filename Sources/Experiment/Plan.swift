@@ -1,4 +1,5 @@
 import Foundation
+import Resample
 
 /// One training cell: a model trained at one resolution with one seed. A cell's result is a pure
 /// function of the configuration and its id, so cells can run in any order, in any process.
@@ -46,8 +47,11 @@ public struct Cell: Sendable, Equatable, Codable {
 /// One test condition of a trained model.
 public struct EvaluationKey: Sendable, Hashable, Codable {
     public var resolution: Int
-    public var method: FilterName
+    public var method: Filter
     public var antialias: Bool
+
+    /// The method and antialias setting as Resample applies them.
+    public var resizeMethod: ResizeMethod { ResizeMethod(method, antialias: antialias) }
 
     /// `r16-bilinear` or `r16-nearest-noaa`, for file names.
     public var stem: String { "r\(resolution)-\(method.rawValue)" + (antialias ? "" : "-noaa") }

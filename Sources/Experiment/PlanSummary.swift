@@ -65,8 +65,11 @@ public func planExperiment(_ options: RunOptions, measure: Bool = true) throws -
     let keys = config.evaluationKeys
     let selected = Set(try selectCells(options.cells, count: config.cells.count))
     var speeds: [ModelDescription: ModelSpeed] = [:]
+    let channels = config.dataset.color.channels
+    let neutral = (mean: [Float](repeating: 0, count: channels), std: [Float](repeating: 1, count: channels))
     let rows = try config.cells.filter { selected.contains($0.id) }.map { cell -> PlanSummary.Row in
-        let info = try cell.model.description(classNames: classNames, trainResolution: cell.trainResolution, mean: [0, 0, 0], std: [1, 1, 1])
+        let info = try cell.model.description(classNames: classNames, trainResolution: cell.trainResolution,
+                                              mean: neutral.mean, std: neutral.std)
         let model = try Model(info: info, seed: 0)
         let done = finished.contains(cell.id)
         if measure && !done && speeds[info] == nil {

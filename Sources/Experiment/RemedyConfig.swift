@@ -1,4 +1,5 @@
 import Report
+import Resample
 
 /// A fix for a drop in accuracy at some test resolution, run on (or instead of) a trained cell and
 /// compared with the untreated model on the same test images. Ordered by what it costs the user.
@@ -54,7 +55,7 @@ public struct RemediesConfig: Codable, Equatable, Sendable {
     public var at: [Int] = []
     /// The resize method and antialias setting of the remedy evaluations; default: the first of
     /// `evaluation.methods` and of `evaluation.antialias`.
-    public var method: FilterName?
+    public var method: Filter?
     public var antialias: Bool?
     public var bnRecal = BatchNormRecalibration()
     public var fixres = FixResConfig()

@@ -94,7 +94,7 @@ struct RemedyRunner {
 
     /// Training images `indices` at the test condition `key` (resized like the test images).
     private func trainingImages(_ indices: [Int], _ key: EvaluationKey) throws -> [Float] {
-        try pipeline.tensors(.init(split: "train", resolution: key.resolution, filter: key.method, antialias: key.antialias,
+        try pipeline.tensors(.init(split: "train", resolution: key.resolution, method: key.resizeMethod,
                                    crop: config.evaluation.crop), indices)
     }
 
@@ -119,7 +119,8 @@ struct RemedyRunner {
         let optimizer = Optimizer(.sgd(momentum: 0.9, nesterov: false),
                                   schedule: LearningRateSchedule(base: Float(settings.lr), warmupSteps: 0,
                                                                  decay: .cosine(totalSteps: settings.epochs * steps, finalFraction: 0)))
-        optimizer.trainableNames = model.network.classifierAndBatchNormParameters
+        let trainable = model.network.classifierAndBatchNormParameters
+        optimizer.trainableEntries = trainable
         let pool = CounterRandom(cell.seed, 0, 6).permutation(cells.data.train.count).prefix(count)
         let r = key.resolution
         for epoch in 0..<settings.epochs {
@@ -130,7 +131,7 @@ struct RemedyRunner {
                 var inputs = try trainingImages(indices, key)
                 if training.augmentation.flip {
                     for (row, index) in indices.enumerated() {
-                        shiftAndFlip(&inputs, offset: row * r * r * 3, resolution: r, pad: 0, flip: true,
+                        shiftAndFlip(&inputs, offset: row * r * r * cells.data.channels, resolution: r, pad: 0, flip: true,
                                      fill: training.augmentation.randomCropFill, mean: cells.data.mean, std: cells.data.std,
                                      random: CounterRandom(cell.seed, epoch, index, 8))
                     }
@@ -141,17 +142,17 @@ struct RemedyRunner {
                 }
             }
         }
-        return "\(settings.epochs) epoch\(settings.epochs == 1 ? "" : "s") on \(count) training images at \(r) px, classifier and batch norm only (\(optimizer.trainableNames!.count) tensors), lr \(settings.lr)"
+        return "\(settings.epochs) epoch\(settings.epochs == 1 ? "" : "s") on \(count) training images at \(r) px, classifier and batch norm only (\(trainable.count) tensors), lr \(settings.lr)"
     }
 
     /// Test images `indices` resized to `key` (as the untreated model sees them, 8-bit), then
     /// resized again to `size` with the same method: what a user gets by resizing r px inputs to
-    /// the training size. (N, size, size, 3), normalised like every input.
+    /// the training size. (N, size, size, C), normalised like every input.
     private func resizedTwice(_ indices: [Int], _ key: EvaluationKey, to size: Int) throws -> [Float] {
         let images = try cells.data.test.images(indices)
-        let plane = size * size * 3, data = cells.data
+        let data = cells.data, plane = size * size * data.channels
         var out = [Float](repeating: 0, count: images.count * plane)
-        let method = ResizeMethod(Filter(rawValue: key.method.rawValue)!, antialias: key.antialias)
+        let method = key.resizeMethod
         let geometry = config.evaluation.crop.geometry
         out.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let base = buffer.baseAddress!
@@ -160,8 +161,7 @@ struct RemedyRunner {
                 for i in range {
                     let small = resize(images[i], width: key.resolution, height: key.resolution, method: method,
                                        geometry: geometry, scratch: workspace)
-                    resizeImage(small, into: base + i * plane, size: size, filter: key.method, antialias: key.antialias,
-                                crop: .squash, mean: data.mean, std: data.std, workspace: workspace)
+                    resizeImage(small, into: base + i * plane, size: size, method: method, crop: .squash, mean: data.mean, std: data.std, workspace: workspace)
                 }
             }
         }

@@ -18,7 +18,7 @@ func remedyEvaluations(_ folder: RunFolder) throws -> [RemedyEvaluation] {
                                         predicted: predicted))
         }
         let evaluation = Evaluation(model: cell.model.name, trainResolution: cell.trainResolution, seed: cell.seed,
-                                    testResolution: record.key.resolution, method: record.key.method.rawValue,
+                                    testResolution: record.key.resolution, method: record.key.method,
                                     antialias: record.key.antialias, outcome: outcome)
         return RemedyEvaluation(remedy: result.remedy.rawValue,
                                 description: result.remedy.describe(at: record.key.resolution, trainResolution: cell.trainResolution),

@@ -1,6 +1,7 @@
 import Foundation
 import NN
 import Report
+import Resample
 import Yams
 
 /// Rebuilds results.csv and report.html of the run folder at `path`; returns the report's path.
@@ -17,7 +18,7 @@ public func rebuildReport(runFolder path: String, options: ReportOptions = Repor
 public func writeReport(_ folder: RunFolder, options: ReportOptions = ReportOptions()) throws -> String {
     let data = try reportData(folder)
     if let reference = options.referenceMethod {
-        var methods: [String] = []
+        var methods: [Filter] = []
         for evaluation in data.evaluations where !methods.contains(evaluation.method) { methods.append(evaluation.method) }
         guard methods.contains(reference) else {
             throw ExperimentError.unknownReferenceMethod(name: reference, folder: folder.path, methods: methods)
@@ -79,7 +80,7 @@ private func evaluations(_ result: CellResult, folder: RunFolder, classes: Int) 
             outcome = .measured(metrics)
         }
         return Evaluation(model: result.cell.model.name, trainResolution: result.cell.trainResolution, seed: result.cell.seed,
-                          testResolution: record.key.resolution, method: record.key.method.rawValue,
+                          testResolution: record.key.resolution, method: record.key.method,
                           antialias: record.key.antialias, outcome: outcome)
     }
 }
@@ -89,10 +90,10 @@ private func modelInfo(_ model: ModelConfig, config: ExperimentConfig, className
     let trainResolutions = Array(Set(config.cells.filter { $0.model == model }.map(\.trainResolution))).sorted()
     let tables = try trainResolutions.flatMap { trainResolution in
         let info = try model.description(classNames: classNames.count >= 2 ? classNames : ["a", "b"],
-                                         trainResolution: trainResolution, mean: [0, 0, 0], std: [1, 1, 1])
+                                         trainResolution: trainResolution, mean: [], std: [])
         let graph = try info.classifierGraph()
         return config.evaluation.resolutions.values.map {
-            ArchitectureTable(graph: graph, channels: 3, trainResolution: trainResolution, testResolution: $0)
+            ArchitectureTable(graph: graph, channels: config.dataset.color.channels, trainResolution: trainResolution, testResolution: $0)
         }
     }
     var info = Report.ModelInfo(name: model.name, summary: model.summary, trainResolutions: trainResolutions, architectures: tables)

@@ -50,10 +50,9 @@ extension RunData {
         for (index, image) in zip(picks, images) {
             for size in sizes {
                 for key in config.evaluationKeys where key.resolution == size {
-                    let method = ResizeMethod(Filter(rawValue: key.method.rawValue)!, antialias: key.antialias)
-                    let small = resize(image, width: size, height: size, method: method, geometry: geometry, scratch: scratch)
+                    let small = resize(image, width: size, height: size, method: key.resizeMethod, geometry: geometry, scratch: scratch)
                     examples.append(ExampleImage(imageIndex: index, name: data.test.names[index], testResolution: size,
-                                                 method: key.method.rawValue, antialias: key.antialias,
+                                                 method: key.method, antialias: key.antialias,
                                                  png: Data(try encodePNG(small))))
                 }
             }

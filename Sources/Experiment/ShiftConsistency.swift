@@ -27,23 +27,24 @@ enum ShiftConsistency {
         return [(draw(0), draw(1)), (draw(2), draw(3))]
     }
 
-    /// The r × r window at `offset` of each (R, R, 3) image in `enlarged`, as one (N, r, r, 3) tensor.
+    /// The r × r window at `offset` of each (R, R, C) image in `enlarged`, as one (N, r, r, C) tensor.
     static func windows(_ enlarged: [Float], count: Int, enlargedSize R: Int, size r: Int, offsets: [(x: Int, y: Int)]) -> [Float] {
-        precondition(enlarged.count == count * R * R * 3 && offsets.count == count && R >= r)
-        var out = [Float](repeating: 0, count: count * r * r * 3)
+        let C = enlarged.count / max(1, count * R * R)
+        precondition(enlarged.count == count * R * R * C && offsets.count == count && R >= r)
+        var out = [Float](repeating: 0, count: count * r * r * C)
         for n in 0..<count {
             let (x, y) = offsets[n]
             precondition(x >= 0 && y >= 0 && x + r <= R && y + r <= R, "window at (\(x), \(y)) leaves the \(R) px image")
             for row in 0..<r {
-                let source = ((n * R + y + row) * R + x) * 3, target = (n * r + row) * r * 3
-                out.replaceSubrange(target..<(target + r * 3), with: enlarged[source..<(source + r * 3)])
+                let source = ((n * R + y + row) * R + x) * C, target = (n * r + row) * r * C
+                out.replaceSubrange(target..<(target + r * C), with: enlarged[source..<(source + r * C)])
             }
         }
         return out
     }
 
     /// Images (of `images`, in order) whose two windows get the same class from `classify`, which
-    /// maps an (N, r, r, 3) tensor and N to N class indices. `enlarged` holds the images at R px.
+    /// maps an (N, r, r, C) tensor and N to N class indices. `enlarged` holds the images at R px.
     static func agreements(_ enlarged: [Float], images: [Int], size r: Int, seed: Int,
                            classify: ([Float], Int) throws -> [Int]) rethrows -> [Bool] {
         let R = enlargedSize(r)
@@ -61,8 +62,7 @@ extension CellRunner {
         let count = min(test.count, ShiftConsistency.sampleSize)
         let sample = (0..<count).map { $0 * test.count / count }
         let r = key.resolution, classes = data.classNames.count
-        let enlarged = TensorPipeline.Key(split: "test", resolution: ShiftConsistency.enlargedSize(r), filter: key.method,
-                                          antialias: key.antialias, crop: config.evaluation.crop)
+        let enlarged = TensorPipeline.Key(split: "test", resolution: ShiftConsistency.enlargedSize(r), method: key.resizeMethod, crop: config.evaluation.crop)
         var agreeing = 0
         for start in stride(from: 0, to: count, by: config.evaluation.batch) {
             let indices = Array(sample[start..<min(start + config.evaluation.batch, count)])

@@ -1,18 +1,18 @@
 import Foundation
 import ImageIO
+import Resample
 import Kernels
 
-/// Turns images into network inputs: (N, r, r, 3) float32 tensors, NHWC.
+/// Turns images into network inputs: (N, r, r, C) float32 tensors, NHWC, C = the data's channels.
 ///
-/// A whole split resized one way (resolution, filter, antialias, crop) is cached the first time a
+/// A whole split resized one way (resolution, method, crop) is cached the first time a
 /// batch of it is asked for, as long as the cache stays within `budget` bytes; beyond that,
 /// batches are resized on demand. Resizing runs on `Parallel.threadCount` threads.
 final class TensorPipeline {
     struct Key: Hashable {
         var split: String
         var resolution: Int
-        var filter: FilterName
-        var antialias: Bool
+        var method: ResizeMethod
         var crop: TestCrop
     }
 
@@ -30,7 +30,7 @@ final class TensorPipeline {
 
     /// Inputs for `indices` of the split named in `key`.
     func tensors(_ key: Key, _ indices: [Int]) throws -> [Float] {
-        let plane = key.resolution * key.resolution * 3
+        let plane = key.resolution * key.resolution * data.channels
         if let whole = try cached(key) {
             var batch = [Float](repeating: 0, count: indices.count * plane)
             batch.withUnsafeMutableBufferPointer { out in
@@ -49,7 +49,7 @@ final class TensorPipeline {
     private func cached(_ key: Key) throws -> [Float]? {
         if let hit = cache[key] { return hit }
         let store = store(key.split)
-        let bytes = store.count * key.resolution * key.resolution * 3 * MemoryLayout<Float>.size
+        let bytes = store.count * key.resolution * key.resolution * data.channels * MemoryLayout<Float>.size
         guard cachedBytes + bytes <= budget, !store.isStreaming else { return nil }
         let whole = try resize(store.images(Array(0..<store.count)), key)
         cache[key] = whole
@@ -60,7 +60,7 @@ final class TensorPipeline {
     /// Resizes `images` with `key`'s settings into one (N, r, r, 3) tensor.
     func resize(_ images: [Image], _ key: Key) -> [Float] {
         let r = key.resolution
-        let plane = r * r * 3
+        let plane = r * r * data.channels
         var out = [Float](repeating: 0, count: images.count * plane)
         let (mean, std) = (data.mean, data.std)
         out.withUnsafeMutableBufferPointer { buffer in
@@ -68,7 +68,7 @@ final class TensorPipeline {
             Parallel.forRanges(images.count) { range in
                 let workspace = ResizeWorkspace()
                 for i in range {
-                    resizeImage(images[i], into: base + i * plane, size: r, filter: key.filter, antialias: key.antialias,
+                    resizeImage(images[i], into: base + i * plane, size: r, method: key.method,
                                 crop: key.crop, mean: mean, std: std, workspace: workspace)
                 }
             }

@@ -6,6 +6,8 @@ public struct TrainOptions: Sendable {
     /// A class-per-folder dataset; nil trains on the built-in generated dataset.
     public var data: String?
     public var model: ModelConfig
+    /// What the images become, and so the model's input channels (`dataset.color`).
+    public var color = ColorMode.rgb
     public var training = TrainingConfig()
     public var seed = 0
     /// Where the checkpoint is copied.
@@ -30,6 +32,7 @@ public func trainModel(_ options: TrainOptions, control: RunControl = RunControl
                        progress: @escaping (ProgressEvent) -> Void = { _ in }) throws -> RunSummary {
     var dataset = DatasetConfig()
     if let data = options.data { dataset.folder = data } else { dataset.generated = GeneratedConfig() }
+    dataset.color = options.color
     var evaluation = EvaluationConfig()
     evaluation.resolutions = .list(options.training.resolutions)
     let config = ExperimentConfig(name: "train-" + options.model.name, dataset: dataset, models: [options.model],

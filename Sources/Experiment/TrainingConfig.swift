@@ -1,4 +1,5 @@
 import Foundation
+import Resample
 
 /// `training:` — how each cell's model is trained.
 public struct TrainingConfig: Codable, Equatable, Sendable {
@@ -12,8 +13,10 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     /// Share of the target mass spread over all classes (0 = plain cross-entropy).
     public var labelSmoothing: Double = 0
     /// How training images are resized to the training resolution.
-    public var method: FilterName = .bilinear
+    public var method: Filter = .bilinear
     public var antialias: Bool = true
+    /// `method` and `antialias` as Resample applies them.
+    public var resizeMethod: ResizeMethod { ResizeMethod(method, antialias: antialias) }
     /// Draw each batch's size from several sizes instead of the training resolution.
     public var multiResolution: MultiResolution?
 

@@ -33,4 +33,23 @@ public struct Image: Sendable, Equatable {
         }
         return Image(width: width, height: height, channels: 3, pixels: expanded)
     }
+
+    /// The same image with 1 channel; an RGB image becomes its ITU-R 601-2 luma in Pillow's
+    /// fixed point (`convert("L")`, `L24` in libImaging/Convert.c):
+    /// L = (19595·R + 38470·G + 7471·B + 2¹⁵) >> 16.
+    public func grayscale() -> Image {
+        if channels == 1 { return self }
+        var luma = [UInt8](repeating: 0, count: width * height)
+        for i in luma.indices {
+            let (r, g, b) = (Int(pixels[3 * i]), Int(pixels[3 * i + 1]), Int(pixels[3 * i + 2]))
+            luma[i] = UInt8((19595 * r + 38470 * g + 7471 * b + 0x8000) >> 16)
+        }
+        return Image(width: width, height: height, channels: 1, pixels: luma)
+    }
+
+    /// The image with `count` channels (1 or 3): `grayscale()` or `rgb()`.
+    public func with(channels count: Int) -> Image {
+        precondition(count == 1 || count == 3, "Image holds 1 or 3 channels, not \(count)")
+        return count == 1 ? grayscale() : rgb()
+    }
 }

@@ -82,15 +82,16 @@ extension Network {
     }
 
     /// The parameters FixRes fine-tunes (Touvron et al. 2019, §4): the classifier (the last
-    /// dense node's weight and bias) and every batch-norm node's scale and shift, found by node.
+    /// dense node's weight and bias) and every batch-norm node's scale and shift, as positions
+    /// in `parameters`, found by the nodes' place in the graph and their kind, never by name.
     /// Everything else — convolution weights and biases, earlier dense layers, affine and bias
     /// nodes — stays frozen; batch-norm running statistics are state, which training mode
     /// updates anyway.
-    public var classifierAndBatchNormParameters: Set<String> {
+    public var classifierAndBatchNormParameters: Set<Int> {
         let lastDense = graph.nodes.lastIndex { if case .dense = $0.layer { return true } else { return false } }
         let classifier = lastDense.map { Array(nodeEntries[$0]) } ?? []
         let batchNorms = graph.nodes.indices.filter { graph.nodes[$0].layer == .batchNorm }.flatMap { nodeEntries[$0] }
-        return Set((classifier + batchNorms).map { arena.entries[$0] }.filter(\.role.isTrainable).map(\.name))
+        return Set((classifier + batchNorms).filter { arena.entries[$0].role.isTrainable })
     }
 }
 

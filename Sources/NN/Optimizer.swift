@@ -19,10 +19,10 @@ public final class Optimizer {
     public let kind: OptimizerKind
     public let schedule: LearningRateSchedule
     public let weightDecay: Float
-    /// When set, the parameter mask: only the tensors named here (`ParameterEntry.name`) are
-    /// updated; every other tensor stays bit-identical (no step, no weight decay, no moments).
+    /// When set, the parameter mask: only the tensors at these positions of `Network.parameters`
+    /// are updated; every other tensor stays bit-identical (no step, no weight decay, no moments).
     /// FixRes sets it to `Network.classifierAndBatchNormParameters`.
-    public var trainableNames: Set<String>?
+    public var trainableEntries: Set<Int>?
     /// Steps taken so far (the schedule's position).
     public private(set) var step = 0
     private var first: UnsafeMutablePointer<Float>?
@@ -56,7 +56,7 @@ public final class Optimizer {
         }
         let lr = learningRate
         step += 1
-        for entry in arena.entries where entry.role.isTrainable && trainableNames?.contains(entry.name) != false {
+        for (index, entry) in arena.entries.enumerated() where entry.role.isTrainable && trainableEntries?.contains(index) != false {
             let w = arena.values + entry.offset, g = arena.gradients + entry.offset
             let m = first! + entry.offset, v = second! + entry.offset
             let decay = entry.role.decays ? weightDecay : 0

@@ -1,15 +1,32 @@
+import Resample
 import Stats
 
-/// A resize method as the report groups evaluations: its name and whether it antialiased.
+/// A resize method as the report groups evaluations: its filter, whether it antialiased, and in
+/// a report comparing runs, the run it comes from.
 struct Method: Hashable {
-    var name: String
+    var filter: Filter
     var antialias: Bool
+    var run: String? = nil
 
-    /// Nearest never filters: its two modes differ only in where it samples (Pillow's pixel
-    /// centres, or OpenCV's ⌊i·s⌋), so it is not called "antialiased".
+    /// The method of `evaluation`.
+    init(_ evaluation: Evaluation) {
+        self.init(filter: evaluation.method, antialias: evaluation.antialias, run: evaluation.run)
+    }
+
+    init(filter: Filter, antialias: Bool, run: String? = nil) {
+        self.filter = filter
+        self.antialias = antialias
+        self.run = run
+    }
+
+    /// "bilinear (antialiased)", "short · bilinear (antialiased)" when comparing runs. Nearest
+    /// never filters: its two modes differ only in where it samples (Pillow's pixel centres, or
+    /// OpenCV's ⌊i·s⌋), so it is not called "antialiased".
     var label: String {
-        if name == "nearest" { return antialias ? "nearest" : "nearest (OpenCV ⌊i·s⌋)" }
-        return antialias ? "\(name) (antialiased)" : "\(name) (no antialias)"
+        let name = filter.rawValue
+        let method = filter == .nearest ? (antialias ? name : "\(name) (OpenCV ⌊i·s⌋)")
+            : antialias ? "\(name) (antialiased)" : "\(name) (no antialias)"
+        return (run.map { "\($0) · " } ?? "") + method
     }
 }
 
@@ -85,14 +102,14 @@ struct Analysis {
         var keys: [CurveKey] = []
         var groups: [CurveKey: [Int: [Evaluation]]] = [:]
         for evaluation in data.evaluations {
-            let method = Method(name: evaluation.method, antialias: evaluation.antialias)
+            let method = Method(evaluation)
             if !methods.contains(method) { methods.append(method) }
             let key = CurveKey(model: evaluation.model, trainResolution: evaluation.trainResolution, method: method)
             if groups[key] == nil { keys.append(key) }
             groups[key, default: [:]][evaluation.testResolution, default: []].append(evaluation)
         }
-        if let name = options.referenceMethod,
-           let reference = methods.first(where: { $0 == Method(name: name, antialias: true) }) ?? methods.first(where: { $0.name == name }) {
+        if let filter = options.referenceMethod,
+           let reference = methods.first(where: { $0.filter == filter && $0.antialias }) ?? methods.first(where: { $0.filter == filter }) {
             methods.removeAll { $0 == reference }
             methods.insert(reference, at: 0)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Resample
 
 /// "What the network sees": a few test images at every test resolution and method, enlarged
 /// with nearest-neighbour (CSS `image-rendering: pixelated`) so pixels show, each with the
@@ -17,7 +18,7 @@ struct ExamplesSection {
         let resolutions = examples.map(\.testResolution).uniqued().sorted()
         let runs = analysis.referenceCurves.map { curve in resolutions.filter { curve.cell(at: $0)?.mean != nil }.count }
         let primary = runs.max().flatMap { most in runs.firstIndex(of: most) }.map { analysis.referenceCurves[$0] }
-        let methods = analysis.methods.filter { m in examples.contains { Method(name: $0.method, antialias: $0.antialias) == m } }
+        let methods = analysis.methods.filter { m in examples.contains { Method(filter: $0.method, antialias: $0.antialias) == m } }
         var rows: [String] = []
         for method in methods {
             for image in images {
@@ -26,7 +27,7 @@ struct ExamplesSection {
                 let head = element("th", [("scope", "row")], escapeHTML(sample.name) + "<br>" + element("span", [("class", "note")], "truth: " + escapeHTML(truth) + "<br>" + escapeHTML(method.label)))
                 let cells = resolutions.map { resolution -> String in
                     guard let example = examples.first(where: {
-                        $0.imageIndex == image && $0.testResolution == resolution && Method(name: $0.method, antialias: $0.antialias) == method
+                        $0.imageIndex == image && $0.testResolution == resolution && Method(filter: $0.method, antialias: $0.antialias) == method
                     }) else { return element("td", [], "") }
                     return element("td", [], figure(example, primary: primary, method: method))
                 }.joined()

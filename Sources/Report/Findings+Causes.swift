@@ -22,7 +22,7 @@ extension Findings {
         guard here.mean - (training?.mean ?? 0) >= 0.0005 else {
             return "At \(resolution) px \(share), so lost content does not explain this drop."
         }
-        let fate = key.method.antialias && key.method.name != "nearest"
+        let fate = key.method.antialias && key.method.filter != .nearest
             ? "removed by the antialiasing filter" : "folded back into false detail (aliasing)"
         return "At \(resolution) px \(share): the finest detail the filters learned from (edges, texture) is \(fate) before the network sees the image."
     }

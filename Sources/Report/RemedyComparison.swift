@@ -34,7 +34,7 @@ struct RemedyComparison {
         return analysis.curves.compactMap { curve in
             let mine = remedies.filter {
                 $0.evaluation.model == curve.key.model && $0.evaluation.trainResolution == curve.key.trainResolution
-                    && Method(name: $0.evaluation.method, antialias: $0.evaluation.antialias) == curve.key.method
+                    && Method($0.evaluation) == curve.key.method
             }
             guard !mine.isEmpty else { return nil }
             let names = mine.map(\.remedy).uniqued()

@@ -1,5 +1,6 @@
 import Foundation
 import NN
+import Resample
 
 /// Everything a report shows, as the experiment runner gathers it. `Codable`, so a run folder can
 /// store it as JSON and `renderReport(_:)` can draw the page again later.
@@ -195,11 +196,12 @@ public struct Evaluation: Codable, Sendable, Equatable {
     public var trainResolution: Int
     public var seed: Int
     public var testResolution: Int
-    /// Resize method name: "nearest", "bilinear", "bicubic", "lanczos", "area", …
-    public var method: String
+    public var method: Filter
     public var antialias: Bool
     public var outcome: Outcome
-    public init(model: String, trainResolution: Int, seed: Int, testResolution: Int, method: String,
+    /// The run it comes from in a report comparing runs (`reslab compare`), nil in a run's own.
+    public var run: String? = nil
+    public init(model: String, trainResolution: Int, seed: Int, testResolution: Int, method: Filter,
                 antialias: Bool, outcome: Outcome) {
         self.model = model
         self.trainResolution = trainResolution
@@ -246,10 +248,10 @@ public struct ExampleImage: Codable, Sendable, Equatable {
     /// The image's file name, for the caption.
     public var name: String
     public var testResolution: Int
-    public var method: String
+    public var method: Filter
     public var antialias: Bool
     public var png: Data
-    public init(imageIndex: Int, name: String, testResolution: Int, method: String, antialias: Bool, png: Data) {
+    public init(imageIndex: Int, name: String, testResolution: Int, method: Filter, antialias: Bool, png: Data) {
         self.imageIndex = imageIndex
         self.name = name
         self.testResolution = testResolution

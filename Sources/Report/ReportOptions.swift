@@ -1,3 +1,5 @@
+import Resample
+
 /// The levels a report's findings use; the defaults are those the documentation describes.
 public struct ReportOptions: Sendable, Equatable {
     /// A resolution "keeps" a model's accuracy while the lower bound of its interval is at least
@@ -17,11 +19,11 @@ public struct ReportOptions: Sendable, Equatable {
     public var exampleBytes: Int
     /// The resize method the others are compared to (its antialiased variant when both were
     /// run); nil: the first method in the results (the experiment file's first).
-    public var referenceMethod: String?
+    public var referenceMethod: Filter?
 
     public init(dropShare: Double = 0.9, confidence: Double = 0.95, alpha: Double = 0.05,
                 bootstrapResamples: Int = 2000, bootstrapSeed: UInt64 = 20_261_126, exampleImages: Int = 4,
-                exampleBytes: Int = 3 << 20, referenceMethod: String? = nil) {
+                exampleBytes: Int = 3 << 20, referenceMethod: Filter? = nil) {
         self.dropShare = dropShare
         self.confidence = confidence
         self.alpha = alpha

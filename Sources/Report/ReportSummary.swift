@@ -1,4 +1,5 @@
 import Foundation
+import Resample
 import Stats
 
 /// What `summary.json` holds beside `report.html`: per trained model and method its peak, the
@@ -29,8 +30,10 @@ public struct ReportSummary: Codable, Sendable, Equatable {
     public struct CurveSummary: Codable, Sendable, Equatable {
         public var model: String
         public var trainResolution: Int
-        public var method: String
+        public var method: Filter
         public var antialias: Bool
+        /// The run, in the summary of a report comparing runs.
+        public var run: String?
         public var peak: Peak?
         /// The resolutions from … to that keep the accuracy.
         public var keptFrom: Int?
@@ -63,8 +66,8 @@ public func summarizeReport(_ data: ReportData, options: ReportOptions = ReportO
             return .init(side: side, resolution: cell.testResolution, top1: cell.mean, difference: test?.difference,
                          adjustedP: test?.adjustedPValue, supported: tests.supportsDrop(name, alpha: options.alpha), cannotRun: cell.cannotRun)
         }
-        return .init(model: curve.key.model, trainResolution: curve.key.trainResolution, method: curve.key.method.name,
-                     antialias: curve.key.method.antialias, peak: peak,
+        return .init(model: curve.key.model, trainResolution: curve.key.trainResolution, method: curve.key.method.filter,
+                     antialias: curve.key.method.antialias, run: curve.key.method.run, peak: peak,
                      keptFrom: curve.kept.map { curve.cells[$0.lowerBound].testResolution },
                      keptTo: curve.kept.map { curve.cells[$0.upperBound].testResolution }, drops: drops)
     }

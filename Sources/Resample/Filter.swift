@@ -6,20 +6,24 @@ import Foundation
 /// The kernels are Pillow's (`src/libImaging/Resample.c`), except that `bicubic` takes its `a`
 /// from the caller: Pillow uses a = −0.5, OpenCV's `INTER_CUBIC` (and torchvision's
 /// `antialias=False`) a = −0.75; `ResizeMethod` picks the one that matches its convention.
+///
+/// The one type for a resize method's name everywhere: experiment files, command-line options,
+/// results.csv (its raw value) and the report. Cases are listed in the order error messages
+/// name them.
 public enum Filter: String, CaseIterable, Sendable {
     /// One input pixel per output pixel, no weighting. Not a kernel: `AxisWeights` picks the
     /// source pixel directly (Pillow's and OpenCV's index rules differ, see there).
     case nearest
-    /// Box (area average) of width 1.
-    case box
     /// Triangle (tent) of half-width 1: linear interpolation.
     case bilinear
-    /// Hamming-windowed sinc of half-width 1.
-    case hamming
     /// Keys' cubic convolution of half-width 2.
     case bicubic
     /// Lanczos-windowed sinc of half-width 3.
     case lanczos
+    /// Box (area average) of width 1.
+    case box
+    /// Hamming-windowed sinc of half-width 1.
+    case hamming
 
     /// Half-width of the kernel at unit scale, in input pixels.
     public var support: Double {
@@ -60,6 +64,21 @@ public enum Filter: String, CaseIterable, Sendable {
             return x >= -3 && x < 3 ? sinc(x) * sinc(x / 3) : 0
         }
     }
+}
+
+extension Filter: Codable {
+    /// Decodes the raw value; anything else is refused with the names there are.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let raw = try container.decode(String.self)
+        guard let filter = Filter(rawValue: raw) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "`\(raw)` is not one of \(Filter.names).")
+        }
+        self = filter
+    }
+
+    /// Every name, comma-separated: "nearest, bilinear, bicubic, lanczos, box, hamming".
+    public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }
 
 /// sin(πx) / (πx), with sinc(0) = 1.

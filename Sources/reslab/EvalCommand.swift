@@ -1,6 +1,7 @@
 import ArgumentParser
 import Experiment
 import Foundation
+import Resample
 
 /// `reslab eval`: probes a saved model on the user's images at many resolutions and methods.
 struct EvalCommand: ParsableCommand {
@@ -81,8 +82,8 @@ struct EvalCommand: ParsableCommand {
         }
         options.evaluation.resolutions = .list(sizes.compactMap { $0 })
         options.evaluation.methods = try methods.split(separator: ",").map { name in
-            guard let method = FilterName(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
-                throw ValidationError("--methods: `\(name)` is not one of \(FilterName.allCases.map(\.rawValue).joined(separator: ", ")).")
+            guard let method = Filter(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("--methods: `\(name)` is not one of \(Filter.names).")
             }
             return method
         }

@@ -21,8 +21,8 @@ struct ExplainCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Classes of the classifier; default: the checkpoint's, else 10.")
     var classes: Int?
 
-    @Option(parsing: .unconditional, help: "Input channels.")
-    var channels: Int = 3
+    @Option(parsing: .unconditional, help: "Input channels (default: the checkpoint's, the experiment's dataset.color, else 3).")
+    var channels: Int?
 
     @Option(help: "text, markdown or json.")
     var format: ExplainFormat = .text
@@ -33,7 +33,7 @@ struct ExplainCommand: ParsableCommand {
         }
         if let trainResolution, !(1...8192).contains(trainResolution) { throw ValidationError("--train-resolution must be 1 to 8192 px.") }
         if let classes, classes < 2 { throw ValidationError("--classes must be at least 2.") }
-        if !(1...64).contains(channels) { throw ValidationError("--channels must be 1 to 64.") }
+        if let channels, !(1...64).contains(channels) { throw ValidationError("--channels must be 1 to 64.") }
     }
 
     private var parsedResolutions: [Int]? {

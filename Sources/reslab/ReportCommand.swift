@@ -1,6 +1,7 @@
 import ArgumentParser
 import Experiment
 import Report
+import Resample
 
 /// `reslab report RUN`: rebuilds results.csv and report.html from a run folder's stored results.
 struct ReportCommand: ParsableCommand {
@@ -12,7 +13,7 @@ struct ReportCommand: ParsableCommand {
     var runFolder: String
 
     @Option(help: "The resize method the others are compared to (its antialiased variant when both were run), e.g. bilinear; default: the first in the experiment file.")
-    var reference: String?
+    var reference: Filter?
 
     func run() throws {
         let report = try rebuildReport(runFolder: runFolder, options: ReportOptions(referenceMethod: reference))

@@ -9,7 +9,7 @@ struct ResizeCommand: ParsableCommand {
         commandName: "resize",
         abstract: "Resize an image with one method, or draw a montage comparing sizes and methods.",
         discussion: """
-            Methods: \(Filter.allCases.map { $0.rawValue }.joined(separator: ", ")). With antialias (the default) they \
+            Methods: \(Filter.names). With antialias (the default) they \
             match Pillow's Image.resize; with --no-antialias (or a method name ending in -noaa) they match \
             OpenCV's cv2.resize. See docs/resampling.md.
             """)
@@ -23,7 +23,7 @@ struct ResizeCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Output size, WIDTHxHEIGHT or one number for a square.")
     var size: String?
 
-    @Option(help: "Filter for --size: \(Filter.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(help: "Filter for --size: \(Filter.names).")
     var method: Filter = .bicubic
 
     @Flag(help: "Resize without antialiasing: the kernel stays at unit scale (point sampling when downscaling), as OpenCV.")
@@ -139,7 +139,7 @@ struct ResizeCommand: ParsableCommand {
     }
 
     private func unknownMethod(_ name: String) -> String {
-        "Unknown method \(name); use one of \(Filter.allCases.map(\.rawValue).joined(separator: ", "))."
+        "Unknown method \(name); use one of \(Filter.names)."
     }
 }
 

@@ -17,6 +17,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Layers instead of a zoo model, separated by commas, e.g. \"conv 3x3 16,relu,gap,dense classes\".")
     var layers: String?
 
+    @Option(help: "rgb (3 input channels) or grayscale (1, as MNIST); see docs/experiments.md, \"Input channels\".")
+    var color: ColorMode = .rgb
+
     @Option(parsing: .unconditional, help: "Training resolution in pixels.")
     var resolution: Int = 32
 
@@ -55,6 +58,7 @@ struct TrainCommand: ParsableCommand {
             ModelConfig(name: "custom", layers: text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         } ?? ModelConfig(name: model, zoo: model)
         var options = TrainOptions(data: data, model: spec, output: outputAlias ?? out, threads: threads)
+        options.color = color
         options.seed = seed
         if let bytes = memory.bytes {
             options.memoryBudget = bytes
@@ -75,3 +79,5 @@ struct TrainCommand: ParsableCommand {
         print("Run folder: \(summary.folder)")
     }
 }
+
+extension ColorMode: ExpressibleByArgument {}

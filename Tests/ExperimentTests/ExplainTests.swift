@@ -1,4 +1,5 @@
 import Foundation
+import NN
 import Testing
 import TestSupport
 @testable import Experiment
@@ -48,6 +49,25 @@ struct ExplainTests {
         print("explain resnet50 at \(sizes.count) sizes: \(String(format: "%.3f", seconds)) s")
         #expect(answer.contains("No rounding loss at 32, 64, 96"))
         #expect(seconds < 5)
+    }
+
+    /// A checkpoint's input channels come from its weights: explain places it with them, and a
+    /// --channels that differs is refused with a sentence.
+    @Test func aCheckpointKeepsItsChannels() throws {
+        let path = NSTemporaryDirectory() + "reslab-explain-\(UUID().uuidString.prefix(8)).ckpt"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let network = try Network(spec: ModelSpec(parsing: "conv 3x3 4, relu, gap"), inputChannels: 1, classes: 2,
+                                  trainingHeight: 16, trainingWidth: 16, seed: 1)
+        try network.save(to: path, metadata: CheckpointMetadata(classNames: ["a", "b"], mean: [0.5], std: [0.25]))
+        let explained = try explainModel(ExplainOptions(model: path, resolutions: [16]))[0]
+        #expect(explained.trained.input.channels == 1)
+        #expect(explained.plans[0].nodes[0].parameters == 3 * 3 * 1 * 4 + 4)
+        var options = ExplainOptions(model: path, resolutions: [16])
+        options.channels = 3
+        #expect(throws: ExperimentError.model(name: path, reason:
+            "its weights take 1-channel images, not 3; leave out --channels (a checkpoint's input is fixed by its first layer's weights).")) {
+            try explainModel(options)
+        }
     }
 
     @Test func refusesWhatItCannotFind() {

@@ -177,6 +177,54 @@ struct LimitsTests {
         #expect(try MemoryEstimate.largest(config, scope: .remedies).what == "Recalibrating (bn-recal) gap at 16 px with batch 3")
     }
 
+    /// Graph models are estimated from their plan as list models are. resnet-20 at 32 px,
+    /// counted by hand from He et al.'s CIFAR layout (docs/engine.md's block diagram): the
+    /// tensors its convolutions and the dense layer read, each once — the 32²×3 image, 7 maps of
+    /// 32²×16 (the stem's and each stage-1 block's middle and output, the last read by both the
+    /// stage-2 projection and its first conv), 6 of 16²×32, 5 of 8²×64, and gap's 64 values:
+    /// 187,456 floats; 273,258 trainable parameters (10 classes).
+    @Test func graphModelsAreEstimatedFromTheirPlan() throws {
+        let yaml = """
+            dataset:
+              generated: {size: 16, period: 4, train_per_class: 8, test_per_class: 4}
+            models:
+              - name: r20
+                zoo: resnet-20
+              - name: mobile
+                zoo: mobilenetv2-cifar
+            training: {batch: 10, resolutions: [32]}
+            evaluation: {resolutions: [32], batch: 1}
+
+            """
+        let config = try parseExperiment(yaml: yaml, file: "e.yaml")
+        let kept = 4 * (32 * 32 * 3 + 7 * 32 * 32 * 16 + 6 * 16 * 16 * 32 + 5 * 8 * 8 * 64 + 64)
+        #expect(kept == 749_824)
+        var resnet = config
+        resnet.models.removeLast()
+        let need = try MemoryEstimate.largest(resnet)
+        #expect(need.bytes == 10 * kept + 16 * 273_258)
+        #expect(need.what == "Training r20 at 32 px with batch 10")
+        // MobileNetV2 keeps more per image than resnet-20, so it is the larger need of the two.
+        let both = try MemoryEstimate.largest(config)
+        #expect(both.what == "Training mobile at 32 px with batch 10" && both.bytes > need.bytes)
+        #expect(throws: ExperimentError.tooMuchMemory(what: both.what, need: both.bytes, limit: both.bytes - 1,
+                                                       fix: "lower training.batch or the training resolution.")) {
+            try MemoryEstimate.check(config, limit: both.bytes - 1)
+        }
+        // `reslab run --dry-run` refuses it the same way before timing anything.
+        let folder = NSTemporaryDirectory() + "reslab-graph-memory-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try yaml.write(toFile: folder + "/e.yaml", atomically: true, encoding: .utf8)
+        var options = RunOptions(configPath: folder + "/e.yaml", threads: 1)
+        options.runsRoot = folder + "/runs"
+        options.memoryLimit = both.bytes - 1
+        #expect(throws: ExperimentError.tooMuchMemory(what: both.what, need: both.bytes, limit: both.bytes - 1,
+                                                       fix: "lower training.batch or the training resolution.")) {
+            try planExperiment(options, measure: false)
+        }
+    }
+
     /// Every shipped experiment passes the default checks with room to spare (less than 4 GiB).
     @Test func shippedExperimentsFitWellWithinTheLimits() throws {
         let folder = Fixtures.packageRoot.path + "/experiments"

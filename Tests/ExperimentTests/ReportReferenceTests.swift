@@ -12,10 +12,10 @@ struct ReportReferenceTests {
         defer { try? FileManager.default.removeItem(atPath: run.folder) }
         try run.run("done")
         let folder = run.folder + "/done"
-        #expect(throws: ExperimentError.unknownReferenceMethod(name: "nearest", folder: folder, methods: ["bilinear"])) {
-            try rebuildReport(runFolder: folder, options: ReportOptions(referenceMethod: "nearest"))
+        #expect(throws: ExperimentError.unknownReferenceMethod(name: .nearest, folder: folder, methods: [.bilinear])) {
+            try rebuildReport(runFolder: folder, options: ReportOptions(referenceMethod: .nearest))
         }
-        #expect(try rebuildReport(runFolder: folder, options: ReportOptions(referenceMethod: "bilinear")) == folder + "/report.html")
+        #expect(try rebuildReport(runFolder: folder, options: ReportOptions(referenceMethod: .bilinear)) == folder + "/report.html")
         #expect(FileManager.default.fileExists(atPath: folder + "/report.html"))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import ImageIO
+import Resample
 import Testing
 @testable import Report
 
@@ -90,7 +91,7 @@ import Testing
     func everyMethodsSeriesIsDistinguishable() throws {
         let browser = try #require(Self.browser)
         var run = SimulatedRun(images: 200, resolutions: [8, 16, 32, 64], seeds: [1], examplesPerCell: 1)
-        run.methods = ["nearest", "bilinear", "bicubic", "lanczos", "box", "hamming"].flatMap { [($0, true), ($0, false)] }
+        run.methods = Filter.allCases.flatMap { [($0, true), ($0, false)] }
         let (folder, page) = try Self.page(run)
         defer { try? FileManager.default.removeItem(at: folder) }
         let (dom, _) = try Self.headless(browser, page, ["--dump-dom"])

@@ -1,7 +1,8 @@
 import Foundation
 import NN
-import Testing
+import Resample
 import TestSupport
+import Testing
 @testable import Report
 
 /// The findings of the CIFAR-10 run `experiments/cifar10-directions.yaml` (docs/experiments.md),
@@ -28,7 +29,7 @@ import TestSupport
                                   count: labels.count, predicted: predicted)
             metrics.shiftConsistency = Double(f[3])
             evaluations.append(Evaluation(model: "small-cnn", trainResolution: 32, seed: 0, testResolution: Int(f[2])!,
-                                          method: f[0], antialias: f[1] == "true", outcome: .measured(metrics)))
+                                          method: Filter(rawValue: f[0])!, antialias: f[1] == "true", outcome: .measured(metrics)))
             if !resolutions.contains(Int(f[2])!) { resolutions.append(Int(f[2])!) }
         }
         var data = ReportData(

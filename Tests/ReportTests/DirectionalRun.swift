@@ -1,5 +1,6 @@
 import NN
 import Report
+import Resample
 
 /// A fixed results fixture with effects an expert would name, shaped like the CIFAR-10 run with
 /// nearest and antialiased bilinear at 8–64 px: `small-cnn`'s convolutions and pools (total
@@ -28,7 +29,7 @@ enum DirectionalRun {
         let difficulty = (0..<images).map { (Double(($0 * 1237) % images) + 0.5) / Double(images) }
         let wrong = (0..<images).map { (labels[$0] + 1 + $0 % 9) % 10 }
         var evaluations: [Evaluation] = []
-        for (method, antialias, accuracies) in [("bilinear", true, bilinear), ("nearest", false, nearest)] {
+        for (method, antialias, accuracies) in [(Filter.bilinear, true, bilinear), (.nearest, false, nearest)] {
             for (resolution, accuracy) in zip(resolutions, accuracies) {
                 let predicted = (0..<images).map { difficulty[$0] < accuracy ? labels[$0] : wrong[$0] }
                 let top1 = Double(zip(predicted, labels).filter { $0 == $1 }.count) / Double(images)

@@ -10,7 +10,7 @@ import Testing
         var data = FindingsTests.twoMethods(reference: labels, other: labels, labels: labels)
         data.examples = imageBytes.enumerated().flatMap { index, bytes in
             [16, 32].map { size in
-                ExampleImage(imageIndex: index, name: "img\(index).png", testResolution: size, method: "bilinear",
+                ExampleImage(imageIndex: index, name: "img\(index).png", testResolution: size, method: .bilinear,
                              antialias: true, png: Data(count: bytes / 2))
             }
         }

@@ -20,7 +20,7 @@ import Testing
     /// Nearest folds the lost content back instead of removing it; and where no more energy is
     /// above the limit than at the training size, lost content is ruled out as the cause.
     @Test func nyquistNoteFollowsTheMethodAndTheShare() {
-        let nearest = Findings(analysis: Analysis(DirectionalRun.data(), options: ReportOptions(referenceMethod: "nearest"))).html()
+        let nearest = Findings(analysis: Analysis(DirectionalRun.data(), options: ReportOptions(referenceMethod: .nearest))).html()
         #expect(nearest.contains("Below 24 px it drops: at 20 px it reaches 66.0%"), "\(nearest)")
         #expect(nearest.contains("is folded back into false detail (aliasing) before the network sees the image."), "\(nearest)")
         var data = DirectionalRun.data()
@@ -44,9 +44,9 @@ import Testing
         var data = DirectionalRun.data()
         // At 64 px nearest now loses 2 points instead of gaining 18: 40–48 px nearest, 64 px bilinear.
         let labels = data.testLabels
-        for i in data.evaluations.indices where data.evaluations[i].method == "nearest" && data.evaluations[i].testResolution == 64 {
+        for i in data.evaluations.indices where data.evaluations[i].method == .nearest && data.evaluations[i].testResolution == 64 {
             guard case .measured(var metrics) = data.evaluations[i].outcome else { continue }
-            guard case .measured(let reference) = data.evaluations.first(where: { $0.method == "bilinear" && $0.testResolution == 64 })!.outcome else { continue }
+            guard case .measured(let reference) = data.evaluations.first(where: { $0.method == .bilinear && $0.testResolution == 64 })!.outcome else { continue }
             // Wrong on the 40 images the reference gets right with the lowest indices.
             var turned = 0
             metrics.predicted = reference.predicted.enumerated().map { index, predicted in

@@ -1,9 +1,10 @@
 import Foundation
 import NN
+import Resample
+import SeededRandom
 import Stats
 import Testing
 @testable import Report
-import SeededRandom
 
 /// Findings claim differences only when the paired test supports them, and show the numbers.
 @Suite struct FindingsTests {
@@ -11,7 +12,7 @@ import SeededRandom
     static func twoMethods(reference: [Int], other: [Int], labels: [Int]) -> ReportData {
         let accuracy = { (p: [Int]) in Double(zip(p, labels).filter { $0 == $1 }.count) / Double(labels.count) }
         var evaluations: [Evaluation] = []
-        for (method, antialias, predicted) in [("bilinear", true, reference), ("nearest", false, other)] {
+        for (method, antialias, predicted) in [(Filter.bilinear, true, reference), (.nearest, false, other)] {
             for resolution in [16, 32] {
                 evaluations.append(Evaluation(model: "m", trainResolution: 32, seed: 1, testResolution: resolution, method: method, antialias: antialias,
                                               outcome: .measured(Metrics(top1: accuracy(predicted), count: labels.count, predicted: predicted))))
@@ -54,7 +55,7 @@ import SeededRandom
     /// One model, one seed, four resolutions with the given accuracies on `images` images.
     static func curve(_ accuracies: [Double], images: Int) -> Curve {
         let evaluations = zip([8, 16, 24, 32], accuracies).map { resolution, accuracy in
-            Evaluation(model: "m", trainResolution: 32, seed: 1, testResolution: resolution, method: "bilinear", antialias: true,
+            Evaluation(model: "m", trainResolution: 32, seed: 1, testResolution: resolution, method: .bilinear, antialias: true,
                        outcome: .measured(Metrics(top1: accuracy, count: images, predicted: [])))
         }
         let data = ReportData(experiment: "t", configText: "", environment: [], timings: [], data: DataSummary(source: "s", splits: [], skipped: []),
@@ -100,7 +101,7 @@ import SeededRandom
     /// largest adjusted p-value.
     @Test func everyClaimInAQuickstartShapedRunShowsItsEvidence() throws {
         let run = SimulatedRun(classNames: ["0°", "45°", "90°", "135°"], images: 400, models: ["flatten-cnn", "gap-cnn", "blurpool-cnn"],
-                               resolutions: [8, 12, 16, 20, 24, 28, 32, 40, 48, 64], methods: [("bilinear", true), ("nearest", false)],
+                               resolutions: [8, 12, 16, 20, 24, 28, 32, 40, 48, 64], methods: [(.bilinear, true), (.nearest, false)],
                                seeds: [0, 1], examplesPerCell: 0)
         let claims = Self.claims(renderReport(try run.data()))
         for claim in claims { #expect(claim.evidence, "claim without interval or p-value: \(claim.clause)") }
@@ -129,7 +130,7 @@ extension FindingsTests {
     /// Two 2×2 pools at 30 px: the second gets 15 rows; floor drops one, ceil pads one.
     @Test func architectureNoteSaysWhatTheModelsRoundingDid() {
         let spec = ModelSpec(layers: [.maxPool(PoolSpec(kernel: 2)), .maxPool(PoolSpec(kernel: 2)), .globalAvgPool, .dense(units: 2)])
-        let key = CurveKey(model: "m", trainResolution: 30, method: Method(name: "bilinear", antialias: true))
+        let key = CurveKey(model: "m", trainResolution: 30, method: Method(filter: .bilinear, antialias: true))
         let note = { (spec: ModelSpec) in
             let table = ArchitectureTable(spec: spec, channels: 3, trainResolution: 30, testResolution: 30)
             let data = ReportData(experiment: "t", configText: "", environment: [], timings: [], data: DataSummary(source: "s", splits: [], skipped: []),

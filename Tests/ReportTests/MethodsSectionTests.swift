@@ -1,3 +1,4 @@
+import Resample
 import Stats
 import Testing
 @testable import Report
@@ -28,10 +29,20 @@ import Testing
         let a = FindingsTests.predictions(labels, accuracy: 0.7, flipRate: 0.05, seed: 11)
         let b = FindingsTests.predictions(labels, accuracy: 0.6, flipRate: 0.05, seed: 12)
         let data = FindingsTests.twoMethods(reference: a, other: b, labels: labels)
-        #expect(Analysis(data, options: ReportOptions()).methods.map(\.name) == ["bilinear", "nearest"])
-        let chosen = Analysis(data, options: ReportOptions(referenceMethod: "nearest"))
-        #expect(chosen.methods.map(\.name) == ["nearest", "bilinear"])
-        #expect(chosen.methodComparisons.allSatisfy { $0.reference.key.method.name == "nearest" })
-        #expect(Analysis(data, options: ReportOptions(referenceMethod: "lanczos")).methods.map(\.name) == ["bilinear", "nearest"])
+        #expect(Analysis(data, options: ReportOptions()).methods.map(\.filter) == [.bilinear, .nearest])
+        let chosen = Analysis(data, options: ReportOptions(referenceMethod: .nearest))
+        #expect(chosen.methods.map(\.filter) == [.nearest, .bilinear])
+        #expect(chosen.methodComparisons.allSatisfy { $0.reference.key.method.filter == .nearest })
+        #expect(Analysis(data, options: ReportOptions(referenceMethod: .lanczos)).methods.map(\.filter) == [.bilinear, .nearest])
+    }
+
+    /// Labels come from the filter, not from its name: nearest is never "antialiased", also in a
+    /// report comparing runs, where each label starts with its run.
+    @Test func labelsFollowTheFilter() {
+        #expect(Method(filter: .nearest, antialias: true).label == "nearest")
+        #expect(Method(filter: .nearest, antialias: false).label == "nearest (OpenCV ⌊i·s⌋)")
+        #expect(Method(filter: .bicubic, antialias: false).label == "bicubic (no antialias)")
+        #expect(Method(filter: .nearest, antialias: true, run: "short").label == "short · nearest")
+        #expect(Method(filter: .lanczos, antialias: true, run: "long").label == "long · lanczos (antialiased)")
     }
 }

@@ -9,7 +9,7 @@ import Testing
     @Test func largeSweepRendersUnderFiveMegabytes() throws {
         let run = SimulatedRun(images: 1000, models: (1...10).map { $0 % 2 == 0 ? "flatten-cnn-\($0)" : "gap-cnn-\($0)" },
                                resolutions: [8, 10, 12, 14, 16, 18, 20, 22, 24, 28, 32, 36, 40, 44, 48, 56, 64, 80, 96, 128],
-                               methods: [("bilinear", true), ("nearest", false), ("bicubic", true)], seeds: [1, 2, 3])
+                               methods: [(.bilinear, true), (.nearest, false), (.bicubic, true)], seeds: [1, 2, 3])
         let data = try run.data()
         let start = Date()
         let html = renderReport(data)

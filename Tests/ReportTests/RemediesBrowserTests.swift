@@ -20,7 +20,7 @@ import TestSupport
         let page = folder.appendingPathComponent("report.html")
         // A short page (one model, one method, no example images) that fits one tall screenshot.
         let run = SimulatedRun(images: 1000, models: ["gap-cnn"], resolutions: [12, 16, 20, 24, 32, 48],
-                               methods: [("bilinear", true)], examplesPerCell: 0)
+                               methods: [(.bilinear, true)], examplesPerCell: 0)
         let data = try RemediesSectionTests.data(run)
         try renderReport(data).write(to: page, atomically: true, encoding: .utf8)
 

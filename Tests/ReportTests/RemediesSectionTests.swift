@@ -11,7 +11,7 @@ import Stats
     static func data(_ run: SimulatedRun = SimulatedRun(images: 1000, models: ["gap-cnn"])) throws -> ReportData {
         var data = try run.data()
         let labels = data.testLabels
-        for evaluation in data.evaluations where evaluation.method == "bilinear" && [16, 24].contains(evaluation.testResolution) {
+        for evaluation in data.evaluations where evaluation.method == .bilinear && [16, 24].contains(evaluation.testResolution) {
             guard case let .measured(metrics) = evaluation.outcome else { continue }
             let wrong = metrics.predicted.indices.filter { metrics.predicted[$0] != labels[$0] }
             let right = metrics.predicted.indices.filter { metrics.predicted[$0] == labels[$0] }
@@ -39,7 +39,7 @@ import Stats
         let analysis = Analysis(try Self.data(), options: ReportOptions())
         let comparison = try #require(analysis.remedyComparisons.first)
         #expect(analysis.remedyComparisons.count == 1)
-        #expect(comparison.untreated.key.method == Method(name: "bilinear", antialias: true))
+        #expect(comparison.untreated.key.method == Method(filter: .bilinear, antialias: true))
         // Ranked by cost at each size: the two free ones (larger gain first), then seconds.
         #expect(comparison.rows.map { "\($0.resolution) \($0.remedy)" } == ["16 rounding", "16 resize", "16 bn-recal", "24 rounding"])
         let gain = try #require(comparison.rows.first { $0.remedy == "bn-recal" }?.test)

@@ -2,8 +2,9 @@ import Foundation
 import ImageIO
 import NN
 import Report
-import Stats
+import Resample
 import SeededRandom
+import Stats
 
 /// A believable run without training anything: two CNNs whose accuracy against test resolution
 /// follows a smooth curve, per-image predictions drawn so that images have a fixed difficulty
@@ -16,7 +17,7 @@ struct SimulatedRun {
     var models = ["gap-cnn", "flatten-cnn"]
     var trainResolutions = [32]
     var resolutions = [8, 12, 16, 20, 24, 28, 32, 40, 48, 64]
-    var methods: [(String, Bool)] = [("bilinear", true), ("nearest", false)]
+    var methods: [(Filter, Bool)] = [(.bilinear, true), (.nearest, false)]
     var seeds = [1, 2, 3]
     var examplesPerCell = 3
 

@@ -11,7 +11,7 @@ import Testing
         let labels = (0..<images).map { $0 % 2 }
         let predicted = labels.enumerated().map { $0.offset < correct ? $0.element : 1 - $0.element }
         let evaluations = [16, 32].map {
-            Evaluation(model: "m", trainResolution: 32, seed: 0, testResolution: $0, method: "bilinear", antialias: true,
+            Evaluation(model: "m", trainResolution: 32, seed: 0, testResolution: $0, method: .bilinear, antialias: true,
                        outcome: .measured(Metrics(top1: Double(correct) / Double(images), count: images, predicted: predicted)))
         }
         return ReportData(experiment: "e", configText: "", environment: [], timings: [],
