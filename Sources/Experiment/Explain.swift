@@ -93,7 +93,10 @@ private func resolveExplained(_ options: ExplainOptions) throws -> [(String, Mod
             let imported = try source.imported()
             source.preprocessing.trainSize = try source.trainingSize(of: imported, option: "--train-resolution")
             let names = (0..<imported.outputs).map { "class \($0)" }
-            let info = try ModelConfig(name: text, onnx: source).description(classNames: names, trainResolution: 0, mean: [], std: [])
+            let channels = imported.input.channels  // one placeholder normalisation value per input channel
+            let info = try ModelConfig(name: text, onnx: source).description(
+                classNames: names, trainResolution: 0,
+                mean: [Float](repeating: 0, count: channels), std: [Float](repeating: 1, count: channels))
             return [(URL(fileURLWithPath: text).deletingPathExtension().lastPathComponent, info, [])]
         }
         if [".yaml", ".yml"].contains(where: text.lowercased().hasSuffix) {
