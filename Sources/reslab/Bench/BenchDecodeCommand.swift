@@ -36,11 +36,7 @@ struct BenchDecodeCommand: ParsableCommand {
     @Option(help: "Timings per set and thread count; the median is shown.")
     var repeats = 3
 
-    @Option(help: "Python for the Pillow peer (default: $RESLAB_PEER_PYTHON, .venv-peers, python3).")
-    var python: String?
-
-    @Flag(help: "Skip the Pillow peer.")
-    var noPeer = false
+    @OptionGroup var peer: PeerOptions
 
     func validate() throws {
         guard threads.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--threads takes counts of at least 1.") }
@@ -52,7 +48,7 @@ struct BenchDecodeCommand: ParsableCommand {
 
     func run() throws {
         let session = try BenchmarkSession(threads: threads, backgroundLoad: nil) { print($0) }
-        let python = try session.peerPython(option: self.python, modules: ["PIL"], peer: "Pillow", skip: noPeer)
+        let python = try session.peerPython(option: peer.python, modules: ["PIL"], peer: "Pillow", skip: peer.noPeer)
         print("Decode images/s from files in memory, median of \(repeats) timings of ≥ \(seconds) s")
         print(row("set", "files", "thr", "reslab", "Pillow", "ratio"))
         for (name, root, count) in [("imagenette", imagenette, imagenetteFiles), ("cifar10", cifar, cifarFiles)] {

@@ -15,11 +15,7 @@ struct BenchGEMMCommand: ParsableCommand {
     @Option(name: .long, help: "Timed samples per shape and thread count (each ≥ 20 ms); best and median are shown.")
     var samples = 9
 
-    @Option(name: .long, help: "Python for the numpy peer (default: $RESLAB_PEER_PYTHON, .venv-peers, python3).")
-    var python: String?
-
-    @Flag(name: .long, help: "Skip the numpy peer.")
-    var noPeer = false
+    @OptionGroup var peer: PeerOptions
 
     @Option(name: .long, help: "Time these shapes instead of the standard set: M,N,K with optional ,tA and ,tB (e.g. 288,64,16384,tA).")
     var shape: [String] = []
@@ -31,7 +27,7 @@ struct BenchGEMMCommand: ParsableCommand {
 
     func run() throws {
         let session = try BenchmarkSession(threads: threads, backgroundLoad: nil) { print($0) }
-        let python = try session.peerPython(option: self.python, modules: Peers.numpyModules, peer: "numpy + OpenBLAS", skip: noPeer)
+        let python = try session.peerPython(option: peer.python, modules: Peers.numpyModules, peer: "numpy + OpenBLAS", skip: peer.noPeer)
         print("GEMM GFLOP/s, best (median) of \(samples) samples of ≥ 20 ms")
         print(row("shape", "M×N×K", "thr", "reslab", "%peak", "numpy", "ratio", "cpu-time"))
         let shapes = try self.shape.isEmpty ? GEMMShape.benchmarkSet : self.shape.map(Self.parse)

@@ -30,11 +30,7 @@ struct BenchONNXCommand: ParsableCommand {
     @Option(name: .long, help: "Seconds per timed window (3 windows, median shown), for reslab and the peer.")
     var seconds = 2.0
 
-    @Option(name: .long, help: "Python for the ONNX Runtime peer.")
-    var python: String?
-
-    @Flag(name: .long, help: "Skip the ONNX Runtime peer.")
-    var noPeer = false
+    @OptionGroup var peer: PeerOptions
 
     @Flag(name: .long, help: "Run one niced single-thread busy process for the duration (the loaded-machine case).")
     var backgroundLoad = false
@@ -49,7 +45,7 @@ struct BenchONNXCommand: ParsableCommand {
 
     func run() throws {
         let session = try BenchmarkSession(threads: threads, backgroundLoad: backgroundLoad ? BenchBusyCommand.invocation : nil) { print($0) }
-        try ONNXBenchmark(model: model, size: size, batch: batch, threads: threads, seconds: seconds, python: python, skipPeers: noPeer)
+        try ONNXBenchmark(model: model, size: size, batch: batch, threads: threads, seconds: seconds, python: peer.python, skipPeers: peer.noPeer)
             .run(session)
         session.finish()
     }

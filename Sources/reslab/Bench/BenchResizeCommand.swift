@@ -9,17 +9,13 @@ struct BenchResizeCommand: ParsableCommand {
         commandName: "resize",
         abstract: "Time 256→32 and 256→128 resizes and JPEG → 32×32 tensors beside Pillow (1 and 2 threads).")
 
-    @Option(help: "Python for the Pillow peer (default: $RESLAB_PEER_PYTHON, .venv-peers, python3).")
-    var python: String?
+    @OptionGroup var peer: PeerOptions
 
     @Option(help: "Folder of the 256×256 JPEGs (the peer writes 200 there when it has none).")
     var images = BenchCache.folder.appendingPathComponent("resize-256").path
 
     @Option(name: .long, parsing: .upToNextOption, help: "Thread counts to measure.")
     var threads: [Int] = [1, 2]
-
-    @Flag(help: "Skip Pillow (reslab's figures only; the images must already exist).")
-    var noPeer = false
 
     @Option(help: "Only the tasks whose name contains this text.")
     var only: String?
@@ -30,7 +26,7 @@ struct BenchResizeCommand: ParsableCommand {
 
     func run() throws {
         let session = try BenchmarkSession(threads: threads, backgroundLoad: nil) { print($0) }
-        let python = try session.peerPython(option: self.python, modules: ["numpy", "PIL"], peer: "Pillow", skip: noPeer)
+        let python = try session.peerPython(option: peer.python, modules: ["numpy", "PIL"], peer: "Pillow", skip: peer.noPeer)
         for threadCount in threads {
             struct Line: Decodable { var task: String; var images_per_s: Double; var pillow: String }
             let pillow = try python.map {

@@ -29,11 +29,7 @@ struct BenchTrainCommand: ParsableCommand {
     @Option(name: .long, help: "Seconds per timed window (3 windows, median shown), for reslab and the peers.")
     var seconds = 1.0
 
-    @Option(name: .long, help: "Python for the peers (default: see below).")
-    var python: String?
-
-    @Flag(name: .long, help: "Skip the peers.")
-    var noPeer = false
+    @OptionGroup var peer: PeerOptions
 
     @Flag(name: .long, help: "Run one niced single-thread busy process for the duration (the loaded-machine case).")
     var backgroundLoad = false
@@ -48,7 +44,7 @@ struct BenchTrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        let benchmark = TrainBenchmark(model: model, threads: threads, sizes: sizes, seconds: seconds, python: python, skipPeers: noPeer)
+        let benchmark = TrainBenchmark(model: model, threads: threads, sizes: sizes, seconds: seconds, python: peer.python, skipPeers: peer.noPeer)
         if memoryProbe {
             try benchmark.memoryProbe()
             print(Int(MachineInfo.peakResidentMegabytes()))
