@@ -177,6 +177,57 @@ struct LimitsTests {
         #expect(try MemoryEstimate.largest(config, scope: .remedies).what == "Recalibrating (bn-recal) gap at 16 px with batch 3")
     }
 
+    /// The blurpool remedy retrains a different network, the model's BlurPool variant (here
+    /// `conv 3x3 8, relu, blurpool 2, gap, dense classes`): its training at the training size
+    /// with the training batch and its testing at `remedies.at` are estimated from its own plan.
+    @Test func theMemoryEstimateCoversTheBlurPoolRetraining() throws {
+        let yaml = """
+            dataset:
+              generated: {size: 16, period: 4, train_per_class: 8, test_per_class: 4}
+            models:
+              - name: strided
+                layers: [conv 3x3 8 stride 2, relu, gap, dense classes]
+            training: {batch: 5000, resolutions: [16]}
+            evaluation: {resolutions: [16, 48], batch: 1}
+            remedies: {run: [blurpool], at: [48]}
+
+            """
+        let config = try parseExperiment(yaml: yaml, file: "e.yaml")
+        let parameters = (3 * 3 * 3 * 8 + 8) + (8 * 10 + 10)
+        // `reslab remedy` trains nothing else: the variant's retraining (the 16²×3 image and
+        // gap's 8 values kept per image) is its largest need; without it, testing at 48 px was.
+        let remedies = try MemoryEstimate.largest(config, scope: .remedies)
+        #expect(remedies.bytes == 5000 * 4 * (16 * 16 * 3 + 8) + 16 * parameters)
+        #expect(remedies.what == "Retraining (blurpool) strided at 16 px with batch 5000")
+        #expect(remedies.fix == "lower training.batch or the training resolution, or remove blurpool from remedies.run.")
+
+        // `reslab run`: the variant's stride-1 convolution writes 48²×8 floats per image at 48 px,
+        // four times the untreated model's widest output; with a small training batch its
+        // testing is the largest need.
+        var small = config
+        small.training.batch = 1
+        small.evaluation.batch = 1000
+        let run = try MemoryEstimate.largest(small)
+        #expect(run.bytes == 1000 * 4 * 48 * 48 * 8)
+        #expect(run.what == "Testing (blurpool) strided at 48 px with batch 1000")
+        var untreated = small
+        untreated.remedies = nil
+        #expect(try MemoryEstimate.largest(untreated).bytes == 1000 * 4 * 24 * 24 * 8)
+
+        // `reslab remedy` refuses it up front, before it looks for finished cells.
+        let folder = try ReslabBinary.temporaryFolder("blurpool-memory")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let runFolder = RunFolder(path: folder)
+        try yaml.write(toFile: runFolder.experimentFile, atomically: true, encoding: .utf8)
+        try yaml.write(toFile: runFolder.resolvedConfigFile, atomically: true, encoding: .utf8)
+        var options = RemedyOptions(runFolder: folder, threads: 1)
+        options.memoryLimit = remedies.bytes - 1
+        #expect(throws: ExperimentError.tooMuchMemory(what: remedies.what, need: remedies.bytes, limit: remedies.bytes - 1,
+                                                       fix: remedies.fix)) {
+            try runRemedies(options)
+        }
+    }
+
     /// Graph models are estimated from their plan as list models are. resnet-20 at 32 px,
     /// counted by hand from He et al.'s CIFAR layout (docs/engine.md's block diagram): the
     /// tensors its convolutions and the dense layer read, each once — the 32²×3 image, 7 maps of

@@ -14,7 +14,9 @@ import NN
 ///                                       gradients and two optimizer moments are 4 bytes each; at every training
 ///                                       and multi-resolution size, and for the remedies that run
 ///                                       training passes (multires; FixRes and BN recalibration
-///                                       with their own batch at remedies.at)
+///                                       with their own batch at remedies.at; blurpool, whose
+///                                       BlurPool variant is a different network, at the training
+///                                       and multi-resolution sizes, and tested at remedies.at)
 ///     evaluation E · M(r)               M(r) = the largest layer output of one image (a lower
 ///                                       bound: any forward pass holds one layer's output)
 ///     generated  images · size² bytes   the built-in dataset is made in memory (grayscale)
@@ -53,10 +55,11 @@ public struct MemoryEstimate: Sendable {
         }
         let testSizes = scope == .remedies ? config.remedies?.at ?? [] : config.evaluation.resolutions.values
         let passes = scope == .testing ? [] : trainingPasses(config, remediesOnly: scope == .remedies)
-        for model in config.models {
+        /// Considers `model`'s training `passes` and its testing at `testSizes` ("\(testing) name").
+        func estimate(_ model: ModelConfig, _ passes: [TrainingPass], testSizes: [Int], testing: String) throws {
             // Ten placeholder classes: the dataset's are not known before it is scanned.
             guard let graph = try? model.description(classNames: Array(repeating: "", count: 10), trainResolution: 1, mean: [], std: [])
-                .classifierGraph() else { continue }
+                .classifierGraph() else { return }
             for r in Set(passes.map(\.size) + testSizes) {
                 guard multiplyAddBound(graph, resolution: r) < 1e18 else {
                     throw ExperimentError.model(name: model.name, reason: "at \(r) px its layers would need more than 10¹⁸ multiply-adds per image; use fewer filters or smaller sizes.")
@@ -70,17 +73,23 @@ public struct MemoryEstimate: Sendable {
                 if testSizes.contains(r) {
                     let widest = plan.nodes.map(\.activationBytes).max() ?? 0
                     consider(Double(config.evaluation.batch) * Double(widest),
-                             "Testing \(model.name) at \(r) px with batch \(config.evaluation.batch)",
+                             "\(testing) \(model.name) at \(r) px with batch \(config.evaluation.batch)",
                              "lower evaluation.batch or the largest test resolution.")
                 }
+            }
+        }
+        let blurPool = scope == .testing ? nil : blurPoolRetraining(config)
+        for model in config.models {
+            try estimate(model, passes, testSizes: testSizes, testing: "Testing")
+            if let blurPool, let variant = try? model.withBlurPool() {
+                try estimate(variant, blurPool.passes, testSizes: blurPool.testSizes, testing: "Testing (blurpool)")
             }
         }
         return largest
     }
 
     /// A training-mode pass the configuration asks for: size, batch, what it is ("Training") and
-    /// which field lowers it. (The BlurPool remedy retrains a different network at the training
-    /// sizes; it is not estimated.)
+    /// which field lowers it.
     private struct TrainingPass {
         var size: Int, batch: Int, what: String, fix: String
     }
@@ -94,7 +103,7 @@ public struct MemoryEstimate: Sendable {
         guard let remedies = config.remedies else { return passes }
         for r in training.resolutions where remedies.kinds.contains(.multires) && !remedies.at.isEmpty {
             passes += remedies.multiResolution(trainResolution: r).sizes.values.map {
-                TrainingPass(size: $0, batch: batch, what: "Retraining (multires)", fix: fix)
+                TrainingPass(size: $0, batch: batch, what: "Retraining (multires)", fix: retrainingFix(.multires))
             }
         }
         for r in remedies.at {
@@ -108,6 +117,24 @@ public struct MemoryEstimate: Sendable {
             }
         }
         return passes
+    }
+
+    /// The blurpool remedy's retraining (`RemedyRunner.retrain`): the BlurPool variant of each
+    /// model trains as the cell did — at the training sizes (and `training.multi_resolution`'s)
+    /// with `training.batch` — and is tested at `remedies.at`; nil when the remedy does not run.
+    private static func blurPoolRetraining(_ config: ExperimentConfig) -> (passes: [TrainingPass], testSizes: [Int])? {
+        guard let remedies = config.remedies, remedies.kinds.contains(.blurpool), !remedies.at.isEmpty else { return nil }
+        let training = config.training
+        let sizes = training.resolutions + (training.multiResolution?.sizes.values ?? [])
+        let passes = sizes.map {
+            TrainingPass(size: $0, batch: training.batch, what: "Retraining (blurpool)", fix: retrainingFix(.blurpool))
+        }
+        return (passes, remedies.at)
+    }
+
+    /// What lowers a retraining remedy's need: the training's batch or size, or not running it.
+    private static func retrainingFix(_ remedy: RemedyKind) -> String {
+        "lower training.batch or the training resolution, or remove \(remedy.rawValue) from remedies.run."
     }
 
     /// Throws `.tooMuchMemory` when the largest need of `config` exceeds `limit` bytes.

@@ -26,13 +26,12 @@ extension RemedyRunner {
             let list = sizes.sizes.values.map(String.init).joined(separator: ", ")
             note = "retrained, \(derived.training.epochs) epochs, each batch " + (sizes.grow ? "growing over epochs through" : "drawn from") + " \(list) px"
         case .blurpool:
-            let layers = try blurPoolVariant(model.resolvedLayers)
-            guard layers != model.resolvedLayers else {
+            guard let variant = try model.withBlurPool() else {
                 folder.log("cell \(cell.id) remedy blurpool skipped: \(model.name) has no max-pooling or strided layer to antialias")
                 return
             }
-            model = ModelConfig(name: model.name, layers: layers, rounding: model.rounding)
-            note = "retrained, \(derived.training.epochs) epochs: " + layers.joined(separator: ", ")
+            model = variant
+            note = "retrained, \(derived.training.epochs) epochs: " + variant.resolvedLayers.joined(separator: ", ")
         case .resize, .rounding, .bnRecal, .fixres:
             preconditionFailure("\(remedy) treats the trained model")
         }
@@ -72,6 +71,16 @@ extension RemedyRunner {
             }
             try store(RemedyResult(cell: cell, remedy: remedy, record: record, seconds: seconds, note: note))
         }
+    }
+}
+
+extension ModelConfig {
+    /// The model's BlurPool variant (`blurPoolVariant`), or nil when it has none: a graph model,
+    /// or no max-pooling or strided layer to antialias (the remedy then skips the model).
+    func withBlurPool() throws -> ModelConfig? {
+        let layers = try blurPoolVariant(resolvedLayers)
+        guard layers != resolvedLayers else { return nil }
+        return ModelConfig(name: name, layers: layers, rounding: rounding)
     }
 }
 
