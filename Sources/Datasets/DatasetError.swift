@@ -31,7 +31,7 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible {
         case let .missingTestSplit(root):
             return "\(root) has a train/ folder but no val/ or test/ folder; add one, or move the class folders up to \(root) to split them by a test fraction."
         case let .tooManyFiles(folder, limit):
-            return "The dataset holds more than \(limit) files and folders (the scan stopped in \(folder)); point the run at a smaller folder, split the dataset, or raise the limit with \(InputLimit.files.option) N (or \(InputLimit.files.rawValue)=N)."
+            return "The dataset holds more than \(limit) files and folders (the scan stopped in \(folder)); point the run at a smaller folder, split the dataset, or \(InputLimit.files.howToRaise)."
         case let .invalidTestFraction(fraction):
             return "The test fraction must be at least 0 and below 1, not \(fraction)."
         }

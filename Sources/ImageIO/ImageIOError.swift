@@ -19,7 +19,7 @@ public enum ImageIOError: Error, Equatable, CustomStringConvertible {
         case let .unrecognizedFormat(file):
             return "\(file) is not a PNG or JPEG file (its first bytes match neither); convert it or remove it from the folder."
         case let .tooLarge(file, width, height, limit):
-            return "\(file) declares \(width)×\(height) = \(width * height) pixels, more than the limit of \(limit) (which keeps a crafted header from taking gigabytes); shrink it first, e.g. `convert \(file) -resize 50% smaller.png`, or raise the limit with \(InputLimit.pixels.option) N (or \(InputLimit.pixels.rawValue)=N)."
+            return "\(file) declares \(width)×\(height) = \(width * height) pixels, more than the limit of \(limit) (which keeps a crafted header from taking gigabytes); shrink it first, e.g. `convert \(file) -resize 50% smaller.png`, or \(InputLimit.pixels.howToRaise)."
         case let .unsupported(file, reason):
             return "\(file) uses a format variant reslab cannot decode: \(reason). Re-encode it as an 8-bit baseline JPEG or a PNG."
         case let .corrupt(file, reason):

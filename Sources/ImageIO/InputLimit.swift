@@ -34,6 +34,10 @@ public enum InputLimit: String, CaseIterable, Sendable {
         }
     }
 
+    /// How a refusal tells the user to raise it: "raise the limit with --max-pixels N (or
+    /// RESLAB_MAX_PIXELS=N)".
+    public var howToRaise: String { "raise the limit with \(option) N (or \(rawValue)=N)" }
+
     /// The value in force: the environment variable's when it holds a valid count, else the default.
     public var value: Int {
         guard let text = environmentText, let parsed = Int(text), (1...Self.largest).contains(parsed) else { return defaultValue }

@@ -20,7 +20,7 @@ public struct ResampleSizeError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         if let reason { return "\(what) \(reason)." }
-        return "\(what) is too large: reslab makes images of at most \(limit) pixels (the decoders' limit; \(InputLimit.pixels.rawValue)=N raises it); ask for a smaller size."
+        return "\(what) is too large: reslab makes images of at most \(limit) pixels (the decoders' limit); ask for a smaller size, or \(InputLimit.pixels.howToRaise)."
     }
 }
 

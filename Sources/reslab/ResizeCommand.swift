@@ -58,28 +58,32 @@ struct ResizeCommand: ParsableCommand {
     @Option(help: "Write a montage PNG (rows: methods, columns: sizes).")
     var montage: String?
 
+    @OptionGroup var pixelLimit: PixelLimitOption
+
     func validate() throws {
         guard (input == nil) != (zonePlate == nil) else {
             throw ValidationError("Give either an input image or --zone-plate SIZE, not both and not neither.")
         }
         if let zonePlate {
             guard zonePlate > 0 else { throw ValidationError("--zone-plate \(zonePlate) must be a positive size in pixels, e.g. 256.") }
-            try checkImageSize(width: zonePlate, height: zonePlate, what: "--zone-plate \(zonePlate)")
+            try checkImageSize(width: zonePlate, height: zonePlate, what: "--zone-plate \(zonePlate)", limit: pixelLimit.value)
         }
         guard (size == nil) != (montage == nil) else {
             throw ValidationError("Give either --size with -o, or --montage; they are two separate modes.")
         }
         if size != nil {
             let (width, height) = try parsedSize()
-            try checkImageSize(width: width, height: height, what: "--size \(size ?? "")")
+            try checkImageSize(width: width, height: height, what: "--size \(size ?? "")", limit: pixelLimit.value)
             _ = try parsedGeometry()
             guard output != nil else { throw ValidationError("--size needs -o OUT.png to say where the result goes.") }
         } else {
-            try checkMontage(sizes: try montageSizes(), methods: try montageMethods().count, what: "--sizes \(sizes)")
+            try checkMontage(sizes: try montageSizes(), methods: try montageMethods().count, what: "--sizes \(sizes)",
+                             limit: pixelLimit.value)
         }
     }
 
     func run() throws {
+        pixelLimit.apply()
         if let path = montage {
             let image = try zonePlate.map { Resample.zonePlate(size: $0) } ?? readImage(atPath: input!)
             let sizes = try montageSizes(), methods = try montageMethods()

@@ -42,12 +42,40 @@ struct InputLimitProbeTests {
         }
         let passed = try Probe.run(["inspect", "ds", "--max-pixels", "64"], in: folder)
         #expect(passed.status == 0 && passed.stdout.contains("No files skipped."), "\(passed.stdout)\(passed.stderr)")
-        // `resize` makes images under the same limit, read from the variable.
-        let resize = try Probe.run(["resize", "--zone-plate", "64", "--size", "8", "-o", "x.png"], in: folder,
-                                   environment: ["RESLAB_MAX_PIXELS": "100"])
-        #expect(resize.status != 0 && !resize.crashed)
-        #expect(resize.stderr.contains("--zone-plate 64 is too large: reslab makes images of at most 100 pixels (the decoders' limit; RESLAB_MAX_PIXELS=N raises it); ask for a smaller size."),
-                "\(resize.stderr)")
+    }
+
+    /// `resize` makes and decodes images under the same limit, set by the same `--max-pixels`
+    /// option (or variable) as the other commands, and its refusals name both.
+    @Test func resizeTakesThePixelLimitLikeTheOtherCommands() throws {
+        let folder = try dataset("probe-resize-pixels")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let zonePlate = ["resize", "--zone-plate", "64", "--size", "8", "-o", "x.png"]
+        let tooLarge = "--zone-plate 64 is too large: reslab makes images of at most 100 pixels (the decoders' limit); ask for a smaller size, or raise the limit with --max-pixels N (or RESLAB_MAX_PIXELS=N)."
+        let ways: [([String], [String: String])] = [(["--max-pixels", "100"], [:]), ([], ["RESLAB_MAX_PIXELS": "100"])]
+        for (arguments, environment) in ways {
+            let refused = try Probe.run(zonePlate + arguments, in: folder, environment: environment)
+            #expect(refused.status != 0 && !refused.crashed && !refused.timedOut)
+            #expect(refused.stderr.contains(tooLarge), "\(refused.stderr)")
+        }
+        // The 64² zone plate is exactly at the limit; the option overrides the variable.
+        let passed = try Probe.run(zonePlate + ["--max-pixels", "4096"], in: folder, environment: ["RESLAB_MAX_PIXELS": "100"])
+        #expect(passed.status == 0 && FileManager.default.fileExists(atPath: folder + "/x.png"), "\(passed.stderr)")
+        // The option reaches the decoder too: an 8×8 input is refused by name at 63 pixels.
+        let decoded = try Probe.run(["resize", "ds/a/0.png", "--size", "4", "-o", "y.png", "--max-pixels", "63"], in: folder)
+        #expect(decoded.status != 0 && !decoded.crashed)
+        #expect(decoded.stderr.contains("ds/a/0.png declares 8×8 = 64 pixels, more than the limit of 63 (which keeps a crafted header from taking gigabytes); shrink it first, e.g. `convert ds/a/0.png -resize 50% smaller.png`, or raise the limit with --max-pixels N (or RESLAB_MAX_PIXELS=N)."),
+                "\(decoded.stderr)")
+        // Bad values are refused with the other commands' sentences.
+        let bad: [([String], [String: String], String)] = [
+            (["--max-pixels", "0"], [:], "--max-pixels must be a count from 1 to 1099511627776, not 0."),
+            ([], ["RESLAB_MAX_PIXELS": "lots"],
+             "RESLAB_MAX_PIXELS=lots is not a count from 1 to 1099511627776; unset it for the default (89478485) or give a whole number."),
+        ]
+        for (arguments, environment, expected) in bad {
+            let outcome = try Probe.run(zonePlate + arguments, in: folder, environment: environment)
+            #expect(outcome.status == 64 && !outcome.crashed)
+            #expect(outcome.stderr.contains(expected), "\(outcome.stderr)")
+        }
     }
 
     @Test(arguments: [

@@ -223,7 +223,7 @@ struct ProbeTests {
         #expect(!outcome.stderr.contains("Missing value"))
     }
 
-    static let tooLarge = " is too large: reslab makes images of at most 89478485 pixels (the decoders' limit; RESLAB_MAX_PIXELS=N raises it); ask for a smaller size."
+    static let tooLarge = " is too large: reslab makes images of at most 89478485 pixels (the decoders' limit); ask for a smaller size, or raise the limit with --max-pixels N (or RESLAB_MAX_PIXELS=N)."
 
     /// A class folder whose name holds a newline and a comma runs and reports (the CSV reader
     /// parses quoted fields); then stray and damaged files in the run folder: a stray copy of a
