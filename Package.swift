@@ -9,8 +9,16 @@ import Foundation
 let targetCPU = ProcessInfo.processInfo.environment["RESLAB_TARGET_CPU"] ?? "native"
 
 /// Settings for every Swift target: the target CPU, and Swift 5 language mode because the
-/// kernels share raw buffers across `DispatchQueue.concurrentPerform` workers.
-let cpuFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", targetCPU])]
+/// kernels share raw buffers across `DispatchQueue.concurrentPerform` workers. In release also
+/// `-enable-testing` (what `@testable import` needs), so that `swift build -c release`
+/// (scripts/quickstart.sh) compiles each module exactly as `swift test -c release
+/// --disable-testable-imports` (scripts/test.sh) does and the tests reuse the build: SwiftPM's
+/// own switch, on in `swift test`, puts the flag elsewhere in the command line, which makes every
+/// module compile twice.
+let cpuFlags: [SwiftSetting] = [
+    .unsafeFlags(["-target-cpu", targetCPU]),
+    .unsafeFlags(["-enable-testing"], .when(configuration: .release)),
+]
 
 /// Hot-loop targets additionally drop overflow and bounds checks in release builds: they take
 /// their pointers once and validate shapes at their API boundary (measured: GEMM 259 → 265 GFLOP/s).

@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # The test command: installs missing system packages, then builds and runs every test once, in
-# release mode (tests that train networks are far too slow in a debug build). Ends with the
+# release mode (tests that train networks are far too slow in a debug build). After
+# scripts/quickstart.sh it compiles only the test targets: Package.swift compiles every module
+# with -enable-testing in release, so `swift build -c release` already makes what `@testable
+# import` needs, and --disable-testable-imports keeps SwiftPM from adding the flag a second time
+# at another place of each command line (which would recompile every module). Ends with the
 # skipped tests named: Swift Testing reports a test disabled by its trait as skipped, but counts
 # one that returns early (after printing "skipped: <File>.<test>(): <why>", e.g. without
 # ../shared/datasets) as passed, so those are listed by name here and taken out of the count.
@@ -11,7 +15,7 @@ scripts/install-deps.sh
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 set +e
-swift test -c release "$@" 2>&1 | tee "$log"
+swift test -c release --disable-testable-imports "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 # A test that returns early prints "skipped: <File>.<test>(): <why>" (TestSupport's `Fixtures.skip`),
