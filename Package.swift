@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(name: "ONNXTests", dependencies: ["ONNX", "NN", "SeededRandom", "TestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Resample", "SeededRandom", "TestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "TestSupport"], swiftSettings: cpuFlags),
-        .testTarget(name: "ExperimentTests", dependencies: ["Experiment", "ImageIO", "NN", "TestSupport"], swiftSettings: cpuFlags),
+        .testTarget(name: "ExperimentTests", dependencies: ["Experiment", "Datasets", "ImageIO", "NN", "TestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "EndToEndTests", dependencies: ["reslab", "ImageIO", "TestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "SlurmTests", dependencies: ["Experiment", "reslab", "TestSupport"], swiftSettings: cpuFlags),
     ],

@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import TestSupport
+import Datasets
 @testable import Experiment
 
 /// The dry-run's and Slurm's time estimates: arithmetic on rows with given rates (no timing
@@ -67,7 +69,7 @@ struct PlanEstimateTests {
         var options = RunOptions(configPath: folder + "/estimate.yaml", threads: 1)
         options.runsRoot = folder + "/runs"
         let measured = try planExperiment(options)
-        #expect(measured.rows.allSatisfy { $0.speed.measured && $0.speed.trainingFLOPsPerSecond > 0 && $0.speed.forwardFLOPsPerSecond > 0 })
+        #expect(measured.rows.allSatisfy { $0.speed.measured && ($0.speed.trainingFLOPsPerSecond ?? 0) > 0 && $0.speed.forwardFLOPsPerSecond > 0 })
         #expect(measured.rows[0].speed == measured.rows[1].speed, "seeds of one model share its timing")
         let assumed = try planExperiment(options, measure: false)
         #expect(assumed.rows.allSatisfy { $0.speed == .fallback })
@@ -94,5 +96,30 @@ struct PlanEstimateTests {
         #expect(row.remedyTrainingFLOPs == Double(2 * 32) * (model.trainingFLOPs * f8 / f16))
         #expect(row.totalFLOPs == row.trainingFLOPs + row.evaluationFLOPs + row.remedyFLOPs)
         #expect(plan.dryRunText.contains("  of which remedies: "))
+    }
+
+    /// An imported (`onnx:`) model is only tested: the dry run gives it no training and no
+    /// remedy work (`RemedyRun` skips it), and times only its forward passes.
+    @Test func anImportedModelIsOnlyTested() throws {
+        let folder = NSTemporaryDirectory() + "reslab-estimate-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // The fixture has 10 outputs; the four stripe classes are four of them.
+        let classes = GeneratedStripes.classNames + (0..<(10 - GeneratedStripes.classNames.count)).map { "other\($0)" }
+        try classes.joined(separator: "\n").write(toFile: folder + "/classes.txt", atomically: true, encoding: .utf8)
+        let yaml = Self.yaml.replacingOccurrences(of: "seeds: [0, 1]", with: "seeds: [0]")
+            .replacingOccurrences(of: "models:\n", with: "models:\n  - onnx: \(Fixtures.path("onnx/resnet/model.onnx"))\n    train_size: 16\n    classes: \(folder)/classes.txt\n")
+            + "\nremedies: {run: [resize, bn-recal, fixres], at: [8]}\n"
+        try yaml.write(toFile: folder + "/estimate.yaml", atomically: true, encoding: .utf8)
+        var options = RunOptions(configPath: folder + "/estimate.yaml", threads: 1)
+        options.runsRoot = folder + "/runs"
+        let plan = try planExperiment(options)
+        let imported = try #require(plan.rows.first { $0.cell.model.onnx != nil })
+        #expect(imported.trainingFLOPs == 0 && imported.remedyFLOPs == 0)
+        #expect(imported.evaluationFLOPs > 0 && imported.speed.measured && imported.speed.trainingFLOPsPerSecond == nil)
+        #expect(imported.estimatedSeconds == imported.evaluationFLOPs / imported.speed.forwardFLOPsPerSecond)
+        let trained = try #require(plan.rows.first { $0.cell.model.onnx == nil })
+        #expect(trained.trainingFLOPs > 0 && trained.remedyFLOPs > 0 && (trained.speed.trainingFLOPsPerSecond ?? 0) > 0)
+        #expect(plan.estimateBasis.contains("model at 16 px evaluation "), "\(plan.estimateBasis)")
     }
 }

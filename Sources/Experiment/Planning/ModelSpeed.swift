@@ -3,8 +3,9 @@ import NN
 
 /// How fast a model trains and evaluates on this machine, and how those figures were obtained.
 public struct ModelSpeed: Sendable, Equatable {
-    /// Training FLOP/s (forward and backward, `ModelPlan.trainingFlops`) on the plan's threads.
-    public var trainingFLOPsPerSecond: Double
+    /// Training FLOP/s (forward and backward, `ModelPlan.trainingFlops`) on the plan's threads;
+    /// nil for a model that is not trained here (an imported `onnx:` model), so not timed.
+    public var trainingFLOPsPerSecond: Double?
     /// Evaluation FLOP/s (forward passes, `ModelPlan.flops`) on the plan's threads.
     public var forwardFLOPsPerSecond: Double
     /// True when timed here (`measureModelSpeed`); false for the documented fallback.
@@ -15,7 +16,9 @@ public struct ModelSpeed: Sendable, Equatable {
     /// (`reslab bench train`, 2026-11-26); not multiplied by the thread count: two threads give
     /// 1.8× one on a quiet machine but much less while other work shares the cores. Evaluation: half of that, as measured on 2026-11-26 for imagenette-cnn
     /// (training 102 GFLOP/s, evaluation at 64–224 px 48 GFLOP/s, one thread, loaded machine).
-    public static let fallback = ModelSpeed(trainingFLOPsPerSecond: 120e9, forwardFLOPsPerSecond: 60e9, measured: false)
+    public static let fallback = ModelSpeed(trainingFLOPsPerSecond: assumedTrainingRate, forwardFLOPsPerSecond: 60e9, measured: false)
+    /// `fallback`'s training rate.
+    public static let assumedTrainingRate = 120e9
 }
 
 /// Times `model` on made-up (N, r, r, C) inputs at its training resolution r on `threads` threads:
@@ -28,7 +31,7 @@ public struct ModelSpeed: Sendable, Equatable {
 /// 168–185 GFLOP/s in six runs). Short windows still see sustained load: with 2 threads while
 /// other builds ran, training timed at 39 GFLOP/s against 117 with one. About half a second per model.
 func measureModelSpeed(_ model: Model, optimizer: Optimizer, batch: Int, evaluationBatch: Int, threads: Int,
-                       callFLOPs: Double = 10e9, window: Double = 0.05) throws -> ModelSpeed {
+                       trains: Bool = true, callFLOPs: Double = 10e9, window: Double = 0.05) throws -> ModelSpeed {
     let r = model.info.trainResolution, image = r * r * model.network.inputChannels
     let forwardFLOPs = model.forwardFLOPs(at: r) ?? 0
     let trainingBatch = max(1, min(batch, Int(callFLOPs / max(1, model.trainingFLOPs))))
@@ -39,14 +42,14 @@ func measureModelSpeed(_ model: Model, optimizer: Optimizer, batch: Int, evaluat
     let saved = Parallel.threadCount
     Parallel.threadCount = threads
     defer { Parallel.threadCount = saved }
-    let training = try callsPerSecond(window) {
+    let training = try trains ? callsPerSecond(window) {
         _ = try model.trainStep(Array(inputs.prefix(trainingBatch * image)), labels: labels, resolution: r,
                                 optimizer: optimizer, labelSmoothing: 0)
-    }
+    } : nil
     let forward = try callsPerSecond(window) {
         _ = try model.logits(Array(inputs.prefix(forwardBatch * image)), count: forwardBatch, resolution: r)
     }
-    return ModelSpeed(trainingFLOPsPerSecond: model.trainingFLOPs * Double(trainingBatch) * training,
+    return ModelSpeed(trainingFLOPsPerSecond: training.map { model.trainingFLOPs * Double(trainingBatch) * $0 },
                       forwardFLOPsPerSecond: forwardFLOPs * Double(forwardBatch) * forward, measured: true)
 }
 

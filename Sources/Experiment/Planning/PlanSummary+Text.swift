@@ -52,7 +52,7 @@ extension PlanSummary {
             if !rates.contains(where: { $0.0 == model }) { rates.append((model, row.speed)) }
         }
         func text(_ speed: ModelSpeed) -> String {
-            "training \(formatRate(speed.trainingFLOPsPerSecond)), evaluation \(formatRate(speed.forwardFLOPsPerSecond))"
+            "\(speed.trainingFLOPsPerSecond.map { "training \(formatRate($0)), " } ?? "")evaluation \(formatRate(speed.forwardFLOPsPerSecond))"
         }
         let timed = rates.filter { $0.1.measured }.map { "\($0.0) \(text($0.1))" }
         let assumed = rates.filter { !$0.1.measured }.map(\.0)

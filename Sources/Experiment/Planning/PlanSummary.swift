@@ -24,9 +24,11 @@ public struct PlanSummary: Sendable {
         public var totalFLOPs: Double { trainingFLOPs + evaluationFLOPs + remedyFLOPs }
 
         /// The cell's estimated wall time: its training and evaluation FLOPs, and its remedies',
-        /// at `speed`'s rates (decoding and resizing not included).
+        /// at `speed`'s rates (decoding and resizing not included). An imported model has no
+        /// training FLOPs (it is only tested) and no training rate.
         public var estimatedSeconds: Double {
-            (trainingFLOPs + remedyTrainingFLOPs) / speed.trainingFLOPsPerSecond
+            let training = trainingFLOPs + remedyTrainingFLOPs
+            return (training > 0 ? training / (speed.trainingFLOPsPerSecond ?? ModelSpeed.assumedTrainingRate) : 0)
                 + (evaluationFLOPs + remedyForwardFLOPs) / speed.forwardFLOPsPerSecond
         }
     }
@@ -72,18 +74,20 @@ public func planExperiment(_ options: RunOptions, measure: Bool = true) throws -
                                               mean: neutral.mean, std: neutral.std)
         let model = try Model(info: info, seed: 0)
         let done = finished.contains(cell.id)
+        // An imported model is only tested: no training, no remedies (`RemedyRun` skips it).
+        let imported = cell.model.onnx != nil
         if measure && !done && speeds[info] == nil {
             let optimizer = Model.optimizer(config.training, stepsPerEpoch: 1)
             speeds[info] = (try? measureModelSpeed(model, optimizer: optimizer, batch: max(1, min(config.training.batch, train)),
                                                    evaluationBatch: max(1, min(config.evaluation.batch, test)),
-                                                   threads: options.threads)) ?? .fallback
+                                                   threads: options.threads, trains: !imported)) ?? .fallback
         }
         let forward = model.forwardFLOPs(at: cell.trainResolution) ?? 0
-        let training = model.trainingFLOPs * Double(train * config.training.epochs)
+        let training = imported ? 0 : model.trainingFLOPs * Double(train * config.training.epochs)
         let cannot = keys.compactMap { key in model.cannotRunReason(at: key.resolution).map { (key, $0) } }
         let evaluation = keys.reduce(0.0) { $0 + (model.forwardFLOPs(at: $1.resolution) ?? 0) * Double(test) }
-        let remedies = config.remedies?.plannedFLOPs(model, training: config.training, trainImages: train, testImages: test,
-                                                     cellEvaluationFLOPs: evaluation) ?? (training: 0, forward: 0)
+        let remedies = (imported ? nil : config.remedies?.plannedFLOPs(model, training: config.training, trainImages: train, testImages: test,
+                                                     cellEvaluationFLOPs: evaluation)) ?? (training: 0, forward: 0)
         return .init(cell: cell, forwardFLOPs: forward, trainingFLOPs: training, evaluationFLOPs: evaluation,
                      remedyTrainingFLOPs: remedies.training, remedyForwardFLOPs: remedies.forward, cannotRun: cannot,
                      done: done, speed: speeds[info] ?? .fallback)

@@ -16,7 +16,7 @@ func slurmPlan(_ request: SlurmRequest, measure: Bool) throws -> PlanSummary {
 func slurmEstimate(_ plan: PlanSummary) -> SlurmEstimate {
     let todo = plan.rows.filter { !$0.done }
     guard let slowest = (todo.isEmpty ? plan.rows : todo).max(by: { $0.estimatedSeconds < $1.estimatedSeconds }) else {
-        return SlurmEstimate(cellFLOPs: 0, flopsPerSecond: ModelSpeed.fallback.trainingFLOPsPerSecond, measured: false)
+        return SlurmEstimate(cellFLOPs: 0, flopsPerSecond: ModelSpeed.assumedTrainingRate, measured: false)
     }
     return SlurmEstimate(cellFLOPs: slowest.totalFLOPs, flopsPerSecond: slowest.totalFLOPs / max(1e-9, slowest.estimatedSeconds),
                          measured: slowest.speed.measured)
