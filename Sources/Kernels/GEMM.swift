@@ -7,8 +7,8 @@
 /// (K×M) when transposed; B is stored (K×N) with row stride `ldb`, or (N×K) when transposed.
 /// C has row stride `ldc` ≥ N. K = 0 sets C to 0 (or leaves it, when accumulating).
 ///
-/// 8 × 32 register tiles (`MicroKernel`) sweep C with rows split across `Parallel.threadCount`
-/// threads, reading op(B) packed into 32-column panels (`PackedPanels`). Each element of C
+/// 8 × 32 register tiles (`MicroKernel`) sweep C, chunks of rows taken dynamically by
+/// `Parallel.threadCount` threads, reading op(B) packed into 32-column panels (`PackedPanels`). Each element of C
 /// is summed in the same order whatever the thread count, so results do not depend on it.
 /// Safe to call from several threads at once (each call borrows its own packing buffer).
 public func gemm(
@@ -96,10 +96,11 @@ func packPanels(
 ) {
     let panels = PackedPanels.panelCount(columns: n)
     if parallel, panels > 1, k * n >= 1 << 16 {
-        Parallel.forRanges(panels) { range in
+        // One panel per chunk: each writes its own K × 32 floats.
+        Parallel.forChunks(panels) { _, q in
             PackedPanels.uncheckedPack(
-                panels: range, transposed: transposed, k: k, n: n, b: b, ldb: ldb,
-                into: packed + range.lowerBound * k * MicroKernel.columns)
+                panels: q..<q + 1, transposed: transposed, k: k, n: n, b: b, ldb: ldb,
+                into: packed + q * k * MicroKernel.columns)
         }
     } else {
         PackedPanels.uncheckedPack(panels: 0..<panels, transposed: transposed, k: k, n: n, b: b, ldb: ldb, into: packed)
@@ -108,7 +109,9 @@ func packPanels(
 
 /// C (M×N) (+)= op(A) (M×K) · op(B) (K > 0), with op(B) packed by `PackedPanels`: the first K
 /// block stores with `first` (add to C or not, bias), later ones add, the last clamps if `relu`.
-/// Rows of C are split across threads in whole 8-row tiles. Does not validate its arguments.
+/// Rows of C are cut into chunks of whole 8-row tiles (`GEMMBlocking.tilesPerChunk`) that the
+/// threads take dynamically; a chunk computes its rows of C completely (every K block, every
+/// panel), so no element of C is summed by two threads. Does not validate its arguments.
 func multiply(
     transposeA: Bool, m: Int, n: Int, k: Int,
     a: UnsafePointer<Float>, lda: Int, packed: UnsafePointer<Float>,
@@ -121,7 +124,7 @@ func multiply(
     if m * n * k < GEMMBlocking.parallelMinimum {
         work(0..<tiles)
     } else {
-        Parallel.forRanges(tiles, work)
+        Parallel.forChunks(tiles, chunkSize: GEMMBlocking.tilesPerChunk(n: n, k: k)) { _, range in work(range) }
     }
 }
 

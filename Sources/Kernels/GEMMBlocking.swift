@@ -16,6 +16,17 @@ enum GEMMBlocking {
     /// waking a second thread costs about as much.
     static let parallelMinimum = 1 << 20
 
+    /// Multiply-adds per chunk of row tiles the threads take (about 4 µs of one core at
+    /// 130 GFLOP/s): small enough that a thread delayed by another process holds up the other
+    /// for at most a few µs at the end of a multiply, large enough that taking a chunk (one
+    /// atomic increment, ~0.1 µs) costs under 3%.
+    static let chunkMultiplyAdds = 1 << 18
+
+    /// Row tiles (8 rows) per chunk of an M×N×K multiply: about `chunkMultiplyAdds`, at least one.
+    static func tilesPerChunk(n: Int, k: Int) -> Int {
+        max(1, chunkMultiplyAdds / max(1, MicroKernel.rows * n * k))
+    }
+
     /// Depth of each K block: K split into ⌈K / maxDepth⌉ equal blocks (288 stays whole, 576 → 2 × 288).
     static func depth(k: Int) -> Int {
         let blocks = (k + maxDepth - 1) / maxDepth

@@ -1,32 +1,74 @@
 import Dispatch
 import Foundation
+import Synchronization
 
-/// How many threads the kernels may use, and a parallel loop over them.
+/// How many threads the kernels may use, and parallel loops over them.
+///
+/// Work is cut into chunks that the threads take one at a time from a shared atomic counter as
+/// they finish the previous one (dynamic distribution), never split into fixed halves: when one
+/// thread is delayed (another process holds its core) the other takes the chunks it has not
+/// started, so a step waits at most for one chunk, not for half the work. What each chunk
+/// computes is decided by the caller alone, never by which thread takes it or when, so results
+/// do not depend on the thread count or the timing.
 public enum Parallel {
     /// The number of worker threads (default: the active processor count). Set it once, before
     /// work starts (e.g. from `--threads`); 1 runs every loop on the calling thread.
     nonisolated(unsafe) public static var threadCount = ProcessInfo.processInfo.activeProcessorCount
 
-    /// Runs `body(chunk)` for `chunk` in `0..<chunks` on up to `threadCount` threads and returns
-    /// when all are done. With one thread or one chunk, or when called from inside another
-    /// parallel loop (whose threads are already busy), it runs inline, in order.
-    public static func forEach(_ chunks: Int, _ body: (Int) -> Void) {
-        if threadCount <= 1 || chunks <= 1 || NestingFlag.isSet {
-            for chunk in 0..<chunks { body(chunk) }
-        } else {
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                NestingFlag.isSet = true
-                body(chunk)
-                NestingFlag.isSet = false
+    /// The number of workers a loop of `chunks` chunks would run on now, at most `limit`: 1 with
+    /// one thread, one chunk, or inside another parallel loop (whose threads are already busy).
+    public static func workers(for chunks: Int, limit: Int = .max) -> Int {
+        NestingFlag.isSet ? 1 : max(1, min(threadCount, chunks, limit))
+    }
+
+    /// Runs `body(worker, chunk)` once for every `chunk` in `0..<chunks` and returns when all are
+    /// done. `workers(for: chunks, limit: maxWorkers)` workers (numbered from 0; 0 is the calling
+    /// thread's) take the chunks in increasing order from an atomic counter, each as soon as it
+    /// has finished its previous one; a worker runs one chunk at a time, so per-worker scratch
+    /// memory indexed by `worker` is never shared. With one worker the chunks run in order on the
+    /// calling thread. A `Parallel` loop or GEMM called from inside `body` runs inline.
+    public static func forChunks(_ chunks: Int, maxWorkers: Int = .max, _ body: (_ worker: Int, _ chunk: Int) -> Void) {
+        forChunks(chunks, workers: workers(for: chunks, limit: maxWorkers), body)
+    }
+
+    /// `forChunks` on exactly `workers` workers (inline when 1).
+    static func forChunks(_ chunks: Int, workers: Int, _ body: (_ worker: Int, _ chunk: Int) -> Void) {
+        guard workers > 1 else {
+            for chunk in 0..<chunks { body(0, chunk) }
+            return
+        }
+        // Relaxed ordering suffices: the counter only hands out indices; the results a chunk
+        // writes are published to the caller by concurrentPerform's completion.
+        let next = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let nested = NestingFlag.isSet
+            NestingFlag.isSet = true
+            while true {
+                let chunk = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard chunk < chunks else { break }
+                body(worker, chunk)
             }
+            NestingFlag.isSet = nested
+        }
+    }
+
+    /// Runs `body(worker, range)` over `0..<count` cut into consecutive ranges of `chunkSize`
+    /// items (the last one shorter), taken dynamically as in `forChunks`.
+    public static func forChunks(
+        _ count: Int, chunkSize: Int, maxWorkers: Int = .max, _ body: (_ worker: Int, _ range: Range<Int>) -> Void
+    ) {
+        precondition(chunkSize >= 1, "Parallel.forChunks: chunk size \(chunkSize) < 1")
+        forChunks((count + chunkSize - 1) / chunkSize, maxWorkers: maxWorkers) { worker, chunk in
+            body(worker, chunk * chunkSize..<min(count, (chunk + 1) * chunkSize))
         }
     }
 
     /// Splits `0..<count` into at most `threadCount` contiguous ranges of near-equal size and runs
-    /// `body(range)` for each in parallel.
+    /// `body(range)` for each in parallel (one range per worker: for callers that set up
+    /// per-range state, e.g. a resize workspace).
     public static func forRanges(_ count: Int, _ body: (Range<Int>) -> Void) {
         let parts = max(1, min(threadCount, count))
-        forEach(parts) { part in
+        forChunks(parts) { _, part in
             body((count * part / parts)..<(count * (part + 1) / parts))
         }
     }

@@ -12,8 +12,9 @@ import Kernels
 /// overhead.
 ///
 /// The M rows are cut into blocks of `rowsPerBlock` rows (about `blockFloats` of cols each, so
-/// a block stays in the core's L2 cache) and the threads take blocks: each expands its block
-/// into its own scratch block and multiplies it at once by the weights, packed once per call.
+/// a block stays in the core's L2 cache) and the threads take blocks one at a time, dynamically:
+/// each expands its block into its own scratch block and multiplies it at once by the weights,
+/// packed once per call.
 /// cols never exists whole: writing it out and reading it back cost more than the multiply on
 /// the small convolutions (conv1: K = 27).
 struct Convolution {
@@ -91,10 +92,11 @@ struct Convolution {
         for group in 0..<groups {
             let epilogue: GEMMEpilogue = relu ? .biasReLU(bias + group * fg) : .bias(bias + group * fg)
             withPackedMatrix(k: depth, n: fg, b: weight + group * fg, ldb: filters) { packedWeight in
+                // One chunk per block of rows: it expands and multiplies its block alone.
                 let blocks = (m + rowsPerBlock - 1) / rowsPerBlock
-                scratch.forParts(blocks) { part, blockRange in
-                    let rowRange = blockRange.lowerBound * rowsPerBlock..<min(m, blockRange.upperBound * rowsPerBlock)
-                    forEachBlock(of: rowRange, group: group, x: x, block: scratch.columnBlock(part)) { blockRows, cols in
+                scratch.forChunks(blocks) { worker, block in
+                    let rowRange = block * rowsPerBlock..<min(m, (block + 1) * rowsPerBlock)
+                    forEachBlock(of: rowRange, group: group, x: x, block: scratch.columnBlock(worker)) { blockRows, cols in
                         packedWeight.multiply(m: blockRows.count, a: cols, lda: depth,
                                               c: y + blockRows.lowerBound * filters + group * fg, ldc: filters, epilogue: epilogue)
                     }
@@ -107,9 +109,10 @@ struct Convolution {
     ///     dW (K × F) = colsᵀ · dy,   db = Σ_rows dy,   dcols (M × K) = dy · Wᵀ,   dx = col2im(dcols).
     /// `dx` may be nil (the first layer needs no input gradient). Overwrites dW, db and dx.
     ///
-    /// Per block of rows, one thread expands cols, adds its colsᵀ · dy to its image group's dW
-    /// partial, multiplies dy by the packed Wᵀ into the same scratch block and scatters that into
-    /// dx. Image groups are whole images, so no two threads scatter into one image. A grouped
+    /// The threads take image groups one at a time, dynamically. Per block of rows of its group,
+    /// a thread expands cols, adds its colsᵀ · dy to the group's dW partial, multiplies dy by the
+    /// packed Wᵀ into the same scratch block and scatters that into dx. Image groups are whole
+    /// images, so no two threads scatter into one image. A grouped
     /// convolution does this per channel group, on that group's columns of dy, dW and cols.
     func backward(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, dy: UnsafePointer<Float>,
                   dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>,
@@ -136,22 +139,21 @@ struct Convolution {
         }
         for channelGroup in 0..<groups {
             withPackedMatrix(transposed: true, k: fg, n: depth, b: weight + channelGroup * fg, ldb: filters) { packedWeightT in
-                scratch.forParts(imageGroups) { part, groupRange in
-                    for group in groupRange {
-                        let images = batch * group / imageGroups..<batch * (group + 1) / imageGroups
-                        let partial = scratch.gradientPartials + group * gradientGroupFloats + channelGroup * fg
-                        if let dx, groups == 1 {
-                            (dx + images.lowerBound * plan.input.count).update(repeating: 0, count: images.count * plan.input.count)
-                        }
-                        forEachBlock(of: images.lowerBound * pixels..<images.upperBound * pixels, group: channelGroup, x: x,
-                                     block: scratch.columnBlock(part)) { blockRows, cols in
-                            let dyBlock = dy + blockRows.lowerBound * filters + channelGroup * fg
-                            gemm(transposeA: true, m: depth, n: fg, k: blockRows.count, a: cols, lda: depth, b: dyBlock, ldb: filters,
-                                 c: partial, ldc: filters, accumulate: blockRows.lowerBound > images.lowerBound * pixels)
-                            guard let dx else { return }
-                            packedWeightT.multiply(m: blockRows.count, a: dyBlock, lda: filters, c: cols, ldc: depth)
-                            col2im(cols, rows: blockRows, group: channelGroup, into: dx)
-                        }
+                // One chunk per image group: its dW partial and its images' dx, computed alone.
+                scratch.forChunks(imageGroups) { worker, group in
+                    let images = batch * group / imageGroups..<batch * (group + 1) / imageGroups
+                    let partial = scratch.gradientPartials + group * gradientGroupFloats + channelGroup * fg
+                    if let dx, groups == 1 {
+                        (dx + images.lowerBound * plan.input.count).update(repeating: 0, count: images.count * plan.input.count)
+                    }
+                    forEachBlock(of: images.lowerBound * pixels..<images.upperBound * pixels, group: channelGroup, x: x,
+                                 block: scratch.columnBlock(worker)) { blockRows, cols in
+                        let dyBlock = dy + blockRows.lowerBound * filters + channelGroup * fg
+                        gemm(transposeA: true, m: depth, n: fg, k: blockRows.count, a: cols, lda: depth, b: dyBlock, ldb: filters,
+                             c: partial, ldc: filters, accumulate: blockRows.lowerBound > images.lowerBound * pixels)
+                        guard let dx else { return }
+                        packedWeightT.multiply(m: blockRows.count, a: dyBlock, lda: filters, c: cols, ldc: depth)
+                        col2im(cols, rows: blockRows, group: channelGroup, into: dx)
                     }
                 }
             }

@@ -40,24 +40,24 @@ extension Network {
     /// (batch norm uses running statistics, dropout is off).
     ///
     /// The batch runs in chunks of `evaluationChunk` images, depth-first (every layer on one
-    /// chunk, then the next chunk), so activations stay in cache; the threads take chunks, each
-    /// with its own workspace. An image's logits do not depend on the chunking or the threads.
+    /// chunk, then the next chunk), so activations stay in cache; the threads take chunks one at a
+    /// time, dynamically (`Parallel.forChunks`), each thread with its own workspace. An image's logits do not depend on the chunking or the threads.
     public func predict(_ inputs: Tensor) throws -> Tensor {
         let (batch, height, width) = try checkInputs(inputs)
         let team = try evaluationTeam(height: height, width: width)
         let chunk = team[0].capacity, imageSize = height * width * inputChannels
-        let chunks = (batch + chunk - 1) / chunk, parts = min(team.count, chunks)
+        let chunks = (batch + chunk - 1) / chunk
         var logits = Tensor(zeros: [batch, classes])
         inputs.values.withUnsafeBufferPointer { x in
             logits.values.withUnsafeMutableBufferPointer { z in
                 let (x, z) = (x.baseAddress!, z.baseAddress!)
-                Parallel.forEach(parts) { part in
-                    let ws = team[part]
-                    for index in chunks * part / parts..<chunks * (part + 1) / parts {
-                        let first = index * chunk, count = min(chunk, batch - first)
-                        forward(x + first * imageSize, batch: count, workspace: ws)
-                        (z + first * classes).update(from: ws.logits, count: count * classes)
-                    }
+                // Chunk `index` is images index·chunk ..< (index + 1)·chunk, run by whichever worker
+                // takes it next, in that worker's workspace.
+                Parallel.forChunks(chunks, maxWorkers: team.count) { worker, index in
+                    let ws = team[worker]
+                    let first = index * chunk, count = min(chunk, batch - first)
+                    forward(x + first * imageSize, batch: count, workspace: ws)
+                    (z + first * classes).update(from: ws.logits, count: count * classes)
                 }
             }
         }

@@ -70,21 +70,23 @@ func columnSums(_ x: UnsafePointer<Float>, rows: Int, width: Int, into sums: Uns
 /// sums[c] = Σ_{r < rows} f(r·width + c, c) for every column c < width, where `f16(at, c)` gives
 /// f at 16 consecutive columns starting at c and `f(at, c)` one value (for the last width mod 16
 /// columns). Rows are summed in Float SIMD16 over fixed blocks of 64 rows (one vector add per 16
-/// values), the threads take whole blocks, and the block sums are added in Double: as accurate as
-/// an all-Double sum to Float rounding, and, the blocks being the same whatever the thread count,
-/// the same result on 1 or 2 threads (block sums of similar size add exactly in Double).
+/// values); the blocks are cut into `Scratch.sumChunks` fixed chunks of consecutive blocks, each
+/// chunk's block sums are added in order into its own Double partial (the workers take chunks
+/// dynamically), and the partials are added in order: as accurate as an all-Double sum to Float
+/// rounding, and the same chunks and order whatever the thread count or timing, so the same
+/// result on 1 or 2 threads.
 @inline(__always)
 func sumPerColumn(rows: Int, width: Int, into sums: UnsafeMutablePointer<Float>, scratch: Scratch,
                   _ f16: (_ at: Int, _ column: Int) -> SIMD16<Float>, _ f: (_ at: Int, _ column: Int) -> Float) {
     precondition(width <= scratch.partialWidth, "sumPerColumn: \(width) columns exceed the scratch width \(scratch.partialWidth)")
     let blockRows = 64, blocks = (rows + blockRows - 1) / blockRows
-    let parts = scratch.parts(blocks)
+    let chunks = min(blocks, Scratch.sumChunks)
     let vectors = width / 16
-    scratch.forParts(blocks) { part, blockRange in
-        let acc = scratch.partials + part &* scratch.partialWidth
+    scratch.forChunks(chunks) { _, chunk in
+        let acc = scratch.partials + chunk &* scratch.partialWidth
         acc.update(repeating: 0, count: width)
         withUnsafeTemporaryAllocation(of: SIMD16<Float>.self, capacity: max(1, vectors)) { block in
-            for b in blockRange {
+            for b in blocks * chunk / chunks..<blocks * (chunk + 1) / chunks {
                 block.initialize(repeating: .zero)
                 for r in b &* blockRows..<min(rows, (b &+ 1) &* blockRows) {
                     let row = r &* width
@@ -97,5 +99,5 @@ func sumPerColumn(rows: Int, width: Int, into sums: UnsafeMutablePointer<Float>,
             }
         }
     }
-    scratch.sumPartials(parts: parts, width: width, into: sums)
+    scratch.sumPartials(chunks: chunks, width: width, into: sums)
 }

@@ -8,7 +8,7 @@ import Kernels
 /// - saved state: batch-norm statistics, dropout masks (training) and global-max-pool winners
 ///   (training), per node;
 /// - scratch: per-thread im2col blocks, per-group weight-gradient partials (training) and
-///   per-thread partial sums.
+///   per-chunk partial sums.
 final class Workspace {
     /// The graph placed at this size; `plans[j]` is node j seen as a layer (its first input).
     let plan: ModelPlan
@@ -71,8 +71,8 @@ final class Workspace {
         floats = Workspace.allocate(Float.self, max(16, floatTotal))
         indices = Workspace.allocate(Int32.self, max(16, indexTotal))
         labels = Workspace.allocate(Int32.self, capacity)
-        partials = Workspace.allocate(Double.self, threads * partialWidth)
-        byteCount = 4 * (max(16, floatTotal) + max(16, indexTotal) + capacity) + 8 * threads * partialWidth
+        partials = Workspace.allocate(Double.self, Scratch.sumChunks * partialWidth)
+        byteCount = 4 * (max(16, floatTotal) + max(16, indexTotal) + capacity) + 8 * Scratch.sumChunks * partialWidth
 
         let block = floats
         outputs = schedule.outputOffsets.map { block + $0 }
