@@ -96,23 +96,22 @@ extension Network {
 }
 
 extension Network {
-    /// A copy of this network with floor ↔ ceil swapped in the layers that drop or pad rows at
-    /// `height`×`width` (`ModelSpec.swappingRounding`), holding bit-identical parameter values
-    /// (weights and running statistics); this network is not changed. `swappedLayers` is empty
-    /// when no layer differs at that size. Throws a sentence when the swap changes a parameter's
-    /// shape (a flatten model whose dense input size depends on the rule at the training size).
-    public func swappingRounding(height: Int, width: Int) throws -> (network: Network, swappedLayers: [Int]) {
-        guard isChain else {
-            throw NNError.invalidGraph(node: nil, reason: "the rounding swap is defined for list models (each layer reading the one before); this model branches, so swap the rounding in its description instead")
-        }
-        let swap = try spec.swappingRounding(height: height, width: width, channels: inputChannels)
-        let copy = try Network(spec: swap.spec, inputChannels: inputChannels, classes: classes,
+    /// A copy of this network with floor ↔ ceil swapped in the nodes that lose rows or columns to
+    /// their rule at `height`×`width`, and in the nodes a merge needs swapped with them
+    /// (`GraphSpec.swappingRounding`), holding bit-identical parameter values (weights and
+    /// running statistics); this network is not changed. `swap.swapped` is empty when no node
+    /// loses anything at that size. Throws the swap's sentence when it is not defined there, and
+    /// one when it changes a parameter's shape (a flatten model whose dense input size depends on
+    /// the rule at the training size).
+    public func swappingRounding(height: Int, width: Int) throws -> (network: Network, swap: RoundingSwap) {
+        let swap = try graph.swappingRounding(height: height, width: width, channels: inputChannels)
+        let copy = try Network(graph: swap.graph, inputChannels: inputChannels, classes: classes,
                                trainingHeight: trainingHeight, trainingWidth: trainingWidth, seed: 0)
         guard copy.parameters.map(\.shape) == parameters.map(\.shape) else {
-            throw NNError.invalidLayer(layer: swap.swappedLayers.map { "\(spec.layers[$0])" }.joined(separator: ", "), reason:
+            throw NNError.invalidLayer(layer: swap.swappedNodes.map { "\(graph.nodes[$0].layer)" }.joined(separator: ", "), reason:
                 "swapping its rounding rule changes the parameter shapes at the training size \(trainingHeight)×\(trainingWidth), so the trained weights do not fit the swapped model")
         }
         copy.parameterValues = parameterValues
-        return (copy, swap.swappedLayers)
+        return (copy, swap)
     }
 }

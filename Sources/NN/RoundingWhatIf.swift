@@ -61,3 +61,30 @@ extension LayerSpec {
         }
     }
 }
+
+extension RoundingWhatIf {
+    /// Whether floor and ceil give this node different outputs (on either axis): only then does
+    /// swapping its rule change anything. Always false for a fixed rule (SAME, BlurPool).
+    public var rulesDiffer: Bool {
+        guard outcomes.count == 2 else { return false }
+        return outcomes[0].rows.output != outcomes[1].rows.output || outcomes[0].columns.output != outcomes[1].columns.output
+    }
+
+    /// Whether the rule in use loses something the other rule would not: floor drops input rows
+    /// or columns along an axis where ceil keeps one more window (which reads them), or ceil adds a
+    /// window that floor does not have. A floor node that reads every row (a padded 3×3 stride-2
+    /// convolution at an even size: ceil would only add a window of padding) loses nothing, nor
+    /// does one whose dropped row no rule can read (a 1×1 stride-2 projection at an even size:
+    /// ceil's extra window would start past the input, so it has the same output).
+    public var usedRuleLoses: Bool {
+        guard rulesDiffer else { return false }
+        let (floor, ceil) = (outcomes[0], outcomes[1])
+        switch used {
+        case .floor:
+            return (floor.rows.output != ceil.rows.output && floor.rows.dropped > 0)
+                || (floor.columns.output != ceil.columns.output && floor.columns.dropped > 0)
+        case .ceil: return true
+        case .same, .blur: return false
+        }
+    }
+}

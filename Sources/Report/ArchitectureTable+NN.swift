@@ -60,9 +60,16 @@ extension ArchitectureTable {
     /// "#3 maxpool 2" for a list model's layer; "sum: add ← b, shortcut" for a graph node.
     static func rowName(_ graph: GraphSpec, _ i: Int) -> String {
         let node = graph.nodes[i]
-        guard node.name != "\(i + 1)" else { return "#\(i + 1) \(node.layer)" }
+        guard node.name != "\(i + 1)" else { return nodeLabel(graph, i) }
         let previous = i == 0 ? GraphSpec.inputName : graph.nodes[i - 1].name
-        return "\(node.name): \(node.layer)" + (node.inputs == [previous] ? "" : " ← " + node.inputs.joined(separator: ", "))
+        return nodeLabel(graph, i) + (node.inputs == [previous] ? "" : " ← " + node.inputs.joined(separator: ", "))
+    }
+
+    /// A node as the table's rows name it, without its inputs: "#3 maxpool 2" for a list model's
+    /// layer, "10.shortcut.1: conv 1x1 32 stride 2 pad 0" for a named graph node.
+    public static func nodeLabel(_ graph: GraphSpec, _ i: Int) -> String {
+        let node = graph.nodes[i]
+        return node.name == "\(i + 1)" ? "#\(i + 1) \(node.layer)" : "\(node.name): \(node.layer)"
     }
 }
 

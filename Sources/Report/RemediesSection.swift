@@ -4,7 +4,9 @@ import Stats
 /// the untreated curve with each remedy's points), and per treated size a table ranked by cost —
 /// none → seconds → minutes of fine-tuning → a full retrain — with each remedy's gain over the
 /// untreated model, its paired interval and Holm-adjusted p. Only gains the test supports are
-/// called gains; the rest are shown as not helping (or as hurting, when the test says so).
+/// called gains; the rest are shown as not helping (or as hurting, when the test says so), and a
+/// remedy without a paired test (it cannot run there, or the untreated model cannot) as not
+/// measured or not compared, never among those that do not help.
 struct RemediesSection {
     let analysis: Analysis
 
@@ -30,8 +32,8 @@ struct RemediesSection {
     }
 
     /// "At 20 px (untreated 45.1%, 30.2 points below the peak at 32 px): helps: resizing to 32 px
-    /// first +15.2 points (95% CI …, Holm-adjusted p < 0.001); … Not helping: … Hurts: …" — gains
-    /// only where the adjusted test supports them.
+    /// first +15.2 points (95% CI …, Holm-adjusted p < 0.001); … Not helping: … Hurts: … Not
+    /// measured: … (why) … Not compared: …" — gains only where the adjusted test supports them.
     func sentence(_ comparison: RemedyComparison, at resolution: Int) -> String {
         let rows = comparison.rows.filter { $0.resolution == resolution }
         let alpha = analysis.options.alpha
@@ -42,17 +44,27 @@ struct RemediesSection {
                 base += ", \(points(untreated - top).replacingOccurrences(of: "−", with: "")) points \(untreated < top ? "below" : "above") the peak at \(comparison.untreated.cells[peak].testResolution) px"
             }
         }
-        let groups: [(String, Verdict)] = [("Helps", .firstBetter), ("Not helping (no difference the test supports)", .indistinguishable), ("Hurts", .secondBetter)]
-        let parts = groups.compactMap { title, verdict -> String? in
-            let members = rows.filter { $0.verdict(alpha: alpha) == verdict }
+        let groups: [(String, (RemedyComparison.Row) -> Bool)] = [
+            ("Helps", { $0.verdict(alpha: alpha) == .firstBetter }),
+            ("Not helping (no difference the test supports)", { $0.verdict(alpha: alpha) == .indistinguishable }),
+            ("Hurts", { $0.verdict(alpha: alpha) == .secondBetter }),
+            ("Not measured", { $0.untested?.kind == .notMeasured }),
+            ("Not compared", { $0.untested?.kind == .notCompared }),
+        ]
+        let parts = groups.compactMap { title, belongs -> String? in
+            let members = rows.filter(belongs)
             return members.isEmpty ? nil : "\(title): " + members.map(evidence).joined(separator: "; ")
         }
         return "At \(resolution) px (\(base)). " + parts.joined(separator: ". ") + "."
     }
 
-    /// "re-estimating batch norm at 20 px +6.1 points (95% CI …, Holm-adjusted p …)"
+    /// "re-estimating batch norm at 20 px +6.1 points (95% CI …, Holm-adjusted p …)"; without a
+    /// paired test, why: "the other rounding rule at 20 px (cannot run: …)", or the treated
+    /// accuracy and why it is not compared.
     private func evidence(_ row: RemedyComparison.Row) -> String {
-        guard let test = row.test else { return "\(row.description): not measured (\(row.treated.cannotRun ?? "no paired predictions"))" }
+        guard let test = row.test else {
+            return "\(row.description)\(row.treated.mean.map { " " + percent($0) } ?? "") (\(row.untested?.reason ?? ""))"
+        }
         return "\(row.description) \(points(test.difference)) points (\(evidenceText(test, confidence: analysis.options.confidence, adjusted: true)))"
     }
 
@@ -66,7 +78,9 @@ struct RemediesSection {
                     let helping = comparison.rows.filter { $0.resolution == r && $0.verdict(alpha: alpha) == .firstBetter }
                     let method = escapeHTML(comparison.untreated.key.method.label)
                     guard let cheapest = helping.first, let largest = helping.max(by: { $0.test!.difference < $1.test!.difference }) else {
-                        return "What to do at \(r) px (\(method)): no remedy tested there helps by a difference the paired test supports (see What to do)."
+                        let untested = comparison.rows.filter { $0.resolution == r && $0.untested != nil }.map(\.description)
+                        let unpaired = untested.isEmpty ? "" : "; without a paired test: " + escapeHTML(untested.joined(separator: ", "))
+                        return "What to do at \(r) px (\(method)): no remedy tested there helps by a difference the paired test supports\(unpaired) (see What to do)."
                     }
                     let tail = largest.remedy == cheapest.remedy ? "" : "; the largest supported gain: \(escapeHTML(evidence(largest)))"
                     return "What to do at \(r) px (\(method)): the cheapest remedy that helps is \(escapeHTML(evidence(cheapest)))\(tail)."
@@ -105,9 +119,10 @@ struct RemediesSection {
             let after = row.treated.mean.map(percent) ?? (row.treated.cannotRun.map { _ in "cannot run" } ?? "—")
             let verdict: String
             switch row.verdict(alpha: alpha) {
-            case .firstBetter: verdict = "helps"
-            case .secondBetter: verdict = "hurts"
-            case .indistinguishable: verdict = "not helping"
+            case .firstBetter?: verdict = "helps"
+            case .secondBetter?: verdict = "hurts"
+            case .indistinguishable?: verdict = "not helping"
+            case nil: verdict = row.untested?.kind == .notMeasured ? "not measured" : "not compared"
             }
             let test = row.test
             return [TableCell(escapeHTML(row.description), title: row.notes.isEmpty ? nil : row.notes.joined(separator: "; ")),

@@ -18,7 +18,26 @@ struct RemedyComparison {
         /// Nil when the two share no seed with stored predictions (or either cannot run).
         var test: PairedComparison?
 
-        func verdict(alpha: Double) -> Verdict { test?.verdict(alpha: alpha) ?? .indistinguishable }
+        /// The paired test's verdict; nil when there is no test, which says nothing either way.
+        func verdict(alpha: Double) -> Verdict? { test?.verdict(alpha: alpha) }
+
+        /// Why there is no paired test, for a row without one: the treated model was not measured
+        /// (it cannot run: its sentence), or it was but cannot be paired (the untreated model
+        /// cannot run at that size, or no seed of the two has stored predictions).
+        var untested: Untested? {
+            guard test == nil else { return nil }
+            guard treated.mean != nil else {
+                return Untested(kind: .notMeasured, reason: treated.cannotRun.map { "cannot run: " + $0 } ?? "no stored predictions")
+            }
+            return Untested(kind: .notCompared, reason: untreated.mean == nil ? "the untreated model cannot run here" : "no seed of both has stored predictions")
+        }
+    }
+
+    /// Why a remedy at a size has no paired test (`Row.untested`).
+    struct Untested {
+        enum Kind { case notMeasured, notCompared }
+        var kind: Kind
+        var reason: String
     }
 
     /// The untreated model's curve under the remedies' method.

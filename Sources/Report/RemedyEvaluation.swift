@@ -31,7 +31,7 @@ public struct RemedyEvaluation: Codable, Sendable, Equatable {
     public var cost: RemedyCost
     /// Wall seconds applying it took (evaluation excluded).
     public var seconds: Double
-    /// What it did there, e.g. "swapped layer 21 (maxpool 2) to ceil".
+    /// What it did there, e.g. "swapped #21 maxpool 2 to ceil".
     public var note: String?
     /// The treated model's evaluation: model, training resolution and seed name the untreated
     /// model it is compared with; the test resolution and method name the condition.

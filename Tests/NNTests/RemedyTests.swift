@@ -67,30 +67,36 @@ import NN
 
     static let threePools = "conv 3x3 4, relu, maxpool 2, conv 3x3 4, relu, maxpool 2, conv 3x3 4, relu, maxpool 2, gap"
 
+    /// The swap of a list model (its chain graph: node l is layer l + 1).
+    func swap(_ spec: ModelSpec, _ height: Int, _ width: Int) throws -> RoundingSwap {
+        try GraphSpec(chain: spec).swappingRounding(height: height, width: width, channels: 3)
+    }
+
     @Test func roundingSwapChangesExactlyTheLayersThatDropOrPadRows() throws {
         let spec = try ModelSpec(parsing: Self.threePools)
         // Pools at 2, 5, 8. 24 → 12 → 6 → 3: every pool tiles its input, nothing to swap.
-        #expect(try spec.swappingRounding(height: 24, width: 24, channels: 3).swappedLayers == [])
+        #expect(try swap(spec, 24, 24).swappedNodes == [])
         // 28 → 14 → 7: the third pool drops row 7 under floor.   20 → 10 → 5: likewise.
-        #expect(try spec.swappingRounding(height: 28, width: 28, channels: 3).swappedLayers == [8])
-        #expect(try spec.swappingRounding(height: 20, width: 20, channels: 3).swappedLayers == [8])
+        #expect(try swap(spec, 28, 28).swappedNodes == [8])
+        #expect(try swap(spec, 20, 20).swappedNodes == [8])
         // 30 → 15: the second pool differs (floor 7, ceil 8); after its swap the third pool sees 8,
         // even, and keeps floor (it would have differed at 7 without the swap upstream).
-        let swap = try spec.swappingRounding(height: 30, width: 30, channels: 3)
-        #expect(swap.swappedLayers == [5])
-        #expect(swap.spec.layers[5] == spec.layers[5].withRounding(.ceil))
-        #expect(swap.spec.layers.enumerated().filter { $0.offset != 5 }.map(\.element) == spec.layers.enumerated().filter { $0.offset != 5 }.map(\.element))
+        let at30 = try swap(spec, 30, 30)
+        #expect(at30.swappedNodes == [5])
+        #expect(at30.swapped == [RoundingSwap.Swapped(node: 5, rounding: .ceil, matching: nil)])
+        #expect(at30.graph.nodes[5].layer == spec.layers[5].withRounding(.ceil))
+        #expect(at30.graph.nodes.enumerated().filter { $0.offset != 5 }.map(\.element.layer) == spec.layers.enumerated().filter { $0.offset != 5 }.map(\.element))
         // Rows and columns separately: 16 × 20 → 8 × 10 → 4 × 5: the third pool differs in columns only.
-        #expect(try spec.swappingRounding(height: 16, width: 20, channels: 3).swappedLayers == [8])
+        #expect(try swap(spec, 16, 20).swappedNodes == [8])
         // A ceil model swaps to floor; SAME-padded strided convolutions are never swapped.
-        let ceil = try spec.withRounding(.ceil).swappingRounding(height: 28, width: 28, channels: 3)
-        #expect(ceil.swappedLayers == [8] && ceil.spec.layers[8] == spec.layers[8])
-        let same = try ModelSpec(parsing: "conv 3x3 4 stride 2, relu, gap")
-        #expect(try same.swappingRounding(height: 15, width: 15, channels: 3).swappedLayers == [])
+        let ceil = try swap(spec.withRounding(.ceil), 28, 28)
+        #expect(ceil.swappedNodes == [8] && ceil.graph.nodes[8].layer == spec.layers[8])
+        #expect(try swap(ModelSpec(parsing: "conv 3x3 4 stride 2, relu, gap"), 15, 15).swappedNodes == [])
         // 4 → 2 → 1: the third pool gets a 1×1 map under either rule; the plan's sentence names it.
-        let error = #expect(throws: NNError.self) { try spec.swappingRounding(height: 4, width: 4, channels: 3) }
+        let error = #expect(throws: NNError.self) { try swap(spec, 4, 4) }
         guard case let .cannotRun(node, sentence)? = error else { Issue.record("expected cannotRun, got \(String(describing: error))"); return }
         #expect(node == "9" && sentence.contains("it gets a 1×1×4 map at 4×4 input, smaller than its 2×2 window"), "\(sentence)")
+        #expect(sentence.contains("the smallest input this model takes is 8×8"), "\(sentence)")
     }
 
     @Test func roundingSwapKeepsTheWeights() throws {
@@ -98,8 +104,8 @@ import NN
         let before = net.parameterValues
         let images = randomBatch(count: 3, size: 28, seed: 2)
         let untreated = try net.predict(images)
-        let (swapped, layers) = try net.swappingRounding(height: 28, width: 28)
-        #expect(layers == [8])
+        let (swapped, swap) = try net.swappingRounding(height: 28, width: 28)
+        #expect(swap.swappedNodes == [8])
         #expect(swapped.parameterValues == before && net.parameterValues == before)
         #expect(swapped.spec.layers[8] == net.spec.layers[8].withRounding(.ceil))
         #expect(try net.predict(images) == untreated, "the original network is not changed")

@@ -68,6 +68,43 @@ import Stats
         #expect(findings[1] == "What to do at 24 px (bilinear (antialiased)): no remedy tested there helps by a difference the paired test supports (see What to do).")
     }
 
+    /// A remedy that could not be measured (it cannot run there) has no paired test: it is listed
+    /// as not measured, with its reason, and never as not helping; nor is one whose untreated
+    /// model cannot run (not compared).
+    @Test func remediesWithoutAPairedTestAreNotCountedAsNotHelping() throws {
+        var data = try Self.data()
+        let reason = "The node \"sum\" (add): with the rounding swapped at \"pool\" (maxpool 2 ceil → floor), its inputs would be 7×7×4 and 8×8×4 at 16×16 input."
+        for i in data.remedies.indices where data.remedies[i].remedy == "rounding" {
+            data.remedies[i].evaluation.outcome = .cannotRun(reason: reason)
+        }
+        let analysis = Analysis(data, options: ReportOptions())
+        let comparison = try #require(analysis.remedyComparisons.first)
+        let rounding = comparison.rows.filter { $0.remedy == "rounding" }
+        #expect(rounding.count == 2 && rounding.allSatisfy { $0.test == nil && $0.verdict(alpha: 0.05) == nil && $0.untested?.kind == .notMeasured })
+        let section = RemediesSection(analysis: analysis)
+        let at16 = section.sentence(comparison, at: 16)
+        #expect(at16.contains(". Not measured: the other rounding rule at 16 px (cannot run: \(reason))."), "\(at16)")
+        #expect(!at16.contains("Not helping"), "\(at16)")
+        let at24 = section.sentence(comparison, at: 24)
+        #expect(at24.hasSuffix("). Not measured: the other rounding rule at 24 px (cannot run: \(reason))."), "\(at24)")
+        let html = try #require(section.html())
+        #expect(html.components(separatedBy: "<td>not measured</td>").count - 1 == 2)
+        #expect(!html.contains("<td>not helping</td>"))
+        #expect(section.findings(comparison.untreated.key)[1] == "What to do at 24 px (bilinear (antialiased)): no remedy tested there helps by a difference the paired test supports; without a paired test: the other rounding rule at 24 px (see What to do).")
+
+        // The untreated model cannot run at 24 px; the remedy there ran, so it is measured but not compared.
+        var unpaired = try Self.data()
+        for i in unpaired.evaluations.indices where unpaired.evaluations[i].testResolution == 24 {
+            unpaired.evaluations[i].outcome = .cannotRun(reason: "flatten ties the model to its training resolution.")
+        }
+        let second = Analysis(unpaired, options: ReportOptions())
+        let rows = try #require(second.remedyComparisons.first).rows.filter { $0.resolution == 24 }
+        #expect(rows.count == 1 && rows[0].untested?.kind == .notCompared && rows[0].treated.mean != nil)
+        let sentence = RemediesSection(analysis: second).sentence(try #require(second.remedyComparisons.first), at: 24)
+        #expect(sentence.hasPrefix("At 24 px (untreated not measured). Not compared: the other rounding rule at 24 px "), "\(sentence)")
+        #expect(sentence.hasSuffix("% (the untreated model cannot run here)."), "\(sentence)")
+    }
+
     @Test func noRemediesNoSection() throws {
         let data = try SimulatedRun(images: 200, models: ["gap-cnn"]).data()
         #expect(RemediesSection(analysis: Analysis(data, options: ReportOptions())).html() == nil)

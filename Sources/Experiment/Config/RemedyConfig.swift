@@ -6,8 +6,9 @@ import Resample
 public enum RemedyKind: String, ConfigEnum, Sendable {
     /// Resize every r px input to the training size first (the zero-cost control).
     case resize
-    /// The other rounding rule, floor ↔ ceil, in the downsampling layers that drop or pad rows at
-    /// r px (NN's `swappingRounding`); the weights are untouched.
+    /// The other rounding rule, floor ↔ ceil, in the downsampling nodes whose rule loses rows or
+    /// columns at r px, and in the nodes a merge needs swapped with them (NN's
+    /// `swappingRounding`, list and graph models); the weights are untouched.
     case rounding
     /// Re-estimate batch-norm running statistics at r px from unlabelled training images.
     case bnRecal = "bn-recal"

@@ -12,7 +12,7 @@ public struct RemedyResult: Codable, Sendable, Equatable {
     /// Wall seconds the remedy took to apply (recalibrating, fine-tuning, retraining; for a
     /// retrained model its whole training), evaluation excluded.
     public var seconds: Double
-    /// What it did here, e.g. "swapped layer 21 (maxpool 2) to ceil".
+    /// What it did here, e.g. "swapped #21 maxpool 2 to ceil" (nodes as the architecture table names them).
     public var note: String?
 }
 

@@ -2,6 +2,7 @@ import Foundation
 import ImageIO
 import Kernels
 import NN
+import Report
 import Resample
 
 /// Runs the remedies of `remedies` on trained cells: each remedy at each of its test conditions
@@ -62,12 +63,10 @@ struct RemedyRunner {
             inputs = { indices in (try self.resizedTwice(indices, key, to: size), size) }
             note = "\(r) px inputs resized to \(size) px with \(key.method.rawValue)\(key.antialias ? "" : " (no antialias)")"
         case .rounding:
-            let swap: (network: Network, swappedLayers: [Int])
-            do { swap = try model.network.swappingRounding(height: r, width: r) } catch { return cannotRun("\(error)") }
-            let (network, layers) = swap
-            treated = Model(info: model.info, network: network)
-            note = layers.isEmpty ? "no layer drops or pads rows at \(r) px: the same model"
-                : "swapped " + layers.map { "layer \($0 + 1) (\(network.spec.layers[$0]))" }.joined(separator: ", ")
+            let swapped: (network: Network, swap: RoundingSwap)
+            do { swapped = try model.network.swappingRounding(height: r, width: r) } catch { return cannotRun("\(error)") }
+            treated = Model(info: model.info, network: swapped.network)
+            note = swapNote(swapped.swap, of: model.network.graph, at: r)
         case .bnRecal:
             note = try recalibrate(model, cell, key)
         case .fixres:
@@ -83,6 +82,17 @@ struct RemedyRunner {
             record = try cells.evaluate(treated, cell, key, predictionsFile: file, inputs: inputs)
         }
         return RemedyResult(cell: cell, remedy: remedy, record: record, seconds: seconds, note: note)
+    }
+
+    /// "swapped #9 maxpool 2 to ceil", or for a graph "swapped 10.1: conv 3x3 32 stride 2 pad 0 to
+    /// ceil, 10.shortcut.1: conv 2x2 32 stride 2 pad 1 to ceil (so that 10.add gets inputs of one
+    /// size)": each node as the architecture table names it in the untreated `graph`.
+    private func swapNote(_ swap: RoundingSwap, of graph: GraphSpec, at r: Int) -> String {
+        guard !swap.swapped.isEmpty else { return "no node loses rows or columns to its rounding rule at \(r) px: the same model" }
+        return "swapped " + swap.swapped.map { node in
+            "\(ArchitectureTable.nodeLabel(graph, node.node)) to \(node.rounding.rawValue)"
+                + (node.matching.map { " (so that \(graph.nodes[$0].name) gets inputs of one size)" } ?? "")
+        }.joined(separator: ", ")
     }
 
     /// NN's errors as the model's.
