@@ -133,7 +133,9 @@ struct RemedyEndToEndTests {
     /// 2×2 projection both drop row 14 under floor (⌊13/2⌋ + 1 = 7; ceil 8) is swapped at both,
     /// named as the architecture table names the nodes; a ceil model with a 1×1 projection (8 rows
     /// under either rule) cannot be swapped without the add's inputs disagreeing (7 against 8), so
-    /// its row says why, and the report lists it as not measured, not among remedies that do not help.
+    /// its row says why, and the report lists it as not measured, not among remedies that do not
+    /// help; the same model with floor cannot run at 15 px (7 against 8) until the swap makes its
+    /// pool give 8, so that remedy is measured but not compared.
     @Test func roundingSwapOfGraphModelsNamesTheNodesOrSaysWhyNot() throws {
         let yaml = Self.experiment().replacingOccurrences(of: """
               - name: bn
@@ -142,7 +144,10 @@ struct RemedyEndToEndTests {
               - name: swapped
                 graph: [conv 3x3 4, {residual: [maxpool 2, conv 3x3 4], shortcut: [conv 2x2 4 stride 2 pad 0]}, gap]
               - name: refused
-                graph: [conv 3x3 4, {residual: [maxpool 2 ceil, conv 3x3 4], shortcut: [conv 1x1 4 stride 2 pad 0]}, gap]
+                graph: [conv 3x3 4, {residual: [maxpool 2, conv 3x3 4], shortcut: [conv 1x1 4 stride 2 pad 0]}, gap]
+                rounding: ceil
+              - name: rescued
+                graph: [conv 3x3 4, {residual: [maxpool 2, conv 3x3 4], shortcut: [conv 1x1 4 stride 2 pad 0]}, gap]
             """).replacingOccurrences(of: "resolutions: [10, 12, 16, 24]", with: "resolutions: [15, 16]")
         let dir = try folder(yaml)
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -156,14 +161,17 @@ struct RemedyEndToEndTests {
             return json?["note"] as? String
         }
         #expect(try note(0) == "swapped 2.1: maxpool 2 to ceil, 2.shortcut.1: conv 2x2 4 stride 2 pad 0 to ceil")
+        #expect(try note(2) == "swapped 2.1: maxpool 2 to ceil")
         // results.csv quotes the sentence (it holds commas), doubling its quotes.
         let csv = try String(contentsOfFile: dir + "/a/results.csv", encoding: .utf8)
         let rows = csv.split(separator: "\n").filter { $0.contains(",15,") && $0.hasSuffix(",rounding") }
-        #expect(rows.count == 2)
+        #expect(rows.count == 3)
         #expect(rows.contains { $0.contains("cannot run: The node \"\"2.add\"\" (add): with the rounding swapped at \"\"2.1\"\" (maxpool 2 ceil → floor), its inputs would be 7×7×4 and 8×8×4 at 15×15 input, and no node on its other input paths has a rule that makes them match") }, "\(rows)")
-        #expect(rows.contains { !$0.contains("cannot run") }, "the swapped model was measured: \(rows)")
+        #expect(rows.filter { !$0.contains("cannot run") }.count == 2, "the swapped models were measured: \(rows)")
         let report = try String(contentsOfFile: dir + "/a/report.html", encoding: .utf8)
         #expect(report.contains("Not measured: the other rounding rule (floor ↔ ceil) at 15 px (cannot run: The node &quot;2.add&quot; (add): with the rounding swapped"))
         #expect(!report.contains("Not helping (no difference the test supports): the other rounding rule (floor ↔ ceil) at 15 px (cannot run"))
+        #expect(report.contains("At 15 px (untreated not measured). Not compared: the other rounding rule (floor ↔ ceil) at 15 px "))
+        #expect(report.contains("% (the untreated model cannot run here)."))
     }
 }

@@ -124,7 +124,9 @@ import NN
         let (swapped, swap) = try net.swappingRounding(height: 15, width: 15)
         #expect(swap.swappedNodes == [1, 3])
         #expect(swapped.parameterValues == before && net.parameterValues == before)
-        #expect(swapped.parameters.map(\.name) == net.parameters.map(\.name))
+        // The same tensors at the same offsets (their names quote the layer text, which now says ceil).
+        #expect(swapped.parameters.map { [$0.offset, $0.count] } == net.parameters.map { [$0.offset, $0.count] })
+        #expect(swapped.parameters.map(\.role) == net.parameters.map(\.role))
         #expect(swapped.graph == swap.graph && net.graph == graph)
         // The plans of the two networks: the sum is 7×7 untreated and 8×8 swapped (worked above).
         #expect(try net.modelPlan(height: 15, width: 15).nodes[4].output.height == 7)
