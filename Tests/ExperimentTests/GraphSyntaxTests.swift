@@ -47,12 +47,24 @@ struct GraphSyntaxTests {
          "g.yaml:5: models[0].graph[0]: give `layer:` (a node, e.g. `{name: gate, layer: mul, inputs: [a, b]}`) or `residual:` (a block, e.g. `{residual: [conv 3x3 16, bn, relu, conv 3x3 16, bn]}`), not both."),
         ("      - conv 3x3 8\n      - {residual: [relu], repeat: 0}\n",
          "g.yaml:6: models[0].graph[1].repeat: a block must appear at least once; write `repeat: 1` or leave it out."),
+        ("      - conv 3x3 8\n      - maxpool 2 ceil\n      - gap\n",
+         "g.yaml:6: models[0].graph[1]: `maxpool 2 ceil` says ceil, but the model's rounding is floor (the default), which applies to every pooling and strided layer; write `rounding: ceil` on the model and leave it out of the layer."),
         ("      - conv 3x3 8\n      - {name: side, layer: relu, inputs: [input]}\n      - gap\n",
          "g.yaml:5: models[0].graph[0]: The node \"1\" is invalid: no node reads its output, so it cannot affect the model's output (the last node, \"3\"); connect it or remove it."),
     ])
     func errorsNameTheEntryLineAndTheFix(_ graph: String, _ expected: String) {
         let error = #expect(throws: ExperimentError.self) { try parseExperiment(yaml: Self.config(graph), file: "g.yaml") }
         #expect(error?.description == "g.yaml has 1 problem:\n  " + expected)
+    }
+
+    /// The model's `rounding:` sets every pooling and strided layer, so a layer stating the other
+    /// rule is refused instead of silently overridden; stating the model's own rule is fine.
+    @Test func aLayerCannotStateTheOtherRounding() throws {
+        let yaml = "dataset: {generated: {size: 16}}\nmodels:\n  - name: l\n    rounding: ceil\n    layers: [conv 3x3 8, maxpool 2 floor, gap]\n"
+        let error = #expect(throws: ExperimentError.self) { try parseExperiment(yaml: yaml, file: "l.yaml") }
+        #expect(error?.description == "l.yaml has 1 problem:\n  l.yaml:5: models[0].layers[1]: `maxpool 2 floor` says floor, but the model's rounding is ceil, which applies to every pooling and strided layer; write `rounding: floor` on the model and leave it out of the layer.")
+        let same = try parseExperiment(yaml: yaml.replacingOccurrences(of: "maxpool 2 floor", with: "maxpool 2 ceil"), file: "l.yaml")
+        #expect(same.models[0].rounding == .ceil)
     }
 
     /// google-research/receptive_field's table (computed with TF-Slim's models): receptive field,

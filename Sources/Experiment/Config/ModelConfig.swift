@@ -58,6 +58,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
                 do { _ = try LayerSpec(parsing: line.replacingOccurrences(of: "classes", with: "2")) } catch {
                     f.problem(at: .layers, index, "\(error)")
                 }
+                if let conflict = roundingConflict(line, given: roundingText != nil) { f.problem(at: .layers, index, conflict) }
             }
         }
         if let graph {
@@ -65,7 +66,23 @@ public struct ModelConfig: Codable, Equatable, Sendable {
             do { _ = try GraphEntry.graph(graph, classes: 2) } catch let error as GraphEntryError {
                 f.log.entries.append(.init(path: f.path.map(pathComponent) + ["graph"] + error.path, message: error.message))
             }
+            if let (records, origins) = try? GraphEntry.unroll(graph) {
+                for (record, origin) in zip(records, origins) {
+                    if let conflict = roundingConflict(record.layer, given: roundingText != nil) {
+                        f.log.entries.append(.init(path: f.path.map(pathComponent) + ["graph"] + origin, message: conflict))
+                    }
+                }
+            }
         }
+    }
+
+    /// The model's `rounding:` decides floor or ceil for every pooling and strided layer, so a
+    /// layer whose text says the other rule would be silently overridden: the sentence that
+    /// refuses it, or nil when the layer states no rule or the model's.
+    private func roundingConflict(_ line: String, given: Bool) -> String? {
+        guard let stated = line.split(separator: " ").compactMap({ Rounding(rawValue: String($0)) }).last, stated != rounding else { return nil }
+        return "`\(line)` says \(stated.rawValue), but the model's rounding is \(rounding.rawValue)\(given ? "" : " (the default)"), "
+            + "which applies to every pooling and strided layer; write `rounding: \(stated.rawValue)` on the model and leave it out of the layer."
     }
 
     /// The model, resolved from the zoo when needed.
