@@ -40,6 +40,14 @@ extension LayerSpec: CustomStringConvertible, LosslessStringConvertible, Codable
         }
     }
 
+    /// The rounding rule `text` writes out (`maxpool 2 ceil`), nil when it names none: a
+    /// model-wide rule replaces it (`withRounding`), so callers can refuse a conflict.
+    public static func statedRounding(in text: String) -> Rounding? {
+        var words = TokenReader(text: text), stated: Rounding?
+        while let word = words.nextWord() { stated = Rounding(rawValue: word) ?? stated }
+        return stated
+    }
+
     /// Parses the text form (case-insensitive); throws `NNError.unparsableLayer` with the reason.
     public init(parsing text: String) throws {
         var words = TokenReader(text: text)

@@ -23,7 +23,7 @@ struct EvalCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Test resolutions, e.g. 16,24,32,48,64.")
     var resolutions: String = "16,24,32,48,64"
 
-    @Option(help: "Resize methods: nearest, bilinear, bicubic, lanczos, box, hamming.")
+    @Option(help: "Resize methods: \(Filter.names).")
     var methods: String = "bilinear,nearest"
 
     @Option(help: "Antialias settings to test: on (Pillow's resize), off (point sampling, as OpenCV) or both.")
@@ -59,7 +59,7 @@ struct EvalCommand: ParsableCommand {
             throw ValidationError("--crop-pct \(cropPct) must be in (0, 1], e.g. 0.875.")
         }
         if threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads).") }
-        if !model.lowercased().hasSuffix(".onnx"), let option = onnx.given.first {
+        if !ONNXSource.isModelPath(model), let option = onnx.given.first {
             throw ValidationError("\(option) prepares the input of an ONNX model (.onnx); the checkpoint \(model) records its own normalisation, size and classes, so leave it out.")
         }
         _ = try onnx.preprocessing()

@@ -106,12 +106,16 @@ struct RunCommand: ParsableCommand {
 }
 
 /// Runs `body` with Ctrl-C (and SIGTERM, which Slurm sends at a time limit) turned into a stop
-/// request, and progress printed to standard error. A second Ctrl-C quits at once.
+/// request, and progress printed to standard error. A second Ctrl-C quits at once. The signals'
+/// previous dispositions are restored afterwards: an ignored disposition is inherited by every
+/// process started later (a benchmark's busy process, a test's child), which then would not end
+/// on SIGTERM.
 func runWithProgress<T>(quiet: Bool, _ body: (RunControl, @escaping (ProgressEvent) -> Void) throws -> T) throws -> T {
     let control = RunControl()
     var sources: [DispatchSourceSignal] = []
+    var previous: [(Int32, __sighandler_t?)] = []
     for number in [SIGINT, SIGTERM] {
-        signal(number, SIG_IGN)
+        previous.append((number, signal(number, SIG_IGN)))
         let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
         source.setEventHandler {
             if control.stopRequested { _exit(130) }
@@ -128,7 +132,10 @@ func runWithProgress<T>(quiet: Bool, _ body: (RunControl, @escaping (ProgressEve
         source.resume()
         sources.append(source)
     }
-    defer { sources.forEach { $0.cancel() } }
+    defer {
+        sources.forEach { $0.cancel() }
+        for (number, handler) in previous { signal(number, handler) }
+    }
     let printer = LockedPrinter(ProgressPrinter(terminal: isatty(STDERR_FILENO) == 1), quiet: quiet)
     do {
         return try body(control, printer.print)

@@ -60,10 +60,10 @@ struct GraphSyntaxTests {
     /// The model's `rounding:` sets every pooling and strided layer, so a layer stating the other
     /// rule is refused instead of silently overridden; stating the model's own rule is fine.
     @Test func aLayerCannotStateTheOtherRounding() throws {
-        let yaml = "dataset: {generated: {size: 16}}\nmodels:\n  - name: l\n    rounding: ceil\n    layers: [conv 3x3 8, maxpool 2 floor, gap]\n"
+        let yaml = "dataset: {generated: {size: 16}}\nmodels:\n  - name: l\n    rounding: ceil\n    layers: [conv 3x3 8, maxpool 2 Floor, gap]\n"
         let error = #expect(throws: ExperimentError.self) { try parseExperiment(yaml: yaml, file: "l.yaml") }
-        #expect(error?.description == "l.yaml has 1 problem:\n  l.yaml:5: models[0].layers[1]: `maxpool 2 floor` says floor, but the model's rounding is ceil, which applies to every pooling and strided layer; write `rounding: floor` on the model and leave it out of the layer.")
-        let same = try parseExperiment(yaml: yaml.replacingOccurrences(of: "maxpool 2 floor", with: "maxpool 2 ceil"), file: "l.yaml")
+        #expect(error?.description == "l.yaml has 1 problem:\n  l.yaml:5: models[0].layers[1]: `maxpool 2 Floor` says floor, but the model's rounding is ceil, which applies to every pooling and strided layer; write `rounding: floor` on the model and leave it out of the layer.")
+        let same = try parseExperiment(yaml: yaml.replacingOccurrences(of: "maxpool 2 Floor", with: "maxpool 2 ceil"), file: "l.yaml")
         #expect(same.models[0].rounding == .ceil)
     }
 

@@ -44,6 +44,25 @@ struct ONNXEntryTests {
         #expect(try parseExperiment(yaml: yaml, file: "resolved.yaml") == config)
     }
 
+    /// An imported model is only tested: the memory estimate gives it its test passes, never
+    /// training (batch 5000 would need gigabytes), and grayscale data are refused at its line
+    /// (the model takes RGB; the input adapter would read three channels of one).
+    @Test func anImportedModelIsOnlyTestedAndTakesRGB() throws {
+        let yaml = """
+            dataset:
+              generated: {size: 16, period: 4, train_per_class: 8, test_per_class: 4}
+            models:
+              - onnx: \(vgg)
+            training: {batch: 5000, resolutions: [32]}
+            evaluation: {resolutions: [32], batch: 1}
+            """
+        let need = try MemoryEstimate.largest(try parseExperiment(yaml: yaml, file: "x.yaml"))
+        #expect(need.what == "Testing model at 32 px with batch 1", "\(need.what)")
+        let gray = yaml.replacingOccurrences(of: "test_per_class: 4}", with: "test_per_class: 4}\n  color: grayscale")
+        let error = #expect(throws: ExperimentError.self) { try parseExperiment(yaml: gray, file: "x.yaml") }
+        #expect(error?.description == "x.yaml has 1 problem:\n  x.yaml:5: models[0]: an imported (`onnx:`) model takes RGB images, but dataset.color is grayscale; test it on RGB data (leave `color` out), or export a model that takes one channel.")
+    }
+
     @Test func aStaticModelGivesItsTrainingSize() throws {
         let config = try parseExperiment(yaml: experiment("  - onnx: \(vgg)"), file: "x.yaml")
         #expect(config.models[1].onnx?.preprocessing.trainSize == 32)
@@ -119,8 +138,7 @@ struct ONNXEntryTests {
     }
 
     @Test func explainReadsAnONNXFileWithItsPins() throws {
-        var options = ExplainOptions(model: Fixtures.path("onnx/adaptive/model.onnx"), resolutions: [40, 80])
-        options.classes = nil
+        let options = ExplainOptions(model: Fixtures.path("onnx/adaptive/model.onnx"), resolutions: [40, 80])
         let explained = try explainModel(options)
         #expect(explained.count == 1 && explained[0].trained.input.height == 40)
         #expect(explained[0].pins.count >= 1)

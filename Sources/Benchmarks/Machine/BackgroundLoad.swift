@@ -23,8 +23,8 @@ public final class BackgroundLoad {
     }
 
     /// Stops the busy process and waits for it: SIGTERM, then SIGKILL after `killAfterSeconds`
-    /// (a process started by one that ignores SIGTERM, as `reslab run` does while it runs,
-    /// inherits the ignored disposition, so SIGTERM alone may never end it).
+    /// (a process started by one that ignores or blocks SIGTERM inherits that, so SIGTERM alone
+    /// may never end it; `reslab run` restores its own disposition when it ends).
     public func stop() {
         guard process.isRunning else { return }
         process.terminate()
@@ -42,7 +42,13 @@ public final class BackgroundLoad {
     /// The busy process's body: lowers its own priority to `niceness`, then spins on one thread
     /// until its parent `parent` is gone (checked every ~50 ms), so it never outlives the benchmark.
     public static func spin(parent: Int32) -> Never {
-        signal(SIGTERM, SIG_DFL)  // an ignored SIGTERM is inherited across exec; this process must end on one
+        // An ignored or blocked SIGTERM is inherited across exec (Dispatch's worker threads block
+        // signals, see SlurmProgram); this process must end on one.
+        signal(SIGTERM, SIG_DFL)
+        var term = sigset_t()
+        sigemptyset(&term)
+        sigaddset(&term, SIGTERM)
+        sigprocmask(SIG_UNBLOCK, &term, nil)
         setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness)
         var x = 1.0
         while getppid() == parent {

@@ -54,7 +54,10 @@ public struct PeerPython: Sendable, Equatable {
     /// Nil when `python` runs and imports `modules`, else why not ("missing", "No module named 'jax'").
     static func problem(python: String, modules: [String]) -> String? {
         guard FileManager.default.isExecutableFile(atPath: python) else { return "missing" }
-        guard let run = try? runCapturing(python, ["-c", "import " + modules.joined(separator: ", ")]) else { return "does not start" }
+        let run: CapturedRun
+        do { run = try runCapturing(python, ["-c", "import " + modules.joined(separator: ", ")]) } catch {
+            return "does not start (\(error.localizedDescription))"
+        }
         return run.status == 0 ? nil : (run.lastErrorLine.isEmpty ? "exit status \(run.status)" : run.lastErrorLine)
     }
 

@@ -124,6 +124,3 @@ public enum TestCrop: Codable, Hashable, Sendable {
         }
     }
 }
-
-/// Experiment files name resize methods by `Filter`'s raw values (Resample defines each one).
-extension Filter: ConfigEnum {}

@@ -41,6 +41,9 @@ public struct ExperimentConfig: Codable, Equatable, Sendable {
         for (key, message) in remedies?.mismatches(evaluation) ?? [] {
             f.log.add(f.path + [AnyKey(stringValue: CodingKeys.remedies.stringValue), key], message)
         }
+        for (index, model) in models.enumerated() where model.onnx != nil && dataset.color == .grayscale {
+            f.problem(at: .models, index, "an imported (`onnx:`) model takes RGB images, but dataset.color is grayscale; test it on RGB data (leave `color` out), or export a model that takes one channel.")
+        }
         f.check(!models.isEmpty || !f.contains(.models), .models, "list at least one model.")
         f.check(!seeds.isEmpty, .seeds, "list at least one seed.")
         let names = models.map(\.name)

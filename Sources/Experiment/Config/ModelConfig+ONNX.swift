@@ -24,9 +24,9 @@ extension ModelConfig {
             preprocessing.std = std
             if let problem = InputPreprocessing.channelProblem(std, name: "std", isStd: true) { f.check(false, .std, problem) }
         }
-        preprocessing.pixelRange = choice(f, .pixelRange) ?? preprocessing.pixelRange
-        preprocessing.channelOrder = choice(f, .channelOrder) ?? preprocessing.channelOrder
-        preprocessing.layout = choice(f, .layout) ?? preprocessing.layout
+        preprocessing.pixelRange = f.optional(.pixelRange) ?? preprocessing.pixelRange
+        preprocessing.channelOrder = f.optional(.channelOrder) ?? preprocessing.channelOrder
+        preprocessing.layout = f.optional(.layout) ?? preprocessing.layout
         if let size: Int = f.optional(.trainSize) {
             preprocessing.trainSize = size
             f.check((1...ConfigLimits.resolution).contains(size), .trainSize, "the training size must be 1 to \(ConfigLimits.resolution) px, not \(size).")
@@ -37,8 +37,7 @@ extension ModelConfig {
             return source
         }
         do {
-            let model = try source.imported()
-            source.preprocessing.trainSize = try source.trainingSize(of: model, option: "train_size")
+            _ = try source.importSettingTrainingSize(option: "train_size")
         } catch let ExperimentError.model(_, reason) {
             f.check(false, .onnx, reason)
         } catch {
@@ -50,17 +49,6 @@ extension ModelConfig {
             f.check(false, .classes, "\(error)")
         }
         return source
-    }
-
-    /// An option value of `key`, logging the allowed values when the text is none of them.
-    private static func choice<T: RawRepresentable & CaseIterable>(_ f: FieldReader<CodingKeys>, _ key: CodingKeys) -> T?
-    where T.RawValue == String {
-        guard let text: String = f.optional(key) else { return nil }
-        guard let value = T(rawValue: text) else {
-            f.check(false, key, "`\(text)` is not one of \(T.allCases.map(\.rawValue).joined(separator: ", ")).")
-            return nil
-        }
-        return value
     }
 
     /// Writes the fields `init(from:)` reads, an `onnx:` model's preprocessing beside its path.

@@ -21,6 +21,11 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     /// sit beside `onnx:` (ModelConfig+ONNX.swift).
     public var onnx: ONNXSource?
 
+    /// False for an imported model: it is only tested, so it has no training, no checkpoint and
+    /// no remedies, one cell at its own size (`ExperimentConfig.cells`), and no training work in
+    /// `--dry-run` or the memory estimate.
+    public var isTrained: Bool { onnx == nil }
+
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, zoo, layers, graph, rounding
         case onnx, mean, std, pixelRange = "pixel_range", channelOrder = "channel_order", layout, trainSize = "train_size", classes
@@ -63,15 +68,17 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         }
         if let graph {
             f.check(!graph.isEmpty, .graph, "list at least one layer.")
-            do { _ = try GraphEntry.graph(graph, classes: 2) } catch let error as GraphEntryError {
-                f.log.entries.append(.init(path: f.path.map(pathComponent) + ["graph"] + error.path, message: error.message))
-            }
-            if let (records, origins) = try? GraphEntry.unroll(graph) {
+            let graphPath = f.path.map(pathComponent) + ["graph"]
+            do {
+                let (records, origins) = try GraphEntry.unroll(graph)
                 for (record, origin) in zip(records, origins) {
                     if let conflict = roundingConflict(record.layer, given: roundingText != nil) {
-                        f.log.entries.append(.init(path: f.path.map(pathComponent) + ["graph"] + origin, message: conflict))
+                        f.log.entries.append(.init(path: graphPath + origin, message: conflict))
                     }
                 }
+                _ = try GraphNodeRecord.graph(records, classes: 2, origins: origins)
+            } catch let error as GraphEntryError {
+                f.log.entries.append(.init(path: graphPath + error.path, message: error.message))
             }
         }
     }
@@ -80,7 +87,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     /// layer whose text says the other rule would be silently overridden: the sentence that
     /// refuses it, or nil when the layer states no rule or the model's.
     private func roundingConflict(_ line: String, given: Bool) -> String? {
-        guard let stated = line.split(separator: " ").compactMap({ Rounding(rawValue: String($0)) }).last, stated != rounding else { return nil }
+        guard let stated = LayerSpec.statedRounding(in: line), stated != rounding else { return nil }
         return "`\(line)` says \(stated.rawValue), but the model's rounding is \(rounding.rawValue)\(given ? "" : " (the default)"), "
             + "which applies to every pooling and strided layer; write `rounding: \(stated.rawValue)` on the model and leave it out of the layer."
     }

@@ -22,12 +22,18 @@ struct LoadedData {
     var channels: Int { mean.count }
 }
 
+/// Mean 0 and std 1 in each of `channels`: a normalisation that leaves pixels as they are, for
+/// models described before the data's statistics are known.
+func neutralNormalization(channels: Int) -> (mean: [Float], std: [Float]) {
+    ([Float](repeating: 0, count: channels), [Float](repeating: 1, count: channels))
+}
+
 /// Opens the dataset of `config`: decodes each image once (both cores), keeping decoded images
 /// in memory up to half of `budget` bytes and streaming beyond it.
 func loadData(_ config: DatasetConfig, budget: Int, threads: Int) throws -> LoadedData {
     var data: LoadedData
     let channels = config.color.channels
-    let neutral = (mean: [Float](repeating: 0, count: channels), std: [Float](repeating: 1, count: channels))
+    let neutral = neutralNormalization(channels: channels)
     if let generated = config.generated {
         let stripes = GeneratedStripes(size: generated.size, period: generated.period, seed: generated.seed)
         func store(_ split: Int, _ perClass: Int) -> ImageStore {

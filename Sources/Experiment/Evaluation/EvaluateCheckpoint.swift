@@ -44,7 +44,7 @@ public struct EvalSummary: Sendable {
 /// holds the checkpoint's recorded model name, training settings and seed when it records them.
 public func evaluateCheckpoint(_ options: EvalOptions, control: RunControl = RunControl(),
                                progress: @escaping (ProgressEvent) -> Void = { _ in }) throws -> EvalSummary {
-    if options.checkpoint.lowercased().hasSuffix(".onnx") { return try evaluateImported(options, control: control, progress: progress) }
+    if ONNXSource.isModelPath(options.checkpoint) { return try evaluateImported(options, control: control, progress: progress) }
     let model = try Model.load(from: options.checkpoint)
     let info = model.info
     let record = model.record

@@ -10,10 +10,9 @@ func evaluateImported(_ options: EvalOptions, control: RunControl, progress: @es
         throw ExperimentError.model(name: options.checkpoint, reason: "there is no such file; give the path of an .onnx model.")
     }
     var source = ONNXSource(path: URL(fileURLWithPath: options.checkpoint).standardizedFileURL.path,
-                            preprocessing: options.preprocessing, classesFile: options.classesFile)
-    source.classesFile = options.classesFile.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
-    let imported = try source.imported()
-    source.preprocessing.trainSize = try source.trainingSize(of: imported, option: "--train-size")
+                            preprocessing: options.preprocessing,
+                            classesFile: options.classesFile.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
+    _ = try source.importSettingTrainingSize(option: "--train-size")
     let (folder, selection) = try selectEvaluationImages(options.data, classNames: nil, record: nil, split: options.split)
     let (mean, std) = source.preprocessing.rgbNormalization
     let name = URL(fileURLWithPath: options.checkpoint).deletingPathExtension().lastPathComponent

@@ -76,9 +76,9 @@ private func resolveExplained(_ options: ExplainOptions) throws -> [(String, Mod
     func describe(_ config: ModelConfig, trainResolution: Int?, channels: Int = 3) throws -> ModelDescription {
         var size = 32
         if let given = options.trainResolution ?? trainResolution { size = given } else { assumed.append("trained at 32 px (--train-resolution)") }
-        let channels = options.channels ?? channels
+        let neutral = neutralNormalization(channels: options.channels ?? channels)
         return try config.description(classNames: (0..<classes).map { "class \($0)" }, trainResolution: size,
-                                      mean: [Float](repeating: 0, count: channels), std: [Float](repeating: 1, count: channels))
+                                      mean: neutral.mean, std: neutral.std)
     }
     let text = options.model
     if ModelZoo.model(text) != nil {
@@ -87,16 +87,14 @@ private func resolveExplained(_ options: ExplainOptions) throws -> [(String, Mod
     }
     var isDirectory: ObjCBool = false
     if FileManager.default.fileExists(atPath: text, isDirectory: &isDirectory), !isDirectory.boolValue {
-        if text.lowercased().hasSuffix(".onnx") {
+        if ONNXSource.isModelPath(text) {
             var source = ONNXSource(path: text)
             source.preprocessing.trainSize = options.trainResolution
-            let imported = try source.imported()
-            source.preprocessing.trainSize = try source.trainingSize(of: imported, option: "--train-resolution")
+            let imported = try source.importSettingTrainingSize(option: "--train-resolution")
             let names = (0..<imported.outputs).map { "class \($0)" }
-            let channels = imported.input.channels  // one placeholder normalisation value per input channel
+            let neutral = neutralNormalization(channels: imported.input.channels)
             let info = try ModelConfig(name: text, onnx: source).description(
-                classNames: names, trainResolution: 0,
-                mean: [Float](repeating: 0, count: channels), std: [Float](repeating: 1, count: channels))
+                classNames: names, trainResolution: 0, mean: neutral.mean, std: neutral.std)
             return [(URL(fileURLWithPath: text).deletingPathExtension().lastPathComponent, info, [])]
         }
         if [".yaml", ".yml"].contains(where: text.lowercased().hasSuffix) {

@@ -9,7 +9,7 @@
 /// (`[103.53, 116.28, 123.675]` for BGR, 0–255).
 public struct InputPreprocessing: Codable, Hashable, Sendable {
     /// The range the model's pixels are in before the mean is subtracted.
-    public enum PixelRange: String, Codable, CaseIterable, Sendable {
+    public enum PixelRange: String, ConfigEnum, Sendable {
         case unit = "0-1", byte = "0-255"
 
         /// k: what a [0, 1] pixel is multiplied by.
@@ -17,10 +17,10 @@ public struct InputPreprocessing: Codable, Hashable, Sendable {
     }
 
     /// The order of the model's colour channels.
-    public enum ChannelOrder: String, Codable, CaseIterable, Sendable { case rgb, bgr }
+    public enum ChannelOrder: String, ConfigEnum, Sendable { case rgb, bgr }
 
     /// How the model's input tensor is laid out: ONNX's usual (N, C, H, W), or tf2onnx's (N, H, W, C).
-    public enum Layout: String, Codable, CaseIterable, Sendable { case nchw, nhwc }
+    public enum Layout: String, ConfigEnum, Sendable { case nchw, nhwc }
 
     public static let imageNetMean = [0.485, 0.456, 0.406]
     public static let imageNetStd = [0.229, 0.224, 0.225]

@@ -20,16 +20,27 @@ public struct ONNXSource: Codable, Hashable, Sendable {
     }
 
     /// The imported model, traced at `preprocessing.trainSize` when the file leaves the size
-    /// open. Throws `ExperimentError.model` with ONNX's sentence.
+    /// open. Throws `ExperimentError.model` with ONNX's sentence. Read and traced once per
+    /// process for each file and options (`ImportCache`).
     func imported() throws -> ImportedModel {
         var options = ImportedModel.LoadOptions()
         options.layout = preprocessing.layout == .nhwc ? .nhwc : .nchw
         if let size = preprocessing.trainSize { options.referenceSize = size }
         do {
-            return try ImportedModel(contentsOf: path, options: options)
+            return try ImportCache.shared.model(path: path, options: options)
         } catch let error as ONNXError {
             throw ExperimentError.model(name: path, reason: error.description)
         }
+    }
+
+    /// Whether `path` names an ONNX model (`.onnx`, any case): `eval` and `explain` import it.
+    public static func isModelPath(_ path: String) -> Bool { path.lowercased().hasSuffix(".onnx") }
+
+    /// Imports the model and fills in `preprocessing.trainSize` (`trainingSize(of:option:)`).
+    mutating func importSettingTrainingSize(option: String) throws -> ImportedModel {
+        let model = try imported()
+        preprocessing.trainSize = try trainingSize(of: model, option: option)
+        return model
     }
 
     /// `preprocessing.trainSize` when given, else the model's static square input size. Throws
@@ -104,5 +115,37 @@ public struct ONNXSource: Codable, Hashable, Sendable {
 func checkImportedModels(_ config: ExperimentConfig, classNames: [String]) throws {
     for case let onnx? in config.models.map(\.onnx) {
         _ = try onnx.outputSelection(outputs: onnx.imported().outputs, classNames: classNames)
+    }
+}
+
+/// Imported models by file and load options. One `reslab run` or `eval` asks for the same model
+/// from the experiment file's check, the plan, the memory estimate, the cell and each report
+/// rebuild; each ask would read the whole file, decode every weight and trace the shapes again.
+/// The key holds the file's size and modification date, so a file replaced while the process
+/// runs is read again (external data files beside it are not watched).
+private final class ImportCache: @unchecked Sendable {
+    static let shared = ImportCache()
+
+    private struct Key: Hashable {
+        var path: String, layout: ImportedModel.Layout, referenceSize: Int
+        var bytes: Int, modified: Date
+    }
+
+    private let lock = NSLock()
+    private var models: [Key: ImportedModel] = [:]
+
+    func model(path: String, options: ImportedModel.LoadOptions) throws -> ImportedModel {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        guard let bytes = attributes?[.size] as? Int, let modified = attributes?[.modificationDate] as? Date else {
+            return try ImportedModel(contentsOf: path, options: options)   // its error names the problem
+        }
+        let key = Key(path: URL(fileURLWithPath: path).standardizedFileURL.path, layout: options.layout,
+                      referenceSize: options.referenceSize, bytes: bytes, modified: modified)
+        lock.lock()
+        defer { lock.unlock() }
+        if let model = models[key] { return model }
+        let model = try ImportedModel(contentsOf: path, options: options)
+        models[key] = model
+        return model
     }
 }

@@ -80,6 +80,10 @@ public struct MemoryEstimate: Sendable {
         }
         let blurPool = scope == .testing ? nil : blurPoolRetraining(config)
         for model in config.models {
+            guard model.isTrained else {
+                if scope != .remedies { try estimate(model, [], testSizes: testSizes, testing: "Testing") }
+                continue
+            }
             try estimate(model, passes, testSizes: testSizes, testing: "Testing")
             if let blurPool, let variant = try? model.withBlurPool() {
                 try estimate(variant, blurPool.passes, testSizes: blurPool.testSizes, testing: "Testing (blurpool)")

@@ -31,7 +31,7 @@ public struct ModelSpeed: Sendable, Equatable {
 /// 168–185 GFLOP/s in six runs). Short windows still see sustained load: with 2 threads while
 /// other builds ran, training timed at 39 GFLOP/s against 117 with one. About half a second per model.
 func measureModelSpeed(_ model: Model, optimizer: Optimizer, batch: Int, evaluationBatch: Int, threads: Int,
-                       trains: Bool = true, callFLOPs: Double = 10e9, window: Double = 0.05) throws -> ModelSpeed {
+                       callFLOPs: Double = 10e9, window: Double = 0.05) throws -> ModelSpeed {
     let r = model.info.trainResolution, image = r * r * model.network.inputChannels
     let forwardFLOPs = model.forwardFLOPs(at: r) ?? 0
     let trainingBatch = max(1, min(batch, Int(callFLOPs / max(1, model.trainingFLOPs))))
@@ -42,7 +42,8 @@ func measureModelSpeed(_ model: Model, optimizer: Optimizer, batch: Int, evaluat
     let saved = Parallel.threadCount
     Parallel.threadCount = threads
     defer { Parallel.threadCount = saved }
-    let training = try trains ? callsPerSecond(window) {
+    // An imported model is only tested, so only its forward passes are timed.
+    let training = try model.info.onnx == nil ? callsPerSecond(window) {
         _ = try model.trainStep(Array(inputs.prefix(trainingBatch * image)), labels: labels, resolution: r,
                                 optimizer: optimizer, labelSmoothing: 0)
     } : nil

@@ -27,8 +27,7 @@ public struct PlanSummary: Sendable {
         /// at `speed`'s rates (decoding and resizing not included). An imported model has no
         /// training FLOPs (it is only tested) and no training rate.
         public var estimatedSeconds: Double {
-            let training = trainingFLOPs + remedyTrainingFLOPs
-            return (training > 0 ? training / (speed.trainingFLOPsPerSecond ?? ModelSpeed.assumedTrainingRate) : 0)
+            (trainingFLOPs + remedyTrainingFLOPs) / (speed.trainingFLOPsPerSecond ?? ModelSpeed.assumedTrainingRate)
                 + (evaluationFLOPs + remedyForwardFLOPs) / speed.forwardFLOPsPerSecond
         }
     }
@@ -68,26 +67,24 @@ public func planExperiment(_ options: RunOptions, measure: Bool = true) throws -
     let selected = Set(try selectCells(options.cells, count: config.cells.count))
     var speeds: [ModelDescription: ModelSpeed] = [:]
     let channels = config.dataset.color.channels
-    let neutral = (mean: [Float](repeating: 0, count: channels), std: [Float](repeating: 1, count: channels))
+    let neutral = neutralNormalization(channels: channels)
     let rows = try config.cells.filter { selected.contains($0.id) }.map { cell -> PlanSummary.Row in
         let info = try cell.model.description(classNames: classNames, trainResolution: cell.trainResolution,
                                               mean: neutral.mean, std: neutral.std)
         let model = try Model(info: info, seed: 0)
         let done = finished.contains(cell.id)
-        // An imported model is only tested: no training, no remedies (`RemedyRun` skips it).
-        let imported = cell.model.onnx != nil
         if measure && !done && speeds[info] == nil {
             let optimizer = Model.optimizer(config.training, stepsPerEpoch: 1)
             speeds[info] = (try? measureModelSpeed(model, optimizer: optimizer, batch: max(1, min(config.training.batch, train)),
                                                    evaluationBatch: max(1, min(config.evaluation.batch, test)),
-                                                   threads: options.threads, trains: !imported)) ?? .fallback
+                                                   threads: options.threads)) ?? .fallback
         }
         let forward = model.forwardFLOPs(at: cell.trainResolution) ?? 0
-        let training = imported ? 0 : model.trainingFLOPs * Double(train * config.training.epochs)
+        let training = cell.model.isTrained ? model.trainingFLOPs * Double(train * config.training.epochs) : 0
         let cannot = keys.compactMap { key in model.cannotRunReason(at: key.resolution).map { (key, $0) } }
         let evaluation = keys.reduce(0.0) { $0 + (model.forwardFLOPs(at: $1.resolution) ?? 0) * Double(test) }
-        let remedies = (imported ? nil : config.remedies?.plannedFLOPs(model, training: config.training, trainImages: train, testImages: test,
-                                                     cellEvaluationFLOPs: evaluation)) ?? (training: 0, forward: 0)
+        let remedies = (cell.model.isTrained ? config.remedies?.plannedFLOPs(model, training: config.training, trainImages: train, testImages: test,
+                                                     cellEvaluationFLOPs: evaluation) : nil) ?? (training: 0, forward: 0)
         return .init(cell: cell, forwardFLOPs: forward, trainingFLOPs: training, evaluationFLOPs: evaluation,
                      remedyTrainingFLOPs: remedies.training, remedyForwardFLOPs: remedies.forward, cannotRun: cannot,
                      done: done, speed: speeds[info] ?? .fallback)

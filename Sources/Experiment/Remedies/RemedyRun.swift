@@ -62,7 +62,7 @@ func cellsAwaitingRemedies(_ remedies: RemediesConfig, config: ExperimentConfig,
     let plan = config.cells, keys = remedies.keys(config.evaluation)
     return folder.finishedCellIDs().sorted().filter { id in
         // Imported models are tested as they are: no checkpoint to treat.
-        id < plan.count && plan[id].model.onnx == nil && remedies.kinds.contains { remedy in
+        id < plan.count && plan[id].model.isTrained && remedies.kinds.contains { remedy in
             keys.contains { !FileManager.default.fileExists(atPath: folder.remedyFile(plan[id], remedy, $0)) }
         }
     }

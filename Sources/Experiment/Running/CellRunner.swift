@@ -22,7 +22,7 @@ struct CellRunner {
     /// atomically) the result file. Throws `.interrupted` after the step during which a stop was
     /// requested, with the training state saved there; the cell continues from it on resume.
     func run(_ cell: Cell) throws -> CellResult {
-        if cell.model.onnx != nil { return try runImported(cell) }
+        if !cell.model.isTrained { return try runImported(cell) }
         let model = try Model(info: modelInfo(cell), seed: cell.seed)
         model.record = TrainingRecord(cell: cell, config: config, trainFiles: data.trainFiles)
         let trained = try train(model, cell)
