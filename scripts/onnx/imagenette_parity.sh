@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Real-data check of the ONNX import (docs/onnx.md, "A model trained elsewhere"): trains a
-# quarter-width ResNet-18 on Imagenette with PyTorch (CPU, a few minutes), exports it to ONNX
+# quarter-width ResNet-18 on Imagenette with PyTorch (CPU), exports it to ONNX
 # with dynamic height and width, and compares reslab's top-1 with onnxruntime's at 32-224 px.
 # Not run by CI. Usage: scripts/onnx/imagenette_parity.sh [extra imagenette_parity.py flags]
 # Environment: VENV (default /tmp/venv-onnx-torch), DATA (default /tmp/data, where
