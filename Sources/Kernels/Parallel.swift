@@ -22,11 +22,13 @@ public enum Parallel {
     }
 
     /// Runs `body(worker, chunk)` once for every `chunk` in `0..<chunks` and returns when all are
-    /// done. `workers(for: chunks, limit: maxWorkers)` workers (numbered from 0; 0 is the calling
-    /// thread's) take the chunks in increasing order from an atomic counter, each as soon as it
-    /// has finished its previous one; a worker runs one chunk at a time, so per-worker scratch
-    /// memory indexed by `worker` is never shared. With one worker the chunks run in order on the
-    /// calling thread. A `Parallel` loop or GEMM called from inside `body` runs inline.
+    /// done. `workers(for: chunks, limit: maxWorkers)` workers (numbered from 0) take the chunks
+    /// in increasing order from an atomic counter, each as soon as it has finished its previous
+    /// one; a worker runs one chunk at a time, so per-worker scratch memory indexed by `worker` is
+    /// never shared. With two or more workers a `Parallel` loop or GEMM called from inside `body`
+    /// runs inline on its worker. With one worker the chunks run in order on the calling thread,
+    /// as worker 0, and set no nesting flag: a loop or GEMM called from `body` runs as it would
+    /// outside (on every thread, unless the caller is itself inside a parallel loop).
     public static func forChunks(_ chunks: Int, maxWorkers: Int = .max, _ body: (_ worker: Int, _ chunk: Int) -> Void) {
         forChunks(chunks, workers: workers(for: chunks, limit: maxWorkers), body)
     }

@@ -95,11 +95,11 @@ struct Convolution {
                 // One chunk per block of rows: it expands and multiplies its block alone.
                 let blocks = (m + rowsPerBlock - 1) / rowsPerBlock
                 scratch.forChunks(blocks) { worker, block in
-                    let rowRange = block * rowsPerBlock..<min(m, (block + 1) * rowsPerBlock)
-                    forEachBlock(of: rowRange, group: group, x: x, block: scratch.columnBlock(worker)) { blockRows, cols in
-                        packedWeight.multiply(m: blockRows.count, a: cols, lda: depth,
-                                              c: y + blockRows.lowerBound * filters + group * fg, ldc: filters, epilogue: epilogue)
-                    }
+                    let blockRows = block * rowsPerBlock..<min(m, (block + 1) * rowsPerBlock)
+                    let cols = scratch.columnBlock(worker)
+                    im2col(x: x, rows: blockRows, group: group, into: cols)
+                    packedWeight.multiply(m: blockRows.count, a: cols, lda: depth,
+                                          c: y + blockRows.lowerBound * filters + group * fg, ldc: filters, epilogue: epilogue)
                 }
             }
         }

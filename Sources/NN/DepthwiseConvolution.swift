@@ -79,38 +79,37 @@ struct DepthwiseConvolution {
         let c = conv.channels, w = conv.plan.input.width, kw = conv.columns.taps
         let rowDilation = conv.rows.dilation, columnDilation = conv.columns.dilation
         let groups = conv.imageGroups, batch = conv.batch, groupFloats = conv.gradientGroupFloats
-        scratch.forParts(groups) { _, groupRange in
-            for group in groupRange {
-                let images = batch * group / groups..<batch * (group + 1) / groups
-                let dW = scratch.gradientPartials + group &* groupFloats
-                dW.update(repeating: 0, count: groupFloats)
-                if let dx { (dx + images.lowerBound &* conv.plan.input.count).update(repeating: 0, count: images.count &* conv.plan.input.count) }
-                forEachOutput(images: images) { out, taps, h0, w0, image in
-                    var k = 0
-                    while k &+ 16 <= c {
-                        let grad = load16(dy + (out &+ k))
-                        for i in taps.rows {
-                            let row = image &+ ((h0 &+ i &* rowDilation) &* w) &* c &+ k
-                            for j in taps.columns {
-                                let at = row &+ (w0 &+ j &* columnDilation) &* c, tap = (i &* kw &+ j) &* c &+ k
-                                store16(load16(dW + tap).addingProduct(grad, load16(x + at)), dW + tap)
-                                if let dx { store16(load16(dx + at).addingProduct(grad, load16(weight + tap)), dx + at) }
-                            }
+        // One chunk per image group: its dW partial and its images' dx, computed alone.
+        scratch.forChunks(groups) { _, group in
+            let images = batch * group / groups..<batch * (group + 1) / groups
+            let dW = scratch.gradientPartials + group &* groupFloats
+            dW.update(repeating: 0, count: groupFloats)
+            if let dx { (dx + images.lowerBound &* conv.plan.input.count).update(repeating: 0, count: images.count &* conv.plan.input.count) }
+            forEachOutput(images: images) { out, taps, h0, w0, image in
+                var k = 0
+                while k &+ 16 <= c {
+                    let grad = load16(dy + (out &+ k))
+                    for i in taps.rows {
+                        let row = image &+ ((h0 &+ i &* rowDilation) &* w) &* c &+ k
+                        for j in taps.columns {
+                            let at = row &+ (w0 &+ j &* columnDilation) &* c, tap = (i &* kw &+ j) &* c &+ k
+                            store16(load16(dW + tap).addingProduct(grad, load16(x + at)), dW + tap)
+                            if let dx { store16(load16(dx + at).addingProduct(grad, load16(weight + tap)), dx + at) }
                         }
-                        k &+= 16
                     }
-                    while k < c {
-                        let grad = dy[out &+ k]
-                        for i in taps.rows {
-                            for j in taps.columns {
-                                let at = image &+ ((h0 &+ i &* rowDilation) &* w &+ w0 &+ j &* columnDilation) &* c &+ k
-                                let tap = (i &* kw &+ j) &* c &+ k
-                                dW[tap] += grad * x[at]
-                                dx?[at] += grad * weight[tap]
-                            }
+                    k &+= 16
+                }
+                while k < c {
+                    let grad = dy[out &+ k]
+                    for i in taps.rows {
+                        for j in taps.columns {
+                            let at = image &+ ((h0 &+ i &* rowDilation) &* w &+ w0 &+ j &* columnDilation) &* c &+ k
+                            let tap = (i &* kw &+ j) &* c &+ k
+                            dW[tap] += grad * x[at]
+                            dx?[at] += grad * weight[tap]
                         }
-                        k &+= 1
                     }
+                    k &+= 1
                 }
             }
         }

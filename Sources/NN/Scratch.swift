@@ -43,7 +43,9 @@ struct Scratch {
     /// workers take dynamically. The ranges depend on the thread count: only for loops whose
     /// items are independent (each item's result is computed by one chunk, alone).
     func forParts(_ count: Int, _ body: (_ worker: Int, _ range: Range<Int>) -> Void) {
-        let chunks = max(1, min(count, Parallel.workers(for: count, limit: threads) * Scratch.chunksPerWorker))
+        let workers = Parallel.workers(for: count, limit: threads)
+        // With more than one worker, chunks ≥ workers: forChunks runs them on the same `workers`.
+        let chunks = workers == 1 ? 1 : min(count, workers * Scratch.chunksPerWorker)
         Parallel.forChunks(chunks, maxWorkers: threads) { worker, chunk in
             body(worker, (count * chunk / chunks)..<(count * (chunk + 1) / chunks))
         }
