@@ -6,9 +6,12 @@ import TestSupport
 /// The one validation pass (issue #19): sizes, counts and floats checked at their line before
 /// any folder is made, and the memory a run implies estimated from the architecture math.
 struct LimitsTests {
-    static let base = """
+    static let dataset = """
         dataset:
           generated: {size: 16, period: 4, train_per_class: 8, test_per_class: 4}
+
+        """
+    static let base = dataset + """
         models:
           - name: gap
             layers: [conv 3x3 8, relu, gap, dense classes]
@@ -181,9 +184,7 @@ struct LimitsTests {
     /// `conv 3x3 8, relu, blurpool 2, gap, dense classes`): its training at the training size
     /// with the training batch and its testing at `remedies.at` are estimated from its own plan.
     @Test func theMemoryEstimateCoversTheBlurPoolRetraining() throws {
-        let yaml = """
-            dataset:
-              generated: {size: 16, period: 4, train_per_class: 8, test_per_class: 4}
+        let yaml = Self.dataset + """
             models:
               - name: strided
                 layers: [conv 3x3 8 stride 2, relu, gap, dense classes]
@@ -235,9 +236,7 @@ struct LimitsTests {
     /// stage-2 projection and its first conv), 6 of 16²×32, 5 of 8²×64, and gap's 64 values:
     /// 187,456 floats; 273,258 trainable parameters (10 classes).
     @Test func graphModelsAreEstimatedFromTheirPlan() throws {
-        let yaml = """
-            dataset:
-              generated: {size: 16, period: 4, train_per_class: 8, test_per_class: 4}
+        let yaml = Self.dataset + """
             models:
               - name: r20
                 zoo: resnet-20
