@@ -96,11 +96,12 @@ func packPanels(
 ) {
     let panels = PackedPanels.panelCount(columns: n)
     if parallel, panels > 1, k * n >= 1 << 16 {
-        // One panel per chunk: each writes its own K × 32 floats.
-        Parallel.forChunks(panels) { _, q in
+        // Four panels per chunk (512 contiguous bytes of each row of a row-major B): each chunk
+        // writes its own 4 × K × 32 floats.
+        Parallel.forChunks(panels, chunkSize: 4) { _, range in
             PackedPanels.uncheckedPack(
-                panels: q..<q + 1, transposed: transposed, k: k, n: n, b: b, ldb: ldb,
-                into: packed + q * k * MicroKernel.columns)
+                panels: range, transposed: transposed, k: k, n: n, b: b, ldb: ldb,
+                into: packed + range.lowerBound * k * MicroKernel.columns)
         }
     } else {
         PackedPanels.uncheckedPack(panels: 0..<panels, transposed: transposed, k: k, n: n, b: b, ldb: ldb, into: packed)
@@ -121,7 +122,9 @@ func multiply(
     let work = { (range: Range<Int>) in
         multiplyTiles(range, transposeA: transposeA, m: m, n: n, k: k, a: a, lda: lda, packed: packed, c: c, ldc: ldc, first: first, relu: relu)
     }
-    if m * n * k < GEMMBlocking.parallelMinimum {
+    // One worker (one thread, or inside another parallel loop) takes every tile in one call, so
+    // that each K block of B is loaded once for all of them, not once per chunk.
+    if m * n * k < GEMMBlocking.parallelMinimum || Parallel.workers(for: tiles) == 1 {
         work(0..<tiles)
     } else {
         Parallel.forChunks(tiles, chunkSize: GEMMBlocking.tilesPerChunk(n: n, k: k)) { _, range in work(range) }

@@ -35,3 +35,20 @@ public func withPackedMatrix<R>(
         return body(PackedMatrix(panels: packed, depth: k, columns: n))
     }
 }
+
+/// op(B) packed once and kept until this object goes: for weights that many calls multiply by
+/// without changing them (a model's convolutions during one `predict`), so that each call does
+/// not pack them again.
+public final class RetainedPackedMatrix: @unchecked Sendable {
+    private let buffer: PackBuffer
+    /// The packed op(B); valid while this object lives.
+    public let matrix: PackedMatrix
+
+    /// Packs op(B) (K×N, K ≥ 1): B stored (K×N) with row stride `ldb`, or (N×K) when `transposed`.
+    public init(transposed: Bool = false, k: Int, n: Int, b: UnsafePointer<Float>, ldb: Int) {
+        precondition(k >= 1 && n >= 1 && ldb >= (transposed ? k : n), "RetainedPackedMatrix: k=\(k) n=\(n) ldb=\(ldb)")
+        buffer = PackBuffer(capacity: PackedPanels.floatCount(depth: k, columns: n))
+        packPanels(transposed: transposed, k: k, n: n, b: b, ldb: ldb, into: buffer.pointer, parallel: true)
+        matrix = PackedMatrix(panels: buffer.pointer, depth: k, columns: n)
+    }
+}

@@ -12,9 +12,10 @@ import Kernels
 /// overhead.
 ///
 /// The M rows are cut into blocks of `rowsPerBlock` rows (about `blockFloats` of cols each, so
-/// a block stays in the core's L2 cache) and the threads take blocks one at a time, dynamically:
-/// each expands its block into its own scratch block and multiplies it at once by the weights,
-/// packed once per call.
+/// a block stays in the core's L2 cache; in the forward pass at least `minimumForwardRows`) and
+/// the threads take blocks one at a time, dynamically: each expands its block into its own
+/// scratch block and multiplies it at once by the weights, packed once per call (once per
+/// `predict` when it passes them packed).
 /// cols never exists whole: writing it out and reading it back cost more than the multiply on
 /// the small convolutions (conv1: K = 27).
 struct Convolution {
@@ -48,6 +49,15 @@ struct Convolution {
     var pixels: Int { plan.output.height * plan.output.width }
     /// Rows of cols per block: a multiple of the GEMM's 8-row tile, at least 8.
     var rowsPerBlock: Int { max(8, Convolution.blockFloats / max(1, depth) / 8 * 8) }
+    /// The fewest rows of cols the forward pass multiplies by the packed weights at once. With
+    /// large K, `rowsPerBlock` is only a few tiles (K = 4608: 14 rows), and each block streamed
+    /// all of W (9.4 MB for ResNet-18's layer 4) from memory for them: raising the forward blocks
+    /// to 64 rows took `bench onnx` (ResNet-18, 224 px, 1 thread) from 20.2 to 24.6 img/s;
+    /// 128, 256 and 512 rows measured the same as 64.
+    static let minimumForwardRows = 64
+    /// Rows of cols per block of the forward pass: `rowsPerBlock`, at least `minimumForwardRows`
+    /// (the backward pass keeps `rowsPerBlock`: its blocks fix the order dW is summed in).
+    var forwardRowsPerBlock: Int { max(rowsPerBlock, Convolution.minimumForwardRows) }
     /// Groups of images the weight gradient is summed over.
     var imageGroups: Int { min(batch, Convolution.gradientGroups) }
 
@@ -58,7 +68,7 @@ struct Convolution {
     }
 
     /// The floats one thread's scratch block needs (0 for a pointwise or depthwise convolution).
-    var columnBlockFloats: Int { isPointwise || isDepthwise ? 0 : rowsPerBlock * depth }
+    var columnBlockFloats: Int { isPointwise || isDepthwise ? 0 : forwardRowsPerBlock * depth }
     /// The floats of one image group's weight-gradient partial, (K × F) (0 for a pointwise convolution).
     var gradientGroupFloats: Int { isPointwise ? 0 : depth * filters }
 
@@ -75,9 +85,18 @@ struct Convolution {
         }
     }
 
+    /// W packed for the GEMM, one matrix per group (none for a pointwise or depthwise
+    /// convolution, which do not pack W): to pass to `forward` while W does not change.
+    func packedWeights(_ weight: UnsafePointer<Float>) -> [RetainedPackedMatrix] {
+        guard !isPointwise && !isDepthwise else { return [] }
+        return (0..<groups).map { RetainedPackedMatrix(k: depth, n: groupFilters, b: weight + $0 * groupFilters, ldb: filters) }
+    }
+
     /// y = conv(x, W) + b, or max(0, conv(x, W) + b) when `relu` (a following ReLU fused in).
+    /// `packed`: W as `packedWeights(weight)` gives it, or nil to pack W in this call (the result
+    /// is the same bit for bit).
     func forward(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
-                 y: UnsafeMutablePointer<Float>, relu: Bool, scratch: Scratch) {
+                 y: UnsafeMutablePointer<Float>, relu: Bool, scratch: Scratch, packed: [RetainedPackedMatrix]? = nil) {
         let m = batch * pixels
         if isDepthwise {
             DepthwiseConvolution(conv: self).forward(x: x, weight: weight, bias: bias, y: y, relu: relu, scratch: scratch)
@@ -91,8 +110,9 @@ struct Convolution {
         let fg = groupFilters
         for group in 0..<groups {
             let epilogue: GEMMEpilogue = relu ? .biasReLU(bias + group * fg) : .bias(bias + group * fg)
-            withPackedMatrix(k: depth, n: fg, b: weight + group * fg, ldb: filters) { packedWeight in
+            let multiplyBlocks = { (packedWeight: PackedMatrix) in
                 // One chunk per block of rows: it expands and multiplies its block alone.
+                let rowsPerBlock = forwardRowsPerBlock
                 let blocks = (m + rowsPerBlock - 1) / rowsPerBlock
                 scratch.forChunks(blocks) { worker, block in
                     let blockRows = block * rowsPerBlock..<min(m, (block + 1) * rowsPerBlock)
@@ -101,6 +121,11 @@ struct Convolution {
                     packedWeight.multiply(m: blockRows.count, a: cols, lda: depth,
                                           c: y + blockRows.lowerBound * filters + group * fg, ldc: filters, epilogue: epilogue)
                 }
+            }
+            if let packed {
+                multiplyBlocks(packed[group].matrix)
+            } else {
+                withPackedMatrix(k: depth, n: fg, b: weight + group * fg, ldb: filters, multiplyBlocks)
             }
         }
     }

@@ -1,3 +1,5 @@
+import Kernels
+
 /// The forward and backward passes: nodes in graph order, then in reverse, one switch over the
 /// layer kinds calling the kernels with the workspace's buffers (`ExecutionSchedule` decides
 /// which buffer each tensor lives in, what runs in place and which ReLUs are fused).
@@ -7,7 +9,11 @@ extension Network {
     /// A ReLU the schedule fuses is applied in the store of the convolution or batch norm it
     /// reads (the ReLU works in place, so its output is the same buffer; neither layer's backward
     /// reads its own output, and ReLU's backward reads only the output).
-    func forward(_ input: UnsafePointer<Float>, batch: Int, workspace ws: Workspace) {
+    ///
+    /// `packedWeights[j]`: node j's convolution weights packed once by `packedConvolutionWeights()`
+    /// for an evaluation (nil: each convolution packs its weights itself).
+    func forward(_ input: UnsafePointer<Float>, batch: Int, workspace ws: Workspace,
+                 packedWeights: [[RetainedPackedMatrix]]? = nil) {
         let scratch = ws.scratch, schedule = ws.schedule
         for (j, node) in ws.plan.nodes.enumerated() where !schedule.skipsForward[j] {
             let plan = ws.plans[j]
@@ -18,7 +24,8 @@ extension Network {
             switch node.layer {
             case .conv:
                 Convolution(plan: plan, batch: batch).forward(
-                    x: x, weight: parameters, bias: parameters + biasOffsets[j], y: y, relu: relu, scratch: scratch)
+                    x: x, weight: parameters, bias: parameters + biasOffsets[j], y: y, relu: relu, scratch: scratch,
+                    packed: packedWeights?[j])
             case .relu:
                 reluForward(x: x, y: y, count: count, scratch: scratch)
             case .maxPool:

@@ -84,16 +84,18 @@ import Testing
     }
 
     /// Plain, grouped (3 groups; 9 groups of 2 filters) and depthwise (own kernel: strided, with
-    /// per-side padding) convolutions.
+    /// per-side padding) convolutions, and a deep one (13×13: K = 1521, so the forward pass's
+    /// 64-row blocks are not the backward pass's 40-row blocks).
     @Test(arguments: ["conv 3x3 16", "conv 3x3 16 stride 2", "conv 5x5 8 dilation 2", "conv 1x1 8", "conv 3x3 9 groups 3",
-                      "conv 3x3 18 groups 9 dilation 2", "conv 3x3 9 groups 9 stride 2", "conv 3x3 9 groups 9 pad 1,0,2,1"])
+                      "conv 3x3 18 groups 9 dilation 2", "conv 3x3 9 groups 9 stride 2", "conv 3x3 9 groups 9 pad 1,0,2,1",
+                      "conv 13x13 4 pad 6"])
     func matchesTheDirectConvolutionAcrossBlocksAndGroups(_ layer: String) throws {
         // 11 images of 21×21×9: K = 81 gives 808-row blocks, so M = 4851 (3×3, stride 1) spans
         // 7 blocks; 11 images make 8 gradient groups of 1 or 2 images.
         let plan = try ModelSpec(parsing: [layer]).plan(height: 21, width: 21, channels: 9)[0]
         let batch = 11
         let conv = Convolution(plan: plan, batch: batch)
-        #expect(conv.isPointwise || conv.groups > 1 || batch * conv.pixels > conv.rowsPerBlock, "the shape must span several blocks")
+        #expect(conv.isPointwise || conv.groups > 1 || batch * conv.pixels > conv.forwardRowsPerBlock, "the shape must span several blocks")
         let one = run(plan, batch: batch, threads: 1)
         let expected = direct(plan, batch: batch)
         #expect(maxRelativeError(one.y, expected.y) < 1e-5)
