@@ -22,10 +22,7 @@ extension ArchitectureTable {
             case .globalAvgPool, .globalMaxPool, .flatten, .dense: flat[i] = true
             default: flat[i] = reads.contains { $0 >= 0 && flat[$0] }
             }
-            switch node.layer {
-            case .relu, .activation, .dropout: continue
-            default: break
-            }
+            guard ArchitectureTable.hasRow(node.layer) else { continue }
             let parameters = trained.nodes.indices.contains(i) ? trained.nodes[i].parameters : 0
             let name = ArchitectureTable.rowName(graph, i)
             guard i < tested.nodes.count else {
@@ -55,6 +52,14 @@ extension ArchitectureTable {
     /// The table of a list model (its chain graph), as `init(graph:…)`.
     public init(spec: ModelSpec, channels: Int, trainResolution: Int, testResolution: Int) {
         self.init(graph: GraphSpec(chain: spec), channels: channels, trainResolution: trainResolution, testResolution: testResolution)
+    }
+
+    /// Whether a node of this kind gets a row: ReLU, other activations and dropout do not.
+    public static func hasRow(_ layer: LayerSpec) -> Bool {
+        switch layer {
+        case .relu, .activation, .dropout: return false
+        default: return true
+        }
     }
 
     /// "#3 maxpool 2" for a list model's layer; "sum: add ← b, shortcut" for a graph node.

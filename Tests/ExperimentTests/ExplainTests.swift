@@ -39,6 +39,20 @@ struct ExplainTests {
         #expect(gap.roundingLines.contains("30 px  #6 maxpool 2: floor 15→7, drops 1 row+1 col (used); ceil 15→8, pads 1 row+1 col"))
     }
 
+    /// The `*` marks and the "No rounding loss" line are one rule (NN's `usedRuleLoses`): a 1×1
+    /// stride-2 shortcut at an even size leaves the last row unread under either rule, so it is
+    /// no rounding loss, and ResNet-20 loses nothing to rounding at these sizes (they said
+    /// both "no loss" and `*` on every shortcut).
+    @Test func theMarksAndTheSummaryAgree() throws {
+        let resnet = try explainModel(ExplainOptions(model: "resnet-20", resolutions: [20, 24, 32, 40]))[0]
+        #expect(resnet.sizesWithoutRoundingLoss == [20, 24, 32, 40])
+        #expect(!resnet.rows.joined().joined().contains("*"))
+        let gap = try explainModel(ExplainOptions(model: "gap-cnn", resolutions: [30, 32]))[0]
+        let marked = gap.rows.dropFirst().filter { $0[4].hasSuffix("*") }.map { $0[0] }
+        #expect(marked == ["#6 maxpool 2"])
+        #expect(gap.sizesWithoutRoundingLoss == [32])
+    }
+
     /// ResNet-50 (about 170 nodes) at 20 sizes: the brief asks for under a second; the guard is
     /// generous for a loaded 2-core machine, and the measured time is printed.
     @Test func answersQuicklyForAFiftyLayerModel() throws {

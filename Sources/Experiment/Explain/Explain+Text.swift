@@ -26,7 +26,7 @@ extension ModelExplanation {
                      : "Cannot run at \(list(failing.map(\.input.height))) px of \(list(sizes)) px (reasons below).")
         let exact = sizesWithoutRoundingLoss
         lines.append(exact.isEmpty ? "Rounding drops (or, under ceil, pads) rows or columns at every size asked."
-                     : "No rounding loss at \(list(exact)) px: there no strided window leaves input rows or columns unread (or, under ceil, adds a padded window).")
+                     : "No rounding loss at \(list(exact)) px: there no node's rounding rule loses input rows or columns the other rule would keep (floor leaving them unread, or ceil adding a padded window).")
         lines += pins.map { "Tied to its training size: " + $0 }
         if trained.nodes.contains(where: { $0.field.mixedJumps }) {
             lines.append("Some merges join paths with different strides: their receptive field is the union at output 0 and the larger stride.")
@@ -38,26 +38,21 @@ extension ModelExplanation {
     /// training size, then the output shape at each size ("✗" where it breaks); FLOPs last.
     var rows: [[String]] {
         let base = ArchitectureTable(tested: trained, trained: trained)
+        // The node behind each table row, to read its rounding from the plan.
+        let rowNodes = trained.graph.nodes.indices.filter { ArchitectureTable.hasRow(trained.graph.nodes[$0].layer) }
         var rows = [["node", "RF", "stride", "params"] + plans.map { "\($0.input.height) px" }]
         for (i, row) in base.layers.enumerated() {
-            rows.append([row.layer, String(row.receptiveField), String(row.totalStride), String(row.parameters)] + tables.map { table in
+            rows.append([row.layer, String(row.receptiveField), String(row.totalStride), String(row.parameters)] + zip(plans, tables).map { plan, table in
                 guard i < table.layers.count else { return "" }
                 let cell = table.layers[i]
                 if cell.breaks != nil { return "✗" }
                 let shape = cell.outputShape.map(String.init).joined(separator: "×")
-                return shape + (roundingCosts(cell.rules) ? "*" : "")
+                let loses = plan.nodes.indices.contains(rowNodes[i]) && plan.nodes[rowNodes[i]].rounding?.usedRuleLoses == true
+                return shape + (loses ? "*" : "")
             })
         }
         rows.append(["FLOPs per image", "", "", ""] + plans.map { $0.failure == nil ? formatFLOPs(Double($0.flops)) : "—" })
         return rows
-    }
-
-    /// Whether the node's own rule costs something here: floor leaves input rows or columns
-    /// unread, or ceil adds a window floor would not have (explicit padding is not rounding).
-    private func roundingCosts(_ rules: [RuleOutcome]) -> Bool {
-        guard rules.count == 2, let used = rules.first(where: \.used) else { return false }
-        if used.rule == .floor { return used.rows.dropped + used.columns.dropped > 0 }
-        return rules[0].rows.output != rules[1].rows.output || rules[0].columns.output != rules[1].columns.output
     }
 
     /// "24 px  #9 maxpool 2: floor 5→2, drops 1 row+1 col (used); ceil 5→3, pads 1 row+1 col" for
@@ -70,6 +65,9 @@ extension ModelExplanation {
             }
         }
     }
+
+    /// What a `*` after a shape says.
+    static let roundingMark = "the node's rounding rule loses input rows or columns there that the other rule would keep: floor leaves them unread, or ceil adds a padded window."
 
     /// "48 px  Layer 11 (dense 10): dense expects …" for every size the model cannot run at.
     var failureLines: [String] {
@@ -85,7 +83,7 @@ public func renderExplanation(_ models: [ModelExplanation], format: ExplainForma
     case .text:
         return models.map { model in
             var text = model.facts.joined(separator: "\n") + "\n\n" + alignedColumns(model.rows) + "\n"
-            text += "* the model's rounding costs something there: floor leaves input rows or columns unread, or ceil adds a padded window.\n"
+            text += "* " + ModelExplanation.roundingMark + "\n"
             if !model.roundingLines.isEmpty {
                 text += "\nWhere floor and ceil differ:\n" + model.roundingLines.map { "  " + $0 }.joined(separator: "\n") + "\n"
             }
@@ -100,7 +98,7 @@ public func renderExplanation(_ models: [ModelExplanation], format: ExplainForma
             let rows = model.rows.map { $0.map { $0.replacingOccurrences(of: "|", with: "\\|") } }
             text += "| " + rows[0].joined(separator: " | ") + " |\n|" + rows[0].map { _ in "---|" }.joined() + "\n"
             text += rows.dropFirst().map { "| " + $0.joined(separator: " | ") + " |" }.joined(separator: "\n") + "\n"
-            text += "\n\\* the model's rounding costs something there: floor leaves input rows or columns unread, or ceil adds a padded window.\n"
+            text += "\n\\* " + ModelExplanation.roundingMark + "\n"
             if !model.roundingLines.isEmpty { text += "\n**Where floor and ceil differ**\n\n" + model.roundingLines.map { "- " + $0 }.joined(separator: "\n") + "\n" }
             if !model.failureLines.isEmpty { text += "\n**Why it cannot run**\n\n" + model.failureLines.map { "- " + $0 }.joined(separator: "\n") + "\n" }
             return text

@@ -36,21 +36,13 @@ public struct ModelExplanation: Sendable {
     /// What ties an imported (ONNX) model to the size it was exported at, one sentence each.
     public var pins: [String] = []
 
-    /// The asked sizes where the model runs and rounding costs nothing: under floor no strided
-    /// window leaves input rows or columns unread, under ceil no extra padded window is added
-    /// (floor and ceil give the same size). Strided 1×1 windows (subsampling shortcuts) read
-    /// every s-th row by design and are not counted.
+    /// The asked sizes where the model runs and no node's rounding rule loses anything the other
+    /// rule would keep (NN's `RoundingWhatIf.usedRuleLoses`: floor leaves input rows or columns
+    /// unread that ceil's extra window would read, or ceil adds a padded window). A 1×1 stride-2
+    /// shortcut at an even size reads every other row by design under either rule: no loss.
     public var sizesWithoutRoundingLoss: [Int] {
-        plans.filter { plan in
-            plan.failure == nil && plan.nodes.allSatisfy { node in
-                guard let whatIf = node.rounding, whatIf.outcomes.count == 2,
-                      let used = whatIf.outcomes.first(where: { $0.rule == whatIf.used }),
-                      used.rows.taps > 1 || used.columns.taps > 1 else { return true }
-                if whatIf.used == .floor { return used.rows.dropped == 0 && used.columns.dropped == 0 }
-                return whatIf.outcomes[0].rows.output == whatIf.outcomes[1].rows.output
-                    && whatIf.outcomes[0].columns.output == whatIf.outcomes[1].columns.output
-            }
-        }.map(\.input.height)
+        plans.filter { plan in plan.failure == nil && !plan.nodes.contains { $0.rounding?.usedRuleLoses == true } }
+            .map(\.input.height)
     }
 }
 
