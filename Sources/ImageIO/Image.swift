@@ -46,10 +46,4 @@ public struct Image: Sendable, Equatable {
         }
         return Image(width: width, height: height, channels: 1, pixels: luma)
     }
-
-    /// The image with `count` channels (1 or 3): `grayscale()` or `rgb()`.
-    public func with(channels count: Int) -> Image {
-        precondition(count == 1 || count == 3, "Image holds 1 or 3 channels, not \(count)")
-        return count == 1 ? grayscale() : rgb()
-    }
 }

@@ -39,13 +39,15 @@ extension Network {
     /// Logits (N, classes) for images of any size the model accepts, in evaluation mode
     /// (batch norm uses running statistics, dropout is off).
     ///
-    /// The batch runs in chunks of `evaluationChunk` images, depth-first (every layer on one
-    /// chunk, then the next chunk), so activations stay in cache; the threads take chunks one at a
-    /// time, dynamically (`Parallel.forChunks`), each thread with its own workspace. An image's logits do not depend on the chunking or the threads.
+    /// The batch runs in chunks of at most `evaluationChunk` images, depth-first (every layer on
+    /// one chunk, then the next chunk), so activations stay in cache; the threads take chunks one
+    /// at a time, dynamically (`Parallel.forChunks`), each thread with its own workspace. An
+    /// image's logits do not depend on the chunking or the threads.
     public func predict(_ inputs: Tensor) throws -> Tensor {
         let (batch, height, width) = try checkInputs(inputs)
         let team = try evaluationTeam(height: height, width: width)
-        let chunk = team[0].capacity, imageSize = height * width * inputChannels
+        let chunk = Network.predictChunk(batch: batch, capacity: team[0].capacity, workers: Parallel.workers(for: batch, limit: team.count))
+        let imageSize = height * width * inputChannels
         let chunks = (batch + chunk - 1) / chunk
         var logits = Tensor(zeros: [batch, classes])
         let packedWeights = chunks > 1 ? packedConvolutionWeights(team[0].plan) : nil
@@ -63,6 +65,16 @@ extension Network {
             }
         }
         return logits
+    }
+
+    /// Images per chunk of a `predict` of `batch` images on `workers` workers: the workspace's
+    /// `capacity`, but with two or more workers small enough to give each worker at least
+    /// `Scratch.chunksPerWorker` chunks, so that a worker delayed by another process leaves the
+    /// other little to wait for (at 16 px a batch of 256 was only 8 chunks of 32 images).
+    static func predictChunk(batch: Int, capacity: Int, workers: Int) -> Int {
+        guard workers > 1 else { return capacity }
+        let chunks = workers * Scratch.chunksPerWorker
+        return max(1, min(capacity, (batch + chunks - 1) / chunks))
     }
 
     /// Every convolution's weights packed for the GEMM (`Convolution.packedWeights`), indexed by

@@ -15,7 +15,7 @@ struct RemediesSection {
         let comparisons = analysis.remedyComparisons
         guard !comparisons.isEmpty else { return nil }
         let confidence = Int(analysis.options.confidence * 100)
-        let intro = element("p", [], "Each remedy was applied to the trained model and tested on the same test images as the untreated model at that size. A gain is the treated accuracy minus the untreated one in points, with its \(confidence)% paired bootstrap interval and the exact McNemar p-value, Holm-adjusted over all remedies and sizes of that model. Remedies are ranked by what they cost: none (a different preprocessing or rounding rule, same weights) → seconds (forward passes) → minutes of fine-tuning → a full retrain.")
+        let intro = element("p", [], "Each remedy was applied to the trained model and tested on the same test images as the untreated model at that size. A gain is the treated accuracy minus the untreated one in points, with its \(confidence)% paired bootstrap interval and the exact McNemar p-value, Holm-adjusted over all remedies and sizes of that model. Remedies are ranked by what they cost: \(RemedyCost.allCases.map(\.explainedLabel).joined(separator: " → ")).")
         return intro + comparisons.map(model).joined()
     }
 

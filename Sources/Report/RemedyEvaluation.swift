@@ -19,6 +19,15 @@ public enum RemedyCost: Int, Codable, Sendable, Comparable, CaseIterable {
         case .retrain: return "a full retrain"
         }
     }
+
+    /// The label with what it means where that is not plain from it, for the section's intro.
+    var explainedLabel: String {
+        switch self {
+        case .none: return label + " (a different preprocessing or rounding rule, same weights)"
+        case .seconds: return label + " (forward passes)"
+        case .minutes, .retrain: return label
+        }
+    }
 }
 
 /// A trained model with a remedy applied, tested like the untreated model at one condition on

@@ -76,7 +76,7 @@ struct GrayscaleDataTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let red = Image(width: 3, height: 1, channels: 3, pixels: [255, 0, 0, 0, 255, 0, 0, 0, 255])
         #expect(red.grayscale().pixels == [76, 150, 29])
-        #expect(red.grayscale().with(channels: 3).pixels == [76, 76, 76, 150, 150, 150, 29, 29, 29])
+        #expect(red.grayscale().rgb().pixels == [76, 76, 76, 150, 150, 150, 29, 29, 29])
         #expect(ColorMode.rgb.channels == 3 && ColorMode.grayscale.channels == 1)
         let yaml = """
             dataset: {generated: {size: 16}, color: greyscale}

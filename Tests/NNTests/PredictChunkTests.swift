@@ -29,4 +29,14 @@ import Testing
         #expect(results[0] == alone)
         #expect(results[1] == alone)
     }
+
+    /// With two workers a batch is cut into at least 8 chunks per worker (a delayed worker then
+    /// leaves the other little to wait for), never more images than the workspace holds, and
+    /// one worker takes the whole capacity.
+    @Test func twoWorkersGetAtLeastEightChunksEach() {
+        #expect(Network.predictChunk(batch: 256, capacity: 32, workers: 2) == 16)
+        #expect(Network.predictChunk(batch: 256, capacity: 8, workers: 2) == 8)
+        #expect(Network.predictChunk(batch: 10, capacity: 32, workers: 2) == 1)
+        #expect(Network.predictChunk(batch: 256, capacity: 32, workers: 1) == 32)
+    }
 }
