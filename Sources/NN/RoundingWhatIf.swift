@@ -78,13 +78,24 @@ extension RoundingWhatIf {
     /// ceil's extra window would start past the input, so it has the same output).
     public var usedRuleLoses: Bool {
         guard rulesDiffer else { return false }
-        let (floor, ceil) = (outcomes[0], outcomes[1])
         switch used {
-        case .floor:
-            return (floor.rows.output != ceil.rows.output && floor.rows.dropped > 0)
-                || (floor.columns.output != ceil.columns.output && floor.columns.dropped > 0)
+        case .floor: return lostRows > 0 || lostColumns > 0
         case .ceil: return true
         case .same, .blur: return false
         }
+    }
+
+    /// The input rows a floor rule leaves unread on an axis where ceil keeps one more window (which
+    /// reads them); 0 under any other rule, and where ceil gives the same size (a 1×1 stride-2
+    /// window at an even size leaves the last row unread under either rule).
+    public var lostRows: Int {
+        guard used == .floor, outcomes.count == 2, outcomes[0].rows.output != outcomes[1].rows.output else { return 0 }
+        return outcomes[0].rows.dropped
+    }
+
+    /// `lostRows` for columns.
+    public var lostColumns: Int {
+        guard used == .floor, outcomes.count == 2, outcomes[0].columns.output != outcomes[1].columns.output else { return 0 }
+        return outcomes[0].columns.dropped
     }
 }

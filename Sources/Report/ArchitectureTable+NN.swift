@@ -35,7 +35,7 @@ extension ArchitectureTable {
             let plan = tested.nodes[i], output = plan.output
             rows.append(LayerRow(layer: name, outputShape: flat[i] ? [output.count] : [output.height, output.width, output.channels],
                                  receptiveField: plan.field.size, totalStride: plan.field.jump,
-                                 rowsLost: plan.rows?.dropped ?? 0, columnsLost: plan.columns?.dropped ?? 0,
+                                 rowsLost: plan.rounding?.lostRows ?? 0, columnsLost: plan.rounding?.lostColumns ?? 0,
                                  flops: Double(plan.flops), parameters: parameters, rules: RuleOutcome.all(plan.rounding)))
         }
         layers = rows

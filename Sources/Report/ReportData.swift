@@ -133,7 +133,9 @@ public struct LayerRow: Codable, Sendable, Equatable {
     public var receptiveField: Int
     /// Product of the strides up to and including this layer.
     public var totalStride: Int
-    /// Input rows and columns this layer ignores because its output size is rounded down.
+    /// Input rows and columns this layer ignores because its output size is rounded down and
+    /// that ceil would read (NN's `RoundingWhatIf.lostRows`: not the row a 1×1 stride-2 window
+    /// skips under either rule).
     public var rowsLost: Int
     public var columnsLost: Int
     /// Multiply-adds × 2 for one image.

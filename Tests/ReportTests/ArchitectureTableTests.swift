@@ -18,6 +18,19 @@ import Testing
         #expect(table.layers[7].parameters == 64 * 10 + 10)
     }
 
+    /// A 1×1 stride-2 projection at an even size leaves the last row unread under either rule:
+    /// no row lost to rounding, so the findings do not say "flooring drops 1 row" for it (an
+    /// imported ResNet-18's findings said "flooring drops 3 rows" at 96 px, where explain saw
+    /// no rounding loss). A 2×2 pool of an odd map still loses its last row.
+    @Test func onlyRowsTheOtherRuleWouldReadCountAsLost() throws {
+        let shortcut = try ModelSpec(parsing: "conv 3x3 8, conv 1x1 16 stride 2 pad 0, maxpool 2, gap, dense 10")
+        let even = ArchitectureTable(spec: shortcut, channels: 3, trainResolution: 20, testResolution: 20)
+        #expect(even.layers[1].outputShape == [10, 10, 16] && even.layers[1].rules.first { $0.used }?.rows.dropped == 1)
+        #expect(even.layers.allSatisfy { $0.rowsLost == 0 && $0.columnsLost == 0 })
+        let odd = ArchitectureTable(spec: shortcut, channels: 3, trainResolution: 20, testResolution: 22)
+        #expect(odd.layers.map(\.rowsLost) == [0, 0, 1, 0, 0])
+    }
+
     @Test func flattenModelBreaksAtTheDenseLayerOffItsTrainingResolution() {
         let spec = ModelSpec(layers: Self.blocks + [.flatten, .dense(units: 10)])
         let same = ArchitectureTable(spec: spec, channels: 3, trainResolution: 32, testResolution: 32)
