@@ -3,11 +3,12 @@ import Testing
 
 @Suite struct GEMMTests {
     /// Sizes around the 8 × 32 tile, the 256-deep K block and the parallel threshold, plus CNN-like
-    /// shapes (k = 27 is a first 3×3 layer on RGB).
+    /// shapes (k = 27 is a first 3×3 layer on RGB; n = 16 and 48 end in a 16-column tile, which
+    /// loads and stores one vector).
     static let shapes: [(m: Int, n: Int, k: Int)] = [
         (1, 1, 1), (1, 1, 0), (3, 2, 0), (2, 3, 1), (7, 31, 5), (8, 32, 1), (9, 33, 17), (5, 70, 3),
         (16, 64, 256), (17, 65, 257), (8, 32, 513), (13, 100, 300), (100, 1, 3), (1, 100, 3),
-        (64, 96, 27), (130, 70, 300), (47, 10, 129),
+        (64, 96, 27), (130, 70, 300), (47, 10, 129), (9, 16, 20), (13, 48, 300),
     ]
 
     static let problems: [GEMMProblem] = shapes.flatMap { shape in
@@ -31,7 +32,7 @@ import Testing
     /// and the in-place 32-column B.
     @Test(arguments: [GEMMProblem.Epilogue.bias, .biasReLU])
     func fusedEpilogueMatchesTheReference(_ epilogue: GEMMProblem.Epilogue) {
-        let shapes = [(9, 33, 17), (3, 2, 0), (17, 65, 257), (130, 70, 800), (40, 32, 27), (5, 300, 2000)]
+        let shapes = [(9, 33, 17), (3, 2, 0), (17, 65, 257), (130, 70, 800), (40, 32, 27), (5, 300, 2000), (11, 16, 40)]
         for (m, n, k) in shapes {
             for (transposeA, transposeB, accumulate) in [(false, false, false), (true, false, true), (false, true, true), (true, true, false)] {
                 let problem = GEMMProblem(
