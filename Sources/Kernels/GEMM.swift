@@ -155,12 +155,18 @@ private func multiplyTiles(
                 let i0 = tile * height
                 let aTile = a + i0 * rowStride + p0 * depthStride
                 for q in q0..<q1 {
-                    MicroKernel.uncheckedTile(
-                        depth: depth, a: aTile, rowStride: rowStride, depthStride: depthStride,
-                        panel: packed + q * k * width + p0 * width,
-                        c: c + i0 * ldc + q * width, ldc: ldc,
-                        rows: min(height, m - i0), columns: min(width, n - q * width),
-                        epilogue: TileEpilogue(add: epilogue.add, bias: epilogue.bias.map { $0 + q * width }, relu: epilogue.relu))
+                    let columns = min(width, n - q * width)
+                    let panel = packed + q * k * width + p0 * width, cTile = c + i0 * ldc + q * width
+                    let rows = min(height, m - i0)
+                    let tileEpilogue = TileEpilogue(add: epilogue.add, bias: epilogue.bias.map { $0 + q * width }, relu: epilogue.relu)
+                    // A tile of ≤ 16 valid columns skips the multiply-adds of the zero half.
+                    if columns > width / 2 {
+                        MicroKernel.uncheckedTile(FullTile.self, depth: depth, a: aTile, rowStride: rowStride, depthStride: depthStride,
+                                                  panel: panel, c: cTile, ldc: ldc, rows: rows, columns: columns, epilogue: tileEpilogue)
+                    } else {
+                        MicroKernel.uncheckedTile(HalfTile.self, depth: depth, a: aTile, rowStride: rowStride, depthStride: depthStride,
+                                                  panel: panel, c: cTile, ldc: ldc, rows: rows, columns: columns, epilogue: tileEpilogue)
+                    }
                 }
             }
             q0 = q1

@@ -23,9 +23,14 @@ enum MicroKernel {
     /// - `rows` ≤ 8 and `columns` ≤ 32 are the valid part of the tile at the bottom/right edge.
     /// - `epilogue`: the bias (the panel's first column's entry) and ReLU apply only when set.
     ///
+    /// `Width`: `FullTile` multiplies all 32 columns; `HalfTile` (a tile of ≤ 16 valid columns)
+    /// only the first 16, skipping the half that is zero padding. Both compile to straight-line
+    /// code: `Width.wide` is a constant in each specialisation.
+    ///
     /// Does not validate its arguments in release builds.
     @inline(__always)
-    static func uncheckedTile(
+    static func uncheckedTile<Width: TileWidth>(
+        _ width: Width.Type,
         depth kc: Int,
         a: UnsafePointer<Float>, rowStride: Int, depthStride: Int,
         panel: UnsafePointer<Float>,
@@ -56,23 +61,23 @@ enum MicroKernel {
         var b = UnsafeRawPointer(panel)
         for _ in 0..<kc {
             let b0 = b.loadUnaligned(as: SIMD16<Float>.self)
-            let b1 = b.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
+            let b1 = Width.wide ? b.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self) : SIMD16<Float>()
             var s = SIMD16<Float>(repeating: a0[offset])
-            c00 = c00.addingProduct(s, b0); c01 = c01.addingProduct(s, b1)
+            c00 = c00.addingProduct(s, b0); if Width.wide { c01 = c01.addingProduct(s, b1) }
             s = SIMD16<Float>(repeating: a1[offset])
-            c10 = c10.addingProduct(s, b0); c11 = c11.addingProduct(s, b1)
+            c10 = c10.addingProduct(s, b0); if Width.wide { c11 = c11.addingProduct(s, b1) }
             s = SIMD16<Float>(repeating: a2[offset])
-            c20 = c20.addingProduct(s, b0); c21 = c21.addingProduct(s, b1)
+            c20 = c20.addingProduct(s, b0); if Width.wide { c21 = c21.addingProduct(s, b1) }
             s = SIMD16<Float>(repeating: a3[offset])
-            c30 = c30.addingProduct(s, b0); c31 = c31.addingProduct(s, b1)
+            c30 = c30.addingProduct(s, b0); if Width.wide { c31 = c31.addingProduct(s, b1) }
             s = SIMD16<Float>(repeating: a4[offset])
-            c40 = c40.addingProduct(s, b0); c41 = c41.addingProduct(s, b1)
+            c40 = c40.addingProduct(s, b0); if Width.wide { c41 = c41.addingProduct(s, b1) }
             s = SIMD16<Float>(repeating: a5[offset])
-            c50 = c50.addingProduct(s, b0); c51 = c51.addingProduct(s, b1)
+            c50 = c50.addingProduct(s, b0); if Width.wide { c51 = c51.addingProduct(s, b1) }
             s = SIMD16<Float>(repeating: a6[offset])
-            c60 = c60.addingProduct(s, b0); c61 = c61.addingProduct(s, b1)
+            c60 = c60.addingProduct(s, b0); if Width.wide { c61 = c61.addingProduct(s, b1) }
             s = SIMD16<Float>(repeating: a7[offset])
-            c70 = c70.addingProduct(s, b0); c71 = c71.addingProduct(s, b1)
+            c70 = c70.addingProduct(s, b0); if Width.wide { c71 = c71.addingProduct(s, b1) }
             offset &+= depthStride
             b += 4 * MicroKernel.columns
         }
@@ -131,6 +136,13 @@ enum MicroKernel {
         }
     }
 }
+
+/// How many of a tile's 32 columns the micro-kernel multiplies (see `MicroKernel.uncheckedTile`).
+protocol TileWidth { static var wide: Bool { get } }
+/// All 32 columns.
+enum FullTile: TileWidth { static var wide: Bool { true } }
+/// The first 16 columns: a right-edge tile with ≤ 16 valid columns.
+enum HalfTile: TileWidth { static var wide: Bool { false } }
 
 /// What a tile does besides the product: start from a bias row, add to the old C, clamp at zero.
 struct TileEpilogue {
