@@ -153,8 +153,11 @@ struct RemedyEndToEndTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let run = try ReslabBinary.run(["run", "tiny.yaml", "--out", "a", "--threads", "1", "--quiet"], in: dir)
         #expect(run.status == 0, "\(run.stderr)")
-        let remedy = try ReslabBinary.run(["remedy", "a", "--at", "15", "--only", "rounding", "--threads", "1", "--quiet"], in: dir)
+        let remedy = try ReslabBinary.run(["remedy", "a", "--at", "15", "--only", "rounding,blurpool", "--threads", "1", "--quiet"], in: dir)
         #expect(remedy.status == 0, "\(remedy.stderr)")
+        // The BlurPool variant is built for layer lists only: a graph is skipped, and the log says why.
+        let log = try String(contentsOfFile: dir + "/a/log.txt", encoding: .utf8)
+        #expect(log.contains("cell 0 remedy blurpool skipped: swapped is a graph, and the BlurPool variant is built for layer lists only (not measured)"))
         func note(_ cell: Int) throws -> String? {
             let file = dir + "/a/remedies/cell-000\(cell)/rounding-r15-bilinear.json"
             let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any]
