@@ -79,7 +79,7 @@ extension Network {
 
     /// Every convolution's weights packed for the GEMM (`Convolution.packedWeights`), indexed by
     /// node: packed once for all the chunks of a `predict` instead of once per chunk (ResNet-18 at
-    /// 224 px runs one image per chunk, and packed its 47 MB of weights 32 times per batch of 32).
+    /// 224 px runs one image per chunk, and packed its 45 MB of convolution weights 32 times per batch of 32).
     func packedConvolutionWeights(_ plan: ModelPlan) -> [[RetainedPackedMatrix]] {
         plan.nodes.enumerated().map { j, node in
             guard case .conv = node.layer else { return [] }

@@ -27,7 +27,8 @@ extension RemedyRunner {
             note = "retrained, \(derived.training.epochs) epochs, each batch " + (sizes.grow ? "growing over epochs through" : "drawn from") + " \(list) px"
         case .blurpool:
             guard let variant = try model.withBlurPool() else {
-                let why = model.resolvedLayers.isEmpty
+                let isGraph = if case .graph = model.architecture { true } else { false }
+                let why = isGraph
                     ? "\(model.name) is a graph, and the BlurPool variant is built for layer lists only (not measured)"
                     : "\(model.name) has no max-pooling or strided layer to antialias"
                 folder.log("cell \(cell.id) remedy blurpool skipped: \(why)")
