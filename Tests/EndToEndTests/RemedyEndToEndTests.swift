@@ -155,16 +155,23 @@ struct RemedyEndToEndTests {
         #expect(run.status == 0, "\(run.stderr)")
         let remedy = try ReslabBinary.run(["remedy", "a", "--at", "15", "--only", "rounding,blurpool", "--threads", "1", "--quiet"], in: dir)
         #expect(remedy.status == 0, "\(remedy.stderr)")
-        // The BlurPool variant is built for layer lists only: a graph is skipped, and the log says why.
-        let log = try String(contentsOfFile: dir + "/a/log.txt", encoding: .utf8)
-        #expect(log.contains("cell 0 remedy blurpool skipped: swapped is a graph, and the BlurPool variant is built for layer lists only (not measured)"))
-        func note(_ cell: Int) throws -> String? {
-            let file = dir + "/a/remedies/cell-000\(cell)/rounding-r15-bilinear.json"
+        // The BlurPool variant of a graph is retrained like a list's: the 2×2 projection runs at
+        // stride 1 with a blur after it (15 → 14 → 7, as the body's maxpool 2 stride 1 and blur),
+        // the 1×1 projection is blurred first (15 → 8) and no longer matches the body's 7.
+        let blurRows = try results(dir + "/a").filter { $0.last == "blurpool" && $0[3] == "15" }
+        #expect(blurRows.count == 3)
+        #expect(blurRows.first { $0[1] == "swapped" }?.contains { $0.hasPrefix("cannot run") } == false, "\(blurRows)")
+        for name in ["refused", "rescued"] {
+            #expect(blurRows.first { $0[1] == name }?.contains { $0.contains("cannot run: The node \"\"2.add\"\" (add): its inputs have shapes 7×7×4 and 8×8×4 at 15×15 input") } == true, "\(name)")
+        }
+        func note(_ cell: Int, _ remedy: String = "rounding") throws -> String? {
+            let file = dir + "/a/remedies/cell-000\(cell)/\(remedy)-r15-bilinear.json"
             let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any]
             return json?["note"] as? String
         }
         #expect(try note(0) == "swapped 2.1: maxpool 2 to ceil, 2.shortcut.1: conv 2x2 4 stride 2 pad 0 to ceil")
         #expect(try note(2) == "swapped 2.1: maxpool 2 to ceil")
+        #expect(try note(0, "blurpool") == "retrained, 2 epochs: conv 3x3 4, residual [maxpool 2 stride 1, blurpool 2, conv 3x3 4 | shortcut conv 2x2 4 pad 0, blurpool 2], gap")
         // results.csv quotes the sentence (it holds commas), doubling its quotes.
         let csv = try String(contentsOfFile: dir + "/a/results.csv", encoding: .utf8)
         let rows = csv.split(separator: "\n").filter { $0.contains(",15,") && $0.hasSuffix(",rounding") }
@@ -174,7 +181,7 @@ struct RemedyEndToEndTests {
         let report = try String(contentsOfFile: dir + "/a/report.html", encoding: .utf8)
         #expect(report.contains("Not measured: the other rounding rule (floor ↔ ceil) at 15 px (cannot run: The node &quot;2.add&quot; (add): with the rounding swapped"))
         #expect(!report.contains("Not helping (no difference the test supports): the other rounding rule (floor ↔ ceil) at 15 px (cannot run"))
-        #expect(report.contains("At 15 px (untreated not measured). Not compared: the other rounding rule (floor ↔ ceil) at 15 px "))
+        #expect(report.contains("At 15 px (untreated not measured). Not measured: the BlurPool variant, retrained (cannot run: The node &quot;2.add&quot; (add): its inputs have shapes 7×7×4 and 8×8×4 at 15×15 input; they must match, or one must be 1×1×4 to be broadcast.). Not compared: the other rounding rule (floor ↔ ceil) at 15 px "))
         #expect(report.contains("% (the untreated model cannot run here)."))
     }
 }

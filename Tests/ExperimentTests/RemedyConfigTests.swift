@@ -1,4 +1,5 @@
 import Foundation
+import NN
 import Testing
 @testable import Experiment
 
@@ -74,5 +75,43 @@ struct RemedyConfigTests {
         // Already antialiased: unchanged (the runner then skips the retraining).
         let blurred = ModelZoo.layers("blurpool-cnn")!
         #expect(try blurPoolVariant(blurred) == blurred)
+    }
+
+    /// ResNet-20's variant, as Zhang's antialiased ResNets: in each downsampling block the 3×3
+    /// convolution runs at stride 1 with the blur after its batch norm and ReLU, and the 1×1
+    /// projection is blurred first; the identity blocks are untouched; same parameters, and the
+    /// two paths of every block agree at odd and even sizes as the untreated model's do.
+    @Test func blurPoolVariantOfAGraphBlursBothPathsOfEachDownsamplingBlock() throws {
+        let resnet = ModelConfig(name: "resnet-20", zoo: "resnet-20")
+        let variant = try #require(try resnet.withBlurPool())
+        guard case let .graph(untreated) = resnet.architecture, case let .graph(blurred) = variant.architecture else {
+            Issue.record("resnet-20 and its variant are graphs")
+            return
+        }
+        let projected = blurred.compactMap { entry -> ([GraphEntry], [GraphEntry])? in
+            if case let .residual(_, body, shortcut?, _) = entry { return (body, shortcut) }
+            return nil
+        }
+        #expect(projected.count == 2)
+        #expect(projected.first?.0 == ["conv 3x3 32 pad 1", "bn", "relu", "blurpool 2", "conv 3x3 32", "bn"].map(GraphEntry.layer))
+        #expect(projected.first?.1 == ["blurpool 2", "conv 1x1 32 pad 0", "bn"].map(GraphEntry.layer))
+        #expect(zip(untreated, blurred).filter { $0 != $1 }.count == 2, "only the two downsampling blocks change")
+        for size in [15, 32, 33] {
+            let input = try FeatureShape(input: size, width: size, channels: 3)
+            let before = ModelPlan(graph: try GraphEntry.graph(untreated, classes: 10), input: input)
+            let after = ModelPlan(graph: try GraphEntry.graph(blurred, classes: 10), input: input)
+            #expect(before.failure == nil && after.failure == nil, "\(size) px")
+            #expect(after.parameters == before.parameters)
+            let adds = { (plan: ModelPlan) in plan.nodes.filter { $0.layer == .add }.map(\.output) }
+            #expect(adds(after) == adds(before), "\(size) px")
+        }
+        // MobileNetV2: the blur follows the depthwise convolution's ReLU6.
+        let mobile = try #require(try ModelConfig(name: "m", zoo: "mobilenetv2-cifar").withBlurPool())
+        #expect(mobile.summary.contains("conv 3x3 144 groups 144 pad 1, bn, relu6, blurpool 2, conv 1x1 32"), "\(mobile.summary)")
+        // A named node that downsamples: other nodes may read it by name, so no variant.
+        let named = ModelConfig(name: "n", graph: [.layer("conv 3x3 8"), .node(name: "down", layer: "conv 3x3 8 stride 2", inputs: nil), .layer("gap")])
+        #expect(throws: BlurPoolVariantError(message: "n's node \"down\" (`conv 3x3 8 stride 2`) downsamples and is written as a named node, which other nodes may read by name, so the BlurPool variant is not defined for it; write it as a plain layer or inside a `residual:` block")) {
+            try named.withBlurPool()
+        }
     }
 }

@@ -5,7 +5,8 @@ extension RemedyRunner {
     /// A retraining remedy: trains the variant of `cell` (same data, seed, epochs and optimizer)
     /// as a one-cell run in `remedies/cell-NNNN/<remedy>/` — so a stopped training resumes from
     /// its saved state like any cell — tests it at `keys`, and stores the results beside the
-    /// treated ones. Logs and skips a model whose BlurPool variant is the model itself.
+    /// treated ones. Logs and skips a model whose BlurPool variant is the model itself or is not
+    /// defined (`BlurPoolVariantError`).
     func retrain(_ remedy: RemedyKind, _ cell: Cell, keys: [EvaluationKey]) throws {
         var derived = config
         derived.remedies = nil
@@ -26,16 +27,17 @@ extension RemedyRunner {
             let list = sizes.sizes.values.map(String.init).joined(separator: ", ")
             note = "retrained, \(derived.training.epochs) epochs, each batch " + (sizes.grow ? "growing over epochs through" : "drawn from") + " \(list) px"
         case .blurpool:
-            guard let variant = try model.withBlurPool() else {
-                let isGraph = if case .graph = model.architecture { true } else { false }
-                let why = isGraph
-                    ? "\(model.name) is a graph, and the BlurPool variant is built for layer lists only (not measured)"
-                    : "\(model.name) has no max-pooling or strided layer to antialias"
-                folder.log("cell \(cell.id) remedy blurpool skipped: \(why)")
+            let variant: ModelConfig?
+            do { variant = try model.withBlurPool() } catch let error as BlurPoolVariantError {
+                folder.log("cell \(cell.id) remedy blurpool skipped: \(error.message) (not measured)")
+                return
+            }
+            guard let variant else {
+                folder.log("cell \(cell.id) remedy blurpool skipped: \(model.name) has no max-pooling or strided layer to antialias")
                 return
             }
             model = variant
-            note = "retrained, \(derived.training.epochs) epochs: " + variant.resolvedLayers.joined(separator: ", ")
+            note = "retrained, \(derived.training.epochs) epochs: " + variant.summary
         case .resize, .rounding, .bnRecal, .fixres:
             preconditionFailure("\(remedy) treats the trained model")
         }
@@ -76,47 +78,4 @@ extension RemedyRunner {
             try store(RemedyResult(cell: cell, remedy: remedy, record: record, seconds: seconds, note: note))
         }
     }
-}
-
-extension ModelConfig {
-    /// The model's BlurPool variant (`blurPoolVariant`), or nil when it has none: a graph model,
-    /// or no max-pooling or strided layer to antialias (the remedy then skips the model).
-    func withBlurPool() throws -> ModelConfig? {
-        let layers = try blurPoolVariant(resolvedLayers)
-        guard layers != resolvedLayers else { return nil }
-        return ModelConfig(name: name, layers: layers, rounding: rounding)
-    }
-}
-
-/// The model's BlurPool variant (Zhang 2019, "Making convolutional networks shift-invariant
-/// again"): `maxpool k stride s` becomes `maxpool k stride 1` then `blurpool s` (MaxBlurPool);
-/// `avgpool k stride s` becomes `blurpool s` (the blur already averages); a convolution with
-/// stride s > 1 runs at stride 1 and is followed, after its batch norm and ReLU, by `blurpool s`
-/// (ConvBlurPool). The blur has 4 taps, the paper's default. Other layers are kept as written.
-func blurPoolVariant(_ layers: [String]) throws -> [String] {
-    var out: [String] = []
-    var pendingBlur: Int?
-    for line in layers {
-        let layer = try LayerSpec(parsing: line.replacingOccurrences(of: "classes", with: "2"))
-        if let stride = pendingBlur, layer != .batchNorm, layer != .relu {
-            out.append("blurpool \(stride)")
-            pendingBlur = nil
-        }
-        switch layer {
-        case var .maxPool(spec) where spec.stride > 1:
-            let stride = spec.stride
-            spec.stride = 1
-            out += [LayerSpec.maxPool(spec).description, "blurpool \(stride)"]
-        case let .avgPool(spec) where spec.stride > 1:
-            out.append("blurpool \(spec.stride)")
-        case var .conv(spec) where spec.stride > 1:
-            pendingBlur = spec.stride
-            spec.stride = 1
-            out.append(LayerSpec.conv(spec).description)
-        default:
-            out.append(line)
-        }
-    }
-    if let stride = pendingBlur { out.append("blurpool \(stride)") }
-    return out
 }
