@@ -118,9 +118,19 @@ func multiply(
     a: UnsafePointer<Float>, lda: Int, packed: UnsafePointer<Float>,
     c: UnsafeMutablePointer<Float>, ldc: Int, first: TileEpilogue, relu: Bool
 ) {
+    // A(i, p) is at a[i * rowStride + p * depthStride].
+    let source = StridedRows(a: a, rowStride: transposeA ? 1 : lda, depthStride: transposeA ? lda : 1)
+    multiply(source, m: m, n: n, k: k, packed: packed, c: c, ldc: ldc, first: first, relu: relu)
+}
+
+/// `multiply` with A wherever `source` says it is.
+func multiply<Source: TileSource>(
+    _ source: Source, m: Int, n: Int, k: Int, packed: UnsafePointer<Float>,
+    c: UnsafeMutablePointer<Float>, ldc: Int, first: TileEpilogue, relu: Bool
+) {
     let tiles = (m + MicroKernel.rows - 1) / MicroKernel.rows
     let work = { (range: Range<Int>) in
-        multiplyTiles(range, transposeA: transposeA, m: m, n: n, k: k, a: a, lda: lda, packed: packed, c: c, ldc: ldc, first: first, relu: relu)
+        multiplyTiles(range, source, m: m, n: n, k: k, packed: packed, c: c, ldc: ldc, first: first, relu: relu)
     }
     // One worker (one thread, or inside another parallel loop) takes every tile in one call, so
     // that each K block of B is loaded once for all of them, not once per chunk.
@@ -133,45 +143,44 @@ func multiply(
 
 /// Row tiles `tiles` of C (+)= op(A) · packed op(B): K blocks outermost (so a row tile's A slice and
 /// an L2 block of panels stay cached), then L2 blocks of panels, row tiles, panels.
-private func multiplyTiles(
-    _ tiles: Range<Int>, transposeA: Bool, m: Int, n: Int, k: Int,
-    a: UnsafePointer<Float>, lda: Int, packed: UnsafePointer<Float>,
+private func multiplyTiles<Source: TileSource>(
+    _ tiles: Range<Int>, _ source: Source, m: Int, n: Int, k: Int, packed: UnsafePointer<Float>,
     c: UnsafeMutablePointer<Float>, ldc: Int, first: TileEpilogue, relu: Bool
 ) {
     let width = MicroKernel.columns, height = MicroKernel.rows
     let panels = PackedPanels.panelCount(columns: n)
-    // A(i, p) is at a[i * rowStride + p * depthStride].
-    let rowStride = transposeA ? 1 : lda, depthStride = transposeA ? lda : 1
     let blockDepth = GEMMBlocking.depth(k: k)
-    var p0 = 0
-    while p0 < k {
-        let depth = min(blockDepth, k - p0)
-        var epilogue = p0 == 0 ? first : TileEpilogue(add: true)
-        epilogue.relu = relu && p0 + depth == k
-        var q0 = 0
-        while q0 < panels {
-            let q1 = min(q0 + GEMMBlocking.panels, panels)
-            for tile in tiles {
-                let i0 = tile * height
-                let aTile = a + i0 * rowStride + p0 * depthStride
-                for q in q0..<q1 {
-                    let columns = min(width, n - q * width)
-                    let panel = packed + q * k * width + p0 * width, cTile = c + i0 * ldc + q * width
+    withUnsafeTemporaryAllocation(of: DepthRun.self, capacity: source.maximumRuns(depth: blockDepth)) { runBuffer in
+        var p0 = 0
+        while p0 < k {
+            let depth = min(blockDepth, k - p0)
+            let runs = UnsafeBufferPointer(start: runBuffer.baseAddress!, count: source.runs(from: p0, depth: depth, into: runBuffer.baseAddress!))
+            var epilogue = p0 == 0 ? first : TileEpilogue(add: true)
+            epilogue.relu = relu && p0 + depth == k
+            var q0 = 0
+            while q0 < panels {
+                let q1 = min(q0 + GEMMBlocking.panels, panels)
+                for tile in tiles {
+                    let i0 = tile * height
                     let rows = min(height, m - i0)
-                    let tileEpilogue = TileEpilogue(add: epilogue.add, bias: epilogue.bias.map { $0 + q * width }, relu: epilogue.relu)
-                    // A tile of ≤ 16 valid columns skips the multiply-adds of the zero half.
-                    if columns > width / 2 {
-                        MicroKernel.uncheckedTile(FullTile.self, depth: depth, a: aTile, rowStride: rowStride, depthStride: depthStride,
-                                                  panel: panel, c: cTile, ldc: ldc, rows: rows, columns: columns, epilogue: tileEpilogue)
-                    } else {
-                        MicroKernel.uncheckedTile(HalfTile.self, depth: depth, a: aTile, rowStride: rowStride, depthStride: depthStride,
-                                                  panel: panel, c: cTile, ldc: ldc, rows: rows, columns: columns, epilogue: tileEpilogue)
+                    let aTile = source.tileRows(i0, valid: rows)
+                    for q in q0..<q1 {
+                        let columns = min(width, n - q * width)
+                        let panel = packed + q * k * width + p0 * width, cTile = c + i0 * ldc + q * width
+                        let tileEpilogue = TileEpilogue(add: epilogue.add, bias: epilogue.bias.map { $0 + q * width }, relu: epilogue.relu)
+                        // A tile of ≤ 16 valid columns skips the multiply-adds of the zero half.
+                        if columns > width / 2 {
+                            MicroKernel.uncheckedTile(FullTile.self, a: aTile, runs: runs,
+                                                      panel: panel, c: cTile, ldc: ldc, rows: rows, columns: columns, epilogue: tileEpilogue)
+                        } else {
+                            MicroKernel.uncheckedTile(HalfTile.self, a: aTile, runs: runs,
+                                                      panel: panel, c: cTile, ldc: ldc, rows: rows, columns: columns, epilogue: tileEpilogue)
+                        }
                     }
                 }
+                q0 = q1
             }
-            q0 = q1
+            p0 += depth
         }
-        p0 += depth
     }
 }
-

@@ -14,9 +14,12 @@ enum MicroKernel {
     ///
     ///     C[i][j] (+)= bias[j] + Σ_{p < kc} A(i, p) · panel[p][j]      then max(0, ·) if relu
     ///
-    /// - `a`: A(0, 0) of the tile; A(i, p) is at `a[i * rowStride + p * depthStride]`, so
-    ///   row-major A passes (lda, 1) and transposed storage (1, lda): both are broadcast straight
-    ///   from the caller's memory, nothing is packed.
+    /// - `a`: where A's rows are (`TileRows`, one pointer per row) and `runs`, the K block's depth
+    ///   in runs (`DepthRun`): A(i, p) for the p of one run is at `a.row(i)[start + t * step]`,
+    ///   t = 0 ..< count, the runs in order covering kc = Σ count. Row-major A is one run with
+    ///   step 1, transposed storage one run with step lda, a convolution's windows read in place
+    ///   one run per tap (`WindowRows`): all are broadcast straight from the caller's memory,
+    ///   nothing is packed.
     /// - `panel`: kc × 32 floats, rows 128 bytes apart (see `PackedPanels`); columns past the
     ///   matrix edge hold zeros. Packed panels are 64-byte aligned; a caller's B used in place as
     ///   a panel may not be (unaligned loads cost nothing extra on aligned data).
@@ -31,23 +34,13 @@ enum MicroKernel {
     @inline(__always)
     static func uncheckedTile<Width: TileWidth>(
         _ width: Width.Type,
-        depth kc: Int,
-        a: UnsafePointer<Float>, rowStride: Int, depthStride: Int,
+        a: TileRows, runs: UnsafeBufferPointer<DepthRun>,
         panel: UnsafePointer<Float>,
         c: UnsafeMutablePointer<Float>, ldc: Int,
         rows: Int, columns: Int, epilogue: TileEpilogue
     ) {
         assert(rows >= 1 && rows <= MicroKernel.rows && columns >= 1 && columns <= MicroKernel.columns)
-        // Rows past the bottom edge re-read the last valid row and are never stored: an edge tile
-        // runs the same straight-line code as a full one instead of a second, per-row kernel.
-        let a0 = a
-        let a1 = a + min(1, rows - 1) * rowStride
-        let a2 = a + min(2, rows - 1) * rowStride
-        let a3 = a + min(3, rows - 1) * rowStride
-        let a4 = a + min(4, rows - 1) * rowStride
-        let a5 = a + min(5, rows - 1) * rowStride
-        let a6 = a + min(6, rows - 1) * rowStride
-        let a7 = a + min(7, rows - 1) * rowStride
+        let (a0, a1, a2, a3, a4, a5, a6, a7) = (a.a0, a.a1, a.a2, a.a3, a.a4, a.a5, a.a6, a.a7)
 
         // Every row starts from the bias row (or zero).
         let (low, high) = epilogue.bias.map { loadRow($0, columns: columns) } ?? (SIMD16<Float>(), SIMD16<Float>())
@@ -57,29 +50,32 @@ enum MicroKernel {
         // `addingProduct` is one vfmadd231ps zmm when the target CPU has AVX-512 (Package.swift
         // passes -target-cpu): 265 GFLOP/s on one Zen 5 core; without a target CPU each lane
         // becomes a call to `fmaf` (1.3 GFLOP/s).
-        var offset = 0
         var b = UnsafeRawPointer(panel)
-        for _ in 0..<kc {
-            let b0 = b.loadUnaligned(as: SIMD16<Float>.self)
-            let b1 = Width.wide ? b.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self) : SIMD16<Float>()
-            var s = SIMD16<Float>(repeating: a0[offset])
-            c00 = c00.addingProduct(s, b0); if Width.wide { c01 = c01.addingProduct(s, b1) }
-            s = SIMD16<Float>(repeating: a1[offset])
-            c10 = c10.addingProduct(s, b0); if Width.wide { c11 = c11.addingProduct(s, b1) }
-            s = SIMD16<Float>(repeating: a2[offset])
-            c20 = c20.addingProduct(s, b0); if Width.wide { c21 = c21.addingProduct(s, b1) }
-            s = SIMD16<Float>(repeating: a3[offset])
-            c30 = c30.addingProduct(s, b0); if Width.wide { c31 = c31.addingProduct(s, b1) }
-            s = SIMD16<Float>(repeating: a4[offset])
-            c40 = c40.addingProduct(s, b0); if Width.wide { c41 = c41.addingProduct(s, b1) }
-            s = SIMD16<Float>(repeating: a5[offset])
-            c50 = c50.addingProduct(s, b0); if Width.wide { c51 = c51.addingProduct(s, b1) }
-            s = SIMD16<Float>(repeating: a6[offset])
-            c60 = c60.addingProduct(s, b0); if Width.wide { c61 = c61.addingProduct(s, b1) }
-            s = SIMD16<Float>(repeating: a7[offset])
-            c70 = c70.addingProduct(s, b0); if Width.wide { c71 = c71.addingProduct(s, b1) }
-            offset &+= depthStride
-            b += 4 * MicroKernel.columns
+        for run in runs {
+            var offset = run.start
+            let step = run.step
+            for _ in 0..<run.count {
+                let b0 = b.loadUnaligned(as: SIMD16<Float>.self)
+                let b1 = Width.wide ? b.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self) : SIMD16<Float>()
+                var s = SIMD16<Float>(repeating: a0[offset])
+                c00 = c00.addingProduct(s, b0); if Width.wide { c01 = c01.addingProduct(s, b1) }
+                s = SIMD16<Float>(repeating: a1[offset])
+                c10 = c10.addingProduct(s, b0); if Width.wide { c11 = c11.addingProduct(s, b1) }
+                s = SIMD16<Float>(repeating: a2[offset])
+                c20 = c20.addingProduct(s, b0); if Width.wide { c21 = c21.addingProduct(s, b1) }
+                s = SIMD16<Float>(repeating: a3[offset])
+                c30 = c30.addingProduct(s, b0); if Width.wide { c31 = c31.addingProduct(s, b1) }
+                s = SIMD16<Float>(repeating: a4[offset])
+                c40 = c40.addingProduct(s, b0); if Width.wide { c41 = c41.addingProduct(s, b1) }
+                s = SIMD16<Float>(repeating: a5[offset])
+                c50 = c50.addingProduct(s, b0); if Width.wide { c51 = c51.addingProduct(s, b1) }
+                s = SIMD16<Float>(repeating: a6[offset])
+                c60 = c60.addingProduct(s, b0); if Width.wide { c61 = c61.addingProduct(s, b1) }
+                s = SIMD16<Float>(repeating: a7[offset])
+                c70 = c70.addingProduct(s, b0); if Width.wide { c71 = c71.addingProduct(s, b1) }
+                offset &+= step
+                b += 4 * MicroKernel.columns
+            }
         }
 
         storeRow(c00, c01, to: c, columns: columns, epilogue)
@@ -135,6 +131,29 @@ enum MicroKernel {
             for j in 0..<columns { c[j] = j < 16 ? low[j] : high[j - 16] }
         }
     }
+}
+
+/// The rows of A of one tile: row i's elements are read at `row(i)[offset]`. Rows past the
+/// bottom edge of A repeat the last valid row (they are computed and never stored), so an edge
+/// tile runs the same straight-line code as a full one instead of a second, per-row kernel.
+struct TileRows {
+    var a0, a1, a2, a3, a4, a5, a6, a7: UnsafePointer<Float>
+
+    /// Rows `valid` and later repeat row `valid − 1`.
+    @inline(__always)
+    init(valid: Int, _ row: (Int) -> UnsafePointer<Float>) {
+        let last = valid - 1
+        (a0, a1, a2, a3) = (row(0), row(min(1, last)), row(min(2, last)), row(min(3, last)))
+        (a4, a5, a6, a7) = (row(min(4, last)), row(min(5, last)), row(min(6, last)), row(min(7, last)))
+    }
+}
+
+/// `count` steps of a K block's depth whose elements of A lie `step` floats apart from `start`
+/// in each row (`MicroKernel.uncheckedTile`).
+struct DepthRun {
+    var start: Int
+    var count: Int
+    var step: Int
 }
 
 /// How many of a tile's 32 columns the micro-kernel multiplies (see `MicroKernel.uncheckedTile`).

@@ -24,6 +24,20 @@ public struct PackedMatrix {
     }
 }
 
+extension PackedMatrix {
+    /// C (m×N) = A (m×K) · op(B), then `epilogue`, with A a convolution's im2col matrix read in
+    /// place (`WindowRows`, K = taps × channels): the same sums in the same order as `multiply`
+    /// on the matrix written out, so the same result bit for bit. Runs on the calling thread
+    /// inside a `Parallel` loop, else splits its rows across the threads.
+    public func multiply(windows: WindowRows, m: Int, c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: GEMMEpilogue = .none) {
+        precondition(m >= 0 && windows.taps * windows.channels == depth && ldc >= max(1, columns),
+                     "PackedMatrix.multiply(windows:): m=\(m) taps=\(windows.taps) channels=\(windows.channels) ldc=\(ldc) for K=\(depth) N=\(columns)")
+        guard m > 0 else { return }
+        Kernels.multiply(windows, m: m, n: columns, k: depth, packed: panels, c: c, ldc: ldc,
+                         first: TileEpilogue(add: false, bias: epilogue.bias), relu: epilogue.relu)
+    }
+}
+
 /// Packs op(B) (K×N, K ≥ 1) — B stored (K×N) with row stride `ldb`, or (N×K) when `transposed` —
 /// into a buffer borrowed for the duration of `body`, and runs `body` with it.
 public func withPackedMatrix<R>(

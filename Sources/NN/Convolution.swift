@@ -111,6 +111,10 @@ struct Convolution {
         for group in 0..<groups {
             let epilogue: GEMMEpilogue = relu ? .biasReLU(bias + group * fg) : .bias(bias + group * fg)
             let multiplyBlocks = { (packedWeight: PackedMatrix) in
+                if let outputRows = windowBlockRows {
+                    forwardWindows(x: x, packedWeight: packedWeight, epilogue: epilogue, y: y, outputRows: outputRows, scratch: scratch)
+                    return
+                }
                 // One chunk per block of rows: it expands and multiplies its block alone.
                 let rowsPerBlock = forwardRowsPerBlock
                 let blocks = (m + rowsPerBlock - 1) / rowsPerBlock

@@ -104,4 +104,42 @@ import Testing
         #expect(maxRelativeError(one.dx, expected.dx) < 1e-5)
         #expect(run(plan, batch: batch, threads: 2) == one, "the result must not depend on the thread count")
     }
+
+    /// The forward pass that reads windows in place (`forwardWindows`) against im2col of the
+    /// whole batch multiplied by the packed weights: the same floats bit for bit, on odd,
+    /// non-square inputs, strided, dilated, asymmetric padding, ceil windows that read past the
+    /// input, a 2×2 kernel whose windows drop the last column, 4 to 37 channels, blocks of whole
+    /// output rows that span several images (a 4×4 map: many images per block), on 1 and 2 threads.
+    @Test(arguments: [("conv 3x3 16", 9, 23), ("conv 3x3 16 stride 2", 9, 23), ("conv 3x3 40 stride 2 pad 1 ceil", 37, 23),
+                      ("conv 5x5 8 dilation 2", 4, 23), ("conv 2x2 8 stride 2 pad valid", 9, 23), ("conv 1x3 8 pad 0,1,0,2", 5, 23),
+                      ("conv 7x7 33 stride 2 pad 3", 4, 23), ("conv 3x3 8 pad 2,0,1,3", 16, 23), ("conv 3x3 128", 64, 4)])
+    func windowsReadInPlaceEqualTheIm2colProductBitForBit(_ layer: String, _ channels: Int, _ height: Int) throws {
+        let plan = try ModelSpec(parsing: [layer]).plan(height: height, width: height * 5 / 6, channels: channels)[0]
+        let outputRows = try #require(Convolution(plan: plan, batch: 1).windowBlockRows, "\(layer) reads its windows in place")
+        let batch = max(5, 2 * outputRows / plan.output.height + 2)
+        let conv = Convolution(plan: plan, batch: batch)
+        #expect(conv.windowBlockRows == outputRows && outputRows < plan.output.height * batch / 2, "several blocks")
+        #expect(outputRows % plan.output.height != 0, "blocks that start or end inside an image")
+        var generator = SplitMix64(seed: 9)
+        let x = random(batch * plan.input.count, &generator)
+        let weight = random(conv.depth * conv.filters, &generator), bias = random(conv.filters, &generator)
+        let m = batch * conv.pixels
+        var cols = [Float](repeating: .nan, count: m * conv.depth)
+        conv.im2col(x: x, rows: 0..<m, group: 0, into: &cols)
+        var expected = [Float](repeating: .nan, count: m * conv.filters)
+        bias.withUnsafeBufferPointer { b in
+            withPackedMatrix(k: conv.depth, n: conv.filters, b: weight, ldb: conv.filters) {
+                $0.multiply(m: m, a: cols, lda: conv.depth, c: &expected, ldc: conv.filters, epilogue: .biasReLU(b.baseAddress!))
+            }
+        }
+        for threads in [1, 2] {
+            let saved = Parallel.threadCount
+            Parallel.threadCount = threads
+            defer { Parallel.threadCount = saved }
+            let ws = Workspace(plans: [plan], capacity: batch, training: false)
+            var y = [Float](repeating: .nan, count: m * conv.filters)
+            conv.forward(x: x, weight: weight, bias: bias, y: &y, relu: true, scratch: ws.scratch)
+            #expect(y == expected, "\(layer) on \(threads) threads")
+        }
+    }
 }

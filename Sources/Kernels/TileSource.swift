@@ -1,0 +1,72 @@
+/// Where the micro-kernel finds op(A): each tile's row pointers (`TileRows`) and each K block's
+/// depth as runs (`DepthRun`). Two layouts: a stored matrix (`StridedRows`) and a convolution's
+/// im2col matrix read in place from its input (`WindowRows`), never written out.
+protocol TileSource {
+    /// The most runs `runs(from:depth:into:)` writes for a block of `depth`.
+    func maximumRuns(depth: Int) -> Int
+    /// Writes the runs of K block p0 ..< p0 + depth to `runs`; returns how many.
+    func runs(from p0: Int, depth: Int, into runs: UnsafeMutablePointer<DepthRun>) -> Int
+    /// The rows of tile rows i0 ..< i0 + valid (and the repeats past them).
+    func tileRows(_ i0: Int, valid: Int) -> TileRows
+}
+
+/// A stored A: A(i, p) at `a[i * rowStride + p * depthStride]` (row-major: (lda, 1); transposed
+/// storage: (1, lda)). One run per K block.
+struct StridedRows: TileSource {
+    let a: UnsafePointer<Float>
+    let rowStride: Int, depthStride: Int
+
+    @inline(__always) func maximumRuns(depth: Int) -> Int { 1 }
+
+    @inline(__always)
+    func runs(from p0: Int, depth: Int, into runs: UnsafeMutablePointer<DepthRun>) -> Int {
+        runs[0] = DepthRun(start: p0 * depthStride, count: depth, step: depthStride)
+        return 1
+    }
+
+    @inline(__always)
+    func tileRows(_ i0: Int, valid: Int) -> TileRows {
+        let base = a + i0 * rowStride
+        return TileRows(valid: valid) { base + $0 * rowStride }
+    }
+}
+
+/// The im2col matrix of a convolution, read where it lies: A(i, p) with p = (tap t, channel c),
+/// t = p / channels, is at `a[rowOffsets[i] + tapOffsets[t] + c]` — `rowOffsets[i]` the offset of
+/// row i's window origin (its top-left tap), `tapOffsets[t]` that of tap t from the origin. One
+/// run per tap a K block touches (a block may start or end inside a tap).
+public struct WindowRows: TileSource {
+    let a: UnsafePointer<Float>
+    let rowOffsets: UnsafePointer<Int>
+    let tapOffsets: UnsafePointer<Int>
+    let taps: Int
+    let channels: Int
+
+    /// `a`: the input (typically a zero-padded band of it); `rowOffsets`: one per row of A;
+    /// `tapOffsets`: one per tap, in the order of A's columns (K = taps × channels).
+    public init(a: UnsafePointer<Float>, rowOffsets: UnsafePointer<Int>, tapOffsets: UnsafePointer<Int>, taps: Int, channels: Int) {
+        (self.a, self.rowOffsets, self.tapOffsets, self.taps, self.channels) = (a, rowOffsets, tapOffsets, taps, channels)
+    }
+
+    @inline(__always) func maximumRuns(depth: Int) -> Int { min(taps, depth / channels + 2) }
+
+    @inline(__always)
+    func runs(from p0: Int, depth: Int, into runs: UnsafeMutablePointer<DepthRun>) -> Int {
+        var p = p0, count = 0
+        let end = p0 + depth
+        while p < end {
+            let tap = p / channels, channel = p - tap * channels
+            let length = min(channels - channel, end - p)
+            runs[count] = DepthRun(start: tapOffsets[tap] + channel, count: length, step: 1)
+            count += 1
+            p += length
+        }
+        return count
+    }
+
+    @inline(__always)
+    func tileRows(_ i0: Int, valid: Int) -> TileRows {
+        let rows = rowOffsets + i0
+        return TileRows(valid: valid) { a + rows[$0] }
+    }
+}

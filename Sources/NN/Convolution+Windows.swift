@@ -1,0 +1,106 @@
+import Kernels
+
+/// The forward pass without im2col: the GEMM reads each output pixel's window straight from a
+/// zero-padded band of the input (`WindowRows`), so the K = kh·kw·C floats per pixel that im2col
+/// writes and reads back are never written. A block is a run of whole output rows, numbered
+/// across the batch (row g = n·Ho + oy), of at least `forwardRowsPerBlock` pixels, so that small
+/// maps still give the GEMM enough rows to reuse each packed panel of W; for each image it spans,
+/// the band holds the input rows its windows read, padded left and right (zero rows where they
+/// fall outside the input), about 1/(kh·kw) of the block's im2col matrix:
+///
+///     segment of output rows oy0..<oy1 of image n:  bandRows = (oy1 − oy0 − 1)·sh + dh·(kh − 1) + 1
+///     bandWidth = (Wo − 1)·sw + dw·(kw − 1) + 1
+///     A(pixel (oy, ox), tap (i, j), c) = segment[((oy − oy0)·sh + i·dh) · bandWidth + ox·sw + j·dw][c]
+///
+/// The sums and their order are the GEMM's on the written-out matrix, so the output is the
+/// same bit for bit (ConvolutionBlockTests).
+extension Convolution {
+    /// The fewest input channels for which reading windows in place is used: below it each tap
+    /// is a run of a few steps of the micro-kernel, and im2col's short rows cost little.
+    static let minimumWindowChannels = 4
+
+    /// Output rows (across the batch) per block of the in-place forward pass, or nil when it does
+    /// not apply: a grouped, pointwise or depthwise convolution, too few channels, or the bands
+    /// of one output row that do not fit the worker's scratch block (a very wide input).
+    var windowBlockRows: Int? {
+        guard groups == 1, !isPointwise, !isDepthwise, channels >= Convolution.minimumWindowChannels else { return nil }
+        let wo = plan.output.width
+        var outputRows = max(1, (forwardRowsPerBlock + wo - 1) / wo)
+        while outputRows > 1 && bandFloatsBound(outputRows: outputRows) > columnBlockFloats { outputRows -= 1 }
+        return bandFloatsBound(outputRows: outputRows) <= columnBlockFloats ? outputRows : nil
+    }
+
+    /// The most floats the bands of `outputRows` consecutive output rows take: they span at most
+    /// ⌈R / Ho⌉ + 1 images, each segment adding the window's extent to its rows.
+    func bandFloatsBound(outputRows: Int) -> Int {
+        let segments = (outputRows + plan.output.height - 1) / plan.output.height + 1
+        return (outputRows * rows.stride + segments * rows.extent) * bandWidth * channels
+    }
+
+    /// Columns of a band: the input columns the windows read, with the padding.
+    var bandWidth: Int { (plan.output.width - 1) * columns.stride + columns.extent }
+
+    /// y = conv(x, W) + b (ReLU when `epilogue` says), `outputRows` output rows per block, the
+    /// blocks taken by the threads dynamically.
+    func forwardWindows(x: UnsafePointer<Float>, packedWeight: PackedMatrix, epilogue: GEMMEpilogue,
+                        y: UnsafeMutablePointer<Float>, outputRows: Int, scratch: Scratch) {
+        let ho = plan.output.height, wo = plan.output.width, totalRows = batch * ho
+        let width = bandWidth, c = channels
+        let tapOffsets = (0..<rows.taps).flatMap { i in
+            (0..<columns.taps).map { j in (i * rows.dilation * width + j * columns.dilation) * c }
+        }
+        tapOffsets.withUnsafeBufferPointer { taps in
+            scratch.forChunks((totalRows + outputRows - 1) / outputRows) { worker, chunk in
+                let g0 = chunk * outputRows, g1 = min(totalRows, g0 + outputRows)
+                let pixels = (g1 - g0) * wo
+                let band = scratch.columnBlock(worker)
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: pixels) { offsets in
+                    var g = g0, bandOffset = 0, pixel = 0
+                    while g < g1 {
+                        let image = g / ho, oy0 = g % ho, oy1 = min(ho, oy0 + g1 - g)
+                        bandOffset += copyBand(x + image * plan.input.count, outputRows: oy0..<oy1, into: band + bandOffset)
+                        let segment = bandOffset - bandFloats(outputRows: oy1 - oy0)
+                        for oy in oy0..<oy1 {
+                            for ox in 0..<wo {
+                                offsets[pixel] = segment + ((oy - oy0) * rows.stride * width + ox * columns.stride) * c
+                                pixel += 1
+                            }
+                        }
+                        g += oy1 - oy0
+                    }
+                    let windows = WindowRows(a: band, rowOffsets: offsets.baseAddress!, tapOffsets: taps.baseAddress!,
+                                             taps: taps.count, channels: c)
+                    packedWeight.multiply(windows: windows, m: pixels, c: y + g0 * wo * filters, ldc: filters, epilogue: epilogue)
+                }
+            }
+        }
+    }
+
+    /// Floats of the band of `outputRows` output rows of one image.
+    private func bandFloats(outputRows: Int) -> Int {
+        ((outputRows - 1) * rows.stride + rows.extent) * bandWidth * channels
+    }
+
+    /// Copies the input rows that output rows `outputRows` of `image` read into `band`, zero
+    /// where a window reads padding; returns the floats written (`bandFloats`).
+    private func copyBand(_ image: UnsafePointer<Float>, outputRows: Range<Int>, into band: UnsafeMutablePointer<Float>) -> Int {
+        let h = plan.input.height, w = plan.input.width, c = channels, width = bandWidth
+        let bandRows = (outputRows.count - 1) * rows.stride + rows.extent
+        // Band column b reads input column b − padBefore: zeros before column 0 and from column w on.
+        let zerosBefore = min(columns.padBefore, width), copied = max(0, min(w, width - columns.padBefore))
+        var dst = band
+        for r in 0..<bandRows {
+            let hi = outputRows.lowerBound * rows.stride - rows.padBefore + r
+            if hi < 0 || hi >= h {
+                dst.update(repeating: 0, count: width * c)
+            } else {
+                dst.update(repeating: 0, count: zerosBefore * c)
+                copyFloats(image + hi * w * c, to: dst + zerosBefore * c, count: copied * c)
+                let after = zerosBefore + copied
+                (dst + after * c).update(repeating: 0, count: (width - after) * c)
+            }
+            dst += width * c
+        }
+        return bandRows * width * c
+    }
+}
