@@ -102,7 +102,7 @@ extension Importer {
         let epsilon = a.float("epsilon", default: 1e-5)
         let variance = tensors[3].map { $0 + epsilon - BatchNorm.epsilon }
         if let bad = variance.firstIndex(where: { !($0 > 0) }) {
-            throw context.refuse("channel \(bad)'s variance \(tensors[3][bad]) with ε = \(epsilon) is not positive after folding into the engine's ε = 1e-5; the model's statistics are unusable")
+            throw context.refuse("channel \(bad)'s variance \(tensors[3][bad]) with ε = \(epsilon) is not positive after folding into the engine's ε = \(BatchNorm.epsilon); the model's statistics are unusable")
         }
         return try emit(output(context), .batchNorm, [x], context, parameters: [
             .scale: tensors[0], .shift: tensors[1], .runningMean: tensors[2], .runningVariance: variance])

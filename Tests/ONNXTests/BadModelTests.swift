@@ -106,7 +106,7 @@ import Testing
             ProtoBuilding.tensor("s", [c], ones), ProtoBuilding.tensor("b", [c], ones), ProtoBuilding.tensor("m", [c], ones),
             ProtoBuilding.tensor("v", [c], [1, 1, 0, 1])], output: "logits")
         let error = #expect(throws: ONNXError.self) { try ProtoBuilding.importing(m) }
-        #expect(error?.description == "The BatchNormalization node \"bn_node\" cannot be imported: channel 2's variance 0.0 with ε = 1e-06 is not positive after folding into the engine's ε = 1e-5; the model's statistics are unusable.")
+        #expect(error?.description == "The BatchNormalization node \"bn_node\" cannot be imported: channel 2's variance 0.0 with ε = 1e-06 is not positive after folding into the engine's ε = 1e-05; the model's statistics are unusable.")
     }
 
     @Test func aBatchNormAfterAChannelMajorFlattenIsRefused() throws {
