@@ -85,19 +85,30 @@ struct Convolution {
         }
     }
 
-    /// W packed for the GEMM, one matrix per group (none for a pointwise or depthwise
-    /// convolution, which do not pack W): to pass to `forward` while W does not change.
-    func packedWeights(_ weight: UnsafePointer<Float>) -> [RetainedPackedMatrix] {
+    /// W prepared for an evaluation forward pass, to pass to `forward(…, evaluation: true)` while
+    /// W does not change: packed for the GEMM, one matrix per group (none for a pointwise or
+    /// depthwise convolution, which do not pack W), or the 16 transformed matrices of Winograd's
+    /// F(2×2, 3×3) where it applies (`WinogradConvolution`).
+    func evaluationWeights(_ weight: UnsafePointer<Float>) -> [RetainedPackedMatrix] {
+        if WinogradConvolution.applies(to: self) { return WinogradConvolution(conv: self).transformedWeights(weight) }
         guard !isPointwise && !isDepthwise else { return [] }
         return (0..<groups).map { RetainedPackedMatrix(k: depth, n: groupFilters, b: weight + $0 * groupFilters, ldb: filters) }
     }
 
     /// y = conv(x, W) + b, or max(0, conv(x, W) + b) when `relu` (a following ReLU fused in).
-    /// `packed`: W as `packedWeights(weight)` gives it, or nil to pack W in this call (the result
-    /// is the same bit for bit).
+    /// `evaluation`: a forward pass with no backward pass after it, which uses Winograd's
+    /// F(2×2, 3×3) where it applies (`WinogradConvolution`: the same outputs to rounding, in
+    /// another order of summation). `packed`: W as `evaluationWeights(weight)` gives it (only
+    /// with `evaluation`), or nil to prepare W in this call (the result is the same bit for bit).
     func forward(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
-                 y: UnsafeMutablePointer<Float>, relu: Bool, scratch: Scratch, packed: [RetainedPackedMatrix]? = nil) {
+                 y: UnsafeMutablePointer<Float>, relu: Bool, scratch: Scratch, evaluation: Bool = false,
+                 packed: [RetainedPackedMatrix]? = nil) {
         let m = batch * pixels
+        if evaluation && WinogradConvolution.applies(to: self) {
+            let winograd = WinogradConvolution(conv: self)
+            winograd.forward(x: x, transformed: packed ?? winograd.transformedWeights(weight), bias: bias, y: y, relu: relu, scratch: scratch)
+            return
+        }
         if isDepthwise {
             DepthwiseConvolution(conv: self).forward(x: x, weight: weight, bias: bias, y: y, relu: relu, scratch: scratch)
             return

@@ -10,8 +10,9 @@ extension Network {
     /// reads (the ReLU works in place, so its output is the same buffer; neither layer's backward
     /// reads its own output, and ReLU's backward reads only the output).
     ///
-    /// `packedWeights[j]`: node j's convolution weights packed once by `packedConvolutionWeights()`
-    /// for an evaluation (nil: each convolution packs its weights itself).
+    /// `packedWeights[j]`: node j's convolution weights prepared once by `packedConvolutionWeights()`
+    /// for an evaluation (nil: each convolution prepares its weights itself). A workspace not made
+    /// for training runs an evaluation pass (`Convolution.forward(…, evaluation:)`).
     func forward(_ input: UnsafePointer<Float>, batch: Int, workspace ws: Workspace,
                  packedWeights: [[RetainedPackedMatrix]]? = nil) {
         let scratch = ws.scratch, schedule = ws.schedule
@@ -25,7 +26,7 @@ extension Network {
             case .conv:
                 Convolution(plan: plan, batch: batch).forward(
                     x: x, weight: parameters, bias: parameters + biasOffsets[j], y: y, relu: relu, scratch: scratch,
-                    packed: packedWeights?[j])
+                    evaluation: !ws.training, packed: packedWeights?[j])
             case .relu:
                 reluForward(x: x, y: y, count: count, scratch: scratch)
             case .maxPool:

@@ -77,13 +77,13 @@ extension Network {
         return max(1, min(capacity, (batch + chunks - 1) / chunks))
     }
 
-    /// Every convolution's weights packed for the GEMM (`Convolution.packedWeights`), indexed by
+    /// Every convolution's weights prepared for evaluation (`Convolution.evaluationWeights`), indexed by
     /// node: packed once for all the chunks of a `predict` instead of once per chunk (ResNet-18 at
     /// 224 px runs one image per chunk, and packed its 45 MB of convolution weights 32 times per batch of 32).
     func packedConvolutionWeights(_ plan: ModelPlan) -> [[RetainedPackedMatrix]] {
         plan.nodes.enumerated().map { j, node in
             guard case .conv = node.layer else { return [] }
-            return Convolution(plan: node.layerPlan, batch: 1).packedWeights(arena.values + parameterOffsets[j])
+            return Convolution(plan: node.layerPlan, batch: 1).evaluationWeights(arena.values + parameterOffsets[j])
         }
     }
 

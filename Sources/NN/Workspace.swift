@@ -50,6 +50,9 @@ final class Workspace {
             case .conv:
                 let conv = Convolution(plan: plan, batch: capacity)
                 columnBlockFloats = max(columnBlockFloats, aligned(conv.columnBlockFloats))
+                if !training && WinogradConvolution.applies(to: conv) {
+                    columnBlockFloats = max(columnBlockFloats, aligned(WinogradConvolution(conv: conv).blockFloats))
+                }
                 if training { gradientGroupFloats = max(gradientGroupFloats, aligned(conv.gradientGroupFloats)) }
             case .globalMaxPool:
                 if training { savedIndexSizes[l] = aligned(sizes[l]) }

@@ -1,0 +1,203 @@
+import Kernels
+
+/// Winograd's minimal filtering F(2×2, 3×3) (Lavin & Gray 2016, "Fast Algorithms for
+/// Convolutional Neural Networks") for the evaluation forward pass of a 3×3, stride-1,
+/// undilated, ungrouped convolution. Each 2×2 tile of the output is
+///
+///     Y = Aᵀ [ Σ_c (G g_c,f Gᵀ) ⊙ (Bᵀ d_c B) ] A          d_c: the tile's 4×4 input patch of channel c
+///
+/// (zero where the patch reads padding or past the input), and the sum over channels at each of
+/// the 16 positions ξ of the 4×4 transform is one GEMM over a block of T tiles:
+///
+///     M_ξ (T × F) = V_ξ (T × C) · U_ξ (C × F),     V_ξ = (Bᵀ d B)_ξ,  U_ξ = (G g Gᵀ)_ξ
+///
+///     Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]   G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]   Aᵀ = [1 1 1 0; 0 1 −1 −1]
+///
+/// 16 multiply-adds per channel and filter give 4 outputs instead of 36: 2.25× fewer, the
+/// transforms being additions. The sums are in another order than the direct convolution's, so
+/// outputs differ from it in the last bits (WinogradTests bounds the difference; training uses the
+/// direct convolution, whose backward pass it differentiates). Per image the result does not
+/// depend on the chunking or the thread count: the tiles of a block are independent rows of the
+/// GEMMs, and whether a layer uses it depends only on its shape and input size (`applies`).
+struct WinogradConvolution {
+    let conv: Convolution
+
+    /// Tiles per block: the rows of each of the 16 GEMMs (the packed U_ξ are reused across them).
+    static let blockTiles = 256
+    /// The fewest input channels and filters: each GEMM's depth is C, and a shallow one is mostly
+    /// stores; the transforms work 16 channels or filters at a time.
+    static let minimumChannels = 16
+
+    var channels: Int { conv.channels }
+    var filters: Int { conv.filters }
+    var tilesHigh: Int { (conv.plan.output.height + 1) / 2 }
+    var tilesWide: Int { (conv.plan.output.width + 1) / 2 }
+    var tilesPerImage: Int { tilesHigh * tilesWide }
+
+    /// Whether an evaluation of `conv` uses F(2×2, 3×3): a 3×3, stride-1, undilated, ungrouped
+    /// convolution with at least `minimumChannels` inputs and at least C / 8 tiles per image (a
+    /// 7×7 map of 512 channels, 16 tiles, would stream its 16 transformed weight matrices, 16 MB,
+    /// once per image for little work; the direct convolution streams 9.4 MB).
+    static func applies(to conv: Convolution) -> Bool {
+        guard conv.groups == 1, conv.rows.taps == 3, conv.columns.taps == 3, conv.rows.stride == 1, conv.columns.stride == 1,
+              conv.rows.dilation == 1, conv.columns.dilation == 1,
+              conv.channels >= minimumChannels, conv.filters >= minimumChannels else { return false }
+        let winograd = WinogradConvolution(conv: conv)
+        return winograd.tilesPerImage * 8 >= conv.channels
+    }
+
+    /// Floats from one V_ξ to the next: T × C, plus 32 floats so that the 16 matrices do not
+    /// start at the same offset modulo 4 KB (the transforms read or write all 16 at once, and 16
+    /// streams 4 KB apart compete for the same sets of the L1 cache).
+    var inputPlane: Int { WinogradConvolution.blockTiles * channels + 32 }
+    /// Floats from one M_ξ to the next (T × F, plus 32).
+    var outputPlane: Int { WinogradConvolution.blockTiles * filters + 32 }
+    /// Floats of one worker's scratch: the 16 V_ξ and the 16 M_ξ.
+    var blockFloats: Int { 16 * (inputPlane + outputPlane) }
+
+    /// U_ξ = (G g Gᵀ)_ξ for the 16 positions ξ, each (C × F), packed for the GEMM. `weight` is
+    /// stored (kh, kw, C, F).
+    func transformedWeights(_ weight: UnsafePointer<Float>) -> [RetainedPackedMatrix] {
+        let c = channels, f = filters, plane = c * f
+        var u = [Float](repeating: 0, count: 16 * plane)
+        for index in 0..<plane {
+            let g = (0..<9).map { weight[$0 * plane + index] }
+            // t = G g (4 × 3): rows g0, (g0 + g1 + g2)/2, (g0 − g1 + g2)/2, g2 (g_i: row i of g).
+            let t: [(Float, Float, Float)] = (0..<4).map { r in
+                func column(_ j: Int) -> Float {
+                    switch r {
+                    case 0: g[j]
+                    case 1: (g[j] + g[3 + j] + g[6 + j]) * 0.5
+                    case 2: (g[j] - g[3 + j] + g[6 + j]) * 0.5
+                    default: g[6 + j]
+                    }
+                }
+                return (column(0), column(1), column(2))
+            }
+            // U = t Gᵀ (4 × 4): columns t0, (t0 + t1 + t2)/2, (t0 − t1 + t2)/2, t2.
+            for (r, row) in t.enumerated() {
+                u[(4 * r) * plane + index] = row.0
+                u[(4 * r + 1) * plane + index] = (row.0 + row.1 + row.2) * 0.5
+                u[(4 * r + 2) * plane + index] = (row.0 - row.1 + row.2) * 0.5
+                u[(4 * r + 3) * plane + index] = row.2
+            }
+        }
+        return u.withUnsafeBufferPointer { u in
+            (0..<16).map { RetainedPackedMatrix(k: c, n: f, b: u.baseAddress! + $0 * plane, ldb: f) }
+        }
+    }
+
+    /// y = conv(x, W) + b (then ReLU when `relu`), with `transformed` = `transformedWeights(W)`.
+    func forward(x: UnsafePointer<Float>, transformed: [RetainedPackedMatrix], bias: UnsafePointer<Float>,
+                 y: UnsafeMutablePointer<Float>, relu: Bool, scratch: Scratch) {
+        let tiles = conv.batch * tilesPerImage, blockTiles = WinogradConvolution.blockTiles
+        scratch.forChunks((tiles + blockTiles - 1) / blockTiles) { worker, block in
+            let t0 = block * blockTiles, count = min(blockTiles, tiles - t0)
+            let v = scratch.columnBlock(worker), m = v + 16 * inputPlane
+            transformInput(x, tiles: t0..<t0 + count, into: v)
+            for xi in 0..<16 {
+                transformed[xi].matrix.multiply(m: count, a: v + xi * inputPlane, lda: channels,
+                                                c: m + xi * outputPlane, ldc: filters)
+            }
+            transformOutput(m, tiles: t0..<t0 + count, bias: bias, relu: relu, into: y)
+        }
+    }
+
+    /// V_ξ[tile][c] = (Bᵀ d B)_ξ for `tiles` (global indices n·tilesPerImage + ty·tilesWide + tx),
+    /// V_ξ with row stride C, `inputPlane` floats apart. The 16 positions of a tile's patch are
+    /// read where they lie (a row of zeros where the patch reads padding), 16 channels at a time:
+    /// the last group overlaps the one before when C is not a multiple of 16 (recomputing the
+    /// same values).
+    private func transformInput(_ x: UnsafePointer<Float>, tiles: Range<Int>, into v: UnsafeMutablePointer<Float>) {
+        let h = conv.plan.input.height, w = conv.plan.input.width, c = channels
+        let top = conv.rows.padBefore, left = conv.columns.padBefore
+        let plane = inputPlane
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: c) { zeros in
+            zeros.initialize(repeating: 0)
+            withUnsafeTemporaryAllocation(of: UnsafePointer<Float>.self, capacity: 16) { patch in
+                let p = patch.baseAddress!
+                for (row, tile) in tiles.enumerated() {
+                    let image = tile / tilesPerImage, within = tile % tilesPerImage
+                    let h0 = (within / tilesWide) * 2 - top, w0 = (within % tilesWide) * 2 - left
+                    for i in 0..<4 {
+                        for j in 0..<4 {
+                            let hi = h0 + i, wi = w0 + j
+                            p[4 * i + j] = hi < 0 || hi >= h || wi < 0 || wi >= w
+                                ? UnsafePointer(zeros.baseAddress!) : x + ((image * h + hi) * w + wi) * c
+                        }
+                    }
+                    let o = v + row * c
+                    forEachGroupOf16(c) { k in
+                        func d(_ index: Int) -> SIMD16<Float> { UnsafeRawPointer(p[index] + k).loadUnaligned(as: SIMD16<Float>.self) }
+                        func store(_ xi: Int, _ value: SIMD16<Float>) {
+                            UnsafeMutableRawPointer(o + xi * plane + k).storeBytes(of: value, as: SIMD16<Float>.self)
+                        }
+                        // t = Bᵀ d: rows d0 − d2, d1 + d2, d2 − d1, d1 − d3; then V = t B: columns
+                        // t0 − t2, t1 + t2, t2 − t1, t1 − t3.
+                        let r0 = (d(0) - d(8), d(1) - d(9), d(2) - d(10), d(3) - d(11))
+                        let r1 = (d(4) + d(8), d(5) + d(9), d(6) + d(10), d(7) + d(11))
+                        let r2 = (d(8) - d(4), d(9) - d(5), d(10) - d(6), d(11) - d(7))
+                        let r3 = (d(4) - d(12), d(5) - d(13), d(6) - d(14), d(7) - d(15))
+                        store(0, r0.0 - r0.2); store(1, r0.1 + r0.2); store(2, r0.2 - r0.1); store(3, r0.1 - r0.3)
+                        store(4, r1.0 - r1.2); store(5, r1.1 + r1.2); store(6, r1.2 - r1.1); store(7, r1.1 - r1.3)
+                        store(8, r2.0 - r2.2); store(9, r2.1 + r2.2); store(10, r2.2 - r2.1); store(11, r2.1 - r2.3)
+                        store(12, r3.0 - r3.2); store(13, r3.1 + r3.2); store(14, r3.2 - r3.1); store(15, r3.1 - r3.3)
+                    }
+                }
+            }
+        }
+    }
+
+    /// y[tile's 2×2 outputs][f] = (Aᵀ m A) + bias (then ReLU), 16 filters at a time as in
+    /// `transformInput`. Outputs past the map's edge (odd Ho or Wo) are written to a discarded
+    /// row instead, so the loop has no branch.
+    private func transformOutput(_ m: UnsafePointer<Float>, tiles: Range<Int>, bias: UnsafePointer<Float>, relu: Bool,
+                                 into y: UnsafeMutablePointer<Float>) {
+        let ho = conv.plan.output.height, wo = conv.plan.output.width, f = filters
+        let plane = outputPlane
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: f) { discarded in
+            for (row, tile) in tiles.enumerated() {
+                let image = tile / tilesPerImage, within = tile % tilesPerImage
+                let oy = (within / tilesWide) * 2, ox = (within % tilesWide) * 2
+                func output(_ i: Int, _ j: Int) -> UnsafeMutableRawPointer {
+                    UnsafeMutableRawPointer(oy + i < ho && ox + j < wo ? y + ((image * ho + oy + i) * wo + ox + j) * f : discarded.baseAddress!)
+                }
+                let (y00, y01, y10, y11) = (output(0, 0), output(0, 1), output(1, 0), output(1, 1))
+                let b = m + row * f
+                forEachGroupOf16(f) { k in
+                    func mm(_ xi: Int) -> SIMD16<Float> { UnsafeRawPointer(b + xi * plane + k).loadUnaligned(as: SIMD16<Float>.self) }
+                    // s = Aᵀ m: rows m0 + m1 + m2, m1 − m2 − m3; then Y = s A: columns s0 + s1 + s2, s1 − s2 − s3.
+                    let s00 = mm(0) + mm(4) + mm(8), s01 = mm(1) + mm(5) + mm(9)
+                    let s02 = mm(2) + mm(6) + mm(10), s03 = mm(3) + mm(7) + mm(11)
+                    let s10 = mm(4) - mm(8) - mm(12), s11 = mm(5) - mm(9) - mm(13)
+                    let s12 = mm(6) - mm(10) - mm(14), s13 = mm(7) - mm(11) - mm(15)
+                    let bk = UnsafeRawPointer(bias + k).loadUnaligned(as: SIMD16<Float>.self)
+                    var r00 = s00 + s01 + s02 + bk, r01 = s01 - s02 - s03 + bk
+                    var r10 = s10 + s11 + s12 + bk, r11 = s11 - s12 - s13 + bk
+                    if relu {
+                        let zero = SIMD16<Float>()
+                        r00.replace(with: zero, where: r00 .< zero); r01.replace(with: zero, where: r01 .< zero)
+                        r10.replace(with: zero, where: r10 .< zero); r11.replace(with: zero, where: r11 .< zero)
+                    }
+                    let offset = 4 * k
+                    y00.storeBytes(of: r00, toByteOffset: offset, as: SIMD16<Float>.self)
+                    y01.storeBytes(of: r01, toByteOffset: offset, as: SIMD16<Float>.self)
+                    y10.storeBytes(of: r10, toByteOffset: offset, as: SIMD16<Float>.self)
+                    y11.storeBytes(of: r11, toByteOffset: offset, as: SIMD16<Float>.self)
+                }
+            }
+        }
+    }
+}
+
+/// Calls `body(k)` for k = 0, 16, 32, … and last n − 16 (n ≥ 16): every index below n in some
+/// group of 16, the last group overlapping the one before when n is not a multiple of 16.
+@inline(__always)
+private func forEachGroupOf16(_ n: Int, _ body: (Int) -> Void) {
+    var k = 0
+    while k + 16 < n {
+        body(k)
+        k += 16
+    }
+    body(n - 16)
+}

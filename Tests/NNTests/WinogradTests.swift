@@ -1,0 +1,60 @@
+import Kernels
+import SeededRandom
+import Testing
+@testable import NN
+
+/// Winograd's F(2×2, 3×3) in the evaluation forward pass against the direct convolution in
+/// Double (ConvolutionBlockTests' `direct`): odd and even maps (a last tile half outside), same,
+/// valid and asymmetric padding, channel and filter counts that are not multiples of 16, blocks of
+/// 256 tiles across images; bit-identical on 1 and 2 threads and with the weights prepared once
+/// (`evaluationWeights`, as `predict` passes them) or per call.
+@Suite(.serialized) struct WinogradTests {
+    let reference = ConvolutionBlockTests()
+
+    @Test(arguments: [("conv 3x3 16", 16, 9), ("conv 3x3 40", 24, 14), ("conv 3x3 16 pad valid", 37, 13),
+                      ("conv 3x3 32 pad 0,1,2,1", 16, 11), ("conv 3x3 17", 33, 8)])
+    func matchesTheDirectConvolution(_ layer: String, _ channels: Int, _ size: Int) throws {
+        let plan = try ModelSpec(parsing: [layer]).plan(height: size, width: size + 3, channels: channels)[0]
+        let batch = 13
+        let conv = Convolution(plan: plan, batch: batch)
+        #expect(WinogradConvolution.applies(to: conv))
+        #expect(batch * WinogradConvolution(conv: conv).tilesPerImage > WinogradConvolution.blockTiles, "several blocks")
+        var generator = SplitMix64(seed: 5)
+        let x = reference.random(batch * plan.input.count, &generator)
+        let weight = reference.random(conv.depth * conv.filters, &generator), bias = reference.random(conv.filters, &generator)
+        func evaluate(threads: Int, prepared: Bool) -> [Float] {
+            let saved = Parallel.threadCount
+            Parallel.threadCount = threads
+            defer { Parallel.threadCount = saved }
+            let ws = Workspace(plans: [plan], capacity: batch, training: false)
+            var y = [Float](repeating: .nan, count: batch * plan.output.count)
+            let packed = prepared ? weight.withUnsafeBufferPointer { conv.evaluationWeights($0.baseAddress!) } : nil
+            conv.forward(x: x, weight: weight, bias: bias, y: &y, relu: false, scratch: ws.scratch, evaluation: true, packed: packed)
+            return y
+        }
+        let y = evaluate(threads: 1, prepared: false)
+        // Inputs and weights in [−1, 1), K = 9·C ≤ 333 terms: the direct sums reach ~10; the
+        // transforms add and subtract up to 9 products per term, so allow 2e-6 of the largest output.
+        #expect(reference.maxRelativeError(y, reference.direct(plan, batch: batch).y) < 2e-6)
+        #expect(evaluate(threads: 2, prepared: false) == y)
+        #expect(evaluate(threads: 1, prepared: true) == y)
+    }
+
+    /// Where it applies: 3×3, stride 1, undilated, ungrouped, ≥ 16 channels and filters, and at
+    /// least C / 8 tiles per image (ResNet-18's 7×7×512 maps stay direct).
+    @Test func appliesOnlyWhereItPays() throws {
+        func applies(_ layer: String, channels: Int, size: Int) throws -> Bool {
+            let plan = try ModelSpec(parsing: [layer]).plan(height: size, width: size, channels: channels)[0]
+            return WinogradConvolution.applies(to: Convolution(plan: plan, batch: 1))
+        }
+        #expect(try applies("conv 3x3 64", channels: 64, size: 56))
+        #expect(try applies("conv 3x3 256", channels: 256, size: 14))
+        #expect(try !applies("conv 3x3 512", channels: 512, size: 7))
+        #expect(try !applies("conv 3x3 64 stride 2", channels: 64, size: 56))
+        #expect(try !applies("conv 3x3 64 dilation 2", channels: 64, size: 56))
+        #expect(try !applies("conv 3x3 64 groups 2", channels: 64, size: 56))
+        #expect(try !applies("conv 5x5 64", channels: 64, size: 56))
+        #expect(try !applies("conv 3x3 32", channels: 3, size: 56))
+        #expect(try !applies("conv 3x3 8", channels: 32, size: 56))
+    }
+}
