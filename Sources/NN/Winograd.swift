@@ -61,25 +61,23 @@ struct WinogradConvolution {
         let c = channels, f = filters, plane = c * f
         var u = [Float](repeating: 0, count: 16 * plane)
         for index in 0..<plane {
-            let g = (0..<9).map { weight[$0 * plane + index] }
-            // t = G g (4 × 3): rows g0, (g0 + g1 + g2)/2, (g0 − g1 + g2)/2, g2 (g_i: row i of g).
-            let t: [(Float, Float, Float)] = (0..<4).map { r in
-                func column(_ j: Int) -> Float {
-                    switch r {
-                    case 0: g[j]
-                    case 1: (g[j] + g[3 + j] + g[6 + j]) * 0.5
-                    case 2: (g[j] - g[3 + j] + g[6 + j]) * 0.5
-                    default: g[6 + j]
-                    }
+            func g(_ tap: Int) -> Float { weight[tap * plane + index] }
+            // t = G g (4 × 3), column j: g0j, (g0j + g1j + g2j)/2, (g0j − g1j + g2j)/2, g2j.
+            func t(_ r: Int, _ j: Int) -> Float {
+                switch r {
+                case 0: g(j)
+                case 1: (g(j) + g(3 + j) + g(6 + j)) * 0.5
+                case 2: (g(j) - g(3 + j) + g(6 + j)) * 0.5
+                default: g(6 + j)
                 }
-                return (column(0), column(1), column(2))
             }
-            // U = t Gᵀ (4 × 4): columns t0, (t0 + t1 + t2)/2, (t0 − t1 + t2)/2, t2.
-            for (r, row) in t.enumerated() {
-                u[(4 * r) * plane + index] = row.0
-                u[(4 * r + 1) * plane + index] = (row.0 + row.1 + row.2) * 0.5
-                u[(4 * r + 2) * plane + index] = (row.0 - row.1 + row.2) * 0.5
-                u[(4 * r + 3) * plane + index] = row.2
+            // U = t Gᵀ (4 × 4), row r: tr0, (tr0 + tr1 + tr2)/2, (tr0 − tr1 + tr2)/2, tr2.
+            for r in 0..<4 {
+                let (t0, t1, t2) = (t(r, 0), t(r, 1), t(r, 2))
+                u[(4 * r) * plane + index] = t0
+                u[(4 * r + 1) * plane + index] = (t0 + t1 + t2) * 0.5
+                u[(4 * r + 2) * plane + index] = (t0 - t1 + t2) * 0.5
+                u[(4 * r + 3) * plane + index] = t2
             }
         }
         return u.withUnsafeBufferPointer { u in
