@@ -39,25 +39,27 @@ extension Network {
     /// Logits (N, classes) for images of any size the model accepts, in evaluation mode
     /// (batch norm uses running statistics, dropout is off).
     ///
-    /// The batch runs in chunks of at most `evaluationChunk` images, depth-first (every layer on
-    /// one chunk, then the next chunk), so activations stay in cache; the threads take chunks one
-    /// at a time, dynamically (`Parallel.forChunks`), each thread with its own workspace. An
-    /// image's logits do not depend on the chunking or the threads.
+    /// The batch runs in chunks of the images `evaluationChunking` says, depth-first (every layer
+    /// on one chunk, then the next chunk), so activations stay in cache; the threads take chunks
+    /// one at a time, dynamically (`Parallel.forChunks`), each thread with its own workspace, or,
+    /// for a model with large weights, run every layer of each chunk together. An image's logits
+    /// do not depend on the chunking or the threads.
     public func predict(_ inputs: Tensor) throws -> Tensor {
         let (batch, height, width) = try checkInputs(inputs)
-        let team = try evaluationTeam(height: height, width: width)
-        let chunk = Network.predictChunk(batch: batch, capacity: team[0].capacity, workers: Parallel.workers(for: batch, limit: team.count))
+        let team = try evaluationTeam(height: height, width: width), workspaces = team.workspaces
+        let chunk = team.layerParallel ? workspaces[0].capacity
+            : Network.predictChunk(batch: batch, capacity: workspaces[0].capacity, workers: Parallel.workers(for: batch, limit: workspaces.count))
         let imageSize = height * width * inputChannels
         let chunks = (batch + chunk - 1) / chunk
         var logits = Tensor(zeros: [batch, classes])
-        let packedWeights = chunks > 1 ? packedConvolutionWeights(team[0].plan) : nil
+        let packedWeights = chunks > 1 ? packedConvolutionWeights(workspaces[0].plan) : nil
         inputs.values.withUnsafeBufferPointer { x in
             logits.values.withUnsafeMutableBufferPointer { z in
                 let (x, z) = (x.baseAddress!, z.baseAddress!)
                 // Chunk `index` is images index·chunk ..< (index + 1)·chunk, run by whichever worker
                 // takes it next, in that worker's workspace.
-                Parallel.forChunks(chunks, maxWorkers: team.count) { worker, index in
-                    let ws = team[worker]
+                Parallel.forChunks(chunks, maxWorkers: workspaces.count) { worker, index in
+                    let ws = workspaces[worker]
                     let first = index * chunk, count = min(chunk, batch - first)
                     forward(x + first * imageSize, batch: count, workspace: ws, packedWeights: packedWeights)
                     (z + first * classes).update(from: ws.logits, count: count * classes)

@@ -149,3 +149,17 @@ extension NodePlan {
     /// The node as a one-input layer (its first input), the form the kernels take.
     var layerPlan: LayerPlan { LayerPlan(spec: layer, input: input, output: output, rows: rows, columns: columns) }
 }
+
+/// The evaluation workspaces of one input size (`Network.evaluationTeam`): one per thread, each
+/// thread running whole chunks in its own, or one whose every layer the threads share
+/// (`layerParallel`).
+struct EvaluationTeam {
+    let workspaces: [Workspace]
+    let layerParallel: Bool
+
+    /// Whether the team can run on `threads` threads: a workspace per thread, or a shared one
+    /// whose scratch has a block per thread.
+    func serves(threads: Int) -> Bool {
+        layerParallel ? workspaces[0].scratch.threads >= threads : workspaces.count >= threads
+    }
+}

@@ -9,11 +9,29 @@ import Testing
     @Test func chunkedPredictionEqualsOneImageAtATime() throws {
         let spec = try ModelSpec(parsing: "conv 3x3 32, bn, relu, maxpool 2, conv 3x3 64 stride 2, relu, gap")
         let net = try Network(spec: spec, inputChannels: 3, classes: 5, trainingHeight: 48, trainingWidth: 48, seed: 3)
-        let chunk = Network.evaluationChunk(try net.modelPlan(height: 48, width: 48))
-        let batch = 4 * chunk + 3
-        #expect(chunk < batch, "the batch must span several chunks and a partial one")
+        let chunking = Network.evaluationChunking(try net.modelPlan(height: 48, width: 48))
+        #expect(!chunking.layerParallel, "its weights fit the cache: each thread takes whole chunks")
+        try expectChunkedEqualsAlone(net, size: 48, chunk: chunking.images)
+    }
+
+    /// A layer whose weights do not fit the cache (3·3·64·512 = 294,912 > 2^18) on a 4×4 map:
+    /// the chunk grows to give it 512 output pixels (32 images, more than the 16 its activations
+    /// allow) and the threads share each chunk's layers; logits still equal one image at a time.
+    @Test func largeWeightsGrowTheChunkAndShareIt() throws {
+        let spec = try ModelSpec(parsing: "conv 3x3 64, relu, maxpool 4, conv 3x3 512, relu, gap")
+        let net = try Network(spec: spec, inputChannels: 3, classes: 5, trainingHeight: 16, trainingWidth: 16, seed: 4)
+        let chunking = Network.evaluationChunking(try net.modelPlan(height: 16, width: 16))
+        #expect(chunking.layerParallel)
+        #expect(chunking.images == 32, "512 pixels of the 4×4 map; the 16×16×64 activations alone allow 16")
+        try expectChunkedEqualsAlone(net, size: 16, chunk: chunking.images)
+    }
+
+    /// Predicts 2 chunks and a partial one at 1 and 2 threads and compares each image's logits
+    /// with the image predicted alone.
+    private func expectChunkedEqualsAlone(_ net: Network, size side: Int, chunk: Int) throws {
+        let batch = 2 * chunk + 3
         var generator = SplitMix64(seed: 9)
-        let images = try Tensor(shape: [batch, 48, 48, 3], values: (0..<batch * 48 * 48 * 3).map { _ in generator.uniform() })
+        let images = try Tensor(shape: [batch, side, side, 3], values: (0..<batch * side * side * 3).map { _ in generator.uniform() })
         let saved = Parallel.threadCount
         defer { Parallel.threadCount = saved }
         var results: [[Float]] = []
@@ -22,9 +40,9 @@ import Testing
             net.releaseBuffers()
             results.append(try net.predict(images).values)
         }
-        let size = 48 * 48 * 3
+        let size = side * side * 3
         let alone = try (0..<batch).flatMap { n in
-            try net.predict(Tensor(shape: [1, 48, 48, 3], values: Array(images.values[n * size..<(n + 1) * size]))).values
+            try net.predict(Tensor(shape: [1, side, side, 3], values: Array(images.values[n * size..<(n + 1) * size]))).values
         }
         #expect(results[0] == alone)
         #expect(results[1] == alone)
