@@ -35,15 +35,16 @@ struct WinogradConvolution {
     var tilesPerImage: Int { tilesHigh * tilesWide }
 
     /// Whether an evaluation of `conv` uses F(2×2, 3×3): a 3×3, stride-1, undilated, ungrouped
-    /// convolution with at least `minimumChannels` inputs and at least C / 8 tiles per image (a
-    /// 7×7 map of 512 channels, 16 tiles, would stream its 16 transformed weight matrices, 16 MB,
-    /// once per image for little work; the direct convolution streams 9.4 MB).
+    /// convolution with at least `minimumChannels` inputs and at least C / 16 tiles per image (a
+    /// 7×7 map of 512 channels, 16 tiles, stays direct: at C / 32 it measured no faster on
+    /// ResNet-18; C / 16 admits the reference CNN's 4×4×64 layer at 16 px, 4 tiles, which took
+    /// its one-thread inference from 24,837–25,419 to 27,588–28,670 img/s, interleaved).
     static func applies(to conv: Convolution) -> Bool {
         guard conv.groups == 1, conv.rows.taps == 3, conv.columns.taps == 3, conv.rows.stride == 1, conv.columns.stride == 1,
               conv.rows.dilation == 1, conv.columns.dilation == 1,
               conv.channels >= minimumChannels, conv.filters >= minimumChannels else { return false }
         let winograd = WinogradConvolution(conv: conv)
-        return winograd.tilesPerImage * 8 >= conv.channels
+        return winograd.tilesPerImage * 16 >= conv.channels
     }
 
     /// Floats from one V_ξ to the next: T × C, plus 32 floats so that the 16 matrices do not

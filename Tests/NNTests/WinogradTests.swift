@@ -41,7 +41,8 @@ import Testing
     }
 
     /// Where it applies: 3×3, stride 1, undilated, ungrouped, ≥ 16 channels and filters, and at
-    /// least C / 8 tiles per image (ResNet-18's 7×7×512 maps stay direct).
+    /// least C / 16 tiles per image (ResNet-18's 7×7×512 maps stay direct; the reference CNN's
+    /// 4×4×64 layer at 16 px, 4 tiles, does not; 4×4×128 would not).
     @Test func appliesOnlyWhereItPays() throws {
         func applies(_ layer: String, channels: Int, size: Int) throws -> Bool {
             let plan = try ModelSpec(parsing: [layer]).plan(height: size, width: size, channels: channels)[0]
@@ -50,6 +51,8 @@ import Testing
         #expect(try applies("conv 3x3 64", channels: 64, size: 56))
         #expect(try applies("conv 3x3 256", channels: 256, size: 14))
         #expect(try !applies("conv 3x3 512", channels: 512, size: 7))
+        #expect(try applies("conv 3x3 128", channels: 64, size: 4))
+        #expect(try !applies("conv 3x3 128", channels: 128, size: 4))
         #expect(try !applies("conv 3x3 64 stride 2", channels: 64, size: 56))
         #expect(try !applies("conv 3x3 64 dilation 2", channels: 64, size: 56))
         #expect(try !applies("conv 3x3 64 groups 2", channels: 64, size: 56))
