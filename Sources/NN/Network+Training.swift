@@ -52,7 +52,9 @@ extension Network {
         let imageSize = height * width * inputChannels
         let chunks = (batch + chunk - 1) / chunk
         var logits = Tensor(zeros: [batch, classes])
-        let packedWeights = chunks > 1 ? packedConvolutionWeights(workspaces[0].plan) : nil
+        let packedWeights = team.preparedWeights(UnsafeBufferPointer(start: arena.values, count: arena.count)) {
+            packedConvolutionWeights(workspaces[0].plan)
+        }
         inputs.values.withUnsafeBufferPointer { x in
             logits.values.withUnsafeMutableBufferPointer { z in
                 let (x, z) = (x.baseAddress!, z.baseAddress!)
@@ -81,7 +83,10 @@ extension Network {
 
     /// Every convolution's weights prepared for evaluation (`Convolution.evaluationWeights`), indexed by
     /// node: packed once for all the chunks of a `predict` instead of once per chunk (ResNet-18 at
-    /// 224 px runs one image per chunk, and packed its 45 MB of convolution weights 32 times per batch of 32).
+    /// 224 px ran one image per chunk, and packed its 45 MB of convolution weights 32 times per batch
+    /// of 32), and kept by the size's `EvaluationTeam` for the next `predict` while the parameters
+    /// stay the same (the Winograd weight transform was 2.5% of a `bench train` at 16 px, one
+    /// thread's work while the other waited).
     func packedConvolutionWeights(_ plan: ModelPlan) -> [[RetainedPackedMatrix]] {
         plan.nodes.enumerated().map { j, node in
             guard case .conv = node.layer else { return [] }

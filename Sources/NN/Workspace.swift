@@ -1,3 +1,4 @@
+import Foundation
 import Kernels
 
 /// Every buffer one forward (and, in training, backward) pass needs for up to `capacity` images
@@ -152,14 +153,36 @@ extension NodePlan {
 
 /// The evaluation workspaces of one input size (`Network.evaluationTeam`): one per thread, each
 /// thread running whole chunks in its own, or one whose every layer the threads share
-/// (`layerParallel`).
-struct EvaluationTeam {
+/// (`layerParallel`); and the convolution weights last prepared for that size.
+final class EvaluationTeam {
     let workspaces: [Workspace]
     let layerParallel: Bool
+    /// The parameters `prepared` was made from, and what was made.
+    private var preparedFrom: [Float] = []
+    private var prepared: [[RetainedPackedMatrix]] = []
+
+    init(workspaces: [Workspace], layerParallel: Bool) {
+        self.workspaces = workspaces
+        self.layerParallel = layerParallel
+    }
 
     /// Whether the team can run on `threads` threads: a workspace per thread, or a shared one
     /// whose scratch has a block per thread.
     func serves(threads: Int) -> Bool {
         layerParallel ? workspaces[0].scratch.threads >= threads : workspaces.count >= threads
+    }
+
+    /// The weights `prepare` makes from `parameters`, made again only when a parameter differs
+    /// from those of the last call (compared exactly, every float: a changed weight can never
+    /// reuse stale preparations; reading them costs far less than packing and transforming).
+    func preparedWeights(_ parameters: UnsafeBufferPointer<Float>, _ prepare: () -> [[RetainedPackedMatrix]]) -> [[RetainedPackedMatrix]] {
+        let unchanged = preparedFrom.count == parameters.count && preparedFrom.withUnsafeBytes { old in
+            memcmp(old.baseAddress!, parameters.baseAddress!, old.count) == 0
+        }
+        if !unchanged || prepared.isEmpty {
+            prepared = prepare()
+            preparedFrom = Array(parameters)
+        }
+        return prepared
     }
 }

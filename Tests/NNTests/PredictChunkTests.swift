@@ -26,6 +26,24 @@ import Testing
         try expectChunkedEqualsAlone(net, size: 16, chunk: chunking.images)
     }
 
+    /// `predict` keeps the prepared (packed, Winograd-transformed) weights for the next call; a
+    /// training step changes the weights, and the next `predict` must use the new ones: its
+    /// logits equal those of the same network with every cached buffer dropped.
+    @Test func preparedWeightsFollowTheParameters() throws {
+        let spec = try ModelSpec(parsing: "conv 3x3 32, relu, conv 3x3 32, relu, maxpool 2, conv 3x3 64, relu, gap")
+        let net = try Network(spec: spec, inputChannels: 3, classes: 5, trainingHeight: 16, trainingWidth: 16, seed: 5)
+        var generator = SplitMix64(seed: 11)
+        let images = try Tensor(shape: [40, 16, 16, 3], values: (0..<40 * 16 * 16 * 3).map { _ in generator.uniform() })
+        let before = try net.predict(images).values
+        #expect(try net.predict(images).values == before, "the kept preparation gives the same logits")
+        let optimizer = Optimizer(.sgd(momentum: 0, nesterov: false), schedule: LearningRateSchedule(base: 0.5))
+        _ = try net.trainStep(inputs: images, labels: (0..<40).map { $0 % 5 }, optimizer: optimizer)
+        let after = try net.predict(images).values
+        #expect(after != before, "the step changed the weights")
+        net.releaseBuffers()
+        #expect(try net.predict(images).values == after)
+    }
+
     /// Predicts 2 chunks and a partial one at 1 and 2 threads and compares each image's logits
     /// with the image predicted alone.
     private func expectChunkedEqualsAlone(_ net: Network, size side: Int, chunk: Int) throws {
