@@ -10,12 +10,14 @@ extension Network {
     /// reads (the ReLU works in place, so its output is the same buffer; neither layer's backward
     /// reads its own output, and ReLU's backward reads only the output).
     ///
-    /// `packedWeights[j]`: node j's convolution weights prepared once by `packedConvolutionWeights()`
-    /// for an evaluation (nil: each convolution prepares its weights itself). A workspace not made
-    /// for training runs an evaluation pass (`Convolution.forward(…, evaluation:)`).
+    /// `prepared[j]`: node j's convolution weights prepared once by `evaluationWeights` for an
+    /// evaluation (nil: each convolution prepares its weights itself; required when the schedule
+    /// folds a batch norm). A workspace not made for training runs an evaluation pass
+    /// (`Convolution.forward(…, evaluation:)`).
     func forward(_ input: UnsafePointer<Float>, batch: Int, workspace ws: Workspace,
-                 packedWeights: [[RetainedPackedMatrix]]? = nil) {
+                 prepared: [EvaluationWeights?]? = nil) {
         let scratch = ws.scratch, schedule = ws.schedule
+        precondition(prepared != nil || !schedule.foldedBatchNorm.contains(true), "a folded batch norm needs prepared weights")
         for (j, node) in ws.plan.nodes.enumerated() where !schedule.skipsForward[j] {
             let plan = ws.plans[j]
             let x = ws.input(node.inputs[0], image: input), y = ws.outputs[j]
@@ -24,9 +26,10 @@ extension Network {
             let relu = schedule.fusedReLU[j]
             switch node.layer {
             case .conv:
+                let weights = prepared?[j]
                 Convolution(plan: plan, batch: batch).forward(
-                    x: x, weight: parameters, bias: parameters + biasOffsets[j], y: y, relu: relu, scratch: scratch,
-                    evaluation: !ws.training, packed: packedWeights?[j])
+                    x: x, weight: weights?.foldedWeight ?? parameters, bias: weights?.foldedBias ?? parameters + biasOffsets[j],
+                    y: y, relu: relu, scratch: scratch, evaluation: !ws.training, packed: weights?.packed)
             case .relu:
                 reluForward(x: x, y: y, count: count, scratch: scratch)
             case .maxPool:

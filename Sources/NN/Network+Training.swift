@@ -52,8 +52,8 @@ extension Network {
         let imageSize = height * width * inputChannels
         let chunks = (batch + chunk - 1) / chunk
         var logits = Tensor(zeros: [batch, classes])
-        let packedWeights = team.preparedWeights(UnsafeBufferPointer(start: arena.values, count: arena.count)) {
-            packedConvolutionWeights(workspaces[0].plan)
+        let prepared = team.preparedWeights(UnsafeBufferPointer(start: arena.values, count: arena.count)) {
+            evaluationWeights(workspaces[0].plan, schedule: workspaces[0].schedule)
         }
         inputs.values.withUnsafeBufferPointer { x in
             logits.values.withUnsafeMutableBufferPointer { z in
@@ -63,7 +63,7 @@ extension Network {
                 Parallel.forChunks(chunks, maxWorkers: workspaces.count) { worker, index in
                     let ws = workspaces[worker]
                     let first = index * chunk, count = min(chunk, batch - first)
-                    forward(x + first * imageSize, batch: count, workspace: ws, packedWeights: packedWeights)
+                    forward(x + first * imageSize, batch: count, workspace: ws, prepared: prepared)
                     (z + first * classes).update(from: ws.logits, count: count * classes)
                 }
             }
@@ -81,16 +81,22 @@ extension Network {
         return max(1, min(capacity, (batch + chunks - 1) / chunks))
     }
 
-    /// Every convolution's weights prepared for evaluation (`Convolution.evaluationWeights`), indexed by
-    /// node: packed once for all the chunks of a `predict` instead of once per chunk (ResNet-18 at
-    /// 224 px ran one image per chunk, and packed its 45 MB of convolution weights 32 times per batch
-    /// of 32), and kept by the size's `EvaluationTeam` for the next `predict` while the parameters
-    /// stay the same (the Winograd weight transform was 2.5% of a `bench train` at 16 px, one
-    /// thread's work while the other waited).
-    func packedConvolutionWeights(_ plan: ModelPlan) -> [[RetainedPackedMatrix]] {
-        plan.nodes.enumerated().map { j, node in
-            guard case .conv = node.layer else { return [] }
-            return Convolution(plan: node.layerPlan, batch: 1).evaluationWeights(arena.values + parameterOffsets[j])
+    /// Every convolution's weights prepared for evaluation (`EvaluationWeights`: packed or
+    /// transformed, with a following batch norm folded in where `schedule` folds it), indexed by
+    /// node: made once for all the chunks of a `predict` instead of once per chunk (ResNet-18 at
+    /// 224 px ran one image per chunk, and packed its 45 MB of convolution weights 32 times per
+    /// batch of 32), and kept by the size's `EvaluationTeam` for the next `predict` while the
+    /// parameters stay the same (the Winograd weight transform was 2.5% of a `bench train` at
+    /// 16 px, one thread's work while the other waited).
+    func evaluationWeights(_ plan: ModelPlan, schedule: ExecutionSchedule) -> [EvaluationWeights?] {
+        var foldedBy = [Int?](repeating: nil, count: plan.nodes.count)
+        for (k, node) in plan.nodes.enumerated() where schedule.foldedBatchNorm[k] { foldedBy[node.inputs[0]] = k }
+        return plan.nodes.enumerated().map { j, node in
+            guard node.layer.isConvolution else { return nil }
+            return EvaluationWeights(
+                conv: Convolution(plan: node.layerPlan, batch: 1), weight: arena.values + parameterOffsets[j],
+                count: biasOffsets[j], bias: arena.values + parameterOffsets[j] + biasOffsets[j],
+                batchNorm: foldedBy[j].map { UnsafePointer(arena.values + parameterOffsets[$0]) })
         }
     }
 

@@ -159,7 +159,7 @@ final class EvaluationTeam {
     let layerParallel: Bool
     /// The parameters `prepared` was made from, and what was made.
     private var preparedFrom: [Float] = []
-    private var prepared: [[RetainedPackedMatrix]] = []
+    private var prepared: [EvaluationWeights?] = []
 
     init(workspaces: [Workspace], layerParallel: Bool) {
         self.workspaces = workspaces
@@ -175,7 +175,7 @@ final class EvaluationTeam {
     /// The weights `prepare` makes from `parameters`, made again only when a parameter differs
     /// from those of the last call (compared exactly, every float: a changed weight can never
     /// reuse stale preparations; reading them costs far less than packing and transforming).
-    func preparedWeights(_ parameters: UnsafeBufferPointer<Float>, _ prepare: () -> [[RetainedPackedMatrix]]) -> [[RetainedPackedMatrix]] {
+    func preparedWeights(_ parameters: UnsafeBufferPointer<Float>, _ prepare: () -> [EvaluationWeights?]) -> [EvaluationWeights?] {
         let unchanged = preparedFrom.count == parameters.count && preparedFrom.withUnsafeBytes { old in
             memcmp(old.baseAddress!, parameters.baseAddress!, old.count) == 0
         }

@@ -15,6 +15,9 @@
 ///   backward writer overwrites dy_i and each later one writes into a temporary of y_i's size
 ///   that is then added to dy_i, so gradients accumulate over every path.
 ///
+/// In evaluation, a batch norm that is its convolution's only reader is folded into it: the
+/// convolution writes the batch norm's output (same buffer) with scaled weights and bias, and the
+/// batch norm (and a ReLU after it, then fused into the convolution) does not run.
 /// In place (`LayerSpec.mayRunInPlace`): node j writes y_j over its first input y_i when j is
 /// y_i's only reader and, in training, no backward pass reads any tensor sharing that buffer
 /// (otherwise the overwrite would destroy what it needs). A ReLU in place over a convolution or
@@ -36,8 +39,11 @@ struct ExecutionSchedule {
     let gradientOffsets: [Int?]
     /// fusedReLU[j]: node j (a convolution or batch norm) applies the ReLU that reads it.
     let fusedReLU: [Bool]
-    /// skipsForward[j]: node j is a ReLU fused into the node it reads.
+    /// skipsForward[j]: node j is a ReLU fused into the node it reads, or a folded batch norm.
     let skipsForward: [Bool]
+    /// foldedBatchNorm[j]: node j is a batch norm whose convolution (its input, read by it alone)
+    /// applies it, with weights and bias scaled once (`EvaluationWeights`); evaluation only.
+    let foldedBatchNorm: [Bool]
     /// runsBackward[j]: node j has parameters or an input whose gradient is needed.
     let runsBackward: [Bool]
     /// inputGradients[j][k]: where the gradient of node j's input k goes; nil when not needed.
@@ -64,16 +70,26 @@ struct ExecutionSchedule {
         // Forward storage: storage[i] is the node whose buffer y_i lives in.
         var storage = Array(0..<n)
         var pinned = readByBackward          // per storage: some tensor in it is read by backward
-        var fused = [Bool](repeating: false, count: n), skips = fused
+        var fused = [Bool](repeating: false, count: n), skips = fused, folded = fused
         for (j, node) in nodes.enumerated() {
+            // Evaluation: a batch norm that alone reads a convolution is folded into its weights.
+            if !training, node.layer == .batchNorm, let i = node.inputs.first, i >= 0, nodes[i].layer.isConvolution,
+               consumers[i].count == 1, storage[i] == i {
+                storage[j] = i
+                folded[j] = true
+                skips[j] = true
+                continue
+            }
             guard node.layer.mayRunInPlace, let i = node.inputs.first, i >= 0, consumers[i].count == 1,
                   nodes[i].output.count == node.output.count, !pinned[storage[i]] else { continue }
             storage[j] = storage[i]
             pinned[storage[j]] = pinned[storage[j]] || readByBackward[j]
-            if node.layer == .relu, storage[i] == i {
-                switch nodes[i].layer {
+            // The ReLU of a folded batch norm goes to its convolution.
+            let target = folded[i] ? nodes[i].inputs[0] : i
+            if node.layer == .relu, storage[i] == target {
+                switch nodes[target].layer {
                 case .conv, .batchNorm:
-                    fused[i] = true
+                    fused[target] = true
                     skips[j] = true
                 default: break
                 }
@@ -151,6 +167,7 @@ struct ExecutionSchedule {
         gradientOffsets = gradients
         fusedReLU = fused
         skipsForward = skips
+        foldedBatchNorm = folded
         runsBackward = runs
         inputGradients = targets
         floats = layout.floats

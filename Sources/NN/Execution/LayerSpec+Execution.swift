@@ -20,6 +20,11 @@ extension LayerSpec {
         }
     }
 
+    /// A convolution of any kind (grouped, depthwise, dilated): what a batch norm can be folded into.
+    var isConvolution: Bool {
+        if case .conv = self { true } else { false }
+    }
+
     /// The forward pass may write y over its first input x (elementwise, y[i] from x[i] only, or a
     /// reinterpretation such as flatten): the executor then gives both one buffer when nothing
     /// else reads x afterwards.
