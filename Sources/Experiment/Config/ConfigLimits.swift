@@ -102,7 +102,7 @@ func checkLimits(_ config: ExperimentConfig, log: ProblemLog) {
     }
     for (index, model) in config.models.enumerated() {
         for (line, text) in model.resolvedLayers.enumerated() {
-            guard let layer = try? LayerSpec(parsing: text.replacingOccurrences(of: "classes", with: "2")),
+            guard let layer = try? LayerSpec(experimentLine: text),
                   let reason = layerSizeProblem(layer) else { continue }
             let path = model.layers == nil ? ["models", "[\(index)]", "zoo"] : ["models", "[\(index)]", "layers", "[\(line)]"]
             problem(path, "`\(text)`: \(reason)")

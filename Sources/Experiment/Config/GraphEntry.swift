@@ -45,7 +45,7 @@ public struct GraphNodeRecord: Codable, Hashable, Sendable {
         var nodes: [GraphSpec.Node] = []
         for (i, record) in records.enumerated() {
             do {
-                let layer = try LayerSpec(parsing: record.layer.replacingOccurrences(of: "classes", with: String(classes)))
+                let layer = try LayerSpec(experimentLine: record.layer, classes: classes)
                 nodes.append(GraphSpec.Node(name: record.name, layer: layer, inputs: record.inputs))
             } catch {
                 throw GraphEntryError(path: origins?[i] ?? ["[\(i)]"], message: "\(error)")

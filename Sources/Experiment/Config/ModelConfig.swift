@@ -60,7 +60,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         if let layers {
             f.check(!layers.isEmpty, .layers, "list at least one layer.")
             for (index, line) in layers.enumerated() {
-                do { _ = try LayerSpec(parsing: line.replacingOccurrences(of: "classes", with: "2")) } catch {
+                do { _ = try LayerSpec(experimentLine: line) } catch {
                     f.problem(at: .layers, index, "\(error)")
                 }
                 if let conflict = roundingConflict(line, given: roundingText != nil) { f.problem(at: .layers, index, conflict) }

@@ -51,7 +51,7 @@ func blurPoolVariant(_ entries: [GraphEntry], model: String) throws -> [GraphEnt
     for entry in entries {
         switch entry {
         case let .layer(line):
-            let layer = try LayerSpec(parsing: line.replacingOccurrences(of: "classes", with: "2"))
+            let layer = try LayerSpec(experimentLine: line)
             switch layer {
             case .batchNorm, .relu, .activation: break
             default: blurNow()
@@ -80,7 +80,7 @@ func blurPoolVariant(_ entries: [GraphEntry], model: String) throws -> [GraphEnt
                                  shortcut: try shortcut.map { try blurPoolVariant($0, model: model) }, repeats: repeats))
         case let .node(name, line, _):
             blurNow()
-            let layer = try LayerSpec(parsing: line.replacingOccurrences(of: "classes", with: "2"))
+            let layer = try LayerSpec(experimentLine: line)
             let strided = switch layer {
             case let .conv(spec): spec.stride > 1
             case let .maxPool(spec), let .avgPool(spec): spec.stride > 1
