@@ -16,14 +16,12 @@ final class EvaluationWeights {
     let foldedBias: UnsafeMutablePointer<Float>?
     /// The weights (W' when folded) prepared for the convolution's kernel.
     let packed: [RetainedPackedMatrix]
-    private let weightCount: Int
 
     /// `weight` (`count` floats, filter index innermost, as every convolution layout stores it)
     /// and `bias` (F floats) of `conv`; `batchNorm`: the folded batch norm's parameter block
     /// (γ, β, running mean, running variance; F each), or nil.
     init(conv: Convolution, weight: UnsafePointer<Float>, count: Int, bias: UnsafePointer<Float>,
          batchNorm: UnsafePointer<Float>?) {
-        weightCount = count
         let filters = conv.filters
         if let batchNorm {
             let scale = (0..<filters).map { f in

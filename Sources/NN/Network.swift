@@ -154,13 +154,14 @@ public final class Network {
     ///
     /// Images per chunk: as many as keep the largest node output within `evaluationChunkFloats`
     /// (at least 1), so that activations stay in the core's cache from layer to layer — unless a
-    /// convolution or dense layer has more weights than that cache holds and would then multiply
-    /// them by fewer than `minimumWeightRows` output pixels per chunk: each chunk streams those
-    /// weights from memory once. Then the chunk grows to give that layer `minimumWeightRows`
-    /// rows (the largest output at most `evaluationChunkLimitFloats`), and the threads share
-    /// each chunk so that the weights are streamed once for all of them. ResNet-18 at 224 px:
-    /// one image per chunk gave its 7×7×512 layers 49 rows for 9.4 MB of weights each; ten
-    /// images took `bench onnx` at one thread from 29.6 to 37.4–38.7 img/s (interleaved runs).
+    /// layer has more parameters than that (a convolution's or dense layer's weights) and would
+    /// then multiply them by fewer than `minimumWeightRows` output pixels per chunk: each chunk
+    /// streams those weights from memory once. Then the chunk grows to give that layer
+    /// `minimumWeightRows` rows (the largest output at most `evaluationChunkLimitFloats`), and the
+    /// threads share each chunk so that the weights are streamed once for all of them. ResNet-18
+    /// at 224 px: one image per chunk gave its 7×7×512 layers 49 rows for 9.4 MB of weights
+    /// each; chunks of 10 images took `bench onnx` at one thread from 34.1–35.7 to 40.2–41.7
+    /// img/s (three interleaved pairs).
     static func evaluationChunking(_ plan: ModelPlan) -> (images: Int, layerParallel: Bool) {
         let largest = max(1, plan.nodes.map(\.output.count).max() ?? 1)
         let byActivations = max(1, evaluationChunkFloats / largest)

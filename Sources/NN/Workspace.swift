@@ -176,10 +176,9 @@ final class EvaluationTeam {
     /// from those of the last call (compared exactly, every float: a changed weight can never
     /// reuse stale preparations; reading them costs far less than packing and transforming).
     func preparedWeights(_ parameters: UnsafeBufferPointer<Float>, _ prepare: () -> [EvaluationWeights?]) -> [EvaluationWeights?] {
-        let unchanged = preparedFrom.count == parameters.count && preparedFrom.withUnsafeBytes { old in
-            memcmp(old.baseAddress!, parameters.baseAddress!, old.count) == 0
-        }
-        if !unchanged || prepared.isEmpty {
+        let unchanged = !prepared.isEmpty && preparedFrom.count == parameters.count
+            && (parameters.isEmpty || memcmp(preparedFrom, parameters.baseAddress!, 4 * parameters.count) == 0)
+        if !unchanged {
             prepared = prepare()
             preparedFrom = Array(parameters)
         }

@@ -46,6 +46,9 @@ import Testing
         let (h, w, c, f, classes, batch) = (6, 7, 3, 8, 4, 5)
         let net = try Network(spec: try ModelSpec(parsing: "conv 3x3 8, bn, relu, gap"), inputChannels: c, classes: classes,
                               trainingHeight: h, trainingWidth: w, seed: 2)
+        let evaluation = ExecutionSchedule(plan: try net.modelPlan(height: h, width: w), hasParameters: net.hasParameters,
+                                           capacity: batch, training: false)
+        #expect(evaluation.foldedBatchNorm[1], "predict must take the folded path for this check to mean anything")
         var generator = SplitMix64(seed: 21)
         let values = net.arena.values
         let conv = net.parameterOffsets[0], convBias = conv + net.biasOffsets[0], bn = net.parameterOffsets[1]
