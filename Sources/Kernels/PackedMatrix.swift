@@ -66,3 +66,27 @@ public final class RetainedPackedMatrix: @unchecked Sendable {
         matrix = PackedMatrix(panels: buffer.pointer, depth: k, columns: n)
     }
 }
+
+/// C (K×N) (+)= colsᵀ · B for a convolution's weight gradient, with cols the im2col matrix of
+/// `windows.rowOffsets`' `pixels` windows read in place (`TransposedWindowRows`, K = taps ×
+/// channels, never written out) and B (pixels × N) stored with row stride `ldb` (dy). B is
+/// packed on the calling thread (used as it is when it is one 32-column panel), and the multiply
+/// runs there too inside a `Parallel` loop, else across the threads. `accumulate`: add to C.
+public func multiplyTransposed(
+    windows: WindowRows, pixels: Int, n: Int, b: UnsafePointer<Float>, ldb: Int,
+    c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+) {
+    let m = windows.taps * windows.channels
+    precondition(pixels >= 1 && n >= 1 && ldb >= n && ldc >= n,
+                 "multiplyTransposed(windows:): pixels=\(pixels) n=\(n) ldb=\(ldb) ldc=\(ldc)")
+    let source = TransposedWindowRows(windows: windows)
+    let first = TileEpilogue(add: accumulate)
+    if n == MicroKernel.columns, ldb == n {
+        multiply(source, m: m, n: n, k: pixels, packed: b, c: c, ldc: ldc, first: first, relu: false)
+        return
+    }
+    PackBufferPool.withBuffer(count: PackedPanels.floatCount(depth: pixels, columns: n)) { packed in
+        packPanels(transposed: false, k: pixels, n: n, b: b, ldb: ldb, into: packed, parallel: false)
+        multiply(source, m: m, n: n, k: pixels, packed: packed, c: c, ldc: ldc, first: first, relu: false)
+    }
+}

@@ -70,3 +70,42 @@ public struct WindowRows: TileSource {
         return TileRows(valid: valid) { a + rows[$0] }
     }
 }
+
+/// The transpose of a convolution's im2col matrix read where it lies, for the weight gradient
+/// dW = colsᵀ · dy: A(i, p) = cols(p, i), i = (tap t, channel c) the row (t = i / channels), p
+/// the pixel, at `a[rowOffsets[p] + tapOffsets[t] + c]` (the offsets of `WindowRows`). A tile's
+/// rows are 8 neighbouring (tap, channel) entries of every window; a K block's depth is its
+/// pixels, one run per stretch of pixels whose windows lie equally far apart (an output row's).
+struct TransposedWindowRows: TileSource {
+    let windows: WindowRows
+
+    @inline(__always) func maximumRuns(depth: Int) -> Int { depth }
+
+    @inline(__always)
+    func runs(from p0: Int, depth: Int, into runs: UnsafeMutablePointer<DepthRun>) -> Int {
+        let offsets = windows.rowOffsets
+        var p = p0, count = 0
+        let end = p0 + depth
+        while p < end {
+            // The run covers pixels p ..< q, each window `step` floats past the one before.
+            var q = p + 1, step = 1
+            if q < end {
+                step = offsets[q] - offsets[p]
+                while q < end && offsets[q] - offsets[q - 1] == step { q += 1 }
+            }
+            runs[count] = DepthRun(start: offsets[p], count: q - p, step: step)
+            count += 1
+            p = q
+        }
+        return count
+    }
+
+    @inline(__always)
+    func tileRows(_ i0: Int, valid: Int) -> TileRows {
+        let channels = windows.channels, taps = windows.tapOffsets, a = windows.a
+        return TileRows(valid: valid) { r in
+            let i = i0 + r, t = i / channels
+            return a + (taps[t] + i - t * channels)
+        }
+    }
+}

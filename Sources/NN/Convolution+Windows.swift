@@ -42,35 +42,50 @@ extension Convolution {
     /// blocks taken by the threads dynamically.
     func forwardWindows(x: UnsafePointer<Float>, packedWeight: PackedMatrix, epilogue: GEMMEpilogue,
                         y: UnsafeMutablePointer<Float>, outputRows: Int, scratch: Scratch) {
-        let ho = plan.output.height, wo = plan.output.width, totalRows = batch * ho
+        let wo = plan.output.width, totalRows = batch * plan.output.height
+        withTapOffsets { taps in
+            scratch.forChunks((totalRows + outputRows - 1) / outputRows) { worker, chunk in
+                let g0 = chunk * outputRows, g1 = min(totalRows, g0 + outputRows)
+                withWindows(x: x, outputRows: g0..<g1, band: scratch.columnBlock(worker), taps: taps) { windows, pixels in
+                    packedWeight.multiply(windows: windows, m: pixels, c: y + g0 * wo * filters, ldc: filters, epilogue: epilogue)
+                }
+            }
+        }
+    }
+
+    /// Runs `body` with each tap's offset from a window's origin in a band (`WindowRows`' tapOffsets).
+    func withTapOffsets<R>(_ body: (UnsafeBufferPointer<Int>) -> R) -> R {
         let width = bandWidth, c = channels
         let tapOffsets = (0..<rows.taps).flatMap { i in
             (0..<columns.taps).map { j in (i * rows.dilation * width + j * columns.dilation) * c }
         }
-        tapOffsets.withUnsafeBufferPointer { taps in
-            scratch.forChunks((totalRows + outputRows - 1) / outputRows) { worker, chunk in
-                let g0 = chunk * outputRows, g1 = min(totalRows, g0 + outputRows)
-                let pixels = (g1 - g0) * wo
-                let band = scratch.columnBlock(worker)
-                withUnsafeTemporaryAllocation(of: Int.self, capacity: pixels) { offsets in
-                    var g = g0, bandOffset = 0, pixel = 0
-                    while g < g1 {
-                        let image = g / ho, oy0 = g % ho, oy1 = min(ho, oy0 + g1 - g)
-                        bandOffset += copyBand(x + image * plan.input.count, outputRows: oy0..<oy1, into: band + bandOffset)
-                        let segment = bandOffset - bandFloats(outputRows: oy1 - oy0)
-                        for oy in oy0..<oy1 {
-                            for ox in 0..<wo {
-                                offsets[pixel] = segment + ((oy - oy0) * rows.stride * width + ox * columns.stride) * c
-                                pixel += 1
-                            }
-                        }
-                        g += oy1 - oy0
+        return tapOffsets.withUnsafeBufferPointer(body)
+    }
+
+    /// Copies into `band` the input rows that output rows `outputRows` (numbered across the
+    /// batch, g = n·Ho + oy) read, one segment per image they span, and runs `body` with the
+    /// windows of their pixels read in place (`WindowRows`, `taps` from `withTapOffsets`) and
+    /// the number of pixels. `band` must hold `bandFloatsBound(outputRows: outputRows.count)`.
+    func withWindows(x: UnsafePointer<Float>, outputRows: Range<Int>, band: UnsafeMutablePointer<Float>,
+                     taps: UnsafeBufferPointer<Int>, _ body: (WindowRows, Int) -> Void) {
+        let ho = plan.output.height, wo = plan.output.width, width = bandWidth, c = channels
+        let pixels = outputRows.count * wo
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: pixels) { offsets in
+            var g = outputRows.lowerBound, bandOffset = 0, pixel = 0
+            while g < outputRows.upperBound {
+                let image = g / ho, oy0 = g % ho, oy1 = min(ho, oy0 + outputRows.upperBound - g)
+                bandOffset += copyBand(x + image * plan.input.count, outputRows: oy0..<oy1, into: band + bandOffset)
+                let segment = bandOffset - bandFloats(outputRows: oy1 - oy0)
+                for oy in oy0..<oy1 {
+                    for ox in 0..<wo {
+                        offsets[pixel] = segment + ((oy - oy0) * rows.stride * width + ox * columns.stride) * c
+                        pixel += 1
                     }
-                    let windows = WindowRows(a: band, rowOffsets: offsets.baseAddress!, tapOffsets: taps.baseAddress!,
-                                             taps: taps.count, channels: c)
-                    packedWeight.multiply(windows: windows, m: pixels, c: y + g0 * wo * filters, ldc: filters, epilogue: epilogue)
                 }
+                g += oy1 - oy0
             }
+            body(WindowRows(a: band, rowOffsets: offsets.baseAddress!, tapOffsets: taps.baseAddress!, taps: taps.count, channels: c),
+                 pixels)
         }
     }
 

@@ -149,11 +149,11 @@ struct Convolution {
     ///     dW (K × F) = colsᵀ · dy,   db = Σ_rows dy,   dcols (M × K) = dy · Wᵀ,   dx = col2im(dcols).
     /// `dx` may be nil (the first layer needs no input gradient). Overwrites dW, db and dx.
     ///
-    /// The threads take image groups one at a time, dynamically. Per block of rows of its group,
-    /// a thread expands cols, adds its colsᵀ · dy to the group's dW partial, multiplies dy by the
-    /// packed Wᵀ into the same scratch block and scatters that into dx. Image groups are whole
-    /// images, so no two threads scatter into one image. A grouped
-    /// convolution does this per channel group, on that group's columns of dy, dW and cols.
+    /// dW is summed per fixed image group (`Scratch.gradientPartials`), the groups then added in
+    /// order, so it does not depend on the thread count. Where the forward pass reads windows in
+    /// place, so does dW, and a stride-1 convolution's dx is conv′'s forward pass
+    /// (Convolution+WindowGradients.swift); otherwise cols is expanded block by block (im2col)
+    /// and dx gathered back from dcols (col2im).
     func backward(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, dy: UnsafePointer<Float>,
                   dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>,
                   dx: UnsafeMutablePointer<Float>?, scratch: Scratch) {
@@ -171,34 +171,65 @@ struct Convolution {
             }
             return
         }
+        if let outputRows = windowBlockRows {
+            weightGradientWindows(x: x, dy: dy, outputRows: outputRows, scratch: scratch)
+        } else {
+            weightGradientColumns(x: x, dy: dy, scratch: scratch)
+        }
+        sumGroupPartials(scratch: scratch, into: dWeight)
+        guard let dx else { return }
+        if let gradient = inputGradientConvolution {
+            inputGradientWindows(gradient, dy: dy, weight: weight, dx: dx, scratch: scratch)
+        } else {
+            inputGradientColumns(dy: dy, weight: weight, dx: dx, scratch: scratch)
+        }
+    }
+
+    /// Each image group's dW partial from cols expanded block by block: the threads take image
+    /// groups dynamically; per block of rows of its group a thread expands cols and adds its
+    /// colsᵀ · dy. A grouped convolution does this per channel group, on that group's columns of
+    /// dy, dW and cols.
+    private func weightGradientColumns(x: UnsafePointer<Float>, dy: UnsafePointer<Float>, scratch: Scratch) {
         let fg = groupFilters, imageGroups = imageGroups
-        if let dx, groups > 1 {
-            scratch.forParts(batch) { _, images in
-                (dx + images.lowerBound * plan.input.count).update(repeating: 0, count: images.count * plan.input.count)
+        for channelGroup in 0..<groups {
+            scratch.forChunks(imageGroups) { worker, group in
+                let images = batch * group / imageGroups..<batch * (group + 1) / imageGroups
+                let partial = scratch.gradientPartials + group * gradientGroupFloats + channelGroup * fg
+                forEachBlock(of: images.lowerBound * pixels..<images.upperBound * pixels, group: channelGroup, x: x,
+                             block: scratch.columnBlock(worker)) { blockRows, cols in
+                    gemm(transposeA: true, m: depth, n: fg, k: blockRows.count, a: cols, lda: depth,
+                         b: dy + blockRows.lowerBound * filters + channelGroup * fg, ldb: filters,
+                         c: partial, ldc: filters, accumulate: blockRows.lowerBound > images.lowerBound * pixels)
+                }
             }
+        }
+    }
+
+    /// dx = col2im(dy · Wᵀ): the threads take image groups dynamically (whole images, so no two
+    /// threads add into one image); per block of rows a thread multiplies dy by the packed Wᵀ
+    /// into its scratch block and adds that into dx. Per channel group for a grouped convolution.
+    private func inputGradientColumns(dy: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                                      dx: UnsafeMutablePointer<Float>, scratch: Scratch) {
+        let fg = groupFilters, imageGroups = imageGroups
+        scratch.forParts(batch) { _, images in
+            (dx + images.lowerBound * plan.input.count).update(repeating: 0, count: images.count * plan.input.count)
         }
         for channelGroup in 0..<groups {
             withPackedMatrix(transposed: true, k: fg, n: depth, b: weight + channelGroup * fg, ldb: filters) { packedWeightT in
-                // One chunk per image group: its dW partial and its images' dx, computed alone.
                 scratch.forChunks(imageGroups) { worker, group in
-                    let images = batch * group / imageGroups..<batch * (group + 1) / imageGroups
-                    let partial = scratch.gradientPartials + group * gradientGroupFloats + channelGroup * fg
-                    if let dx, groups == 1 {
-                        (dx + images.lowerBound * plan.input.count).update(repeating: 0, count: images.count * plan.input.count)
-                    }
-                    forEachBlock(of: images.lowerBound * pixels..<images.upperBound * pixels, group: channelGroup, x: x,
-                                 block: scratch.columnBlock(worker)) { blockRows, cols in
-                        let dyBlock = dy + blockRows.lowerBound * filters + channelGroup * fg
-                        gemm(transposeA: true, m: depth, n: fg, k: blockRows.count, a: cols, lda: depth, b: dyBlock, ldb: filters,
-                             c: partial, ldc: filters, accumulate: blockRows.lowerBound > images.lowerBound * pixels)
-                        guard let dx else { return }
-                        packedWeightT.multiply(m: blockRows.count, a: dyBlock, lda: filters, c: cols, ldc: depth)
+                    let rowRange = batch * group / imageGroups * pixels..<batch * (group + 1) / imageGroups * pixels
+                    let cols = scratch.columnBlock(worker)
+                    var first = rowRange.lowerBound
+                    while first < rowRange.upperBound {
+                        let blockRows = first..<min(rowRange.upperBound, first + rowsPerBlock)
+                        packedWeightT.multiply(m: blockRows.count, a: dy + blockRows.lowerBound * filters + channelGroup * fg,
+                                               lda: filters, c: cols, ldc: depth)
                         col2im(cols, rows: blockRows, group: channelGroup, into: dx)
+                        first = blockRows.upperBound
                     }
                 }
             }
         }
-        sumGroupPartials(scratch: scratch, into: dWeight)
     }
 
     /// dW[i] = Σ_{q < image groups} partial_q[i], the groups added in order, split across threads by i.

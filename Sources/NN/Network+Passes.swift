@@ -118,9 +118,10 @@ extension Network {
                 guard let dx else { break }
                 switch node.layer {
                 case .relu:
-                    reluBackward(y: y, dy: dy, dx: dx, count: count, scratch: scratch)
+                    if !schedule.maskedByPool[j] { reluBackward(y: y, dy: dy, dx: dx, count: count, scratch: scratch) }
                 case .maxPool:
-                    Pooling(plan: plan, batch: batch).maxBackward(x: x, y: y, dy: dy, dx: dx, scratch: scratch)
+                    let masked = node.inputs[0] >= 0 && schedule.maskedByPool[node.inputs[0]]
+                    Pooling(plan: plan, batch: batch).maxBackward(x: x, y: y, dy: dy, dx: dx, reluMask: masked, scratch: scratch)
                 case .avgPool:
                     Pooling(plan: plan, batch: batch).averageBackward(dy: dy, dx: dx, scratch: scratch)
                 case .globalAvgPool:

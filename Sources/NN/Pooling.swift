@@ -79,25 +79,33 @@ struct Pooling {
     /// From `y = max over the window of x`: the gradient goes to the first input (in window
     /// order) equal to the maximum, as the forward's strict `>` kept the first one:
     /// dx[n, first argmax, c] += dy[n, ho, wo, c]. Recomputing the winner from x and y saves
-    /// storing indices. Overwrites dx.
+    /// storing indices. With `reluMask` (x is a ReLU's output whose backward this applies,
+    /// `ExecutionSchedule.maskedByPool`) a window whose maximum is 0 passes no gradient.
+    /// Overwrites dx: windows that do not overlap store their gradients instead of adding them,
+    /// and windows that tile the input exactly (2×2, stride 2, even sizes) need no zeroing first.
     func maxBackward(x: UnsafePointer<Float>, y: UnsafePointer<Float>, dy: UnsafePointer<Float>,
-                     dx: UnsafeMutablePointer<Float>, scratch: Scratch) {
-        let c = plan.input.channels
+                     dx: UnsafeMutablePointer<Float>, reluMask: Bool, scratch: Scratch) {
+        let c = plan.input.channels, rows = plan.rows!, columns = plan.columns!
+        let disjoint = rows.stride >= rows.extent && columns.stride >= columns.extent
+        let tiled = disjoint && [rows, columns].allSatisfy { $0.stride == $0.extent && $0.padBefore == 0 && $0.output * $0.stride == $0.input }
         scratch.forParts(batch) { _, images in
             for n in images {
                 let image = x + n &* plan.input.count, dImage = dx + n &* plan.input.count
-                dImage.update(repeating: 0, count: plan.input.count)
+                if !tiled { dImage.update(repeating: 0, count: plan.input.count) }
                 forEachWindow { output, window in
                     let at = (n &* plan.output.height &* plan.output.width &+ output) &* c
                     var k = 0
                     while k &+ 16 <= c {
-                        let best = load16(y + (at &+ k)), grad = load16(dy + (at &+ k))
+                        let best = load16(y + (at &+ k))
+                        var grad = load16(dy + (at &+ k))
+                        if reluMask { grad.replace(with: 0, where: best .<= 0) }
                         var done = SIMDMask<SIMD16<Int32>>(repeating: false)
                         for hi in window.rows {
                             for wi in window.columns {
                                 let offset = (hi &* window.width &+ wi) &* c &+ k
                                 let hit = (load16(image + offset) .== best) .& .!done
-                                store16(load16(dImage + offset) + grad.replacing(with: 0, where: .!hit), dImage + offset)
+                                let share = grad.replacing(with: 0, where: .!hit)
+                                store16(disjoint ? share : load16(dImage + offset) + share, dImage + offset)
                                 done = done .| hit
                             }
                         }
@@ -105,11 +113,12 @@ struct Pooling {
                     }
                     while k < c {
                         var done = false
+                        let grad = reluMask && y[at &+ k] <= 0 ? 0 : dy[at &+ k]
                         window.forEachPixel { pixel in
-                            if !done && image[pixel &* c &+ k] == y[at &+ k] {
-                                dImage[pixel &* c &+ k] += dy[at &+ k]
-                                done = true
-                            }
+                            let hit = !done && image[pixel &* c &+ k] == y[at &+ k]
+                            let share: Float = hit ? grad : 0
+                            dImage[pixel &* c &+ k] = disjoint ? share : dImage[pixel &* c &+ k] + share
+                            done = done || hit
                         }
                         k &+= 1
                     }

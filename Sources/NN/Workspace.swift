@@ -50,7 +50,7 @@ final class Workspace {
             switch plan.spec {
             case .conv:
                 let conv = Convolution(plan: plan, batch: capacity)
-                columnBlockFloats = max(columnBlockFloats, aligned(conv.columnBlockFloats))
+                columnBlockFloats = max(columnBlockFloats, aligned(training ? conv.trainingColumnBlockFloats : conv.columnBlockFloats))
                 if !training && WinogradConvolution.applies(to: conv) {
                     columnBlockFloats = max(columnBlockFloats, aligned(WinogradConvolution(conv: conv).blockFloats))
                 }

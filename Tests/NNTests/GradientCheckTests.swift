@@ -27,6 +27,10 @@ import SeededRandom
         ("maxpool 2, flatten", 6),
         ("maxpool 3 stride 2 pad 1 ceil, flatten", 7),
         ("maxpool 2 ceil, flatten", 5),
+        // A ReLU read only by a max pool: the pool's backward applies its mask (disjoint windows
+        // that tile the input, and overlapping ones).
+        ("relu, maxpool 2, flatten", 6),
+        ("relu, maxpool 3 stride 2 pad 1 ceil, flatten", 7),
         ("avgpool 2, flatten", 6),
         ("avgpool 3 stride 2 pad 1 ceil, flatten", 8),
         ("gap", 5),

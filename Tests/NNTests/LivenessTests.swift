@@ -60,6 +60,25 @@ import Testing
         #expect(evaluation.outputOffsets[1] == evaluation.outputOffsets[2])
     }
 
+    @Test func aMaxPoolAppliesTheMaskOfTheReLUItAloneReads() throws {
+        // Nodes: 0 conv, 1 relu, 2 maxpool, 3 conv, 4 relu, 5 gap, 6 dense.
+        let net = try Network(spec: try ModelSpec(parsing: "conv 3x3 4, relu, maxpool 2, conv 3x3 4, relu, gap"), inputChannels: 2,
+                              classes: 3, trainingHeight: 8, trainingWidth: 8, seed: 1)
+        let plan = try net.modelPlan(height: 8, width: 8)
+        let training = ExecutionSchedule(plan: plan, hasParameters: net.hasParameters, capacity: 1, training: true)
+        #expect(training.maskedByPool == [false, true, false, false, false, false, false], "only the ReLU before the pool")
+        #expect(training.gradientOffsets[0] == training.gradientOffsets[1], "its gradient is in place")
+        let evaluation = ExecutionSchedule(plan: plan, hasParameters: net.hasParameters, capacity: 1, training: false)
+        #expect(!evaluation.maskedByPool.contains(true))
+        // A ReLU also read by a second node keeps its own backward pass.
+        let fanOut = try Network(graph: try graph(["c: conv 3x3 4 <- input", "r: relu <- c", "p: maxpool 2 <- r", "q: maxpool 2 <- r",
+                                                   "s: add <- p, q", "g: gap <- s", "fc: dense 3 <- g"]),
+                                 inputChannels: 2, classes: 3, trainingHeight: 8, trainingWidth: 8, seed: 1)
+        let shared = ExecutionSchedule(plan: try fanOut.modelPlan(height: 8, width: 8), hasParameters: fanOut.hasParameters,
+                                       capacity: 1, training: true)
+        #expect(!shared.maskedByPool.contains(true))
+    }
+
     /// The reference CNN training at batch 64, 128 px: the list engine kept every output and two
     /// alternating gradient buffers (73,409,152 + 33,554,432 + 8,388,608 floats, 461 MB). By
     /// liveness, gradients reuse the outputs backward is done with; only dlogits, dgap, dpool3

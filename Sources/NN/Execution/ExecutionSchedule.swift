@@ -46,6 +46,10 @@ struct ExecutionSchedule {
     let foldedBatchNorm: [Bool]
     /// runsBackward[j]: node j has parameters or an input whose gradient is needed.
     let runsBackward: [Bool]
+    /// maskedByPool[j]: node j is a ReLU read only by a max pool, its gradient in place, whose
+    /// backward pass applies the ReLU's mask (the winner ≤ 0 passes no gradient) as it writes the
+    /// ReLU's input gradient: the ReLU's own backward pass does not run (training only).
+    let maskedByPool: [Bool]
     /// inputGradients[j][k]: where the gradient of node j's input k goes; nil when not needed.
     let inputGradients: [[InputGradient?]]
     /// Floats of the whole block.
@@ -152,6 +156,14 @@ struct ExecutionSchedule {
             }
         }
 
+        // A ReLU read by one max pool, its gradient in place, is masked by that pool's backward.
+        var masked = [Bool](repeating: false, count: n)
+        for (j, node) in nodes.enumerated() where training && node.layer == .relu && runs[j] && consumers[j].count == 1 {
+            guard let i = node.inputs.first, i >= 0, needsGradient[i], gradientStorage[i] == gradientStorage[j],
+                  case .maxPool = nodes[consumers[j][0].node].layer else { continue }
+            masked[j] = true
+        }
+
         let layout = BufferPlan(intervals)
         outputOffsets = (0..<n).map { layout.offsets[forwardSlot[storage[$0]]] }
         let gradients: [Int?] = (0..<n).map { gradientStorage[$0] < 0 ? nil : layout.offsets[gradientSlot[gradientStorage[$0]]] }
@@ -169,6 +181,7 @@ struct ExecutionSchedule {
         skipsForward = skips
         foldedBatchNorm = folded
         runsBackward = runs
+        maskedByPool = masked
         inputGradients = targets
         floats = layout.floats
     }
