@@ -39,6 +39,8 @@ public enum Parallel {
             for chunk in 0..<chunks { body(0, chunk) }
             return
         }
+        if HelperPool.shared.run(chunks: chunks, workers: workers, body) { return }
+        // More workers than the pool has helpers (a thread count above the processor count): Dispatch's threads.
         // Relaxed ordering suffices: the counter only hands out indices; the results a chunk
         // writes are published to the caller by concurrentPerform's completion.
         let next = Atomic<Int>(0)
@@ -79,7 +81,7 @@ public enum Parallel {
 /// A per-thread flag set while a thread runs a chunk of a `Parallel` loop, so that a kernel
 /// called from inside one (e.g. a GEMM on one block of a convolution) runs on its own thread
 /// instead of dispatching a second, nested loop onto threads that are already busy.
-private enum NestingFlag {
+enum NestingFlag {
     static let key: pthread_key_t = {
         var key = pthread_key_t()
         pthread_key_create(&key, nil)

@@ -1,0 +1,144 @@
+import Foundation
+import Synchronization
+
+/// Persistent helper threads for `Parallel.forChunks` that wait for the next loop by spinning
+/// before they sleep.
+///
+/// Why: with `DispatchQueue.concurrentPerform` the second thread went to sleep after every loop
+/// and was woken for the next one, 20–40 times per training step. On a machine where another
+/// process keeps that core busy, the scheduler let the other process run on at each wake-up, so
+/// the second thread joined few loops: two threads trained only 1.12–1.26× faster than one with
+/// one niced busy process beside them. A helper that spins between loops stays runnable and
+/// gets its core by its scheduling weight (about 90% against a process at nice 10).
+///
+/// A loop (a job) is published by bumping a generation; helpers join it with a compare-and-swap
+/// while it is open and take chunks from the same atomic counter as the caller; the caller, out
+/// of chunks, closes the job and waits only for helpers that joined (a helper that wakes late
+/// sees the job closed and does not join), so a descheduled helper holds no one up unless it
+/// holds a chunk. Which thread runs which chunk never changes what a chunk computes.
+final class HelperPool: @unchecked Sendable {
+    typealias Body = (_ worker: Int, _ chunk: Int) -> Void
+
+    /// One helper per processor beyond the caller's.
+    static let shared = HelperPool(helpers: max(0, ProcessInfo.processInfo.activeProcessorCount - 1))
+
+    /// How long a helper spins for the next loop before it sleeps (about 1 ms: the gaps between
+    /// the loops of a training step are microseconds; between steps they may be longer).
+    static let spinNanoseconds: UInt64 = 1_000_000
+
+    let helpers: Int
+    /// generation << 32 | closed bit | helpers inside the job.
+    private let state = Atomic<Int>(0)
+    private static let closedBit = 1 << 31
+    private static let activeMask = closedBit - 1
+    /// The next chunk of the current job.
+    private let next = Atomic<Int>(0)
+    /// Held by the caller whose loop the pool runs: a second caller's loop waits for it (loops
+    /// never wait for each other's progress: a loop's body runs nested loops inline).
+    private let ownership = NSLock()
+    /// The current job; written by the owner before it publishes the generation, read by helpers
+    /// after they join, cleared by the owner once no helper is inside.
+    nonisolated(unsafe) private var body: Body?
+    nonisolated(unsafe) private var chunks = 0
+    nonisolated(unsafe) private var joining = 0
+    private let sleep = NSCondition()
+    nonisolated(unsafe) private var sleepers = 0
+    private let started = Atomic<Bool>(false)
+
+    init(helpers: Int) {
+        self.helpers = helpers
+    }
+
+    /// Runs `body` for chunks `0..<chunks` on the calling thread (worker 0) and `workers − 1`
+    /// helpers, after any other caller's loop; false (nothing run) when the pool has fewer than
+    /// `workers − 1` helpers, and the caller must distribute the loop another way.
+    func run(chunks: Int, workers: Int, _ body: Body) -> Bool {
+        guard workers - 1 <= helpers else { return false }
+        ownership.lock()
+        defer { ownership.unlock() }
+        startHelpersOnce()
+        withoutActuallyEscaping(body) { body in
+            self.body = body
+            self.chunks = chunks
+            joining = workers - 1
+            next.store(0, ordering: .relaxed)
+            let generation = (state.load(ordering: .relaxed) >> 32) &+ 1
+            state.store(generation << 32, ordering: .releasing)
+            sleep.lock()
+            if sleepers > 0 { sleep.broadcast() }
+            sleep.unlock()
+
+            takeChunks(worker: 0, body: body, chunks: chunks)
+
+            // Close the job, then wait for the helpers inside it.
+            var current = state.load(ordering: .relaxed)
+            while true {
+                let (exchanged, original) = state.compareExchange(
+                    expected: current, desired: current | HelperPool.closedBit, ordering: .acquiringAndReleasing)
+                if exchanged { break }
+                current = original
+            }
+            while state.load(ordering: .acquiring) & HelperPool.activeMask != 0 {}
+            self.body = nil
+        }
+        return true
+    }
+
+    private func takeChunks(worker: Int, body: Body, chunks: Int) {
+        let nested = NestingFlag.isSet
+        NestingFlag.isSet = true
+        while true {
+            let chunk = next.wrappingAdd(1, ordering: .relaxed).oldValue
+            guard chunk < chunks else { break }
+            body(worker, chunk)
+        }
+        NestingFlag.isSet = nested
+    }
+
+    private func startHelpersOnce() {
+        guard helpers > 0, started.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
+        for index in 1...helpers {
+            let thread = Thread { [self] in helperLoop(index: index) }
+            thread.name = "reslab helper \(index)"
+            thread.start()
+        }
+    }
+
+    /// Helper `index` (its worker number): waits for each new generation, joins the job while it
+    /// is open, and takes chunks if the job wants that many helpers.
+    private func helperLoop(index: Int) {
+        var seen = state.load(ordering: .acquiring) >> 32
+        while true {
+            var current = waitForGeneration(after: seen)
+            seen = current >> 32
+            while current >> 32 == seen && current & HelperPool.closedBit == 0 {
+                let (exchanged, original) = state.compareExchange(
+                    expected: current, desired: current &+ 1, ordering: .acquiringAndReleasing)
+                if exchanged {
+                    if index <= joining, let body { takeChunks(worker: index, body: body, chunks: chunks) }
+                    state.wrappingSubtract(1, ordering: .releasing)
+                    break
+                }
+                current = original
+            }
+        }
+    }
+
+    /// Spins for up to `spinNanoseconds`, then sleeps, until the generation is past `seen`; returns the state.
+    private func waitForGeneration(after seen: Int) -> Int {
+        let start = DispatchTime.now().uptimeNanoseconds
+        var spins = 0
+        while true {
+            let current = state.load(ordering: .acquiring)
+            if current >> 32 != seen { return current }
+            spins &+= 1
+            if spins & 1023 == 0 && DispatchTime.now().uptimeNanoseconds &- start > HelperPool.spinNanoseconds { break }
+        }
+        sleep.lock()
+        sleepers += 1
+        while state.load(ordering: .acquiring) >> 32 == seen { sleep.wait() }
+        sleepers -= 1
+        sleep.unlock()
+        return state.load(ordering: .acquiring)
+    }
+}
