@@ -12,6 +12,8 @@ public final class BenchmarkSession {
     public let peaks: [Int: FMAPeak.Rate]
     let out: (String) -> Void
     private var background: BackgroundLoad?
+    /// The CPU every one-thread row runs on, reslab and its peer alike (`CPUPinning`).
+    public let oneThreadCPU = CPUPinning.currentCPU()
 
     /// Prints the machine line and measures the FMA peak at each of `threads`; with
     /// `backgroundLoad` (the busy command: executable and arguments) starts it first, so the
@@ -32,6 +34,11 @@ public final class BenchmarkSession {
             + "in wall time, which other load lowers: "
             + peaks.keys.sorted().map { "\($0) thread\($0 == 1 ? "" : "s") " + String(format: "%.0f", peaks[$0]!.wall) }.joined(separator: ", ")
             + String(format: " GFLOP/s. %%peak below is GFLOP/s ÷ (%.0f × threads)", peakPerThread))
+    }
+
+    /// The line saying where one-thread rows run (`CPUPinning`).
+    public var pinningLine: String {
+        "one-thread rows: reslab and its peer both pinned to CPU \(oneThreadCPU) (this host's CPUs have run one thread at different speeds)"
     }
 
     /// "37%": `gflops` against the measured one-thread peak × `threads`.

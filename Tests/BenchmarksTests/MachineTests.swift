@@ -72,4 +72,14 @@ struct MachineTests {
         #expect(Figure.rate(1234.4) == "1234" && Figure.rate(12.34) == "12.3" && Figure.rate(nil) == "—")
         #expect(Figure.ratio(3, 2) == "1.50×" && Figure.ratio(3, nil) == "—" && Figure.milliseconds(0.0123) == "12 ms")
     }
+
+    /// One-thread rows run pinned: inside `whenOneThread(1, cpu:)` the thread is on that CPU,
+    /// for every CPU of the machine.
+    @Test(.enabled(if: ProcessInfo.processInfo.activeProcessorCount >= 2, "needs 2 processors"))
+    func aOneThreadRowRunsOnTheCPUItIsPinnedTo() {
+        for cpu in 0..<ProcessInfo.processInfo.activeProcessorCount {
+            let ranOn = CPUPinning.whenOneThread(1, cpu: cpu) { CPUPinning.currentCPU() }
+            #expect(ranOn == cpu, "pinned to CPU \(cpu), ran on \(ranOn)")
+        }
+    }
 }

@@ -60,6 +60,7 @@ public struct TrainBenchmark {
 
     public func run(_ session: BenchmarkSession) throws {
         let out = session.out
+        if threads.contains(1) { out(session.pinningLine) }
         switch model {
         case .referenceCNN: try referenceCNN(session, out)
         case .resnet20: try resNet20(session, out)
@@ -83,17 +84,19 @@ public struct TrainBenchmark {
         let inference = TextTable(widths: [5, 7, 8, 8, 6, 10, 9, 11, 7])
         out(inference.row("size", "threads", "img/s", "GFLOP/s", "%peak", "img/CPU-s", "ORT img/s", "ORT img/CPU-s", "ratio"))
         for count in threads {
-            let network = try Network(graph: graph, inputChannels: 3, classes: 10, trainingHeight: 32, trainingWidth: 32, seed: 1)
-            let peer = try both(ort, modelFile).map {
-                try Peers.onnxRuntimeInference($0.0, model: $0.1, threads: count, batch: 256, sizes: sizes, seconds: seconds)
-            } ?? [:]
-            for size in sizes {
-                let result = try NetworkBenchmark.inference(network: network, batch: 256, size: size, threads: count, seconds: seconds)
-                let theirs = peer[size]
-                out(inference.row("\(size)", "\(count)", Figure.rate(result.imagesPerSecond), Figure.rate(result.gflops),
-                                  session.percentOfPeak(result.gflops, threads: count), Figure.rate(result.imagesPerCPUSecond),
-                                  Figure.rate(theirs?.imagesPerSecond), Figure.rate(theirs?.imagesPerCPUSecond),
-                                  Figure.ratio(result.imagesPerSecond, theirs?.imagesPerSecond)))
+            try CPUPinning.whenOneThread(count, cpu: session.oneThreadCPU) {
+                let network = try Network(graph: graph, inputChannels: 3, classes: 10, trainingHeight: 32, trainingWidth: 32, seed: 1)
+                let peer = try both(ort, modelFile).map {
+                    try Peers.onnxRuntimeInference($0.0, model: $0.1, threads: count, batch: 256, sizes: sizes, seconds: seconds)
+                } ?? [:]
+                for size in sizes {
+                    let result = try NetworkBenchmark.inference(network: network, batch: 256, size: size, threads: count, seconds: seconds)
+                    let theirs = peer[size]
+                    out(inference.row("\(size)", "\(count)", Figure.rate(result.imagesPerSecond), Figure.rate(result.gflops),
+                                      session.percentOfPeak(result.gflops, threads: count), Figure.rate(result.imagesPerCPUSecond),
+                                      Figure.rate(theirs?.imagesPerSecond), Figure.rate(theirs?.imagesPerCPUSecond),
+                                      Figure.ratio(result.imagesPerSecond, theirs?.imagesPerSecond)))
+                }
             }
         }
     }
@@ -118,9 +121,11 @@ public struct TrainBenchmark {
                               "\(peer) img/s", "\(peer) img/CPU-s", "\(peer) ms/step", "ratio"))
         var ours: [Int: Double] = [:], theirs: [Int: Double] = [:]
         for count in threads {
-            let result = try NetworkBenchmark.training(graph: graph, optimizer: model.optimizer(), batch: model.batch, size: model.size,
-                                                       threads: count, seconds: seconds)
-            let other = try peerRate?(count)
+            let (result, other) = try CPUPinning.whenOneThread(count, cpu: session.oneThreadCPU) {
+                (try NetworkBenchmark.training(graph: graph, optimizer: model.optimizer(), batch: model.batch, size: model.size,
+                                               threads: count, seconds: seconds),
+                 try peerRate?(count))
+            }
             ours[count] = result.imagesPerSecond
             theirs[count] = other?.imagesPerSecond
             session.out(table.row("\(count)", "\(result.parameters)", Figure.rate(result.imagesPerSecond), Figure.rate(result.gflops),
