@@ -22,9 +22,14 @@ public final class BenchmarkSession {
         self.out = out
         out("machine: \(machine.line)")
         if let backgroundLoad {
-            let load = try BackgroundLoad(executable: backgroundLoad.executable, arguments: backgroundLoad.arguments)
+            // Started from this thread pinned to another CPU than the one-thread rows', which the
+            // busy process inherits: one-thread rows measure a free CPU, two-thread rows share one.
+            let otherCPU = (oneThreadCPU + 1) % max(1, ProcessInfo.processInfo.activeProcessorCount)
+            let load = try CPUPinning.whenOneThread(1, cpu: otherCPU) {
+                try BackgroundLoad(executable: backgroundLoad.executable, arguments: backgroundLoad.arguments)
+            }
             background = load
-            out(load.line)
+            out(load.line + ", pinned to CPU \(otherCPU) (one-thread rows run on CPU \(oneThreadCPU))")
         }
         var peaks: [Int: FMAPeak.Rate] = [:]
         for count in Set(threads + [1]) { peaks[count] = FMAPeak.measure(threads: count) }
