@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// What every `reslab bench` run shares: the machine line, this machine's FMA peak measured at
 /// the start, an optional background load, the peers' Python, and the closing line with peak
@@ -20,16 +21,16 @@ public final class BenchmarkSession {
     /// peak is measured under the same load as the benchmark.
     public init(threads: [Int], backgroundLoad: (executable: String, arguments: [String])?, out: @escaping (String) -> Void) throws {
         self.out = out
+        // Before any thread is pinned (`CPUPinning`): threads inherit their creator's affinity.
+        Parallel.startHelperThreads()
         out("machine: \(machine.line)")
         if let backgroundLoad {
-            // Started from this thread pinned to another CPU than the one-thread rows', which the
-            // busy process inherits: one-thread rows measure a free CPU, two-thread rows share one.
+            // The busy process pins itself to another CPU than the one-thread rows': one-thread
+            // rows measure a free CPU, two-thread rows share one with it.
             let otherCPU = (oneThreadCPU + 1) % max(1, ProcessInfo.processInfo.activeProcessorCount)
-            let load = try CPUPinning.whenOneThread(1, cpu: otherCPU) {
-                try BackgroundLoad(executable: backgroundLoad.executable, arguments: backgroundLoad.arguments)
-            }
-            background = load
+            let load = try BackgroundLoad(executable: backgroundLoad.executable, arguments: backgroundLoad.arguments + ["--cpu", "\(otherCPU)"])
             out(load.line + ", pinned to CPU \(otherCPU) (one-thread rows run on CPU \(oneThreadCPU))")
+            background = load
         }
         var peaks: [Int: FMAPeak.Rate] = [:]
         for count in Set(threads + [1]) { peaks[count] = FMAPeak.measure(threads: count) }

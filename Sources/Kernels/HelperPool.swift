@@ -95,7 +95,9 @@ final class HelperPool: @unchecked Sendable {
         NestingFlag.isSet = nested
     }
 
-    private func startHelpersOnce() {
+    /// Starts the helper threads if they are not running yet. A thread inherits the CPU affinity
+    /// of the thread that creates it, so a caller that pins threads starts them first.
+    func startHelpersOnce() {
         guard helpers > 0, started.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
         for index in 1...helpers {
             let thread = Thread { [self] in helperLoop(index: index) }

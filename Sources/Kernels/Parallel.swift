@@ -56,6 +56,14 @@ public enum Parallel {
         }
     }
 
+    /// Starts the persistent helper threads now (they start with the first parallel loop
+    /// otherwise). A new thread inherits the CPU affinity of the thread that creates it: a
+    /// benchmark that pins its thread for one-thread rows calls this first, so that the helpers
+    /// are not pinned with it.
+    public static func startHelperThreads() {
+        HelperPool.shared.startHelpersOnce()
+    }
+
     /// Runs `body(worker, range)` over `0..<count` cut into consecutive ranges of `chunkSize`
     /// items (the last one shorter), taken dynamically as in `forChunks`.
     public static func forChunks(

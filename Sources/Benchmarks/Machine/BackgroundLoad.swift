@@ -39,9 +39,11 @@ public final class BackgroundLoad {
 
     deinit { stop() }
 
-    /// The busy process's body: lowers its own priority to `niceness`, then spins on one thread
-    /// until its parent `parent` is gone (checked every ~50 ms), so it never outlives the benchmark.
-    public static func spin(parent: Int32) -> Never {
+    /// The busy process's body: pins itself to `cpu` (when given), lowers its own priority to
+    /// `niceness`, then spins on one thread until its parent `parent` is gone (checked every
+    /// ~50 ms), so it never outlives the benchmark.
+    public static func spin(parent: Int32, cpu: Int?) -> Never {
+        if let cpu { CPUPinning.pin(to: cpu) }
         // An ignored or blocked SIGTERM is inherited across exec (Dispatch's worker threads block
         // signals, see SlurmProgram); this process must end on one.
         signal(SIGTERM, SIG_DFL)

@@ -32,20 +32,32 @@ public enum CPUPinning {
         return max(0, Int(getCPU()))
     }
 
+    /// Pins the calling thread to `cpu` (for good); false where affinity cannot be set.
+    @discardableResult
+    public static func pin(to cpu: Int) -> Bool {
+        guard let set = function("sched_setaffinity", as: Affinity.self) else { return false }
+        return withSet(cpu: cpu) { set(0, setBytes, $0) == 0 }
+    }
+
     /// Runs `body` with the calling thread pinned to `cpu` when `threads` is 1 (else as it is),
     /// then restores its affinity. Where affinity cannot be read or set, runs `body` unpinned.
     public static func whenOneThread<R>(_ threads: Int, cpu: Int, _ body: () throws -> R) rethrows -> R {
-        guard threads == 1, (0..<setBytes * 8).contains(cpu),
-              let get = function("sched_getaffinity", as: Affinity.self),
+        guard threads == 1, let get = function("sched_getaffinity", as: Affinity.self),
               let set = function("sched_setaffinity", as: Affinity.self) else { return try body() }
         let saved = UnsafeMutableRawPointer.allocate(byteCount: setBytes, alignment: 8)
-        let pinned = UnsafeMutableRawPointer.allocate(byteCount: setBytes, alignment: 8)
-        defer { saved.deallocate(); pinned.deallocate() }
+        defer { saved.deallocate() }
         saved.initializeMemory(as: UInt8.self, repeating: 0, count: setBytes)
-        pinned.initializeMemory(as: UInt8.self, repeating: 0, count: setBytes)
-        pinned.storeBytes(of: UInt8(1) << UInt8(cpu % 8), toByteOffset: cpu / 8, as: UInt8.self)
-        guard get(0, setBytes, saved) == 0, set(0, setBytes, pinned) == 0 else { return try body() }
+        guard get(0, setBytes, saved) == 0, pin(to: cpu) else { return try body() }
         defer { _ = set(0, setBytes, saved) }
         return try body()
+    }
+
+    /// Runs `body` with a CPU set holding `cpu` alone (none if `cpu` is out of range).
+    private static func withSet<R>(cpu: Int, _ body: (UnsafeMutableRawPointer) -> R) -> R {
+        let cpus = UnsafeMutableRawPointer.allocate(byteCount: setBytes, alignment: 8)
+        defer { cpus.deallocate() }
+        cpus.initializeMemory(as: UInt8.self, repeating: 0, count: setBytes)
+        if (0..<setBytes * 8).contains(cpu) { cpus.storeBytes(of: UInt8(1) << UInt8(cpu % 8), toByteOffset: cpu / 8, as: UInt8.self) }
+        return body(cpus)
     }
 }

@@ -10,7 +10,10 @@ struct BenchBusyCommand: ParsableCommand {
     @Option(name: .long, help: "The benchmark's process id; the loop ends when it is gone.")
     var parent: Int32
 
-    func run() throws { BackgroundLoad.spin(parent: parent) }
+    @Option(name: .long, help: "The CPU to run on (the one the benchmark's one-thread rows do not use).")
+    var cpu: Int?
+
+    func run() throws { BackgroundLoad.spin(parent: parent, cpu: cpu) }
 
     /// This program's path, for child processes of the benchmarks.
     static var executable: String { Bundle.main.executablePath ?? CommandLine.arguments[0] }
