@@ -68,7 +68,7 @@ final class HelperPool: @unchecked Sendable {
             if sleepers > 0 { sleep.broadcast() }
             sleep.unlock()
 
-            takeChunks(worker: 0, body: body, chunks: chunks)
+            Parallel.takeChunks(next, chunks: chunks, worker: 0, body)
 
             // Close the job, then wait for the helpers inside it.
             var current = state.load(ordering: .relaxed)
@@ -82,17 +82,6 @@ final class HelperPool: @unchecked Sendable {
             self.body = nil
         }
         return true
-    }
-
-    private func takeChunks(worker: Int, body: Body, chunks: Int) {
-        let nested = NestingFlag.isSet
-        NestingFlag.isSet = true
-        while true {
-            let chunk = next.wrappingAdd(1, ordering: .relaxed).oldValue
-            guard chunk < chunks else { break }
-            body(worker, chunk)
-        }
-        NestingFlag.isSet = nested
     }
 
     /// Starts the helper threads if they are not running yet. A thread inherits the CPU affinity
@@ -117,7 +106,7 @@ final class HelperPool: @unchecked Sendable {
                 let (exchanged, original) = state.compareExchange(
                     expected: current, desired: current &+ 1, ordering: .acquiringAndReleasing)
                 if exchanged {
-                    if index <= joining, let body { takeChunks(worker: index, body: body, chunks: chunks) }
+                    if index <= joining, let body { Parallel.takeChunks(next, chunks: chunks, worker: index, body) }
                     state.wrappingSubtract(1, ordering: .releasing)
                     break
                 }

@@ -45,15 +45,21 @@ public enum Parallel {
         // writes are published to the caller by concurrentPerform's completion.
         let next = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            let nested = NestingFlag.isSet
-            NestingFlag.isSet = true
-            while true {
-                let chunk = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                guard chunk < chunks else { break }
-                body(worker, chunk)
-            }
-            NestingFlag.isSet = nested
+            takeChunks(next, chunks: chunks, worker: worker, body)
         }
+    }
+
+    /// Runs `body(worker, chunk)` for the chunks below `chunks` that `worker` takes from the
+    /// shared counter `next`, one at a time until none is left, with the nesting flag set.
+    static func takeChunks(_ next: borrowing Atomic<Int>, chunks: Int, worker: Int, _ body: (_ worker: Int, _ chunk: Int) -> Void) {
+        let nested = NestingFlag.isSet
+        NestingFlag.isSet = true
+        while true {
+            let chunk = next.wrappingAdd(1, ordering: .relaxed).oldValue
+            guard chunk < chunks else { break }
+            body(worker, chunk)
+        }
+        NestingFlag.isSet = nested
     }
 
     /// Starts the persistent helper threads now (they start with the first parallel loop
