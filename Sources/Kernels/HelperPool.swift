@@ -27,10 +27,13 @@ final class HelperPool: @unchecked Sendable {
     static let spinNanoseconds: UInt64 = 1_000_000
 
     let helpers: Int
-    /// generation << 32 | closed bit | helpers inside the job.
+    /// The current job in one word: generation << 32 | helpers it wants << 21 | closed bit (20) |
+    /// helpers inside it (bits 0–19). A helper numbered above the number wanted does not join.
     private let state = Atomic<Int>(0)
-    private static let closedBit = 1 << 31
+    private static let closedBit = 1 << 20
     private static let activeMask = closedBit - 1
+    private static let wantedShift = 21
+    private static let wantedMask = (1 << 11) - 1
     /// The next chunk of the current job.
     private let next = Atomic<Int>(0)
     /// Held by the caller whose loop the pool runs: a second caller's loop waits for it (loops
@@ -40,7 +43,6 @@ final class HelperPool: @unchecked Sendable {
     /// after they join, cleared by the owner once no helper is inside.
     nonisolated(unsafe) private var body: Body?
     nonisolated(unsafe) private var chunks = 0
-    nonisolated(unsafe) private var joining = 0
     private let sleep = NSCondition()
     nonisolated(unsafe) private var sleepers = 0
     private let started = Atomic<Bool>(false)
@@ -53,17 +55,16 @@ final class HelperPool: @unchecked Sendable {
     /// helpers, after any other caller's loop; false (nothing run) when the pool has fewer than
     /// `workers − 1` helpers, and the caller must distribute the loop another way.
     func run(chunks: Int, workers: Int, _ body: Body) -> Bool {
-        guard workers - 1 <= helpers else { return false }
+        guard workers - 1 <= min(helpers, HelperPool.wantedMask) else { return false }
         ownership.lock()
         defer { ownership.unlock() }
         startHelpersOnce()
         withoutActuallyEscaping(body) { body in
             self.body = body
             self.chunks = chunks
-            joining = workers - 1
             next.store(0, ordering: .relaxed)
             let generation = (state.load(ordering: .relaxed) >> 32) &+ 1
-            state.store(generation << 32, ordering: .releasing)
+            state.store(generation << 32 | (workers - 1) << HelperPool.wantedShift, ordering: .releasing)
             sleep.lock()
             if sleepers > 0 { sleep.broadcast() }
             sleep.unlock()
@@ -86,27 +87,38 @@ final class HelperPool: @unchecked Sendable {
 
     /// Starts the helper threads if they are not running yet. A thread inherits the CPU affinity
     /// of the thread that creates it, so a caller that pins threads starts them first.
-    func startHelpersOnce() {
+    func start() {
+        ownership.lock()
+        startHelpersOnce()
+        ownership.unlock()
+    }
+
+    /// `start` for a caller holding the ownership lock, before it publishes its job.
+    private func startHelpersOnce() {
         guard helpers > 0, started.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
+        // The generation now, before the caller publishes its job: a helper that starts late still
+        // sees that job as new (starting from the state it finds, it could miss it).
+        let generation = state.load(ordering: .acquiring) >> 32
         for index in 1...helpers {
-            let thread = Thread { [self] in helperLoop(index: index) }
+            let thread = Thread { [self] in helperLoop(index: index, after: generation) }
             thread.name = "reslab helper \(index)"
             thread.start()
         }
     }
 
-    /// Helper `index` (its worker number): waits for each new generation, joins the job while it
-    /// is open, and takes chunks if the job wants that many helpers.
-    private func helperLoop(index: Int) {
-        var seen = state.load(ordering: .acquiring) >> 32
+    /// Helper `index` (its worker number): waits for each generation after `generation` and, if
+    /// the job wants that many helpers, joins it while it is open and takes chunks.
+    private func helperLoop(index: Int, after generation: Int) {
+        var seen = generation
         while true {
             var current = waitForGeneration(after: seen)
             seen = current >> 32
+            guard index <= (current >> HelperPool.wantedShift) & HelperPool.wantedMask else { continue }
             while current >> 32 == seen && current & HelperPool.closedBit == 0 {
                 let (exchanged, original) = state.compareExchange(
                     expected: current, desired: current &+ 1, ordering: .acquiringAndReleasing)
                 if exchanged {
-                    if index <= joining, let body { Parallel.takeChunks(next, chunks: chunks, worker: index, body) }
+                    if let body { Parallel.takeChunks(next, chunks: chunks, worker: index, body) }
                     state.wrappingSubtract(1, ordering: .releasing)
                     break
                 }

@@ -67,7 +67,7 @@ public enum Parallel {
     /// benchmark that pins its thread for one-thread rows calls this first, so that the helpers
     /// are not pinned with it.
     public static func startHelperThreads() {
-        HelperPool.shared.startHelpersOnce()
+        HelperPool.shared.start()
     }
 
     /// Runs `body(worker, range)` over `0..<count` cut into consecutive ranges of `chunkSize`

@@ -29,6 +29,26 @@ import Testing
         #expect(badWorkers.load(ordering: .relaxed) == 0)
     }
 
+    /// Runs `loop` with a body whose chunk 0 waits (up to 120 s) until chunks 1..<`chunks` have
+    /// all run, calling `each(worker, chunk)` first; true when they did (so on another thread).
+    private func othersRunWhileChunk0Waits(chunks: Int, each: (_ worker: Int, _ chunk: Int) -> Void = { _, _ in },
+                                           _ loop: (_ body: (_ worker: Int, _ chunk: Int) -> Void) -> Void) -> Bool {
+        let done = Atomic<Int>(0)
+        let othersDone = DispatchSemaphore(value: 0)
+        let signalled = Atomic<Bool>(false)
+        withoutActuallyEscaping(each) { each in
+            loop { worker, chunk in
+                each(worker, chunk)
+                if chunk == 0 {
+                    signalled.store(othersDone.wait(timeout: .now() + 120) == .success, ordering: .relaxed)
+                } else if done.wrappingAdd(1, ordering: .relaxed).newValue == chunks - 1 {
+                    othersDone.signal()
+                }
+            }
+        }
+        return signalled.load(ordering: .relaxed)
+    }
+
     /// Chunk 0 blocks on a semaphore that the worker finishing the last of chunks 1..<20 signals
     /// (it gives up after 120 s, however late the second dispatch thread starts). With fixed
     /// halves chunks 1..<10 would belong to chunk 0's worker and could not run while it waits, so
@@ -36,20 +56,11 @@ import Testing
     @Test(.enabled(if: ProcessInfo.processInfo.activeProcessorCount >= 2, "needs 2 processors"))
     func aStalledWorkerLeavesTheRestToTheOther() {
         let chunks = 20
-        let done = Atomic<Int>(0)
-        let othersDone = DispatchSemaphore(value: 0)
-        let signalled = Atomic<Bool>(false)
         let workerOf = UnsafeMutablePointer<Int>.allocate(capacity: chunks)
         defer { workerOf.deallocate() }
-        Parallel.forChunks(chunks, workers: 2) { worker, chunk in
-            workerOf[chunk] = worker
-            if chunk == 0 {
-                signalled.store(othersDone.wait(timeout: .now() + 120) == .success, ordering: .relaxed)
-            } else if done.wrappingAdd(1, ordering: .relaxed).newValue == chunks - 1 {
-                othersDone.signal()
-            }
+        let othersRanWhileChunk0Waited = othersRunWhileChunk0Waits(chunks: chunks, each: { workerOf[$1] = $0 }) {
+            Parallel.forChunks(chunks, workers: 2, $0)
         }
-        let othersRanWhileChunk0Waited = signalled.load(ordering: .relaxed)
         #expect(othersRanWhileChunk0Waited, "chunks 1..<\(chunks) did not all run while chunk 0 waited")
         let stalled = workerOf[0]
         #expect((1..<chunks).allSatisfy { workerOf[$0] != stalled }, "the stalled worker also ran other chunks")
@@ -110,18 +121,43 @@ import Testing
     func aSleepingHelperWakesForTheNextLoop() {
         Parallel.forChunks(2, workers: 2) { _, _ in }
         Thread.sleep(forTimeInterval: 0.02)
-        let chunks = 10
-        let done = Atomic<Int>(0)
-        let othersDone = DispatchSemaphore(value: 0)
-        let signalled = Atomic<Bool>(false)
-        Parallel.forChunks(chunks, workers: 2) { _, chunk in
-            if chunk == 0 {
-                signalled.store(othersDone.wait(timeout: .now() + 120) == .success, ordering: .relaxed)
-            } else if done.wrappingAdd(1, ordering: .relaxed).newValue == chunks - 1 {
-                othersDone.signal()
+        let othersRan = othersRunWhileChunk0Waits(chunks: 10) { Parallel.forChunks(10, workers: 2, $0) }
+        #expect(othersRan, "no second thread ran chunks 1..<10 while chunk 0 waited")
+    }
+
+    /// A pool of 3 helpers running loops that want 1, 2 and 3 of them: only helpers numbered up
+    /// to the number wanted take chunks (worker ids stay below the worker count), every chunk of
+    /// 200 back-to-back loops runs once, and more workers than helpers is refused.
+    @Test func aLoopUsesOnlyTheHelpersItWants() {
+        let pool = HelperPool(helpers: 3)
+        #expect(!pool.run(chunks: 4, workers: 5) { _, _ in }, "5 workers need 4 helpers")
+        for workers in 2...4 {
+            let loops = 200, chunks = 16
+            let runs = UnsafeMutablePointer<Int>.allocate(capacity: loops * chunks)
+            defer { runs.deallocate() }
+            runs.initialize(repeating: 0, count: loops * chunks)
+            let badWorkers = Atomic<Int>(0)
+            for loop in 0..<loops {
+                let ran = pool.run(chunks: chunks, workers: workers) { worker, chunk in
+                    if worker >= workers { badWorkers.wrappingAdd(1, ordering: .relaxed) }
+                    runs[loop * chunks + chunk] += 1
+                }
+                #expect(ran)
             }
+            #expect((0..<loops * chunks).allSatisfy { runs[$0] == 1 }, "\(workers) workers")
+            let bad = badWorkers.load(ordering: .relaxed)
+            #expect(bad == 0, "\(workers) workers: a helper numbered above the count took a chunk")
         }
-        let othersRan = signalled.load(ordering: .relaxed)
-        #expect(othersRan, "no second thread ran chunks 1..<\(chunks) while chunk 0 waited")
+    }
+
+    /// A new pool's first loop: its helper, started for that loop, joins it (chunk 0 waits until
+    /// chunks 1..<10 have run on the helper; a helper that took the published loop for an old
+    /// one would leave chunk 0 waiting).
+    @Test(.enabled(if: ProcessInfo.processInfo.activeProcessorCount >= 2, "needs 2 processors"))
+    func aNewPoolsHelperJoinsItsFirstLoop() {
+        let pool = HelperPool(helpers: 1)
+        var ran = false
+        let othersRan = othersRunWhileChunk0Waits(chunks: 10) { ran = pool.run(chunks: 10, workers: 2, $0) }
+        #expect(ran && othersRan, "the helper did not run chunks 1..<10 of the first loop")
     }
 }
