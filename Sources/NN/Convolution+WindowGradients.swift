@@ -14,8 +14,8 @@ import Kernels
 ///
 /// so neither the K floats per pixel that im2col writes for dW nor the dcols that col2im adds
 /// back into dx are ever stored. The sums are the same as the column path's, in another order
-/// (the last bits of dW and dx differ; ConvolutionGradientTests checks both against the column
-/// path and finite differences).
+/// (the last bits of dW and dx differ; ConvolutionBlockTests checks both against a direct
+/// convolution in Double, GradientCheckTests against finite differences).
 extension Convolution {
     /// conv′ (above) when this convolution has stride 1 on both axes, no groups, padding no
     /// larger than its window's reach (p′ ≥ 0) and bands that fit a scratch block; else nil (the

@@ -29,6 +29,15 @@ import Testing
         #expect(badWorkers.load(ordering: .relaxed) == 0)
     }
 
+    /// Runs `body` with `count` zeroed run counters; true when `body` left every one at exactly 1.
+    private func eachRunsOnce(_ count: Int, _ body: (_ runs: UnsafeMutablePointer<Int>) -> Void) -> Bool {
+        let runs = UnsafeMutablePointer<Int>.allocate(capacity: count)
+        defer { runs.deallocate() }
+        runs.initialize(repeating: 0, count: count)
+        body(runs)
+        return (0..<count).allSatisfy { runs[$0] == 1 }
+    }
+
     /// Runs `loop` with a body whose chunk 0 waits (up to 120 s) until chunks 1..<`chunks` have
     /// all run, calling `each(worker, chunk)` first; true when they did (so on another thread).
     private func othersRunWhileChunk0Waits(chunks: Int, each: (_ worker: Int, _ chunk: Int) -> Void = { _, _ in },
@@ -82,20 +91,19 @@ import Testing
     /// while the helper may still be joining the last one): every chunk of every loop runs once.
     @Test func backToBackLoopsRunEveryChunkOnce() {
         let loops = 20_000, chunks = 4
-        let runs = UnsafeMutablePointer<Int>.allocate(capacity: loops * chunks)
-        defer { runs.deallocate() }
-        runs.initialize(repeating: 0, count: loops * chunks)
         let byHelper = Atomic<Int>(0)
-        for loop in 0..<loops {
-            Parallel.forChunks(chunks, workers: 2) { worker, chunk in
-                // About a microsecond of work, so that the helper joins some loops mid-way.
-                var sum = 0.0
-                for i in 0..<500 { sum += Double(i ^ chunk) }
-                runs[loop * chunks + chunk] += sum > 0 ? 1 : 2
-                if worker == 1 { byHelper.wrappingAdd(1, ordering: .relaxed) }
+        let once = eachRunsOnce(loops * chunks) { runs in
+            for loop in 0..<loops {
+                Parallel.forChunks(chunks, workers: 2) { worker, chunk in
+                    // About a microsecond of work, so that the helper joins some loops mid-way.
+                    var sum = 0.0
+                    for i in 0..<500 { sum += Double(i ^ chunk) }
+                    runs[loop * chunks + chunk] += sum > 0 ? 1 : 2
+                    if worker == 1 { byHelper.wrappingAdd(1, ordering: .relaxed) }
+                }
             }
         }
-        #expect((0..<loops * chunks).allSatisfy { runs[$0] == 1 })
+        #expect(once)
         let helperChunks = byHelper.load(ordering: .relaxed)
         #expect(ProcessInfo.processInfo.activeProcessorCount < 2 || helperChunks > 0, "the second worker never ran a chunk")
     }
@@ -104,15 +112,14 @@ import Testing
     /// finish and every chunk runs once.
     @Test func twoCallersAtOnceBothFinish() {
         let loops = 500, chunks = 8
-        let runs = UnsafeMutablePointer<Int>.allocate(capacity: 2 * loops * chunks)
-        defer { runs.deallocate() }
-        runs.initialize(repeating: 0, count: 2 * loops * chunks)
-        DispatchQueue.concurrentPerform(iterations: 2) { caller in
-            for loop in 0..<loops {
-                Parallel.forChunks(chunks, workers: 2) { _, chunk in runs[(caller * loops + loop) * chunks + chunk] += 1 }
+        let once = eachRunsOnce(2 * loops * chunks) { runs in
+            DispatchQueue.concurrentPerform(iterations: 2) { caller in
+                for loop in 0..<loops {
+                    Parallel.forChunks(chunks, workers: 2) { _, chunk in runs[(caller * loops + loop) * chunks + chunk] += 1 }
+                }
             }
         }
-        #expect((0..<2 * loops * chunks).allSatisfy { runs[$0] == 1 })
+        #expect(once)
     }
 
     /// After a pause long enough for the helper to stop spinning and sleep, the next loop wakes
@@ -133,18 +140,17 @@ import Testing
         #expect(!pool.run(chunks: 4, workers: 5) { _, _ in }, "5 workers need 4 helpers")
         for workers in 2...4 {
             let loops = 200, chunks = 16
-            let runs = UnsafeMutablePointer<Int>.allocate(capacity: loops * chunks)
-            defer { runs.deallocate() }
-            runs.initialize(repeating: 0, count: loops * chunks)
             let badWorkers = Atomic<Int>(0)
-            for loop in 0..<loops {
-                let ran = pool.run(chunks: chunks, workers: workers) { worker, chunk in
-                    if worker >= workers { badWorkers.wrappingAdd(1, ordering: .relaxed) }
-                    runs[loop * chunks + chunk] += 1
+            var allRan = true
+            let once = eachRunsOnce(loops * chunks) { runs in
+                for loop in 0..<loops {
+                    allRan = pool.run(chunks: chunks, workers: workers) { worker, chunk in
+                        if worker >= workers { badWorkers.wrappingAdd(1, ordering: .relaxed) }
+                        runs[loop * chunks + chunk] += 1
+                    } && allRan
                 }
-                #expect(ran)
             }
-            #expect((0..<loops * chunks).allSatisfy { runs[$0] == 1 }, "\(workers) workers")
+            #expect(allRan && once, "\(workers) workers")
             let bad = badWorkers.load(ordering: .relaxed)
             #expect(bad == 0, "\(workers) workers: a helper numbered above the count took a chunk")
         }
