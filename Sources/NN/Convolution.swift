@@ -100,15 +100,19 @@ struct Convolution {
     /// F(2×2, 3×3) where it applies (`WinogradConvolution`: the same outputs to rounding, in
     /// another order of summation). `packed`: W as `evaluationWeights(weight)` gives it (only
     /// with `evaluation`), or nil to prepare W in this call (the result is the same bit for bit).
+    /// `pooled`: y is the output, of this shape, of a 2×2 stride-2 max pool over the result
+    /// (only where Winograd applies; `ExecutionSchedule.pooledInto`).
     func forward(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
                  y: UnsafeMutablePointer<Float>, relu: Bool, scratch: Scratch, evaluation: Bool = false,
-                 packed: [RetainedPackedMatrix]? = nil) {
+                 packed: [RetainedPackedMatrix]? = nil, pooled: FeatureShape? = nil) {
         let m = batch * pixels
         if evaluation && WinogradConvolution.applies(to: self) {
             let winograd = WinogradConvolution(conv: self)
-            winograd.forward(x: x, transformed: packed ?? winograd.transformedWeights(weight), bias: bias, y: y, relu: relu, scratch: scratch)
+            winograd.forward(x: x, transformed: packed ?? winograd.transformedWeights(weight), bias: bias, y: y, relu: relu,
+                             pooled: pooled, scratch: scratch)
             return
         }
+        precondition(pooled == nil, "a max pool is taken in the store of a Winograd evaluation only")
         if isDepthwise {
             DepthwiseConvolution(conv: self).forward(x: x, weight: weight, bias: bias, y: y, relu: relu, scratch: scratch)
             return

@@ -8,7 +8,8 @@ extension Network {
     ///
     /// A ReLU the schedule fuses is applied in the store of the convolution or batch norm it
     /// reads (the ReLU works in place, so its output is the same buffer; neither layer's backward
-    /// reads its own output, and ReLU's backward reads only the output).
+    /// reads its own output, and ReLU's backward reads only the output); a max pool it takes in a
+    /// convolution's store (`pooledInto`, evaluation) is written by that convolution.
     ///
     /// `prepared[j]`: node j's convolution weights prepared once by `evaluationWeights` for an
     /// evaluation (nil: each convolution prepares its weights itself; required when the schedule
@@ -26,10 +27,11 @@ extension Network {
             let relu = schedule.fusedReLU[j]
             switch node.layer {
             case .conv:
-                let weights = prepared?[j]
+                let weights = prepared?[j], pool = schedule.pooledInto[j]
                 Convolution(plan: plan, batch: batch).forward(
                     x: x, weight: weights?.foldedWeight ?? parameters, bias: weights?.foldedBias ?? parameters + biasOffsets[j],
-                    y: y, relu: relu, scratch: scratch, evaluation: !ws.training, packed: weights?.packed)
+                    y: pool.map { ws.outputs[$0] } ?? y, relu: relu, scratch: scratch, evaluation: !ws.training,
+                    packed: weights?.packed, pooled: pool.map { ws.plans[$0].output })
             case .relu:
                 reluForward(x: x, y: y, count: count, scratch: scratch)
             case .maxPool:

@@ -87,8 +87,10 @@ struct WinogradConvolution {
     }
 
     /// y = conv(x, W) + b (then ReLU when `relu`), with `transformed` = `transformedWeights(W)`.
+    /// With `pooled`, y is instead the output (of that shape) of a 2×2, stride-2, unpadded max pool
+    /// over that result (`ExecutionSchedule.pooledInto`): each pooling window is one output tile.
     func forward(x: UnsafePointer<Float>, transformed: [RetainedPackedMatrix], bias: UnsafePointer<Float>,
-                 y: UnsafeMutablePointer<Float>, relu: Bool, scratch: Scratch) {
+                 y: UnsafeMutablePointer<Float>, relu: Bool, pooled: FeatureShape? = nil, scratch: Scratch) {
         let tiles = conv.batch * tilesPerImage, blockTiles = WinogradConvolution.blockTiles
         scratch.forChunks((tiles + blockTiles - 1) / blockTiles) { worker, block in
             let t0 = block * blockTiles, count = min(blockTiles, tiles - t0)
@@ -98,7 +100,11 @@ struct WinogradConvolution {
                 transformed[xi].matrix.multiply(m: count, a: v + xi * inputPlane, lda: channels,
                                                 c: m + xi * outputPlane, ldc: filters)
             }
-            transformOutput(m, tiles: t0..<t0 + count, bias: bias, relu: relu, into: y)
+            if let pooled {
+                transformOutputPooled(m, tiles: t0..<t0 + count, bias: bias, relu: relu, pooled: pooled, into: y)
+            } else {
+                transformOutput(m, tiles: t0..<t0 + count, bias: bias, relu: relu, into: y)
+            }
         }
     }
 
@@ -147,13 +153,35 @@ struct WinogradConvolution {
         }
     }
 
-    /// y[tile's 2×2 outputs][f] = (Aᵀ m A) + bias (then ReLU), 16 filters at a time as in
-    /// `transformInput`. Outputs past the map's edge (odd Ho or Wo) are written to a discarded
-    /// row instead, so the loop has no branch.
+    /// The tile's 2×2 outputs (Aᵀ m A) + bias (then ReLU) for filters k..<k + 16, from its row
+    /// `b` of the 16 M_ξ: s = Aᵀ m: rows m0 + m1 + m2, m1 − m2 − m3; then Y = s A: columns
+    /// s0 + s1 + s2, s1 − s2 − s3.
+    @inline(__always)
+    private func tileOutputs(_ b: UnsafePointer<Float>, _ k: Int, bias: UnsafePointer<Float>, relu: Bool)
+        -> (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>) {
+        let plane = outputPlane
+        func mm(_ xi: Int) -> SIMD16<Float> { UnsafeRawPointer(b + xi * plane + k).loadUnaligned(as: SIMD16<Float>.self) }
+        let s00 = mm(0) + mm(4) + mm(8), s01 = mm(1) + mm(5) + mm(9)
+        let s02 = mm(2) + mm(6) + mm(10), s03 = mm(3) + mm(7) + mm(11)
+        let s10 = mm(4) - mm(8) - mm(12), s11 = mm(5) - mm(9) - mm(13)
+        let s12 = mm(6) - mm(10) - mm(14), s13 = mm(7) - mm(11) - mm(15)
+        let bk = UnsafeRawPointer(bias + k).loadUnaligned(as: SIMD16<Float>.self)
+        var r00 = s00 + s01 + s02 + bk, r01 = s01 - s02 - s03 + bk
+        var r10 = s10 + s11 + s12 + bk, r11 = s11 - s12 - s13 + bk
+        if relu {
+            let zero = SIMD16<Float>()
+            r00.replace(with: zero, where: r00 .< zero); r01.replace(with: zero, where: r01 .< zero)
+            r10.replace(with: zero, where: r10 .< zero); r11.replace(with: zero, where: r11 .< zero)
+        }
+        return (r00, r01, r10, r11)
+    }
+
+    /// y[tile's 2×2 outputs][f] = `tileOutputs`, 16 filters at a time as in `transformInput`.
+    /// Outputs past the map's edge (odd Ho or Wo) are written to a discarded row instead, so the
+    /// loop has no branch.
     private func transformOutput(_ m: UnsafePointer<Float>, tiles: Range<Int>, bias: UnsafePointer<Float>, relu: Bool,
                                  into y: UnsafeMutablePointer<Float>) {
         let ho = conv.plan.output.height, wo = conv.plan.output.width, f = filters
-        let plane = outputPlane
         withUnsafeTemporaryAllocation(of: Float.self, capacity: f) { discarded in
             for (row, tile) in tiles.enumerated() {
                 let image = tile / tilesPerImage, within = tile % tilesPerImage
@@ -162,28 +190,38 @@ struct WinogradConvolution {
                     UnsafeMutableRawPointer(oy + i < ho && ox + j < wo ? y + ((image * ho + oy + i) * wo + ox + j) * f : discarded.baseAddress!)
                 }
                 let (y00, y01, y10, y11) = (output(0, 0), output(0, 1), output(1, 0), output(1, 1))
-                let b = m + row * f
                 forEachGroupOf16(f) { k in
-                    func mm(_ xi: Int) -> SIMD16<Float> { UnsafeRawPointer(b + xi * plane + k).loadUnaligned(as: SIMD16<Float>.self) }
-                    // s = Aᵀ m: rows m0 + m1 + m2, m1 − m2 − m3; then Y = s A: columns s0 + s1 + s2, s1 − s2 − s3.
-                    let s00 = mm(0) + mm(4) + mm(8), s01 = mm(1) + mm(5) + mm(9)
-                    let s02 = mm(2) + mm(6) + mm(10), s03 = mm(3) + mm(7) + mm(11)
-                    let s10 = mm(4) - mm(8) - mm(12), s11 = mm(5) - mm(9) - mm(13)
-                    let s12 = mm(6) - mm(10) - mm(14), s13 = mm(7) - mm(11) - mm(15)
-                    let bk = UnsafeRawPointer(bias + k).loadUnaligned(as: SIMD16<Float>.self)
-                    var r00 = s00 + s01 + s02 + bk, r01 = s01 - s02 - s03 + bk
-                    var r10 = s10 + s11 + s12 + bk, r11 = s11 - s12 - s13 + bk
-                    if relu {
-                        let zero = SIMD16<Float>()
-                        r00.replace(with: zero, where: r00 .< zero); r01.replace(with: zero, where: r01 .< zero)
-                        r10.replace(with: zero, where: r10 .< zero); r11.replace(with: zero, where: r11 .< zero)
-                    }
+                    let (r00, r01, r10, r11) = tileOutputs(m + row * f, k, bias: bias, relu: relu)
                     let offset = 4 * k
                     y00.storeBytes(of: r00, toByteOffset: offset, as: SIMD16<Float>.self)
                     y01.storeBytes(of: r01, toByteOffset: offset, as: SIMD16<Float>.self)
                     y10.storeBytes(of: r10, toByteOffset: offset, as: SIMD16<Float>.self)
                     y11.storeBytes(of: r11, toByteOffset: offset, as: SIMD16<Float>.self)
                 }
+            }
+        }
+    }
+
+    /// y[n, ty, tx][f] = the maximum of the tile's outputs inside the map (`tileOutputs`): a 2×2,
+    /// stride-2 max pool whose windows are the tiles, of output shape `pooled` (floor rounding
+    /// drops a last half tile, ceil keeps it with its one row or column). The maximum is taken as
+    /// `Pooling.maxForward` takes it (strict >, window order), so y equals the unfused pool's bit for bit.
+    private func transformOutputPooled(_ m: UnsafePointer<Float>, tiles: Range<Int>, bias: UnsafePointer<Float>, relu: Bool,
+                                       pooled: FeatureShape, into y: UnsafeMutablePointer<Float>) {
+        let ho = conv.plan.output.height, wo = conv.plan.output.width, f = filters
+        for (row, tile) in tiles.enumerated() {
+            let image = tile / tilesPerImage, within = tile % tilesPerImage
+            let ty = within / tilesWide, tx = within % tilesWide
+            guard ty < pooled.height && tx < pooled.width else { continue }
+            let right = 2 * tx + 1 < wo, below = 2 * ty + 1 < ho
+            let out = UnsafeMutableRawPointer(y + ((image * pooled.height + ty) * pooled.width + tx) * f)
+            forEachGroupOf16(f) { k in
+                let (r00, r01, r10, r11) = tileOutputs(m + row * f, k, bias: bias, relu: relu)
+                var best = r00
+                if right { best.replace(with: r01, where: r01 .> best) }
+                if below { best.replace(with: r10, where: r10 .> best) }
+                if right && below { best.replace(with: r11, where: r11 .> best) }
+                out.storeBytes(of: best, toByteOffset: 4 * k, as: SIMD16<Float>.self)
             }
         }
     }

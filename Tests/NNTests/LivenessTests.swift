@@ -36,6 +36,36 @@ import Testing
         #expect((0..<4).allSatisfy { schedule.outputOffsets[2 * $0] == schedule.outputOffsets[2 * $0 + 1] })
     }
 
+    /// In evaluation a 2×2 max pool over a Winograd convolution is taken in its store: the pool
+    /// does not run and the convolution's full-size output takes no memory. Not for the stem
+    /// (3 channels: no Winograd), not in training, not through an activation the store does not
+    /// apply, and not when the convolution's output has another reader.
+    @Test func aMaxPoolIsTakenInAWinogradConvolutionsStore() throws {
+        let spec = try ModelSpec(parsing: "conv 3x3 16, relu, maxpool 2, conv 3x3 16, relu, maxpool 2, conv 3x3 16, sigmoid, maxpool 2, gap")
+        let net = try Network(spec: spec, inputChannels: 3, classes: 4, trainingHeight: 16, trainingWidth: 16, seed: 1)
+        let plan = try net.modelPlan(height: 16, width: 16)
+        let evaluation = ExecutionSchedule(plan: plan, hasParameters: net.hasParameters, capacity: 2, training: false)
+        #expect(evaluation.pooledInto == [nil, nil, nil, 5, nil, nil, nil, nil, nil, nil, nil])
+        #expect(evaluation.skipsForward[5] && !evaluation.skipsForward[2] && !evaluation.skipsForward[8])
+        let training = ExecutionSchedule(plan: plan, hasParameters: net.hasParameters, capacity: 2, training: true)
+        #expect(training.pooledInto.allSatisfy { $0 == nil } && !training.skipsForward[5])
+
+        let branched = try Network(graph: try graph(["stem: conv 3x3 16 <- input", "a: conv 3x3 16 <- stem", "pool: maxpool 2 <- a",
+                                                     "skip: maxpool 2 <- stem", "sum: add <- pool, skip", "head: gap <- sum",
+                                                     "fc: dense 3 <- head"]),
+                                   inputChannels: 16, classes: 3, trainingHeight: 8, trainingWidth: 8, seed: 1)
+        let schedule = ExecutionSchedule(plan: try branched.modelPlan(height: 8, width: 8), hasParameters: branched.hasParameters,
+                                         capacity: 1, training: false)
+        #expect(schedule.pooledInto == [nil, 2, nil, nil, nil, nil, nil], "a is pooled in its store; stem is read twice")
+
+        // The block holds the pool's 4×4×16 output and gap's 16 floats, not the convolution's 8×8×16.
+        let single = try Network(spec: try ModelSpec(parsing: "conv 3x3 16, relu, maxpool 2, gap"), inputChannels: 16, classes: 4,
+                                 trainingHeight: 8, trainingWidth: 8, seed: 1)
+        let pooled = ExecutionSchedule(plan: try single.modelPlan(height: 8, width: 8), hasParameters: single.hasParameters,
+                                       capacity: 1, training: false)
+        #expect(pooled.pooledInto[0] == 2 && pooled.floats == 4 * 4 * 16 + 16)
+    }
+
     @Test func aTensorReadTwiceAccumulatesThroughATemporary() throws {
         let net = try Network(graph: try graph(["stem: conv 3x3 4 <- input", "twice: add <- stem, stem", "pool: gap <- twice",
                                                 "fc: dense 3 <- pool"]),

@@ -18,6 +18,10 @@
 /// In evaluation, a batch norm that is its convolution's only reader is folded into it: the
 /// convolution writes the batch norm's output (same buffer) with scaled weights and bias, and the
 /// batch norm (and a ReLU after it, then fused into the convolution) does not run.
+/// Also in evaluation, a 2×2, stride-2, unpadded max pool that alone reads a convolution
+/// evaluated by Winograd's F(2×2, 3×3) (through its folded batch norm and fused ReLU, nothing
+/// else) is taken in that convolution's store (`pooledInto`): each pooling window is one output
+/// tile, the convolution writes the pool's output, and its own full-size output is never stored.
 /// In place (`LayerSpec.mayRunInPlace`): node j writes y_j over its first input y_i when j is
 /// y_i's only reader and, in training, no backward pass reads any tensor sharing that buffer
 /// (otherwise the overwrite would destroy what it needs). A ReLU in place over a convolution or
@@ -39,11 +43,15 @@ struct ExecutionSchedule {
     let gradientOffsets: [Int?]
     /// fusedReLU[j]: node j (a convolution or batch norm) applies the ReLU that reads it.
     let fusedReLU: [Bool]
-    /// skipsForward[j]: node j is a ReLU fused into the node it reads, or a folded batch norm.
+    /// skipsForward[j]: node j is a ReLU fused into the node it reads, a folded batch norm, or a
+    /// max pool taken in a convolution's store.
     let skipsForward: [Bool]
     /// foldedBatchNorm[j]: node j is a batch norm whose convolution (its input, read by it alone)
     /// applies it, with weights and bias scaled once (`EvaluationWeights`); evaluation only.
     let foldedBatchNorm: [Bool]
+    /// pooledInto[j] = p: node j, a convolution, writes max pool p's output instead of its own
+    /// (evaluation only; see above).
+    let pooledInto: [Int?]
     /// runsBackward[j]: node j has parameters or an input whose gradient is needed.
     let runsBackward: [Bool]
     /// maskedByPool[j]: node j is a ReLU read only by a max pool, its gradient in place, whose
@@ -100,6 +108,19 @@ struct ExecutionSchedule {
             }
         }
 
+        // Evaluation: a 2×2 max pool over a Winograd convolution (and only what its store applies).
+        var pooled = [Int?](repeating: nil, count: n)
+        for (p, node) in nodes.enumerated() where !training {
+            guard case .maxPool = node.layer, let i = node.inputs.first, i >= 0, consumers[i].count == 1,
+                  [node.rows, node.columns].allSatisfy({ $0.map { $0.taps == 2 && $0.stride == 2 && $0.dilation == 1 && $0.padBefore == 0 } ?? false })
+            else { continue }
+            let c = storage[i]
+            guard case .conv = nodes[c].layer, WinogradConvolution.applies(to: Convolution(plan: nodes[c].layerPlan, batch: 1)),
+                  (0..<n).allSatisfy({ storage[$0] != c || $0 == c || skips[$0] }) else { continue }
+            pooled[c] = p
+            skips[p] = true
+        }
+
         // Gradients: needed for nodes with parameters or whose inputs need one.
         var needsGradient = [Bool](repeating: false, count: n)
         for (j, node) in nodes.enumerated() {
@@ -110,9 +131,12 @@ struct ExecutionSchedule {
         // Intervals: one per forward storage, one per gradient storage, one per fan-out temporary.
         var intervals: [BufferPlan.Interval] = []
         var forwardSlot = [Int](repeating: -1, count: n)
+        // A pool taken in a convolution's store is born with it; that convolution's output is never stored.
+        var birth = Array(0..<n)
+        for (c, p) in pooled.enumerated() { if let p { birth[p] = c } }
         for i in 0..<n where storage[i] == i {
             forwardSlot[i] = intervals.count
-            intervals.append(.init(floats: capacity * nodes[i].output.count, birth: i, death: i))
+            intervals.append(.init(floats: pooled[i] == nil ? capacity * nodes[i].output.count : 0, birth: birth[i], death: i))
         }
         for i in 0..<n {
             var death = max(i, consumers[i].map(\.node).max() ?? n)    // the output lives to the loss
@@ -182,6 +206,7 @@ struct ExecutionSchedule {
         foldedBatchNorm = folded
         runsBackward = runs
         maskedByPool = masked
+        pooledInto = pooled
         inputGradients = targets
         floats = layout.floats
     }
