@@ -39,15 +39,25 @@ extension Convolution {
     var bandWidth: Int { (plan.output.width - 1) * columns.stride + columns.extent }
 
     /// y = conv(x, W) + b (ReLU when `epilogue` says), `outputRows` output rows per block, the
-    /// blocks taken by the threads dynamically.
+    /// blocks taken by the threads dynamically. With `pooled`, y is a 2×2 max pool's output
+    /// instead (Convolution+PooledStore.swift): blocks of `pooledBlockRows` rows are multiplied
+    /// into the worker's scratch and pooled from there.
     func forwardWindows(x: UnsafePointer<Float>, packedWeight: PackedMatrix, epilogue: GEMMEpilogue,
-                        y: UnsafeMutablePointer<Float>, outputRows: Int, scratch: Scratch) {
+                        y: UnsafeMutablePointer<Float>, outputRows: Int, pooled: Bool = false, scratch: Scratch) {
         let wo = plan.output.width, totalRows = batch * plan.output.height
+        let blockRows = pooled ? pooledBlockRows : outputRows
         withTapOffsets { taps in
-            scratch.forChunks((totalRows + outputRows - 1) / outputRows) { worker, chunk in
-                let g0 = chunk * outputRows, g1 = min(totalRows, g0 + outputRows)
-                withWindows(x: x, outputRows: g0..<g1, band: scratch.columnBlock(worker), taps: taps) { windows, pixels in
-                    packedWeight.multiply(windows: windows, m: pixels, c: y + g0 * wo * filters, ldc: filters, epilogue: epilogue)
+            scratch.forChunks((totalRows + blockRows - 1) / blockRows) { worker, chunk in
+                let g0 = chunk * blockRows, g1 = min(totalRows, g0 + blockRows)
+                let block = scratch.columnBlock(worker)
+                withWindows(x: x, outputRows: g0..<g1, band: block, taps: taps) { windows, pixels in
+                    guard pooled else {
+                        packedWeight.multiply(windows: windows, m: pixels, c: y + g0 * wo * filters, ldc: filters, epilogue: epilogue)
+                        return
+                    }
+                    let rows = block + pooledRowsOffset
+                    packedWeight.multiply(windows: windows, m: pixels, c: rows, ldc: filters, epilogue: epilogue)
+                    storePooledRows(rows, outputRows: g0..<g1, into: y)
                 }
             }
         }

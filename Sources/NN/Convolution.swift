@@ -101,7 +101,7 @@ struct Convolution {
     /// another order of summation). `packed`: W as `evaluationWeights(weight)` gives it (only
     /// with `evaluation`), or nil to prepare W in this call (the result is the same bit for bit).
     /// `pooled`: y is the output, of this shape, of a 2×2 stride-2 max pool over the result
-    /// (only where Winograd applies; `ExecutionSchedule.pooledInto`).
+    /// (only in an evaluation, where `takesMaxPoolInStore`; `ExecutionSchedule.pooledInto`).
     func forward(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
                  y: UnsafeMutablePointer<Float>, relu: Bool, scratch: Scratch, evaluation: Bool = false,
                  packed: [RetainedPackedMatrix]? = nil, pooled: FeatureShape? = nil) {
@@ -112,7 +112,7 @@ struct Convolution {
                              pooled: pooled, scratch: scratch)
             return
         }
-        precondition(pooled == nil, "a max pool is taken in the store of a Winograd evaluation only")
+        precondition(pooled == nil || (evaluation && takesMaxPoolInStore), "no max pool can be taken in this convolution's store")
         if isDepthwise {
             DepthwiseConvolution(conv: self).forward(x: x, weight: weight, bias: bias, y: y, relu: relu, scratch: scratch)
             return
@@ -127,7 +127,8 @@ struct Convolution {
             let epilogue: GEMMEpilogue = relu ? .biasReLU(bias + group * fg) : .bias(bias + group * fg)
             let multiplyBlocks = { (packedWeight: PackedMatrix) in
                 if let outputRows = windowBlockRows {
-                    forwardWindows(x: x, packedWeight: packedWeight, epilogue: epilogue, y: y, outputRows: outputRows, scratch: scratch)
+                    forwardWindows(x: x, packedWeight: packedWeight, epilogue: epilogue, y: y, outputRows: outputRows,
+                                   pooled: pooled != nil, scratch: scratch)
                     return
                 }
                 // One chunk per block of rows: it expands and multiplies its block alone.

@@ -50,10 +50,8 @@ final class Workspace {
             switch plan.spec {
             case .conv:
                 let conv = Convolution(plan: plan, batch: capacity)
-                columnBlockFloats = max(columnBlockFloats, aligned(training ? conv.trainingColumnBlockFloats : conv.columnBlockFloats))
-                if !training && WinogradConvolution.applies(to: conv) {
-                    columnBlockFloats = max(columnBlockFloats, aligned(WinogradConvolution(conv: conv).blockFloats))
-                }
+                columnBlockFloats = max(columnBlockFloats, aligned(training ? conv.trainingColumnBlockFloats
+                                                                    : conv.evaluationColumnBlockFloats(pooled: schedule.pooledInto[l] != nil)))
                 if training { gradientGroupFloats = max(gradientGroupFloats, aligned(conv.gradientGroupFloats)) }
             case .globalMaxPool:
                 if training { savedIndexSizes[l] = aligned(sizes[l]) }

@@ -19,9 +19,9 @@
 /// convolution writes the batch norm's output (same buffer) with scaled weights and bias, and the
 /// batch norm (and a ReLU after it, then fused into the convolution) does not run.
 /// Also in evaluation, a 2×2, stride-2, unpadded max pool that alone reads a convolution
-/// evaluated by Winograd's F(2×2, 3×3) (through its folded batch norm and fused ReLU, nothing
-/// else) is taken in that convolution's store (`pooledInto`): each pooling window is one output
-/// tile, the convolution writes the pool's output, and its own full-size output is never stored.
+/// (through its folded batch norm and fused ReLU, nothing else) is taken in that convolution's
+/// store where it can (`Convolution.takesMaxPoolInStore`, `pooledInto`): the convolution writes
+/// the pool's output, and its own full-size output is never stored.
 /// In place (`LayerSpec.mayRunInPlace`): node j writes y_j over its first input y_i when j is
 /// y_i's only reader and, in training, no backward pass reads any tensor sharing that buffer
 /// (otherwise the overwrite would destroy what it needs). A ReLU in place over a convolution or
@@ -108,14 +108,14 @@ struct ExecutionSchedule {
             }
         }
 
-        // Evaluation: a 2×2 max pool over a Winograd convolution (and only what its store applies).
+        // Evaluation: a 2×2 max pool over a convolution that can take it (and only what its store applies).
         var pooled = [Int?](repeating: nil, count: n)
         for (p, node) in nodes.enumerated() where !training {
             guard case .maxPool = node.layer, let i = node.inputs.first, i >= 0, consumers[i].count == 1,
                   [node.rows, node.columns].allSatisfy({ $0.map { $0.taps == 2 && $0.stride == 2 && $0.dilation == 1 && $0.padBefore == 0 } ?? false })
             else { continue }
             let c = storage[i]
-            guard case .conv = nodes[c].layer, WinogradConvolution.applies(to: Convolution(plan: nodes[c].layerPlan, batch: 1)),
+            guard case .conv = nodes[c].layer, Convolution(plan: nodes[c].layerPlan, batch: 1).takesMaxPoolInStore,
                   (0..<n).allSatisfy({ storage[$0] != c || $0 == c || skips[$0] }) else { continue }
             pooled[c] = p
             skips[p] = true

@@ -1,0 +1,59 @@
+import Kernels
+import SeededRandom
+import Testing
+@testable import NN
+
+/// A 2×2 max pool taken in a convolution's store (`pooled`, Convolution+PooledStore.swift) equals
+/// the stored convolution then `Pooling.maxForward`, bit for bit, on 1 and 2 threads: Winograd's
+/// tiles (even and odd maps, floor and ceil rounding: a last tile cut to its row or column, or
+/// dropped) and the in-place window path (the RGB stem; blocks of pairs of rows across images),
+/// with and without the fused ReLU.
+@Suite(.serialized) struct PooledStoreTests {
+    let reference = ConvolutionBlockTests()
+
+    @Test(arguments: [("conv 3x3 20", 17, "maxpool 2", 12, true, true), ("conv 3x3 20", 17, "maxpool 2", 11, true, true),
+                      ("conv 3x3 20", 17, "maxpool 2 ceil", 11, true, true), ("conv 3x3 20", 17, "maxpool 2 ceil", 9, false, true),
+                      ("conv 3x3 20", 17, "maxpool 2", 9, false, true), ("conv 3x3 20", 17, "maxpool 2 ceil", 10, true, true),
+                      ("conv 3x3 32", 3, "maxpool 2", 16, true, false), ("conv 3x3 19", 3, "maxpool 2 ceil", 10, false, false),
+                      ("conv 5x5 24 pad 2", 8, "maxpool 2", 20, true, false)])
+    func equalsThePoolAfterTheConvolution(_ layer: String, _ channels: Int, _ pool: String, _ size: Int, _ relu: Bool,
+                                          _ winograd: Bool) throws {
+        let plans = try ModelSpec(parsing: [layer, pool]).plan(height: size, width: size + 1 + (winograd ? 0 : 1), channels: channels)
+        let (plan, poolPlan) = (plans[0], plans[1])
+        let batch = 32
+        let conv = Convolution(plan: plan, batch: batch)
+        #expect(WinogradConvolution.applies(to: conv) == winograd && conv.takesMaxPoolInStore)
+        if !winograd { #expect(batch * plan.output.height > conv.pooledBlockRows, "several blocks") }
+        var generator = SplitMix64(seed: 9)
+        let x = reference.random(batch * plan.input.count, &generator)
+        let weight = reference.random(conv.depth * conv.filters, &generator), bias = reference.random(conv.filters, &generator)
+        func evaluate(threads: Int, pooled: Bool) -> [Float] {
+            let saved = Parallel.threadCount
+            Parallel.threadCount = threads
+            defer { Parallel.threadCount = saved }
+            let ws = Workspace(plans: [plan, poolPlan], capacity: batch, training: false)
+            #expect(ws.schedule.pooledInto[0] == 1)
+            var out = [Float](repeating: .nan, count: batch * poolPlan.output.count)
+            if pooled {
+                conv.forward(x: x, weight: weight, bias: bias, y: &out, relu: relu, scratch: ws.scratch, evaluation: true,
+                             pooled: poolPlan.output)
+            } else {
+                var y = [Float](repeating: .nan, count: batch * plan.output.count)
+                conv.forward(x: x, weight: weight, bias: bias, y: &y, relu: relu, scratch: ws.scratch, evaluation: true)
+                Pooling(plan: poolPlan, batch: batch).maxForward(x: y, y: &out, scratch: ws.scratch)
+            }
+            return out
+        }
+        let after = evaluate(threads: 1, pooled: false)
+        #expect(after.contains { $0 != after[0] } && !after.contains { $0.isNaN }, "a varied output, every value written")
+        #expect(evaluate(threads: 1, pooled: true) == after)
+        #expect(evaluate(threads: 2, pooled: true) == after)
+    }
+
+    /// Where the window path cannot pair rows (an odd map), no pool is taken in its store.
+    @Test func anOddMapOnTheWindowPathKeepsItsPool() throws {
+        let plans = try ModelSpec(parsing: ["conv 3x3 32", "maxpool 2"]).plan(height: 15, width: 16, channels: 3)
+        #expect(!Convolution(plan: plans[0], batch: 1).takesMaxPoolInStore)
+        #expect(Workspace(plans: plans, capacity: 1, training: false).schedule.pooledInto == [nil, nil])
+    }
+}
