@@ -43,7 +43,8 @@ public func gemm(
         for i in 0..<m {
             let row = c + i * ldc
             for j in 0..<n {
-                let value = (accumulate ? row[j] : 0) + (epilogue.bias?[j] ?? 0)
+                var value = (accumulate ? row[j] : 0) + (epilogue.bias?[j] ?? 0)
+                if let distance = epilogue.residualDistance { value += (row + distance)[j] }
                 row[j] = epilogue.relu ? max(0, value) : value
             }
         }
@@ -54,7 +55,7 @@ public func gemm(
     if !transposeB, n == MicroKernel.columns, ldb == n {
         multiply(
             transposeA: transposeA, m: m, n: n, k: k, a: a, lda: lda, packed: b, c: c, ldc: ldc,
-            first: TileEpilogue(add: accumulate, bias: epilogue.bias), relu: epilogue.relu)
+            first: TileEpilogue(add: accumulate, bias: epilogue.bias), last: epilogue)
         return
     }
     // op(B) is packed and multiplied one pass at a time: passes of K rows small enough that the
@@ -80,7 +81,8 @@ public func gemm(
                     : TileEpilogue(add: true)
                 multiply(
                     transposeA: transposeA, m: m, n: columns, k: depth, a: aPass, lda: lda,
-                    packed: packed, c: c + column0, ldc: ldc, first: first, relu: epilogue.relu && p0 + depth == k)
+                    packed: packed, c: c + column0, ldc: ldc, first: first,
+                    last: p0 + depth == k ? epilogue : .none)
                 p0 += depth
             }
             column0 += columns
@@ -109,28 +111,29 @@ func packPanels(
 }
 
 /// C (M×N) (+)= op(A) (M×K) · op(B) (K > 0), with op(B) packed by `PackedPanels`: the first K
-/// block stores with `first` (add to C or not, bias), later ones add, the last clamps if `relu`.
+/// block stores with `first` (add to C or not, bias), later ones add, the last adds `last`'s
+/// residual and clamps if `last.relu` (`last.bias` is not used: the bias is `first`'s).
 /// Rows of C are cut into chunks of whole 8-row tiles (`GEMMBlocking.tilesPerChunk`) that the
 /// threads take dynamically; a chunk computes its rows of C completely (every K block, every
 /// panel), so no element of C is summed by two threads. Does not validate its arguments.
 func multiply(
     transposeA: Bool, m: Int, n: Int, k: Int,
     a: UnsafePointer<Float>, lda: Int, packed: UnsafePointer<Float>,
-    c: UnsafeMutablePointer<Float>, ldc: Int, first: TileEpilogue, relu: Bool
+    c: UnsafeMutablePointer<Float>, ldc: Int, first: TileEpilogue, last: GEMMEpilogue
 ) {
     // A(i, p) is at a[i * rowStride + p * depthStride].
     let source = StridedRows(a: a, rowStride: transposeA ? 1 : lda, depthStride: transposeA ? lda : 1)
-    multiply(source, m: m, n: n, k: k, packed: packed, c: c, ldc: ldc, first: first, relu: relu)
+    multiply(source, m: m, n: n, k: k, packed: packed, c: c, ldc: ldc, first: first, last: last)
 }
 
 /// `multiply` with A wherever `source` says it is.
 func multiply<Source: TileSource>(
     _ source: Source, m: Int, n: Int, k: Int, packed: UnsafePointer<Float>,
-    c: UnsafeMutablePointer<Float>, ldc: Int, first: TileEpilogue, relu: Bool
+    c: UnsafeMutablePointer<Float>, ldc: Int, first: TileEpilogue, last: GEMMEpilogue
 ) {
     let tiles = (m + MicroKernel.rows - 1) / MicroKernel.rows
     let work = { (range: Range<Int>) in
-        multiplyTiles(range, source, m: m, n: n, k: k, packed: packed, c: c, ldc: ldc, first: first, relu: relu)
+        multiplyTiles(range, source, m: m, n: n, k: k, packed: packed, c: c, ldc: ldc, first: first, last: last)
     }
     // One worker (one thread, or inside another parallel loop) takes every tile in one call, so
     // that each K block of B is loaded once for all of them, not once per chunk.
@@ -145,7 +148,7 @@ func multiply<Source: TileSource>(
 /// an L2 block of panels stay cached), then L2 blocks of panels, row tiles, panels.
 private func multiplyTiles<Source: TileSource>(
     _ tiles: Range<Int>, _ source: Source, m: Int, n: Int, k: Int, packed: UnsafePointer<Float>,
-    c: UnsafeMutablePointer<Float>, ldc: Int, first: TileEpilogue, relu: Bool
+    c: UnsafeMutablePointer<Float>, ldc: Int, first: TileEpilogue, last: GEMMEpilogue
 ) {
     let width = MicroKernel.columns, height = MicroKernel.rows
     let panels = PackedPanels.panelCount(columns: n)
@@ -156,7 +159,9 @@ private func multiplyTiles<Source: TileSource>(
             let depth = min(blockDepth, k - p0)
             let runs = UnsafeBufferPointer(start: runBuffer.baseAddress!, count: source.runs(from: p0, depth: depth, into: runBuffer.baseAddress!))
             var epilogue = p0 == 0 ? first : TileEpilogue(add: true)
-            epilogue.relu = relu && p0 + depth == k
+            // The last K block adds the residual (after the tile's store, from L1) and clamps.
+            let residual = p0 + depth == k ? last.residualDistance : nil
+            if p0 + depth == k { epilogue.relu = last.relu && residual == nil }
             var q0 = 0
             while q0 < panels {
                 let q1 = min(q0 + GEMMBlocking.panels, panels)
@@ -176,11 +181,38 @@ private func multiplyTiles<Source: TileSource>(
                             MicroKernel.uncheckedTile(HalfTile.self, a: aTile, runs: runs,
                                                       panel: panel, c: cTile, ldc: ldc, rows: rows, columns: columns, epilogue: tileEpilogue)
                         }
+                        if let residual {
+                            addResidual(to: cTile, ldc: ldc, rows: rows, columns: columns, distance: residual, relu: last.relu)
+                        }
                     }
                 }
                 q0 = q1
             }
             p0 += depth
+        }
+    }
+}
+
+/// C tile (rows × columns, row stride `ldc`) += the residual `distance` floats from it, then
+/// max(0, ·) if `relu`: the residual of `GEMMEpilogue`, applied to a tile just stored (in L1)
+/// rather than in the micro-kernel's store, whose code it slowed by 5–9% also where no residual
+/// is added (the reference CNN's training and inference, alternated runs).
+@inline(__always)
+private func addResidual(to c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, columns: Int, distance: Int, relu: Bool) {
+    for r in 0..<rows {
+        let row = c + r * ldc, residual = row + distance
+        var j = 0
+        while j + 16 <= columns {
+            var value = UnsafeRawPointer(row + j).loadUnaligned(as: SIMD16<Float>.self)
+                + UnsafeRawPointer(residual + j).loadUnaligned(as: SIMD16<Float>.self)
+            if relu { value.replace(with: 0, where: value .< 0) }
+            UnsafeMutableRawPointer(row + j).storeBytes(of: value, as: SIMD16<Float>.self)
+            j += 16
+        }
+        while j < columns {
+            let value = row[j] + residual[j]
+            row[j] = relu && value < 0 ? 0 : value
+            j += 1
         }
     }
 }

@@ -1,20 +1,28 @@
 /// What `gemm` applies to each element of C as it stores it, fused into the multiply so that C
-/// is written once (a separate bias pass reads and writes all of C again).
-public enum GEMMEpilogue {
-    case none
-    /// C (+)= op(A)·op(B) + bias, with `bias` (N floats) added to every row.
-    case bias(UnsafePointer<Float>)
+/// is written once (a separate bias, residual or ReLU pass reads and writes all of C again):
+///
+///     C = relu?( (C +) op(A)·op(B) + bias + R )
+///
+/// in that order of addition, R being a residual matrix laid out as C (a convolution's output
+/// plus the skip connection it is added to).
+public struct GEMMEpilogue {
+    /// N floats added to every row, or nil.
+    public var bias: UnsafePointer<Float>?
+    /// Clamp at zero last.
+    public var relu: Bool
+    /// Where R is: R(i, j) is `residualDistance` floats from C(i, j) (so a call on a block of
+    /// C's rows finds the same rows of R), or nil for no residual.
+    public var residualDistance: Int?
+
+    public static var none: GEMMEpilogue { GEMMEpilogue(bias: nil, relu: false) }
+    /// C (+)= op(A)·op(B) + bias.
+    public static func bias(_ bias: UnsafePointer<Float>) -> GEMMEpilogue { GEMMEpilogue(bias: bias, relu: false) }
     /// C = max(0, (C +) op(A)·op(B) + bias): a convolution or dense layer followed by ReLU.
-    case biasReLU(UnsafePointer<Float>)
+    public static func biasReLU(_ bias: UnsafePointer<Float>) -> GEMMEpilogue { GEMMEpilogue(bias: bias, relu: true) }
 
-    var bias: UnsafePointer<Float>? {
-        switch self {
-        case .none: nil
-        case .bias(let bias), .biasReLU(let bias): bias
-        }
-    }
-
-    var relu: Bool {
-        if case .biasReLU = self { true } else { false }
+    public init(bias: UnsafePointer<Float>?, relu: Bool, residualDistance: Int? = nil) {
+        self.bias = bias
+        self.relu = relu
+        self.residualDistance = residualDistance
     }
 }

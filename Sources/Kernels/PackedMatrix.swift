@@ -20,7 +20,7 @@ public struct PackedMatrix {
         guard m > 0 else { return }
         Kernels.multiply(
             transposeA: transposeA, m: m, n: columns, k: depth, a: a, lda: lda, packed: panels, c: c, ldc: ldc,
-            first: TileEpilogue(add: accumulate, bias: epilogue.bias), relu: epilogue.relu)
+            first: TileEpilogue(add: accumulate, bias: epilogue.bias), last: epilogue)
     }
 }
 
@@ -34,7 +34,7 @@ extension PackedMatrix {
                      "PackedMatrix.multiply(windows:): m=\(m) taps=\(windows.taps) channels=\(windows.channels) ldc=\(ldc) for K=\(depth) N=\(columns)")
         guard m > 0 else { return }
         Kernels.multiply(windows, m: m, n: columns, k: depth, packed: panels, c: c, ldc: ldc,
-                         first: TileEpilogue(add: false, bias: epilogue.bias), relu: epilogue.relu)
+                         first: TileEpilogue(add: false, bias: epilogue.bias), last: epilogue)
     }
 }
 
@@ -82,11 +82,11 @@ public func multiplyTransposed(
     let source = TransposedWindowRows(windows: windows)
     let first = TileEpilogue(add: accumulate)
     if n == MicroKernel.columns, ldb == n {
-        multiply(source, m: m, n: n, k: pixels, packed: b, c: c, ldc: ldc, first: first, relu: false)
+        multiply(source, m: m, n: n, k: pixels, packed: b, c: c, ldc: ldc, first: first, last: .none)
         return
     }
     PackBufferPool.withBuffer(count: PackedPanels.floatCount(depth: pixels, columns: n)) { packed in
         packPanels(transposed: false, k: pixels, n: n, b: b, ldb: ldb, into: packed, parallel: false)
-        multiply(source, m: m, n: n, k: pixels, packed: packed, c: c, ldc: ldc, first: first, relu: false)
+        multiply(source, m: m, n: n, k: pixels, packed: packed, c: c, ldc: ldc, first: first, last: .none)
     }
 }

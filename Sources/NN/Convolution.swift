@@ -102,29 +102,34 @@ struct Convolution {
     /// with `evaluation`), or nil to prepare W in this call (the result is the same bit for bit).
     /// `pooled`: y is the output, of this shape, of a 2×2 stride-2 max pool over the result
     /// (only in an evaluation, where `takesMaxPoolInStore`; `ExecutionSchedule.pooledInto`).
+    /// `residual`: a tensor shaped as y added before the ReLU, y = max(0, conv(x, W) + b + r): the
+    /// add of a residual block taken in the store (not for a depthwise convolution;
+    /// `ExecutionSchedule.residualFrom`).
     func forward(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
                  y: UnsafeMutablePointer<Float>, relu: Bool, scratch: Scratch, evaluation: Bool = false,
-                 packed: [RetainedPackedMatrix]? = nil, pooled: FeatureShape? = nil) {
+                 packed: [RetainedPackedMatrix]? = nil, pooled: FeatureShape? = nil, residual: UnsafePointer<Float>? = nil) {
         let m = batch * pixels
+        precondition(residual == nil || (!isDepthwise && pooled == nil), "no residual can be added in this convolution's store")
         if evaluation && WinogradConvolution.applies(to: self) {
             let winograd = WinogradConvolution(conv: self)
             winograd.forward(x: x, transformed: packed ?? winograd.transformedWeights(weight), bias: bias, y: y, relu: relu,
-                             pooled: pooled, scratch: scratch)
+                             pooled: pooled, residual: residual, scratch: scratch)
             return
         }
         precondition(pooled == nil || (evaluation && takesMaxPoolInStore), "no max pool can be taken in this convolution's store")
+        let residualDistance = residual.map { UnsafePointer(y).distance(to: $0) }
         if isDepthwise {
             DepthwiseConvolution(conv: self).forward(x: x, weight: weight, bias: bias, y: y, relu: relu, scratch: scratch)
             return
         }
         if isPointwise {
-            let epilogue: GEMMEpilogue = relu ? .biasReLU(bias) : .bias(bias)
+            let epilogue = GEMMEpilogue(bias: bias, relu: relu, residualDistance: residualDistance)
             gemm(m: m, n: filters, k: depth, a: x, lda: depth, b: weight, ldb: filters, c: y, ldc: filters, epilogue: epilogue)
             return
         }
         let fg = groupFilters
         for group in 0..<groups {
-            let epilogue: GEMMEpilogue = relu ? .biasReLU(bias + group * fg) : .bias(bias + group * fg)
+            let epilogue = GEMMEpilogue(bias: bias + group * fg, relu: relu, residualDistance: residualDistance)
             let multiplyBlocks = { (packedWeight: PackedMatrix) in
                 if let outputRows = windowBlockRows {
                     forwardWindows(x: x, packedWeight: packedWeight, epilogue: epilogue, y: y, outputRows: outputRows,

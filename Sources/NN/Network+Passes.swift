@@ -8,8 +8,9 @@ extension Network {
     ///
     /// A ReLU the schedule fuses is applied in the store of the convolution or batch norm it
     /// reads (the ReLU works in place, so its output is the same buffer; neither layer's backward
-    /// reads its own output, and ReLU's backward reads only the output); a max pool it takes in a
-    /// convolution's store (`pooledInto`, evaluation) is written by that convolution.
+    /// reads its own output, and ReLU's backward reads only the output); a residual add or a max
+    /// pool taken in a convolution's store (`residualFrom`, `pooledInto`, evaluation) is applied
+    /// or written by that convolution.
     ///
     /// `prepared[j]`: node j's convolution weights prepared once by `evaluationWeights` for an
     /// evaluation (nil: each convolution prepares its weights itself; required when the schedule
@@ -31,7 +32,8 @@ extension Network {
                 Convolution(plan: plan, batch: batch).forward(
                     x: x, weight: weights?.foldedWeight ?? parameters, bias: weights?.foldedBias ?? parameters + biasOffsets[j],
                     y: pool.map { ws.outputs[$0] } ?? y, relu: relu, scratch: scratch, evaluation: !ws.training,
-                    packed: weights?.packed, pooled: pool.map { ws.plans[$0].output })
+                    packed: weights?.packed, pooled: pool.map { ws.plans[$0].output },
+                    residual: schedule.residualFrom[j].map { ws.input($0, image: input) })
             case .relu:
                 reluForward(x: x, y: y, count: count, scratch: scratch)
             case .maxPool:

@@ -89,8 +89,10 @@ struct WinogradConvolution {
     /// y = conv(x, W) + b (then ReLU when `relu`), with `transformed` = `transformedWeights(W)`.
     /// With `pooled`, y is instead the output (of that shape) of a 2×2, stride-2, unpadded max pool
     /// over that result (`ExecutionSchedule.pooledInto`): each pooling window is one output tile.
+    /// With `residual` (shaped as y), y = max(0, conv + b + r): a residual block's add (`residualFrom`).
     func forward(x: UnsafePointer<Float>, transformed: [RetainedPackedMatrix], bias: UnsafePointer<Float>,
-                 y: UnsafeMutablePointer<Float>, relu: Bool, pooled: FeatureShape? = nil, scratch: Scratch) {
+                 y: UnsafeMutablePointer<Float>, relu: Bool, pooled: FeatureShape? = nil, residual: UnsafePointer<Float>? = nil,
+                 scratch: Scratch) {
         let tiles = conv.batch * tilesPerImage, blockTiles = WinogradConvolution.blockTiles
         scratch.forChunks((tiles + blockTiles - 1) / blockTiles) { worker, block in
             let t0 = block * blockTiles, count = min(blockTiles, tiles - t0)
@@ -103,7 +105,7 @@ struct WinogradConvolution {
             if let pooled {
                 transformOutputPooled(m, tiles: t0..<t0 + count, bias: bias, relu: relu, pooled: pooled, into: y)
             } else {
-                transformOutput(m, tiles: t0..<t0 + count, bias: bias, relu: relu, into: y)
+                transformOutput(m, tiles: t0..<t0 + count, bias: bias, relu: relu, residual: residual, into: y)
             }
         }
     }
@@ -153,12 +155,12 @@ struct WinogradConvolution {
         }
     }
 
-    /// The tile's 2×2 outputs (Aᵀ m A) + bias (then ReLU) for filters k..<k + 16, from its row
-    /// `b` of the 16 M_ξ: s = Aᵀ m: rows m0 + m1 + m2, m1 − m2 − m3; then Y = s A: columns
-    /// s0 + s1 + s2, s1 − s2 − s3.
+    /// The tile's 2×2 outputs (Aᵀ m A) + bias (+ the residual's four pixels) (then ReLU) for
+    /// filters k..<k + 16, from its row `b` of the 16 M_ξ: s = Aᵀ m: rows m0 + m1 + m2,
+    /// m1 − m2 − m3; then Y = s A: columns s0 + s1 + s2, s1 − s2 − s3.
     @inline(__always)
-    private func tileOutputs(_ b: UnsafePointer<Float>, _ k: Int, bias: UnsafePointer<Float>, relu: Bool)
-        -> (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>) {
+    private func tileOutputs(_ b: UnsafePointer<Float>, _ k: Int, bias: UnsafePointer<Float>, relu: Bool,
+                             residual: TilePixels? = nil) -> (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>) {
         let plane = outputPlane
         func mm(_ xi: Int) -> SIMD16<Float> { UnsafeRawPointer(b + xi * plane + k).loadUnaligned(as: SIMD16<Float>.self) }
         let s00 = mm(0) + mm(4) + mm(8), s01 = mm(1) + mm(5) + mm(9)
@@ -168,6 +170,10 @@ struct WinogradConvolution {
         let bk = UnsafeRawPointer(bias + k).loadUnaligned(as: SIMD16<Float>.self)
         var r00 = s00 + s01 + s02 + bk, r01 = s01 - s02 - s03 + bk
         var r10 = s10 + s11 + s12 + bk, r11 = s11 - s12 - s13 + bk
+        if let residual {
+            func load(_ pixel: UnsafeRawPointer) -> SIMD16<Float> { pixel.loadUnaligned(fromByteOffset: 4 * k, as: SIMD16<Float>.self) }
+            r00 += load(residual.p00); r01 += load(residual.p01); r10 += load(residual.p10); r11 += load(residual.p11)
+        }
         if relu {
             let zero = SIMD16<Float>()
             r00.replace(with: zero, where: r00 .< zero); r01.replace(with: zero, where: r01 .< zero)
@@ -177,21 +183,26 @@ struct WinogradConvolution {
     }
 
     /// y[tile's 2×2 outputs][f] = `tileOutputs`, 16 filters at a time as in `transformInput`.
-    /// Outputs past the map's edge (odd Ho or Wo) are written to a discarded row instead, so the
-    /// loop has no branch.
+    /// Outputs past the map's edge (odd Ho or Wo) are written to a discarded row instead (and
+    /// read the residual from a row of zeros), so the loop has no branch.
     private func transformOutput(_ m: UnsafePointer<Float>, tiles: Range<Int>, bias: UnsafePointer<Float>, relu: Bool,
-                                 into y: UnsafeMutablePointer<Float>) {
+                                 residual: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>) {
         let ho = conv.plan.output.height, wo = conv.plan.output.width, f = filters
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: f) { discarded in
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * f) { edge in
+            let discarded = edge.baseAddress!, zeros = edge.baseAddress! + f
+            zeros.initialize(repeating: 0, count: f)
             for (row, tile) in tiles.enumerated() {
                 let image = tile / tilesPerImage, within = tile % tilesPerImage
                 let oy = (within / tilesWide) * 2, ox = (within % tilesWide) * 2
-                func output(_ i: Int, _ j: Int) -> UnsafeMutableRawPointer {
-                    UnsafeMutableRawPointer(oy + i < ho && ox + j < wo ? y + ((image * ho + oy + i) * wo + ox + j) * f : discarded.baseAddress!)
-                }
+                func offset(_ i: Int, _ j: Int) -> Int? { oy + i < ho && ox + j < wo ? ((image * ho + oy + i) * wo + ox + j) * f : nil }
+                func output(_ i: Int, _ j: Int) -> UnsafeMutableRawPointer { UnsafeMutableRawPointer(offset(i, j).map { y + $0 } ?? discarded) }
                 let (y00, y01, y10, y11) = (output(0, 0), output(0, 1), output(1, 0), output(1, 1))
+                let pixels = residual.map { r in
+                    func pixel(_ i: Int, _ j: Int) -> UnsafeRawPointer { UnsafeRawPointer(offset(i, j).map { r + $0 } ?? UnsafePointer(zeros)) }
+                    return TilePixels(p00: pixel(0, 0), p01: pixel(0, 1), p10: pixel(1, 0), p11: pixel(1, 1))
+                }
                 forEachGroupOf16(f) { k in
-                    let (r00, r01, r10, r11) = tileOutputs(m + row * f, k, bias: bias, relu: relu)
+                    let (r00, r01, r10, r11) = tileOutputs(m + row * f, k, bias: bias, relu: relu, residual: pixels)
                     let offset = 4 * k
                     y00.storeBytes(of: r00, toByteOffset: offset, as: SIMD16<Float>.self)
                     y01.storeBytes(of: r01, toByteOffset: offset, as: SIMD16<Float>.self)
@@ -226,6 +237,11 @@ struct WinogradConvolution {
             }
         }
     }
+}
+
+/// The four pixels of a 2×2 tile in a tensor laid out as the output (channel 0 of each).
+private struct TilePixels {
+    let p00, p01, p10, p11: UnsafeRawPointer
 }
 
 /// Calls `body(k)` for k = 0, 16, 32, … and last n − 16 (n ≥ 16): every index below n in some

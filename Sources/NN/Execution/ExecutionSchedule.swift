@@ -18,6 +18,12 @@
 /// In evaluation, a batch norm that is its convolution's only reader is folded into it: the
 /// convolution writes the batch norm's output (same buffer) with scaled weights and bias, and the
 /// batch norm (and a ReLU after it, then fused into the convolution) does not run.
+/// Also in evaluation, the add of a residual block whose first input is a convolution's output
+/// (through its folded batch norm, nothing else), in place over it, is taken in that
+/// convolution's store when the add's other input is computed before the convolution
+/// (`residualFrom`): the convolution writes conv + b + skip, and a ReLU after the add is then
+/// fused into it too (ResNet's identity blocks; a projection computed after the convolution, as
+/// torchvision orders it, keeps its add).
 /// Also in evaluation, a 2×2, stride-2, unpadded max pool that alone reads a convolution
 /// (through its folded batch norm and fused ReLU, nothing else) is taken in that convolution's
 /// store where it can (`Convolution.takesMaxPoolInStore`, `pooledInto`): the convolution writes
@@ -43,12 +49,15 @@ struct ExecutionSchedule {
     let gradientOffsets: [Int?]
     /// fusedReLU[j]: node j (a convolution or batch norm) applies the ReLU that reads it.
     let fusedReLU: [Bool]
-    /// skipsForward[j]: node j is a ReLU fused into the node it reads, a folded batch norm, or a
-    /// max pool taken in a convolution's store.
+    /// skipsForward[j]: node j is a ReLU fused into the node it reads, a folded batch norm, or an
+    /// add or max pool taken in a convolution's store.
     let skipsForward: [Bool]
     /// foldedBatchNorm[j]: node j is a batch norm whose convolution (its input, read by it alone)
     /// applies it, with weights and bias scaled once (`EvaluationWeights`); evaluation only.
     let foldedBatchNorm: [Bool]
+    /// residualFrom[j] = v: node j, a convolution, adds y_v (v = −1: the input image) in its store:
+    /// the other input of the residual add it feeds (evaluation only; see above).
+    let residualFrom: [Int?]
     /// pooledInto[j] = p: node j, a convolution, writes max pool p's output instead of its own
     /// (evaluation only; see above).
     let pooledInto: [Int?]
@@ -83,6 +92,7 @@ struct ExecutionSchedule {
         var storage = Array(0..<n)
         var pinned = readByBackward          // per storage: some tensor in it is read by backward
         var fused = [Bool](repeating: false, count: n), skips = fused, folded = fused
+        var residual = [Int?](repeating: nil, count: n), addedBy = [Int?](repeating: nil, count: n)
         for (j, node) in nodes.enumerated() {
             // Evaluation: a batch norm that alone reads a convolution is folded into its weights.
             if !training, node.layer == .batchNorm, let i = node.inputs.first, i >= 0, nodes[i].layer.isConvolution,
@@ -96,8 +106,19 @@ struct ExecutionSchedule {
                   nodes[i].output.count == node.output.count, !pinned[storage[i]] else { continue }
             storage[j] = storage[i]
             pinned[storage[j]] = pinned[storage[j]] || readByBackward[j]
-            // The ReLU of a folded batch norm goes to its convolution.
-            let target = folded[i] ? nodes[i].inputs[0] : i
+            // Evaluation: a residual add over a convolution (and its folded batch norm alone) whose
+            // other input already exists is added in the convolution's store.
+            let c = storage[i]
+            if !training, node.layer == .add, node.inputs.count == 2, node.inputs[1] < c, case .conv = nodes[c].layer,
+               !Convolution(plan: nodes[c].layerPlan, batch: 1).isDepthwise, !fused[c],
+               (c...i).allSatisfy({ $0 == c || storage[$0] != c || folded[$0] }) {
+                residual[c] = node.inputs[1]
+                addedBy[j] = c
+                skips[j] = true
+                continue
+            }
+            // The ReLU of a folded batch norm, or of an add taken in a store, goes to its convolution.
+            let target = folded[i] ? nodes[i].inputs[0] : addedBy[i] ?? i
             if node.layer == .relu, storage[i] == target {
                 switch nodes[target].layer {
                 case .conv, .batchNorm:
@@ -115,7 +136,7 @@ struct ExecutionSchedule {
                   [node.rows, node.columns].allSatisfy({ $0.map { $0.taps == 2 && $0.stride == 2 && $0.dilation == 1 && $0.padBefore == 0 } ?? false })
             else { continue }
             let c = storage[i]
-            guard case .conv = nodes[c].layer, Convolution(plan: nodes[c].layerPlan, batch: 1).takesMaxPoolInStore,
+            guard case .conv = nodes[c].layer, residual[c] == nil, Convolution(plan: nodes[c].layerPlan, batch: 1).takesMaxPoolInStore,
                   (0..<n).allSatisfy({ storage[$0] != c || $0 == c || skips[$0] }) else { continue }
             pooled[c] = p
             skips[p] = true
@@ -207,6 +228,7 @@ struct ExecutionSchedule {
         runsBackward = runs
         maskedByPool = masked
         pooledInto = pooled
+        residualFrom = residual
         inputGradients = targets
         floats = layout.floats
     }
