@@ -41,9 +41,10 @@ extension Convolution {
     /// y = conv(x, W) + b (ReLU when `epilogue` says), `outputRows` output rows per block, the
     /// blocks taken by the threads dynamically. With `pooled`, y is a 2×2 max pool's output
     /// instead (Convolution+PooledStore.swift): blocks of `pooledBlockRows` rows are multiplied
-    /// into the worker's scratch and pooled from there.
+    /// into the worker's scratch and pooled from there (with each output's winner in `winners`).
     func forwardWindows(x: UnsafePointer<Float>, packedWeight: PackedMatrix, epilogue: GEMMEpilogue,
-                        y: UnsafeMutablePointer<Float>, outputRows: Int, pooled: Bool = false, scratch: Scratch) {
+                        y: UnsafeMutablePointer<Float>, outputRows: Int, pooled: Bool = false,
+                        winners: UnsafeMutablePointer<Float>? = nil, scratch: Scratch) {
         let wo = plan.output.width, totalRows = batch * plan.output.height
         let blockRows = pooled ? pooledBlockRows : outputRows
         withTapOffsets { taps in
@@ -57,7 +58,7 @@ extension Convolution {
                     }
                     let rows = block + pooledRowsOffset
                     packedWeight.multiply(windows: windows, m: pixels, c: rows, ldc: filters, epilogue: epilogue)
-                    storePooledRows(rows, outputRows: g0..<g1, into: y)
+                    storePooledRows(rows, outputRows: g0..<g1, into: y, winners: winners)
                 }
             }
         }

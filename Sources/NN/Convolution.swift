@@ -101,13 +101,15 @@ struct Convolution {
     /// another order of summation). `packed`: W as `evaluationWeights(weight)` gives it (only
     /// with `evaluation`), or nil to prepare W in this call (the result is the same bit for bit).
     /// `pooled`: y is the output, of this shape, of a 2×2 stride-2 max pool over the result
-    /// (only in an evaluation, where `takesMaxPoolInStore`; `ExecutionSchedule.pooledInto`).
+    /// (where `takesMaxPoolInStore`; `ExecutionSchedule.pooledInto`), with each output's winner
+    /// in `winners` when given (training).
     /// `residual`: a tensor shaped as y added before the ReLU, y = max(0, conv(x, W) + b + r): the
     /// add of a residual block taken in the store (not for a depthwise convolution;
     /// `ExecutionSchedule.residualFrom`).
     func forward(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
                  y: UnsafeMutablePointer<Float>, relu: Bool, scratch: Scratch, evaluation: Bool = false,
-                 packed: [RetainedPackedMatrix]? = nil, pooled: FeatureShape? = nil, residual: UnsafePointer<Float>? = nil) {
+                 packed: [RetainedPackedMatrix]? = nil, pooled: FeatureShape? = nil, winners: UnsafeMutablePointer<Float>? = nil,
+                 residual: UnsafePointer<Float>? = nil) {
         let m = batch * pixels
         precondition(residual == nil || (!isDepthwise && pooled == nil), "no residual can be added in this convolution's store")
         if evaluation && WinogradConvolution.applies(to: self) {
@@ -116,7 +118,7 @@ struct Convolution {
                              pooled: pooled, residual: residual, scratch: scratch)
             return
         }
-        precondition(pooled == nil || (evaluation && takesMaxPoolInStore), "no max pool can be taken in this convolution's store")
+        precondition(pooled == nil || takesMaxPoolInStore(evaluation: evaluation), "no max pool can be taken in this convolution's store")
         let residualDistance = residual.map { UnsafePointer(y).distance(to: $0) }
         if isDepthwise {
             DepthwiseConvolution(conv: self).forward(x: x, weight: weight, bias: bias, y: y, relu: relu, scratch: scratch)
@@ -133,7 +135,7 @@ struct Convolution {
             let multiplyBlocks = { (packedWeight: PackedMatrix) in
                 if let outputRows = windowBlockRows {
                     forwardWindows(x: x, packedWeight: packedWeight, epilogue: epilogue, y: y, outputRows: outputRows,
-                                   pooled: pooled != nil, scratch: scratch)
+                                   pooled: pooled != nil, winners: winners, scratch: scratch)
                     return
                 }
                 // One chunk per block of rows: it expands and multiplies its block alone.

@@ -32,7 +32,7 @@ extension Network {
                 Convolution(plan: plan, batch: batch).forward(
                     x: x, weight: weights?.foldedWeight ?? parameters, bias: weights?.foldedBias ?? parameters + biasOffsets[j],
                     y: pool.map { ws.outputs[$0] } ?? y, relu: relu, scratch: scratch, evaluation: !ws.training,
-                    packed: weights?.packed, pooled: pool.map { ws.plans[$0].output },
+                    packed: weights?.packed, pooled: pool.map { ws.plans[$0].output }, winners: pool.flatMap { ws.savedFloats[$0] },
                     residual: schedule.residualFrom[j].map { ws.input($0, image: input) })
             case .relu:
                 reluForward(x: x, y: y, count: count, scratch: scratch)
@@ -125,7 +125,12 @@ extension Network {
                     if !schedule.maskedByPool[j] { reluBackward(y: y, dy: dy, dx: dx, count: count, scratch: scratch) }
                 case .maxPool:
                     let masked = node.inputs[0] >= 0 && schedule.maskedByPool[node.inputs[0]]
-                    Pooling(plan: plan, batch: batch).maxBackward(x: x, y: y, dy: dy, dx: dx, reluMask: masked, scratch: scratch)
+                    if let winners = ws.savedFloats[j] {
+                        Pooling(plan: plan, batch: batch).tiledMaxBackward(winners: winners, y: y, dy: dy, dx: dx, reluMask: masked,
+                                                                            scratch: scratch)
+                    } else {
+                        Pooling(plan: plan, batch: batch).maxBackward(x: x, y: y, dy: dy, dx: dx, reluMask: masked, scratch: scratch)
+                    }
                 case .avgPool:
                     Pooling(plan: plan, batch: batch).averageBackward(dy: dy, dx: dx, scratch: scratch)
                 case .globalAvgPool:

@@ -127,6 +127,46 @@ struct Pooling {
         }
     }
 
+    /// `maxBackward` for a 2×2, stride-2 pool that tiles its input, taken in a convolution's
+    /// store in training: each output's winner is its place in the window (0…3, as Float:
+    /// comparisons of SIMD16<Int32> compile to a lane loop), saved by the store
+    /// (`Convolution.storePooledRows`), so x, never stored, is not read:
+    /// dx[window place] = dy where place == winner, else 0 (masked as `maxBackward`).
+    func tiledMaxBackward(winners: UnsafePointer<Float>, y: UnsafePointer<Float>, dy: UnsafePointer<Float>,
+                          dx: UnsafeMutablePointer<Float>, reluMask: Bool, scratch: Scratch) {
+        let c = plan.input.channels, wo = plan.output.width, ho = plan.output.height
+        precondition(plan.rows!.extent == 2 && plan.rows!.stride == 2 && plan.input.height == 2 * ho && plan.input.width == 2 * wo,
+                     "tiledMaxBackward: the pool must tile its input")
+        scratch.forParts(batch * ho) { _, pooledRows in
+            for row in pooledRows {
+                let top = dx + row * 2 * (2 * wo) * c, bottom = top + 2 * wo * c
+                for px in 0..<wo {
+                    let at = (row * wo + px) * c
+                    let places = (top + 2 * px * c, top + (2 * px + 1) * c, bottom + 2 * px * c, bottom + (2 * px + 1) * c)
+                    var k = 0
+                    while k + 16 <= c {
+                        var grad = load16(dy + (at + k))
+                        if reluMask { grad.replace(with: 0, where: load16(y + (at + k)) .<= 0) }
+                        let winner = load16(winners + (at + k))
+                        store16(grad.replacing(with: 0, where: winner .!= 0), places.0 + k)
+                        store16(grad.replacing(with: 0, where: winner .!= 1), places.1 + k)
+                        store16(grad.replacing(with: 0, where: winner .!= 2), places.2 + k)
+                        store16(grad.replacing(with: 0, where: winner .!= 3), places.3 + k)
+                        k += 16
+                    }
+                    while k < c {
+                        let grad = reluMask && y[at + k] <= 0 ? 0 : dy[at + k], winner = winners[at + k]
+                        places.0[k] = winner == 0 ? grad : 0
+                        places.1[k] = winner == 1 ? grad : 0
+                        places.2[k] = winner == 2 ? grad : 0
+                        places.3[k] = winner == 3 ? grad : 0
+                        k += 1
+                    }
+                }
+            }
+        }
+    }
+
     /// y = avgpool(x).
     func averageForward(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, scratch: Scratch) {
         let c = plan.input.channels

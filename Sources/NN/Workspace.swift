@@ -6,8 +6,8 @@ import Kernels
 ///
 /// - activations and their gradients: one block laid out by liveness (`ExecutionSchedule`), so
 ///   a buffer is reused once nothing reads its tensor any more; in place where the op allows;
-/// - saved state: batch-norm statistics, dropout masks (training) and global-max-pool winners
-///   (training), per node;
+/// - saved state: batch-norm statistics, dropout masks, the winners of max pools taken in a
+///   convolution's store, and global-max-pool winners (all but the first: training), per node;
 /// - scratch: per-thread im2col blocks, per-group weight-gradient partials (training) and
 ///   per-chunk partial sums.
 final class Workspace {
@@ -21,7 +21,7 @@ final class Workspace {
     private(set) var outputs: [UnsafeMutablePointer<Float>] = []
     /// dOutputs[j]: dLoss/dy_j (training, when needed).
     private(set) var dOutputs: [UnsafeMutablePointer<Float>?] = []
-    /// Per-node saved floats (batch-norm statistics, dropout masks), or nil.
+    /// Per-node saved floats (batch-norm statistics, dropout masks, pooled-store winners), or nil.
     private(set) var savedFloats: [UnsafeMutablePointer<Float>?] = []
     /// Per-node saved indices (global-max-pool winners), or nil.
     private(set) var savedIndices: [UnsafeMutablePointer<Int32>?] = []
@@ -50,8 +50,10 @@ final class Workspace {
             switch plan.spec {
             case .conv:
                 let conv = Convolution(plan: plan, batch: capacity)
-                columnBlockFloats = max(columnBlockFloats, aligned(training ? conv.trainingColumnBlockFloats
-                                                                    : conv.evaluationColumnBlockFloats(pooled: schedule.pooledInto[l] != nil)))
+                columnBlockFloats = max(columnBlockFloats, aligned(conv.columnBlockFloats(training: training,
+                                                                                          pooled: schedule.pooledInto[l] != nil)))
+                // A pool taken in this convolution's store in training keeps its winners.
+                if training, let pool = schedule.pooledInto[l] { savedFloatSizes[pool] = aligned(sizes[pool]) }
                 if training { gradientGroupFloats = max(gradientGroupFloats, aligned(conv.gradientGroupFloats)) }
             case .globalMaxPool:
                 if training { savedIndexSizes[l] = aligned(sizes[l]) }

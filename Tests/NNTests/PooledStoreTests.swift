@@ -22,7 +22,7 @@ import Testing
         let (plan, poolPlan) = (plans[0], plans[1])
         let batch = 32
         let conv = Convolution(plan: plan, batch: batch)
-        #expect(WinogradConvolution.applies(to: conv) == winograd && conv.takesMaxPoolInStore)
+        #expect(WinogradConvolution.applies(to: conv) == winograd && conv.takesMaxPoolInStore(evaluation: true))
         if !winograd { #expect(batch * plan.output.height > conv.pooledBlockRows, "several blocks") }
         var generator = SplitMix64(seed: 9)
         let x = reference.random(batch * plan.input.count, &generator)
@@ -50,10 +50,44 @@ import Testing
         #expect(evaluate(threads: 2, pooled: true) == after)
     }
 
+    /// In training (the window path), the store's pooled output equals the pool's, and the
+    /// backward pass from its winners equals `maxBackward` reading x, bit for bit, with and
+    /// without the ReLU mask; a Winograd-sized layer takes the window path in training.
+    @Test(arguments: [("conv 3x3 32", 3, 16, true), ("conv 3x3 20", 17, 12, false), ("conv 3x3 24 stride 2", 8, 20, true)])
+    func trainingWinnersGiveThePoolsGradient(_ layer: String, _ channels: Int, _ size: Int, _ relu: Bool) throws {
+        let plans = try ModelSpec(parsing: [layer, "maxpool 2"]).plan(height: size, width: size + 4, channels: channels)
+        let (plan, poolPlan) = (plans[0], plans[1])
+        let batch = 24
+        let conv = Convolution(plan: plan, batch: batch), pool = Pooling(plan: poolPlan, batch: batch)
+        #expect(conv.takesMaxPoolInStore(evaluation: false))
+        var generator = SplitMix64(seed: 11)
+        let x = reference.random(batch * plan.input.count, &generator)
+        let weight = reference.random(conv.depth * conv.filters, &generator), bias = reference.random(conv.filters, &generator)
+        let dy = reference.random(batch * poolPlan.output.count, &generator)
+        let ws = Workspace(plans: [plan, poolPlan], capacity: batch, training: true)
+        #expect(ws.schedule.pooledInto[0] == 1 && ws.savedFloats[1] != nil)
+        var full = [Float](repeating: .nan, count: batch * plan.output.count)
+        conv.forward(x: x, weight: weight, bias: bias, y: &full, relu: relu, scratch: ws.scratch)
+        var pooledAfter = [Float](repeating: .nan, count: batch * poolPlan.output.count)
+        pool.maxForward(x: full, y: &pooledAfter, scratch: ws.scratch)
+        var pooledInStore = [Float](repeating: .nan, count: batch * poolPlan.output.count)
+        var winners = [Float](repeating: .nan, count: batch * poolPlan.output.count)
+        conv.forward(x: x, weight: weight, bias: bias, y: &pooledInStore, relu: relu, scratch: ws.scratch, pooled: poolPlan.output,
+                     winners: &winners)
+        #expect(pooledInStore == pooledAfter)
+        #expect(winners.allSatisfy { [0, 1, 2, 3].contains($0) } && Set(winners).count == 4)
+        var dxFromX = [Float](repeating: .nan, count: batch * plan.output.count)
+        pool.maxBackward(x: full, y: pooledAfter, dy: dy, dx: &dxFromX, reluMask: relu, scratch: ws.scratch)
+        var dxFromWinners = [Float](repeating: .nan, count: batch * plan.output.count)
+        pool.tiledMaxBackward(winners: winners, y: pooledInStore, dy: dy, dx: &dxFromWinners, reluMask: relu, scratch: ws.scratch)
+        #expect(dxFromWinners == dxFromX)
+        #expect(dxFromX.contains { $0 != 0 })
+    }
+
     /// Where the window path cannot pair rows (an odd map), no pool is taken in its store.
     @Test func anOddMapOnTheWindowPathKeepsItsPool() throws {
         let plans = try ModelSpec(parsing: ["conv 3x3 32", "maxpool 2"]).plan(height: 15, width: 16, channels: 3)
-        #expect(!Convolution(plan: plans[0], batch: 1).takesMaxPoolInStore)
+        #expect(!Convolution(plan: plans[0], batch: 1).takesMaxPoolInStore(evaluation: true))
         #expect(Workspace(plans: plans, capacity: 1, training: false).schedule.pooledInto == [nil, nil])
     }
 }

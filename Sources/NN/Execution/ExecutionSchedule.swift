@@ -24,10 +24,12 @@
 /// (`residualFrom`): the convolution writes conv + b + skip, and a ReLU after the add is then
 /// fused into it too (ResNet's identity blocks; a projection computed after the convolution, as
 /// torchvision orders it, keeps its add).
-/// Also in evaluation, a 2×2, stride-2, unpadded max pool that alone reads a convolution
-/// (through its folded batch norm and fused ReLU, nothing else) is taken in that convolution's
-/// store where it can (`Convolution.takesMaxPoolInStore`, `pooledInto`): the convolution writes
-/// the pool's output, and its own full-size output is never stored.
+/// A 2×2, stride-2, unpadded max pool that alone reads a convolution (through its folded batch
+/// norm and fused ReLU, nothing else) is taken in that convolution's store where it can
+/// (`Convolution.takesMaxPoolInStore`, `pooledInto`): the convolution writes the pool's output,
+/// and its own full-size output is never stored. In training the pool's backward pass then
+/// finds each window's winner from the winners the store saved, and the fused ReLU is one the
+/// pool masks (`maskedByPool`), so nothing reads the convolution's output.
 /// In place (`LayerSpec.mayRunInPlace`): node j writes y_j over its first input y_i when j is
 /// y_i's only reader and, in training, no backward pass reads any tensor sharing that buffer
 /// (otherwise the overwrite would destroy what it needs). A ReLU in place over a convolution or
@@ -59,7 +61,7 @@ struct ExecutionSchedule {
     /// the other input of the residual add it feeds (evaluation only; see above).
     let residualFrom: [Int?]
     /// pooledInto[j] = p: node j, a convolution, writes max pool p's output instead of its own
-    /// (evaluation only; see above).
+    /// (see above).
     let pooledInto: [Int?]
     /// runsBackward[j]: node j has parameters or an input whose gradient is needed.
     let runsBackward: [Bool]
@@ -129,14 +131,15 @@ struct ExecutionSchedule {
             }
         }
 
-        // Evaluation: a 2×2 max pool over a convolution that can take it (and only what its store applies).
+        // A 2×2 max pool over a convolution that can take it (and only what its store applies).
         var pooled = [Int?](repeating: nil, count: n)
-        for (p, node) in nodes.enumerated() where !training {
+        for (p, node) in nodes.enumerated() {
             guard case .maxPool = node.layer, let i = node.inputs.first, i >= 0, consumers[i].count == 1,
                   [node.rows, node.columns].allSatisfy({ $0.map { $0.taps == 2 && $0.stride == 2 && $0.dilation == 1 && $0.padBefore == 0 } ?? false })
             else { continue }
             let c = storage[i]
-            guard case .conv = nodes[c].layer, residual[c] == nil, Convolution(plan: nodes[c].layerPlan, batch: 1).takesMaxPoolInStore,
+            guard case .conv = nodes[c].layer, residual[c] == nil,
+                  Convolution(plan: nodes[c].layerPlan, batch: 1).takesMaxPoolInStore(evaluation: !training),
                   (0..<n).allSatisfy({ storage[$0] != c || $0 == c || skips[$0] }) else { continue }
             pooled[c] = p
             skips[p] = true
@@ -207,6 +210,10 @@ struct ExecutionSchedule {
             guard let i = node.inputs.first, i >= 0, needsGradient[i], gradientStorage[i] == gradientStorage[j],
                   case .maxPool = nodes[consumers[j][0].node].layer else { continue }
             masked[j] = true
+        }
+
+        for (c, p) in pooled.enumerated() where training && p != nil {
+            precondition((c + 1..<p!).allSatisfy { storage[$0] != c || masked[$0] }, "a pool taken in a store in training masks the ReLU before it")
         }
 
         let layout = BufferPlan(intervals)
