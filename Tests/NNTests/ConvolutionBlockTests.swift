@@ -16,14 +16,28 @@ import Testing
         (0..<count).map { _ in generator.uniform(limit: 2) - 1 }
     }
 
-    func run(_ plan: LayerPlan, batch: Int, threads: Int) -> Outputs {
+    /// Random x (batch images), W and b for `conv`, drawn in that order from `generator`.
+    func randomLayer(_ conv: Convolution, _ generator: inout SplitMix64) -> (x: [Float], weight: [Float], bias: [Float]) {
+        let x = random(conv.batch * conv.plan.input.count, &generator)
+        return (x, random(conv.depth * conv.filters, &generator), random(conv.filters, &generator))
+    }
+
+    /// `body` with `Parallel.threadCount` set to `threads`.
+    func withThreads<R>(_ threads: Int, _ body: () throws -> R) rethrows -> R {
         let saved = Parallel.threadCount
         Parallel.threadCount = threads
         defer { Parallel.threadCount = saved }
+        return try body()
+    }
+
+    func run(_ plan: LayerPlan, batch: Int, threads: Int) -> Outputs {
+        withThreads(threads) { runOnce(plan, batch: batch) }
+    }
+
+    private func runOnce(_ plan: LayerPlan, batch: Int) -> Outputs {
         let conv = Convolution(plan: plan, batch: batch)
         var generator = SplitMix64(seed: 5)
-        let x = random(batch * plan.input.count, &generator)
-        let weight = random(conv.depth * conv.filters, &generator), bias = random(conv.filters, &generator)
+        let (x, weight, bias) = randomLayer(conv, &generator)
         let dy = random(batch * plan.output.count, &generator)
         let ws = Workspace(plans: [plan], capacity: batch, training: true)
         var out = Outputs(y: .init(repeating: 0, count: dy.count), dWeight: .init(repeating: 0, count: weight.count),

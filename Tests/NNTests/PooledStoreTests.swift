@@ -25,12 +25,8 @@ import Testing
         #expect(WinogradConvolution.applies(to: conv) == winograd && conv.takesMaxPoolInStore(evaluation: true))
         if !winograd { #expect(batch * plan.output.height > conv.pooledBlockRows, "several blocks") }
         var generator = SplitMix64(seed: 9)
-        let x = reference.random(batch * plan.input.count, &generator)
-        let weight = reference.random(conv.depth * conv.filters, &generator), bias = reference.random(conv.filters, &generator)
-        func evaluate(threads: Int, pooled: Bool) -> [Float] {
-            let saved = Parallel.threadCount
-            Parallel.threadCount = threads
-            defer { Parallel.threadCount = saved }
+        let (x, weight, bias) = reference.randomLayer(conv, &generator)
+        func evaluate(threads: Int, pooled: Bool) -> [Float] { reference.withThreads(threads) {
             let ws = Workspace(plans: [plan, poolPlan], capacity: batch, training: false)
             #expect(ws.schedule.pooledInto[0] == 1)
             var out = [Float](repeating: .nan, count: batch * poolPlan.output.count)
@@ -43,7 +39,7 @@ import Testing
                 Pooling(plan: poolPlan, batch: batch).maxForward(x: y, y: &out, scratch: ws.scratch)
             }
             return out
-        }
+        } }
         let after = evaluate(threads: 1, pooled: false)
         #expect(after.contains { $0 != after[0] } && !after.contains { $0.isNaN }, "a varied output, every value written")
         #expect(evaluate(threads: 1, pooled: true) == after)
@@ -61,8 +57,7 @@ import Testing
         let conv = Convolution(plan: plan, batch: batch), pool = Pooling(plan: poolPlan, batch: batch)
         #expect(conv.takesMaxPoolInStore(evaluation: false))
         var generator = SplitMix64(seed: 11)
-        let x = reference.random(batch * plan.input.count, &generator)
-        let weight = reference.random(conv.depth * conv.filters, &generator), bias = reference.random(conv.filters, &generator)
+        let (x, weight, bias) = reference.randomLayer(conv, &generator)
         let dy = reference.random(batch * poolPlan.output.count, &generator)
         let ws = Workspace(plans: [plan, poolPlan], capacity: batch, training: true)
         #expect(ws.schedule.pooledInto[0] == 1 && ws.savedFloats[1] != nil)

@@ -18,13 +18,9 @@ import Testing
         let batch = 9
         let conv = Convolution(plan: plan, batch: batch)
         var generator = SplitMix64(seed: 3)
-        let x = reference.random(batch * plan.input.count, &generator)
-        let weight = reference.random(conv.depth * conv.filters, &generator), bias = reference.random(conv.filters, &generator)
+        let (x, weight, bias) = reference.randomLayer(conv, &generator)
         let skip = reference.random(batch * plan.output.count, &generator)
-        func evaluate(threads: Int, fused: Bool) -> [Float] {
-            let saved = Parallel.threadCount
-            Parallel.threadCount = threads
-            defer { Parallel.threadCount = saved }
+        func evaluate(threads: Int, fused: Bool) -> [Float] { reference.withThreads(threads) {
             let ws = Workspace(plans: [plan], capacity: batch, training: false)
             var y = [Float](repeating: .nan, count: batch * plan.output.count)
             if fused {
@@ -34,7 +30,7 @@ import Testing
                 for i in y.indices { y[i] = relu ? max(0, y[i] + skip[i]) : y[i] + skip[i] }
             }
             return y
-        }
+        } }
         let after = evaluate(threads: 1, fused: false)
         #expect(after.contains { $0 != after[0] } && !after.contains { $0.isNaN }, "a varied output, every value written")
         #expect(evaluate(threads: 1, fused: true) == after)

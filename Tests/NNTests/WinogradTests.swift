@@ -20,18 +20,14 @@ import Testing
         #expect(WinogradConvolution.applies(to: conv))
         #expect(batch * WinogradConvolution(conv: conv).tilesPerImage > WinogradConvolution.blockTiles, "several blocks")
         var generator = SplitMix64(seed: 5)
-        let x = reference.random(batch * plan.input.count, &generator)
-        let weight = reference.random(conv.depth * conv.filters, &generator), bias = reference.random(conv.filters, &generator)
-        func evaluate(threads: Int, prepared: Bool) -> [Float] {
-            let saved = Parallel.threadCount
-            Parallel.threadCount = threads
-            defer { Parallel.threadCount = saved }
+        let (x, weight, bias) = reference.randomLayer(conv, &generator)
+        func evaluate(threads: Int, prepared: Bool) -> [Float] { reference.withThreads(threads) {
             let ws = Workspace(plans: [plan], capacity: batch, training: false)
             var y = [Float](repeating: .nan, count: batch * plan.output.count)
             let packed = prepared ? weight.withUnsafeBufferPointer { conv.evaluationWeights($0.baseAddress!) } : nil
             conv.forward(x: x, weight: weight, bias: bias, y: &y, relu: false, scratch: ws.scratch, evaluation: true, packed: packed)
             return y
-        }
+        } }
         let y = evaluate(threads: 1, prepared: false)
         // Inputs and weights in [−1, 1), K = 9·C ≤ 333 terms: the direct sums reach ~10; the
         // transforms add and subtract up to 9 products per term, so allow 2e-6 of the largest output.
