@@ -112,7 +112,7 @@ private func resolveExplained(_ options: ExplainOptions) throws -> [(String, Mod
     let layers = text.trimmingCharacters(in: CharacterSet(charactersIn: "[] ")).split(separator: ",")
         .map { $0.trimmingCharacters(in: .whitespaces) }
     do {
-        _ = try ModelSpec(parsing: layers.map { $0.replacingOccurrences(of: "classes", with: "2") })
+        _ = try ModelSpec(experimentLines: layers)
     } catch {
         let reason = text.contains(",") || text.contains(" ")
             ? "\(error)"

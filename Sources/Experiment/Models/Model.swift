@@ -22,8 +22,7 @@ struct ModelDescription: Codable, Hashable {
 
     /// The layers as NN reads them: `dense classes` gets the class count, rounding applied.
     func spec() throws -> ModelSpec {
-        let lines = layers.map { $0.replacingOccurrences(of: "classes", with: String(classNames.count)) }
-        return try ModelSpec(parsing: lines).withRounding(Rounding(rawValue: rounding) ?? .floor)
+        try ModelSpec(experimentLines: layers, classes: classNames.count).withRounding(Rounding(rawValue: rounding) ?? .floor)
     }
 
     /// The complete classifier the network builds (`ModelSpec.classifier`, `GraphSpec.classifier`),
