@@ -59,25 +59,23 @@ extension Convolution {
         }
     }
 
-    /// dx = conv′(dy, W′) (overwrites dx), `gradient` being `inputGradientConvolution`.
+    /// dx = conv′(dy, W′) (overwrites dx), `gradient` being `inputGradientConvolution`. W′ is
+    /// written into the first image group's dW partial (`Scratch.gradientPartials`, K × F
+    /// floats, free once `sumGroupPartials` has run), not into a buffer allocated per call.
     func inputGradientWindows(_ gradient: Convolution, dy: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                               dx: UnsafeMutablePointer<Float>, scratch: Scratch) {
         let taps = rows.taps * columns.taps, c = channels, f = filters
         // W′ (taps·F × C): tap t′ = kh·kw − 1 − t (both axes reversed), rows f, columns c.
-        let rotated = [Float](unsafeUninitializedCapacity: taps * c * f) { buffer, count in
-            for t in 0..<taps {
-                let source = weight + t * c * f, target = buffer.baseAddress! + (taps - 1 - t) * f * c
-                for channel in 0..<c {
-                    for filter in 0..<f { target[filter * c + channel] = source[channel * f + filter] }
-                }
+        let rotated = scratch.gradientPartials
+        for t in 0..<taps {
+            let source = weight + t * c * f, target = rotated + (taps - 1 - t) * f * c
+            for channel in 0..<c {
+                for filter in 0..<f { target[filter * c + channel] = source[channel * f + filter] }
             }
-            count = taps * c * f
         }
-        rotated.withUnsafeBufferPointer { rotated in
-            withPackedMatrix(k: taps * f, n: c, b: rotated.baseAddress!, ldb: c) { packed in
-                gradient.forwardWindows(x: dy, packedWeight: packed, epilogue: .none, y: dx,
-                                        outputRows: gradient.windowBlockRows!, scratch: scratch)
-            }
+        withPackedMatrix(k: taps * f, n: c, b: rotated, ldb: c) { packed in
+            gradient.forwardWindows(x: dy, packedWeight: packed, epilogue: .none, y: dx,
+                                    outputRows: gradient.windowBlockRows!, scratch: scratch)
         }
     }
 }
