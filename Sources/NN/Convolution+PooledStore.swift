@@ -4,9 +4,10 @@
 /// of each 2×2 output tile (`WinogradConvolution`, evaluation); the forward pass that reads
 /// windows in place (`forwardWindows`) multiplies a block of output rows into the worker's
 /// scratch and pools its pairs of rows from there, in training also writing each output's
-/// winner (its place in the window, 0…3, as Float) for `Pooling.maxBackward(winners:)`. Either
+/// winner (its place in the window, 0…3, as Float) for `Pooling.tiledMaxBackward`. Either
 /// way the maximum is taken as `Pooling.maxForward` takes it (from −∞, strict >, in window
-/// order), so the output is the pool's bit for bit and the winner the one its backward finds.
+/// order: `WindowMaximum`), so the output is the pool's bit for bit and the winner the one its
+/// backward finds.
 extension Convolution {
     /// Whether a forward pass (an evaluation or a training one) can take such a pool in its
     /// store: where an evaluation uses Winograd (any map size), or where the forward pass reads
@@ -42,12 +43,13 @@ extension Convolution {
         let pooledRow = (wo / 2) * f
         for pair in stride(from: outputRows.lowerBound, to: outputRows.upperBound, by: 2) {
             let top = rows + (pair - outputRows.lowerBound) * rowFloats, bottom = top + rowFloats
-            let out = y + (pair / ho * (ho / 2) + pair % ho / 2) * pooledRow
+            let pooledRowStart = (pair / ho * (ho / 2) + pair % ho / 2) * pooledRow
             for px in 0..<wo / 2 {
-                let (a, b) = (top + 2 * px * f, bottom + 2 * px * f)
+                let (a, b) = (top + 2 * px * f, bottom + 2 * px * f), at = pooledRowStart + px * f
                 var k = 0
-                let at = out - y + px * f
                 while k + 16 <= f {
+                    // `WindowMaximum`'s rule, written out: through that struct this loop measured
+                    // 2–5% slower one-thread inference (the nested function was not inlined).
                     var best = SIMD16<Float>(repeating: -.infinity), winner = SIMD16<Float>()
                     func take(_ value: SIMD16<Float>, _ place: Float) {
                         let wins = value .> best

@@ -40,6 +40,10 @@ public struct WindowAxis: Equatable, Sendable {
     /// The window's extent in input pixels, d·(k − 1) + 1.
     public var extent: Int { dilation * (taps - 1) + 1 }
 
+    /// Windows of two adjacent pixels, stride 2, no padding before: a 2×2 max pool's axis that
+    /// a convolution's store can take (`ExecutionSchedule.pooledInto`).
+    var isPairs: Bool { taps == 2 && stride == 2 && dilation == 1 && padBefore == 0 }
+
     /// Input pixels from the first window's start to the last window's end.
     var covered: Int { (output - 1) * stride + extent }
 

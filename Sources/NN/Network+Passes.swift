@@ -125,9 +125,9 @@ extension Network {
                     if !schedule.maskedByPool[j] { reluBackward(y: y, dy: dy, dx: dx, count: count, scratch: scratch) }
                 case .maxPool:
                     let masked = node.inputs[0] >= 0 && schedule.maskedByPool[node.inputs[0]]
-                    if let winners = ws.savedFloats[j] {
-                        Pooling(plan: plan, batch: batch).tiledMaxBackward(winners: winners, y: y, dy: dy, dx: dx, reluMask: masked,
-                                                                            scratch: scratch)
+                    if schedule.pooledInto.contains(j) {
+                        Pooling(plan: plan, batch: batch).tiledMaxBackward(winners: ws.savedFloats[j]!, y: y, dy: dy, dx: dx,
+                                                                            reluMask: masked, scratch: scratch)
                     } else {
                         Pooling(plan: plan, batch: batch).maxBackward(x: x, y: y, dy: dy, dx: dx, reluMask: masked, scratch: scratch)
                     }

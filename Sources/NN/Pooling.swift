@@ -54,15 +54,11 @@ struct Pooling {
                     let out = y + (n &* plan.output.height &* plan.output.width &+ output) &* c
                     var k = 0
                     while k &+ 16 <= c {
-                        var best = SIMD16<Float>(repeating: -.infinity)
+                        var maximum = WindowMaximum()
                         for hi in window.rows {
-                            for wi in window.columns {
-                                let value = load16(image + ((hi &* window.width &+ wi) &* c &+ k))
-                                // Compare-and-blend: Swift's pointwiseMax is scalar here (5× slower).
-                                best.replace(with: value, where: value .> best)
-                            }
+                            for wi in window.columns { maximum.take(load16(image + ((hi &* window.width &+ wi) &* c &+ k))) }
                         }
-                        store16(best, out + k)
+                        store16(maximum.best, out + k)
                         k &+= 16
                     }
                     while k < c {
@@ -135,8 +131,8 @@ struct Pooling {
     func tiledMaxBackward(winners: UnsafePointer<Float>, y: UnsafePointer<Float>, dy: UnsafePointer<Float>,
                           dx: UnsafeMutablePointer<Float>, reluMask: Bool, scratch: Scratch) {
         let c = plan.input.channels, wo = plan.output.width, ho = plan.output.height
-        precondition(plan.rows!.extent == 2 && plan.rows!.stride == 2 && plan.input.height == 2 * ho && plan.input.width == 2 * wo,
-                     "tiledMaxBackward: the pool must tile its input")
+        precondition(plan.rows!.isPairs && plan.columns!.isPairs && plan.input.height == 2 * ho && plan.input.width == 2 * wo,
+                     "tiledMaxBackward: the pool must tile its input with 2×2 windows")
         scratch.forParts(batch * ho) { _, pooledRows in
             for row in pooledRows {
                 let top = dx + row * 2 * (2 * wo) * c, bottom = top + 2 * wo * c
@@ -198,6 +194,23 @@ struct Pooling {
                 }
             }
         }
+    }
+}
+
+/// A max pool's running maximum over a window, 16 channels at a time: starts at −∞ and takes a
+/// value only where it is strictly larger, in window order, so ties keep the first input. The
+/// one rule `Pooling.maxForward`, the recomputation in `maxBackward` and the convolution stores
+/// that take a pool (Winograd's tiles, `storePooledRows` and its winners) all follow.
+struct WindowMaximum {
+    var best = SIMD16<Float>(repeating: -.infinity)
+
+    /// Takes `value` where it beats the maximum so far; returns where it did.
+    @inline(__always) @discardableResult
+    mutating func take(_ value: SIMD16<Float>) -> SIMDMask<SIMD16<Int32>> {
+        let wins = value .> best
+        // Compare-and-blend: Swift's pointwiseMax is scalar here (5× slower).
+        best.replace(with: value, where: wins)
+        return wins
     }
 }
 

@@ -215,8 +215,8 @@ struct WinogradConvolution {
 
     /// y[n, ty, tx][f] = the maximum of the tile's outputs inside the map (`tileOutputs`): a 2×2,
     /// stride-2 max pool whose windows are the tiles, of output shape `pooled` (floor rounding
-    /// drops a last half tile, ceil keeps it with its one row or column). The maximum is taken as
-    /// `Pooling.maxForward` takes it (from −∞, strict >, window order), so y equals the unfused pool's bit for bit.
+    /// drops a last half tile, ceil keeps it with its one row or column), by the pool's own rule
+    /// (`WindowMaximum`), so y equals the unfused pool's bit for bit.
     private func transformOutputPooled(_ m: UnsafePointer<Float>, tiles: Range<Int>, bias: UnsafePointer<Float>, relu: Bool,
                                        pooled: FeatureShape, into y: UnsafeMutablePointer<Float>) {
         let ho = conv.plan.output.height, wo = conv.plan.output.width, f = filters
@@ -228,12 +228,12 @@ struct WinogradConvolution {
             let out = UnsafeMutableRawPointer(y + ((image * pooled.height + ty) * pooled.width + tx) * f)
             forEachGroupOf16(f) { k in
                 let (r00, r01, r10, r11) = tileOutputs(m + row * f, k, bias: bias, relu: relu)
-                var best = SIMD16<Float>(repeating: -.infinity)
-                best.replace(with: r00, where: r00 .> best)
-                if right { best.replace(with: r01, where: r01 .> best) }
-                if below { best.replace(with: r10, where: r10 .> best) }
-                if right && below { best.replace(with: r11, where: r11 .> best) }
-                out.storeBytes(of: best, toByteOffset: 4 * k, as: SIMD16<Float>.self)
+                var maximum = WindowMaximum()
+                maximum.take(r00)
+                if right { maximum.take(r01) }
+                if below { maximum.take(r10) }
+                if right && below { maximum.take(r11) }
+                out.storeBytes(of: maximum.best, toByteOffset: 4 * k, as: SIMD16<Float>.self)
             }
         }
     }

@@ -95,6 +95,11 @@ struct ExecutionSchedule {
         var pinned = readByBackward          // per storage: some tensor in it is read by backward
         var fused = [Bool](repeating: false, count: n), skips = fused, folded = fused
         var residual = [Int?](repeating: nil, count: n), addedBy = [Int?](repeating: nil, count: n)
+        // Whether every node from c to i that shares convolution c's buffer is work c's store does
+        // (`storeDoes`): then an add or pool after i can be taken in that store too.
+        func onlyStoreWork(from c: Int, to i: Int, _ storeDoes: (Int) -> Bool) -> Bool {
+            (c...i).allSatisfy { $0 == c || storage[$0] != c || storeDoes($0) }
+        }
         for (j, node) in nodes.enumerated() {
             // Evaluation: a batch norm that alone reads a convolution is folded into its weights.
             if !training, node.layer == .batchNorm, let i = node.inputs.first, i >= 0, nodes[i].layer.isConvolution,
@@ -112,8 +117,7 @@ struct ExecutionSchedule {
             // other input already exists is added in the convolution's store.
             let c = storage[i]
             if !training, node.layer == .add, node.inputs.count == 2, node.inputs[1] < c, case .conv = nodes[c].layer,
-               !Convolution(plan: nodes[c].layerPlan, batch: 1).isDepthwise, !fused[c],
-               (c...i).allSatisfy({ $0 == c || storage[$0] != c || folded[$0] }) {
+               !Convolution(plan: nodes[c].layerPlan, batch: 1).isDepthwise, !fused[c], onlyStoreWork(from: c, to: i, { folded[$0] }) {
                 residual[c] = node.inputs[1]
                 addedBy[j] = c
                 skips[j] = true
@@ -135,12 +139,11 @@ struct ExecutionSchedule {
         var pooled = [Int?](repeating: nil, count: n)
         for (p, node) in nodes.enumerated() {
             guard case .maxPool = node.layer, let i = node.inputs.first, i >= 0, consumers[i].count == 1,
-                  [node.rows, node.columns].allSatisfy({ $0.map { $0.taps == 2 && $0.stride == 2 && $0.dilation == 1 && $0.padBefore == 0 } ?? false })
-            else { continue }
+                  node.rows?.isPairs == true, node.columns?.isPairs == true else { continue }
             let c = storage[i]
             guard case .conv = nodes[c].layer, residual[c] == nil,
                   Convolution(plan: nodes[c].layerPlan, batch: 1).takesMaxPoolInStore(evaluation: !training),
-                  (0..<n).allSatisfy({ storage[$0] != c || $0 == c || skips[$0] }) else { continue }
+                  onlyStoreWork(from: c, to: i, { skips[$0] }) else { continue }
             pooled[c] = p
             skips[p] = true
         }
