@@ -14,14 +14,14 @@ public final class BenchmarkSession {
     let out: (String) -> Void
     private var background: BackgroundLoad?
     /// The CPU every one-thread row runs on, reslab and its peer alike (`CPUPinning`).
-    public let oneThreadCPU = CPUPinning.currentCPU()
+    public let oneThreadCPU = CPUAffinity.currentCPU()
 
     /// Prints the machine line and measures the FMA peak at each of `threads`; with
     /// `backgroundLoad` (the busy command: executable and arguments) starts it first, so the
     /// peak is measured under the same load as the benchmark.
     public init(threads: [Int], backgroundLoad: (executable: String, arguments: [String])?, out: @escaping (String) -> Void) throws {
         self.out = out
-        // Before any thread is pinned (`CPUPinning`): threads inherit their creator's affinity.
+        // Before the main thread is pinned (`CPUPinning`): the pool reads the process's CPUs from it.
         Parallel.startHelperThreads()
         out("machine: \(machine.line)")
         if let backgroundLoad {
@@ -42,9 +42,14 @@ public final class BenchmarkSession {
             + String(format: " GFLOP/s. %%peak below is GFLOP/s ÷ (%.0f × threads)", peakPerThread))
     }
 
-    /// The line saying where one-thread rows run (`CPUPinning`).
-    public var pinningLine: String {
-        "one-thread rows: reslab and its peer both pinned to CPU \(oneThreadCPU) (this host's CPUs have run one thread at different speeds)"
+    /// Where rows run: one-thread rows pinned (`CPUPinning`), rows with one thread per CPU placed
+    /// by `Parallel` (one worker per CPU), for the thread counts in `threads`.
+    public func placementLines(threads: [Int]) -> [String] {
+        let cpus = Parallel.placementCPUs
+        return (threads.contains(1)
+            ? ["one-thread rows: reslab and its peer both pinned to CPU \(oneThreadCPU) (this host's CPUs have run one thread at different speeds)"] : [])
+            + (cpus.count > 1 && threads.contains(cpus.count)
+                ? ["\(cpus.count)-thread rows: reslab runs one worker per CPU (CPUs \(cpus.map(String.init).joined(separator: ", ")), docs/kernels.md), the peer's threads go where its runtime puts them"] : [])
     }
 
     /// "37%": `gflops` against the measured one-thread peak × `threads`.

@@ -16,17 +16,36 @@ import Synchronization
 /// of chunks, closes the job and waits only for helpers that joined (a helper that wakes late
 /// sees the job closed and does not join), so a descheduled helper holds no one up unless it
 /// holds a chunk. Which thread runs which chunk never changes what a chunk computes.
+///
+/// **Placement**: a loop whose workers are as many as the CPUs the process may use (its
+/// affinity: the machine, or a `taskset` or Slurm cpuset) runs one worker per CPU: helper k on
+/// the k-th of those CPUs, the caller on the first for the loop's duration (its own affinity is
+/// restored after, so threads it creates later are not pinned). Left to itself, Linux kept the
+/// two workers on one CPU for long stretches while a busy niced process had the other CPU to
+/// itself (perf sched: the caller ran 607 of its 674 times on CPU 1, the helper 546 of 737),
+/// and two threads trained only 1.25–1.62× faster than one (docs/kernels.md). With fewer
+/// workers than CPUs nothing is pinned (the scheduler has idle CPUs to place them on). Helpers
+/// start on demand, as many as a loop asks for: a job given 4 CPUs of a 64-core node starts 3
+/// helpers, not 63 spinning ones.
 final class HelperPool: @unchecked Sendable {
     typealias Body = (_ worker: Int, _ chunk: Int) -> Void
 
-    /// One helper per processor beyond the caller's.
-    static let shared = HelperPool(helpers: max(0, ProcessInfo.processInfo.activeProcessorCount - 1))
+    /// At most one helper per processor beyond the caller's, placed on the CPUs the process may
+    /// use (as read when the pool is first used).
+    static let shared = HelperPool(helpers: max(0, ProcessInfo.processInfo.activeProcessorCount - 1),
+                                   cpus: CPUAffinity.process()?.cpus ?? [])
 
     /// How long a helper spins for the next loop before it sleeps (about 1 ms: the gaps between
     /// the loops of a training step are microseconds; between steps they may be longer).
     static let spinNanoseconds: UInt64 = 1_000_000
 
+    /// The most helpers the pool starts.
     let helpers: Int
+    /// The CPUs the process may use, in increasing order (empty where unknown): a loop with this
+    /// many workers runs worker k on `cpus[k]`.
+    let cpus: [Int]
+    /// Helpers started so far (1…`startedHelpers` run); changed only under `ownership`.
+    private(set) var startedHelpers = 0
     /// The current job in one word: generation << 32 | helpers it wants << 21 | closed bit (20) |
     /// helpers inside it (bits 0–19). A helper numbered above the number wanted does not join.
     private let state = Atomic<Int>(0)
@@ -43,12 +62,14 @@ final class HelperPool: @unchecked Sendable {
     /// after they join, cleared by the owner once no helper is inside.
     nonisolated(unsafe) private var body: Body?
     nonisolated(unsafe) private var chunks = 0
+    /// Whether the current job runs one worker per CPU (`cpus`).
+    nonisolated(unsafe) private var placed = false
     private let sleep = NSCondition()
     nonisolated(unsafe) private var sleepers = 0
-    private let started = Atomic<Bool>(false)
 
-    init(helpers: Int) {
+    init(helpers: Int, cpus: [Int]) {
         self.helpers = helpers
+        self.cpus = cpus
     }
 
     /// Runs `body` for chunks `0..<chunks` on the calling thread (worker 0) and `workers − 1`
@@ -58,10 +79,12 @@ final class HelperPool: @unchecked Sendable {
         guard workers - 1 <= min(helpers, HelperPool.wantedMask) else { return false }
         ownership.lock()
         defer { ownership.unlock() }
-        startHelpersOnce()
+        startHelpers(upTo: workers - 1)
+        let placed = workers == cpus.count
         withoutActuallyEscaping(body) { body in
             self.body = body
             self.chunks = chunks
+            self.placed = placed
             next.store(0, ordering: .relaxed)
             let generation = (state.load(ordering: .relaxed) >> 32) &+ 1
             state.store(generation << 32 | (workers - 1) << HelperPool.wantedShift, ordering: .releasing)
@@ -69,7 +92,10 @@ final class HelperPool: @unchecked Sendable {
             if sleepers > 0 { sleep.broadcast() }
             sleep.unlock()
 
+            let callerCPUs = placed ? CPUAffinity.current() : nil
+            if callerCPUs != nil { CPUAffinity.pin(to: cpus[0]) }
             Parallel.takeChunks(next, chunks: chunks, worker: 0, body)
+            if let callerCPUs { CPUAffinity.set(callerCPUs) }
 
             // Close the job, then wait for the helpers inside it.
             var current = state.load(ordering: .relaxed)
@@ -85,30 +111,34 @@ final class HelperPool: @unchecked Sendable {
         return true
     }
 
-    /// Starts the helper threads if they are not running yet. A thread inherits the CPU affinity
-    /// of the thread that creates it, so a caller that pins threads starts them first.
-    func start() {
+    /// Starts helpers up to `count` (at most `helpers`) if fewer are running.
+    func start(upTo count: Int) {
         ownership.lock()
-        startHelpersOnce()
+        startHelpers(upTo: count)
         ownership.unlock()
     }
 
     /// `start` for a caller holding the ownership lock, before it publishes its job.
-    private func startHelpersOnce() {
-        guard helpers > 0, started.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
+    private func startHelpers(upTo count: Int) {
+        let wanted = min(count, helpers)
+        guard startedHelpers < wanted else { return }
         // The generation now, before the caller publishes its job: a helper that starts late still
         // sees that job as new (starting from the state it finds, it could miss it).
         let generation = state.load(ordering: .acquiring) >> 32
-        for index in 1...helpers {
+        for index in (startedHelpers + 1)...wanted {
             let thread = Thread { [self] in helperLoop(index: index, after: generation) }
             thread.name = "reslab helper \(index)"
             thread.start()
         }
+        startedHelpers = wanted
     }
 
     /// Helper `index` (its worker number): waits for each generation after `generation` and, if
     /// the job wants that many helpers, joins it while it is open and takes chunks.
     private func helperLoop(index: Int, after generation: Int) {
+        // A thread inherits its creator's affinity, and the creator may be pinned.
+        if !cpus.isEmpty { CPUAffinity.set(CPUAffinity.CPUSet(cpus)) }
+        var pinned = false
         var seen = generation
         while true {
             var current = waitForGeneration(after: seen)
@@ -118,6 +148,10 @@ final class HelperPool: @unchecked Sendable {
                 let (exchanged, original) = state.compareExchange(
                     expected: current, desired: current &+ 1, ordering: .acquiringAndReleasing)
                 if exchanged {
+                    if placed != pinned {
+                        CPUAffinity.set(CPUAffinity.CPUSet(placed ? [cpus[index]] : cpus))
+                        pinned = placed
+                    }
                     if let body { Parallel.takeChunks(next, chunks: chunks, worker: index, body) }
                     state.wrappingSubtract(1, ordering: .releasing)
                     break

@@ -62,12 +62,19 @@ public enum Parallel {
         NestingFlag.isSet = nested
     }
 
-    /// Starts the persistent helper threads now (they start with the first parallel loop
-    /// otherwise). A new thread inherits the CPU affinity of the thread that creates it: a
-    /// benchmark that pins its thread for one-thread rows calls this first, so that the helpers
-    /// are not pinned with it.
+    /// The CPUs the process may use, in increasing order: a loop with as many workers runs
+    /// worker k on the k-th of them (docs/kernels.md, "Thread placement"); empty where they
+    /// cannot be read.
+    public static var placementCPUs: [Int] {
+        HelperPool.shared.cpus
+    }
+
+    /// Starts the persistent helper threads for `threadCount` workers now (they start with the
+    /// first parallel loop that needs them otherwise). The pool reads the CPUs the process may
+    /// use, where it places a loop's workers one per CPU, when it is first used: a benchmark that
+    /// pins its main thread for one-thread rows calls this first.
     public static func startHelperThreads() {
-        HelperPool.shared.start()
+        HelperPool.shared.start(upTo: threadCount - 1)
     }
 
     /// Runs `body(worker, range)` over `0..<count` cut into consecutive ranges of `chunkSize`

@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 import Testing
 import TestSupport
 @testable import Benchmarks
@@ -78,7 +79,7 @@ struct MachineTests {
     @Test(.enabled(if: ProcessInfo.processInfo.activeProcessorCount >= 2, "needs 2 processors"))
     func aOneThreadRowRunsOnTheCPUItIsPinnedTo() {
         for cpu in 0..<ProcessInfo.processInfo.activeProcessorCount {
-            let ranOn = CPUPinning.whenOneThread(1, cpu: cpu) { CPUPinning.currentCPU() }
+            let ranOn = CPUPinning.whenOneThread(1, cpu: cpu) { CPUAffinity.currentCPU() }
             #expect(ranOn == cpu, "pinned to CPU \(cpu), ran on \(ranOn)")
         }
     }

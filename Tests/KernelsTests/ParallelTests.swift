@@ -134,9 +134,10 @@ import Testing
 
     /// A pool of 3 helpers running loops that want 1, 2 and 3 of them: only helpers numbered up
     /// to the number wanted take chunks (worker ids stay below the worker count), every chunk of
-    /// 200 back-to-back loops runs once, and more workers than helpers is refused.
+    /// 200 back-to-back loops runs once, more workers than helpers is refused, and helpers start
+    /// only as loops want them (a job given 4 CPUs of a 64-core node must not start 63).
     @Test func aLoopUsesOnlyTheHelpersItWants() {
-        let pool = HelperPool(helpers: 3)
+        let pool = HelperPool(helpers: 3, cpus: [])
         #expect(!pool.run(chunks: 4, workers: 5) { _, _ in }, "5 workers need 4 helpers")
         for workers in 2...4 {
             let loops = 200, chunks = 16
@@ -151,6 +152,7 @@ import Testing
                 }
             }
             #expect(allRan && once, "\(workers) workers")
+            #expect(pool.startedHelpers == workers - 1, "\(workers) workers: \(pool.startedHelpers) helpers started")
             let bad = badWorkers.load(ordering: .relaxed)
             #expect(bad == 0, "\(workers) workers: a helper numbered above the count took a chunk")
         }
@@ -161,9 +163,32 @@ import Testing
     /// one would leave chunk 0 waiting).
     @Test(.enabled(if: ProcessInfo.processInfo.activeProcessorCount >= 2, "needs 2 processors"))
     func aNewPoolsHelperJoinsItsFirstLoop() {
-        let pool = HelperPool(helpers: 1)
+        let pool = HelperPool(helpers: 1, cpus: [])
         var ran = false
         let othersRan = othersRunWhileChunk0Waits(chunks: 10) { ran = pool.run(chunks: 10, workers: 2, $0) }
         #expect(ran && othersRan, "the helper did not run chunks 1..<10 of the first loop")
+    }
+
+    /// A loop with one worker per CPU the process may use runs worker k on the k-th of those
+    /// CPUs (chunk by chunk, as `sched_getcpu` says), and the caller's own affinity is what it
+    /// was before the loop (threads it creates later are not pinned).
+    @Test(.enabled(if: (2...ProcessInfo.processInfo.activeProcessorCount).contains(CPUAffinity.process()?.cpus.count ?? 0),
+                   "needs 2 or more CPUs to run on"))
+    func oneWorkerPerCPURunsEachOnItsOwnCPU() throws {
+        let cpus = try #require(CPUAffinity.process()).cpus
+        let before = CPUAffinity.current()
+        let chunks = 64 * cpus.count
+        let ranOn = UnsafeMutablePointer<(worker: Int, cpu: Int)>.allocate(capacity: chunks)
+        defer { ranOn.deallocate() }
+        for _ in 0..<20 {
+            Parallel.forChunks(chunks, workers: cpus.count) { worker, chunk in
+                var x = Float(chunk)
+                for _ in 0..<2_000 { x = x * 0.999 + 1 }  // long enough for every worker to join
+                ranOn[chunk] = (worker, x.isNaN ? -1 : CPUAffinity.currentCPU())
+            }
+            let misplaced = (0..<chunks).filter { ranOn[$0].cpu != cpus[ranOn[$0].worker] }
+            #expect(misplaced.count == 0, "chunks \(misplaced.prefix(5)) ran on \(misplaced.prefix(5).map { ranOn[$0] }) (worker, CPU); CPUs \(cpus)")
+        }
+        #expect(CPUAffinity.current() == before, "the caller's affinity was not restored")
     }
 }

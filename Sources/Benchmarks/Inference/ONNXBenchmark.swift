@@ -40,7 +40,7 @@ public struct ONNXBenchmark {
         out("model: \(file) " + String(format: "(opset %d, %d nodes in reslab's graph, %.2f M parameters, %.2f GFLOPs per image at %d px), imported in %.1f s",
                    imported.opset, imported.graph.nodes.count, Double(plan.parameters) / 1e6, Double(plan.flops) / 1e9, size,
                    Date().timeIntervalSince(loadStart)))
-        if threads.contains(1) { out(session.pinningLine) }
+        session.placementLines(threads: threads).forEach(out)
         out("\ninference, batch \(batch), \(size)×\(size), random inputs (ONNX Runtime: the same file, same threads, all graph optimisations)")
         let table = TextTable(widths: [7, 7, 8, 6, 10, 9, 9, 10, 11, 7])
         out(table.row("threads", "img/s", "GFLOP/s", "%peak", "img/CPU-s", "ms/batch", "ORT img/s", "ORT ms/batch", "ORT img/CPU-s", "ratio"))

@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// One niced single-thread busy process running beside a benchmark (`--background-load`): the
 /// "one small background process" under which 2-thread speed-ups are judged (issue 18). The
@@ -43,7 +44,7 @@ public final class BackgroundLoad {
     /// `niceness`, then spins on one thread until its parent `parent` is gone (checked every
     /// ~50 ms), so it never outlives the benchmark.
     public static func spin(parent: Int32, cpu: Int?) -> Never {
-        if let cpu { CPUPinning.pin(to: cpu) }
+        if let cpu { CPUAffinity.pin(to: cpu) }
         // An ignored or blocked SIGTERM is inherited across exec (Dispatch's worker threads block
         // signals, see SlurmProgram); this process must end on one.
         signal(SIGTERM, SIG_DFL)

@@ -60,7 +60,7 @@ public struct TrainBenchmark {
 
     public func run(_ session: BenchmarkSession) throws {
         let out = session.out
-        if threads.contains(1) { out(session.pinningLine) }
+        session.placementLines(threads: threads).forEach(out)
         switch model {
         case .referenceCNN: try referenceCNN(session, out)
         case .resnet20: try resNet20(session, out)
