@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(name: "ReportTests", dependencies: ["Report", "Resample", "SeededRandom", "TestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "TestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "ExperimentTests", dependencies: ["Experiment", "Datasets", "ImageIO", "NN", "TestSupport"], swiftSettings: cpuFlags),
-        .testTarget(name: "EndToEndTests", dependencies: ["reslab", "ImageIO", "TestSupport"], swiftSettings: cpuFlags),
+        .testTarget(name: "EndToEndTests", dependencies: ["reslab", "ImageIO", "Kernels", "TestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "SlurmTests", dependencies: ["Experiment", "reslab", "TestSupport"], swiftSettings: cpuFlags),
     ],
     swiftLanguageModes: [.v5]

@@ -27,7 +27,9 @@ public final class BenchmarkSession {
         if let backgroundLoad {
             // The busy process pins itself to another CPU than the one-thread rows': one-thread
             // rows measure a free CPU, two-thread rows share one with it.
-            let otherCPU = (oneThreadCPU + 1) % max(1, ProcessInfo.processInfo.activeProcessorCount)
+            let cpus = Parallel.placementCPUs
+            let otherCPU = cpus.firstIndex(of: oneThreadCPU).map { cpus[($0 + 1) % cpus.count] }
+                ?? (oneThreadCPU + 1) % max(1, Parallel.availableCPUs)
             let load = try BackgroundLoad(executable: backgroundLoad.executable, arguments: backgroundLoad.arguments + ["--cpu", "\(otherCPU)"])
             out(load.line + ", pinned to CPU \(otherCPU) (one-thread rows run on CPU \(oneThreadCPU))")
             background = load

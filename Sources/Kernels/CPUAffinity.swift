@@ -57,6 +57,10 @@ public enum CPUAffinity {
         affinity(of: getpid())
     }
 
+    /// `process()`'s CPUs as read the first time this is used (empty where unknown): the CPUs the
+    /// helper pool places workers on and the default thread count (`Parallel.availableCPUs`).
+    public static let processCPUs: [Int] = process()?.cpus ?? []
+
     private static func affinity(of tid: Int32) -> CPUSet? {
         guard let getAffinity else { return nil }
         var set = CPUSet()

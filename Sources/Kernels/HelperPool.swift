@@ -33,7 +33,7 @@ final class HelperPool: @unchecked Sendable {
     /// At most one helper per processor beyond the caller's, placed on the CPUs the process may
     /// use (as read when the pool is first used).
     static let shared = HelperPool(helpers: max(0, ProcessInfo.processInfo.activeProcessorCount - 1),
-                                   cpus: CPUAffinity.process()?.cpus ?? [])
+                                   cpus: CPUAffinity.processCPUs)
 
     /// How long a helper spins for the next loop before it sleeps (about 1 ms: the gaps between
     /// the loops of a training step are microseconds; between steps they may be longer).

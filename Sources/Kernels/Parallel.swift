@@ -11,9 +11,16 @@ import Synchronization
 /// computes is decided by the caller alone, never by which thread takes it or when, so results
 /// do not depend on the thread count or the timing.
 public enum Parallel {
-    /// The number of worker threads (default: the active processor count). Set it once, before
-    /// work starts (e.g. from `--threads`); 1 runs every loop on the calling thread.
-    nonisolated(unsafe) public static var threadCount = ProcessInfo.processInfo.activeProcessorCount
+    /// The number of worker threads (default: `availableCPUs`). Set it once, before work starts
+    /// (e.g. from `--threads`); 1 runs every loop on the calling thread.
+    nonisolated(unsafe) public static var threadCount = availableCPUs
+
+    /// How many CPUs this process may use: its affinity (the machine, or what `taskset` or a
+    /// Slurm job's cpuset allows; Foundation's `activeProcessorCount` counts the whole machine
+    /// even then), or the processor count where the affinity cannot be read.
+    public static var availableCPUs: Int {
+        CPUAffinity.processCPUs.isEmpty ? ProcessInfo.processInfo.activeProcessorCount : CPUAffinity.processCPUs.count
+    }
 
     /// The number of workers a loop of `chunks` chunks would run on now, at most `limit`: 1 with
     /// one thread, one chunk, or inside another parallel loop (whose threads are already busy).
@@ -66,7 +73,7 @@ public enum Parallel {
     /// worker k on the k-th of them (docs/kernels.md, "Thread placement"); empty where they
     /// cannot be read.
     public static var placementCPUs: [Int] {
-        HelperPool.shared.cpus
+        CPUAffinity.processCPUs
     }
 
     /// Starts the persistent helper threads for `threadCount` workers now (they start with the

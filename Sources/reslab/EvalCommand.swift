@@ -1,6 +1,7 @@
 import ArgumentParser
 import Experiment
 import Foundation
+import Kernels
 import Resample
 
 /// `reslab eval`: probes a saved model on the user's images at many resolutions and methods.
@@ -41,8 +42,8 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .customLong("output"), help: .hidden)
     var outputAlias: String?
 
-    @Option(parsing: .unconditional, help: "Worker threads (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(parsing: .unconditional, help: "Worker threads (default: every CPU this process may use).")
+    var threads: Int = Parallel.availableCPUs
 
     @OptionGroup var memory: MemoryOption
     @OptionGroup var limits: InputLimitOptions

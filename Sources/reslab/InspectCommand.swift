@@ -1,6 +1,7 @@
 import ArgumentParser
 import Datasets
 import Foundation
+import Kernels
 
 /// `reslab inspect <folder>`: what a class-per-folder dataset holds and which files it skips.
 struct InspectCommand: ParsableCommand {
@@ -22,7 +23,7 @@ struct InspectCommand: ParsableCommand {
     var seed: UInt64 = 0
 
     @Option(parsing: .unconditional, help: "Decoding threads.")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    var threads: Int = Parallel.availableCPUs
 
     @OptionGroup var limits: InputLimitOptions
 

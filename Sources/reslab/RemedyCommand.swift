@@ -1,6 +1,7 @@
 import ArgumentParser
 import Experiment
 import Foundation
+import Kernels
 
 /// `reslab remedy RUN`: applies remedies to a finished run's trained models at chosen test sizes
 /// and adds them to its results.csv and report ("What to do").
@@ -22,8 +23,8 @@ struct RemedyCommand: ParsableCommand {
     @Option(help: "The dataset folder, when it moved since the run.")
     var data: String?
 
-    @Option(parsing: .unconditional, help: "Worker threads (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(parsing: .unconditional, help: "Worker threads (default: every CPU this process may use).")
+    var threads: Int = Parallel.availableCPUs
 
     @OptionGroup var memory: MemoryOption
     @OptionGroup var limits: InputLimitOptions

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Experiment
 import Foundation
+import Kernels
 
 /// `reslab run CONFIG`: trains every cell of an experiment, tests each trained model at every
 /// resolution and resize method, and writes the run folder and its report.
@@ -52,8 +53,8 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Start a new run folder even if an unfinished run of this configuration exists.")
     var fresh = false
 
-    @Option(parsing: .unconditional, help: "Worker threads (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(parsing: .unconditional, help: "Worker threads (default: every CPU this process may use).")
+    var threads: Int = Parallel.availableCPUs
 
     @OptionGroup var memory: MemoryOption
     @OptionGroup var limits: InputLimitOptions

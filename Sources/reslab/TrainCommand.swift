@@ -1,6 +1,7 @@
 import ArgumentParser
 import Experiment
 import Foundation
+import Kernels
 
 /// `reslab train`: trains one model and saves its checkpoint.
 struct TrainCommand: ParsableCommand {
@@ -35,8 +36,8 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("output"), help: .hidden)
     var outputAlias: String?
 
-    @Option(parsing: .unconditional, help: "Worker threads (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(parsing: .unconditional, help: "Worker threads (default: every CPU this process may use).")
+    var threads: Int = Parallel.availableCPUs
 
     @OptionGroup var memory: MemoryOption
     @OptionGroup var limits: InputLimitOptions

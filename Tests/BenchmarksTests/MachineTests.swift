@@ -36,7 +36,7 @@ struct MachineTests {
         let cpuInfo = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
         #expect(cpuInfo.contains(machine.cpuModel) && machine.cpuModel != "unknown CPU")
         #expect(machine.loadAverage.split(separator: " ").compactMap { Double($0) }.count == 3, "\(machine.loadAverage)")
-        #expect(machine.line.hasPrefix(machine.cpuModel + ", \(machine.cores) cores, load average "))
+        #expect(machine.line.hasPrefix(machine.cpuModel + ", \(machine.cores) core\(machine.cores == 1 ? "" : "s"), load average "))
     }
 
     /// Touching a block 64 MB larger than the peak so far makes the peak at least that block

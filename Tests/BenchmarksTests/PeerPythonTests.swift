@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Benchmarks
 
 /// How the peers' Python is found: --python, RESLAB_PEER_PYTHON, the checkout's .venv-peers,
@@ -11,9 +12,7 @@ struct PeerPythonTests {
         let folder = NSTemporaryDirectory() + "reslab-peerpython-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         for (name, body) in [("works", "exit 0"), ("fails", "echo \"ModuleNotFoundError: No module named 'jax'\" >&2; exit 1")] {
-            let path = folder + "/" + name
-            try "#!/bin/sh\n\(body)\n".write(toFile: path, atomically: true, encoding: .utf8)
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+            #expect(writeExecutableScript("#!/bin/sh\n\(body)\n", to: folder + "/" + name))
         }
         return folder
     }
@@ -30,7 +29,7 @@ struct PeerPythonTests {
                                        environment: ["RESLAB_PEER_PYTHON": folder + "/fails", "PATH": ""], venv: folder + "/works").get()
         #expect(venv.origin == ".venv-peers")
         // python3 on PATH comes last.
-        try FileManager.default.copyItem(atPath: folder + "/works", toPath: folder + "/python3")
+        #expect(writeExecutableScript("#!/bin/sh\nexit 0\n", to: folder + "/python3"))
         let onPath = try PeerPython.find(option: nil, modules: ["jax"], peer: "JAX", environment: ["PATH": "/nonexistent:" + folder],
                                          venv: folder + "/missing").get()
         #expect(onPath == PeerPython(path: folder + "/python3", origin: "PATH"))

@@ -13,7 +13,7 @@ struct BenchEndToEndTests {
                                             "--background-load"], in: folder)
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let text = outcome.stdout
-        for expected in ["machine: ", " cores, load average ", "FMA peak per core measured now: ", "%peak below is GFLOP/s ÷ (",
+        for expected in ["machine: ", ", load average ", "FMA peak per core measured now: ", "%peak below is GFLOP/s ÷ (",
                          "training, batch 64, 32×32", "inference, batch 256", "peak RSS of training, batch 64 at 128×128, in a fresh process: ",
                          "peak RSS of this process: ", "load average at the end: "] {
             #expect(text.contains(expected), "missing \"\(expected)\" in:\n\(text)")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Experiment
 
 /// Submission against a stand-in `sbatch` (a shell script on a private PATH) that records its
@@ -11,12 +12,7 @@ struct SlurmSubmitTests {
         defer { try? FileManager.default.removeItem(atPath: root) }
         try FileManager.default.createDirectory(atPath: root + "/bin", withIntermediateDirectories: true)
         if let body {
-            // O_CLOEXEC: children that other tests spawn meanwhile must not inherit the file open
-            // for writing, or running it fails with ETXTBSY ("text file busy").
-            let script = Array(("#!/bin/sh\necho \"$@\" >> \(root)/calls\n" + body).utf8)
-            let fd = open(root + "/bin/sbatch", O_WRONLY | O_CREAT | O_CLOEXEC, 0o755)
-            #expect(write(fd, script, script.count) == script.count)
-            close(fd)
+            #expect(writeExecutableScript("#!/bin/sh\necho \"$@\" >> \(root)/calls\n" + body, to: root + "/bin/sbatch"))
         }
         let job = SlurmJob(name: "reslab-t", executable: "/bin/reslab", config: root + "/t.yaml",
                            runFolder: root + "/run", workingDirectory: root, cellCount: 3,

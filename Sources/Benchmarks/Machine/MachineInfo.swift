@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// What every benchmark prints about the machine it ran on: figures from different CPUs or
 /// different loads are not comparable (sessions land on a Zen 5 one day, a Zen 4 another).
@@ -16,12 +17,12 @@ public struct MachineInfo: Sendable {
             .split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces)
         let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3)
             .joined(separator: " ")
-        return MachineInfo(cpuModel: model ?? "unknown CPU", cores: ProcessInfo.processInfo.activeProcessorCount,
+        return MachineInfo(cpuModel: model ?? "unknown CPU", cores: Parallel.availableCPUs,
                            loadAverage: load ?? "?")
     }
 
     /// "AMD EPYC 9R14, 2 cores, load average 1.62 2.28 4.22 (1/5/15 min)".
-    public var line: String { "\(cpuModel), \(cores) cores, load average \(loadAverage) (1/5/15 min)" }
+    public var line: String { "\(cpuModel), \(cores) core\(cores == 1 ? "" : "s"), load average \(loadAverage) (1/5/15 min)" }
 
     /// This process's peak resident set size so far, in MB (getrusage's ru_maxrss, kilobytes on Linux).
     public static func peakResidentMegabytes() -> Double {

@@ -1,0 +1,31 @@
+import Foundation
+import Kernels
+import Testing
+import TestSupport
+
+/// The default `--threads` is the number of CPUs the process may use, not the machine's
+/// processor count: a reslab started on one CPU (as `taskset -c 1`, or a Slurm job's cpuset of
+/// one CPU, starts it) defaults to 1 thread instead of running every CPU's worth on one.
+struct ThreadsEndToEndTests {
+    /// The `--threads` default in `reslab run --help`, started with the CPUs `cpus` (the child
+    /// inherits the affinity of the thread that starts it).
+    private func defaultThreads(startedOn cpus: CPUAffinity.CPUSet) throws -> String {
+        let folder = try ReslabBinary.temporaryFolder("e2e-threads")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let saved = try #require(CPUAffinity.current())
+        #expect(CPUAffinity.set(cpus))
+        defer { CPUAffinity.set(saved) }
+        let outcome = try ReslabBinary.run(["run", "--help"], in: folder)
+        let help = outcome.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let prefix = "Worker threads (default: every CPU this process may use). (default: "
+        let start = try #require(help.range(of: prefix), "no --threads line in:\n\(outcome.stdout)")
+        return String(help[start.upperBound...].prefix { $0 != ")" })
+    }
+
+    @Test(.enabled(if: CPUAffinity.processCPUs.count >= 2, "needs 2 CPUs"))
+    func defaultThreadsAreTheCPUsTheProcessMayUse() throws {
+        let cpus = CPUAffinity.processCPUs
+        #expect(try defaultThreads(startedOn: CPUAffinity.CPUSet(cpus)) == "\(cpus.count)")
+        #expect(try defaultThreads(startedOn: CPUAffinity.CPUSet([cpus[cpus.count - 1]])) == "1")
+    }
+}
