@@ -1,7 +1,6 @@
 import ArgumentParser
 import Experiment
 import Foundation
-import Kernels
 import Resample
 
 /// `reslab eval`: probes a saved model on the user's images at many resolutions and methods.
@@ -42,8 +41,7 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .customLong("output"), help: .hidden)
     var outputAlias: String?
 
-    @Option(parsing: .unconditional, help: "Worker threads (default: every CPU this process may use).")
-    var threads: Int = Parallel.availableCPUs
+    @OptionGroup var workers: ThreadsOption
 
     @OptionGroup var memory: MemoryOption
     @OptionGroup var limits: InputLimitOptions
@@ -59,7 +57,6 @@ struct EvalCommand: ParsableCommand {
         if let cropPct, !(cropPct > 0 && cropPct <= 1) {
             throw ValidationError("--crop-pct \(cropPct) must be in (0, 1], e.g. 0.875.")
         }
-        if threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads).") }
         if !ONNXSource.isModelPath(model), let option = onnx.given.first {
             throw ValidationError("\(option) prepares the input of an ONNX model (.onnx); the checkpoint \(model) records its own normalisation, size and classes, so leave it out.")
         }
@@ -68,7 +65,7 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         limits.apply()
-        var options = EvalOptions(checkpoint: model, data: data, threads: threads)
+        var options = EvalOptions(checkpoint: model, data: data, threads: workers.threads)
         options.split = split
         options.out = out ?? outputAlias
         if let bytes = memory.bytes {

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Datasets
 import Foundation
-import Kernels
 
 /// `reslab inspect <folder>`: what a class-per-folder dataset holds and which files it skips.
 struct InspectCommand: ParsableCommand {
@@ -22,17 +21,15 @@ struct InspectCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Seed of the per-class shuffle that makes that split.")
     var seed: UInt64 = 0
 
-    @Option(parsing: .unconditional, help: "Decoding threads.")
-    var threads: Int = Parallel.availableCPUs
+    @OptionGroup var workers: ThreadsOption
 
     @OptionGroup var limits: InputLimitOptions
 
     func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, not \(threads).") }
     }
 
     func run() throws {
         limits.apply()
-        print(try inspectImageFolder(root: folder, testFraction: testFraction, seed: seed, threadCount: threads).text)
+        print(try inspectImageFolder(root: folder, testFraction: testFraction, seed: seed, threadCount: workers.threads).text)
     }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Experiment
 import Foundation
-import Kernels
 
 /// `reslab remedy RUN`: applies remedies to a finished run's trained models at chosen test sizes
 /// and adds them to its results.csv and report ("What to do").
@@ -23,8 +22,7 @@ struct RemedyCommand: ParsableCommand {
     @Option(help: "The dataset folder, when it moved since the run.")
     var data: String?
 
-    @Option(parsing: .unconditional, help: "Worker threads (default: every CPU this process may use).")
-    var threads: Int = Parallel.availableCPUs
+    @OptionGroup var workers: ThreadsOption
 
     @OptionGroup var memory: MemoryOption
     @OptionGroup var limits: InputLimitOptions
@@ -34,12 +32,11 @@ struct RemedyCommand: ParsableCommand {
     @Flag(help: "Print only the final lines.") var quiet = false
 
     func validate() throws {
-        if threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads).") }
     }
 
     func run() throws {
         limits.apply()
-        var options = RemedyOptions(runFolder: folder, threads: threads)
+        var options = RemedyOptions(runFolder: folder, threads: workers.threads)
         options.dataOverride = data
         options.skipReport = noReport
         if let bytes = memory.bytes {

@@ -2,7 +2,6 @@ import ArgumentParser
 import Dispatch
 import Experiment
 import Foundation
-import Kernels
 
 /// `reslab run CONFIG`: trains every cell of an experiment, tests each trained model at every
 /// resolution and resize method, and writes the run folder and its report.
@@ -53,8 +52,7 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Start a new run folder even if an unfinished run of this configuration exists.")
     var fresh = false
 
-    @Option(parsing: .unconditional, help: "Worker threads (default: every CPU this process may use).")
-    var threads: Int = Parallel.availableCPUs
+    @OptionGroup var workers: ThreadsOption
 
     @OptionGroup var memory: MemoryOption
     @OptionGroup var limits: InputLimitOptions
@@ -72,12 +70,11 @@ struct RunCommand: ParsableCommand {
         if resume != nil && !overrides.isEmpty {
             throw ValidationError("--set changes the experiment, but --resume continues a run with the configuration stored in it; drop --set, or start a run from the experiment file.")
         }
-        if threads < 1 { throw ValidationError("--threads must be at least 1.") }
     }
 
     func run() throws {
         limits.apply()
-        var options = RunOptions(configPath: config, threads: threads)
+        var options = RunOptions(configPath: config, threads: workers.threads)
         options.dataOverride = data
         options.overrides = try overrides.map(ConfigOverride.init(parsing:))
         options.out = out

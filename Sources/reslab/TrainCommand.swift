@@ -1,7 +1,6 @@
 import ArgumentParser
 import Experiment
 import Foundation
-import Kernels
 
 /// `reslab train`: trains one model and saves its checkpoint.
 struct TrainCommand: ParsableCommand {
@@ -36,8 +35,7 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("output"), help: .hidden)
     var outputAlias: String?
 
-    @Option(parsing: .unconditional, help: "Worker threads (default: every CPU this process may use).")
-    var threads: Int = Parallel.availableCPUs
+    @OptionGroup var workers: ThreadsOption
 
     @OptionGroup var memory: MemoryOption
     @OptionGroup var limits: InputLimitOptions
@@ -48,8 +46,8 @@ struct TrainCommand: ParsableCommand {
         if layers == nil && ModelZoo.model(model) == nil {
             throw ValidationError("--model \(model) is not in the zoo; use one of \(ModelZoo.names.joined(separator: ", ")), or --layers.")
         }
-        if resolution < 1 || epochs < 1 || batch < 1 || !(lr > 0 && lr.isFinite) || threads < 1 {
-            throw ValidationError("--resolution, --epochs, --batch, --lr and --threads must be positive.")
+        if resolution < 1 || epochs < 1 || batch < 1 || !(lr > 0 && lr.isFinite) {
+            throw ValidationError("--resolution, --epochs, --batch and --lr must be positive.")
         }
     }
 
@@ -58,7 +56,7 @@ struct TrainCommand: ParsableCommand {
         let spec = layers.map { text in
             ModelConfig(name: "custom", layers: text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         } ?? ModelConfig(name: model, zoo: model)
-        var options = TrainOptions(data: data, model: spec, output: outputAlias ?? out, threads: threads)
+        var options = TrainOptions(data: data, model: spec, output: outputAlias ?? out, threads: workers.threads)
         options.color = color
         options.seed = seed
         if let bytes = memory.bytes {

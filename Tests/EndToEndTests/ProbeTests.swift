@@ -204,12 +204,12 @@ struct ProbeTests {
     /// Negative and non-finite numbers given to options are refused by the option's own rule, not
     /// read as a missing value (`--threads -1` used to say "Missing value for '--threads'").
     @Test(arguments: [
-        (["train", "--epochs", "-3"], "--resolution, --epochs, --batch, --lr and --threads must be positive."),
-        (["train", "--lr", "nan"], "--resolution, --epochs, --batch, --lr and --threads must be positive."),
-        (["run", "e.yaml", "--threads", "-2"], "--threads must be at least 1."),
-        (["eval", "--model", "m.ckpt", "--data", "ds", "--threads", "-1"], "--threads must be at least 1, not -1."),
-        (["inspect", "ds", "--threads", "-1"], "--threads must be at least 1, not -1."),
-        (["remedy", "r", "--threads", "-1"], "--threads must be at least 1, not -1."),
+        (["train", "--epochs", "-3"], "--resolution, --epochs, --batch and --lr must be positive."),
+        (["train", "--lr", "nan"], "--resolution, --epochs, --batch and --lr must be positive."),
+        (["run", "e.yaml", "--threads", "-2"], "--threads must be from 1 to 1024, not -2 "),
+        (["eval", "--model", "m.ckpt", "--data", "ds", "--threads", "-1"], "--threads must be from 1 to 1024, not -1 "),
+        (["inspect", "ds", "--threads", "-1"], "--threads must be from 1 to 1024, not -1 "),
+        (["remedy", "r", "--threads", "-1"], "--threads must be from 1 to 1024, not -1 "),
         (["explain", "small-cnn", "--classes", "-2"], "--classes must be at least 2."),
         (["explain", "small-cnn", "--train-resolution", "-8"], "--train-resolution must be 1 to 8192 px."),
         (["run", "e.yaml", "--memory-gib", "nan"], "--memory-gib must be a positive number of GiB, at most 1048576, not nan."),

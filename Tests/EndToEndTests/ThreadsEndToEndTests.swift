@@ -28,4 +28,20 @@ struct ThreadsEndToEndTests {
         #expect(try defaultThreads(startedOn: CPUAffinity.CPUSet(cpus)) == "\(cpus.count)")
         #expect(try defaultThreads(startedOn: CPUAffinity.CPUSet([cpus[cpus.count - 1]])) == "1")
     }
+
+    /// A thread count that is not a count of workers is refused before anything starts, by every
+    /// command that takes one, with the range and the CPUs this process may use.
+    @Test(arguments: [["run", "x.yaml"], ["eval", "--model", "m.ckpt", "--data", "d"], ["train", "--data", "d"],
+                      ["remedy", "r"], ["inspect", "d"]])
+    func aThreadCountOutOfRangeIsRefused(_ command: [String]) throws {
+        let folder = try ReslabBinary.temporaryFolder("e2e-threads")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for threads in ["0", "100000"] {
+            let outcome = try ReslabBinary.run(command + ["--threads", threads], in: folder)
+            #expect(outcome.status != 0)
+            #expect(outcome.stderr.contains("--threads must be from 1 to 1024, not \(threads) (this process may use \(Parallel.availableCPUs) CPUs)."),
+                    "\(command) --threads \(threads): \(outcome.stderr)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty, "something was made in \(folder)")
+    }
 }
