@@ -44,13 +44,15 @@ public struct ONNXBenchmark {
         out("\ninference, batch \(batch), \(size)×\(size), random inputs (ONNX Runtime: the same file, same threads, all graph optimisations)")
         let table = TextTable(widths: [7, 7, 8, 6, 10, 9, 9, 10, 11, 7])
         out(table.row("threads", "img/s", "GFLOP/s", "%peak", "img/CPU-s", "ms/batch", "ORT img/s", "ORT ms/batch", "ORT img/CPU-s", "ratio"))
-        var ours: [Int: Double] = [:], theirs: [Int: Double] = [:]
+        var networks = [network]
+        let ours = try NetworkBenchmark.inference(makeNetwork: { try networks.popLast() ?? imported.network() }, batch: batch,
+                                                  size: size, threads: threads, oneThreadCPU: session.oneThreadCPU, seconds: seconds)
+        var theirs: [Int: Double] = [:]
         for count in threads {
-            let (result, peer) = try CPUPinning.whenOneThread(count, cpu: session.oneThreadCPU) {
-                (try NetworkBenchmark.inference(network: network, batch: batch, size: size, threads: count, seconds: seconds),
-                 try ort.map { try Peers.onnxRuntimeInference($0, model: file, threads: count, batch: batch, sizes: [size], seconds: seconds)[size] } ?? nil)
+            let result = ours[count]!
+            let peer = try CPUPinning.whenOneThread(count, cpu: session.oneThreadCPU) {
+                try ort.map { try Peers.onnxRuntimeInference($0, model: file, threads: count, batch: batch, sizes: [size], seconds: seconds)[size] } ?? nil
             }
-            ours[count] = result.imagesPerSecond
             theirs[count] = peer?.imagesPerSecond
             out(table.row("\(count)", Figure.rate(result.imagesPerSecond), Figure.rate(result.gflops),
                           session.percentOfPeak(result.gflops, threads: count), Figure.rate(result.imagesPerCPUSecond),
@@ -59,7 +61,7 @@ public struct ONNXBenchmark {
                           Figure.ratio(result.imagesPerSecond, peer?.imagesPerSecond)))
         }
         if let low = threads.min(), let high = threads.max(), low < high {
-            out("speed-up \(low) → \(high) threads: reslab \(Figure.ratio(ours[high], ours[low])), ONNX Runtime \(Figure.ratio(theirs[high], theirs[low]))")
+            out("speed-up \(low) → \(high) threads: reslab \(Figure.ratio(ours[high]?.imagesPerSecond, ours[low]?.imagesPerSecond)), ONNX Runtime \(Figure.ratio(theirs[high], theirs[low]))")
         }
     }
 

@@ -23,34 +23,69 @@ public struct Throughput: Sendable {
 /// Benchmarks of a network on random data (the figures `reslab bench train` and `bench onnx`
 /// print): (N, size, size, C) inputs with values uniform in [0, 1), labels i mod classes.
 public enum NetworkBenchmark {
-    /// Training steps per second × batch of `graph` (built with seed 1) with `optimizer` on one
-    /// fixed random batch, after two warm-up steps, median of `windows` windows of ≥ `seconds`.
-    /// Batch norm runs in training mode (batch statistics), as in every training step.
-    public static func training(graph: GraphSpec, classes: Int = 10, optimizer: Optimizer, batch: Int, size: Int,
-                                threads: Int, windows: Int = 3, seconds: Double = 0.5) throws -> Throughput {
-        try withThreads(threads) {
-            let net = try Network(graph: graph, inputChannels: 3, classes: classes, trainingHeight: size, trainingWidth: size, seed: 1)
-            let inputs = randomImages(batch: batch, size: size, channels: 3)
-            let labels = (0..<batch).map { $0 % classes }
-            let rate = try medianRate(windows: windows, seconds: seconds) {
-                _ = try net.trainStep(inputs: inputs, labels: labels, optimizer: optimizer)
+    /// Training steps per second × batch of `graph` (a network built with seed 1 per thread
+    /// count) with `optimizer()` on one fixed random batch, at each of `threads`, the counts'
+    /// windows interleaved (`interleavedRates`). Batch norm runs in training mode (batch
+    /// statistics), as in every training step.
+    public static func training(graph: GraphSpec, classes: Int = 10, optimizer: () -> Optimizer, batch: Int, size: Int,
+                                threads: [Int], oneThreadCPU: Int, windows: Int = 3, seconds: Double = 0.5) throws -> [Int: Throughput] {
+        let inputs = randomImages(batch: batch, size: size, channels: 3)
+        let labels = (0..<batch).map { $0 % classes }
+        let steps = try threads.map { _ in
+            (try Network(graph: graph, inputChannels: 3, classes: classes, trainingHeight: size, trainingWidth: size, seed: 1), optimizer())
+        }
+        let plan = try steps[0].0.modelPlan(height: size, width: size)
+        let rates = try interleavedRates(threads: threads, oneThreadCPU: oneThreadCPU, windows: windows, seconds: seconds) { index in
+            _ = try steps[index].0.trainStep(inputs: inputs, labels: labels, optimizer: steps[index].1)
+        }
+        return throughputs(rates, threads: threads, batch: batch, flopsPerImage: plan.trainingFlops, parameters: plan.parameters)
+    }
+
+    /// Forward passes (`predict`) per second × batch on random `size`×`size` images, at each of
+    /// `threads` with its own network from `makeNetwork` (so no count's evaluation workspaces are
+    /// rebuilt for another's), the counts' windows interleaved (`interleavedRates`).
+    public static func inference(makeNetwork: () throws -> Network, batch: Int, size: Int, threads: [Int], oneThreadCPU: Int,
+                                 windows: Int = 3, seconds: Double = 0.5) throws -> [Int: Throughput] {
+        let networks = try threads.map { _ in try makeNetwork() }
+        let inputs = randomImages(batch: batch, size: size, channels: networks[0].inputChannels)
+        let plan = try networks[0].modelPlan(height: size, width: size)
+        let rates = try interleavedRates(threads: threads, oneThreadCPU: oneThreadCPU, windows: windows, seconds: seconds) { index in
+            _ = try networks[index].predict(inputs)
+        }
+        return throughputs(rates, threads: threads, batch: batch, flopsPerImage: plan.flops, parameters: plan.parameters)
+    }
+
+    /// Calls per second (wall and process CPU time) of `call(index)` with `threads[index]` worker
+    /// threads, for every index: medians of `windows` windows of ≥ `seconds`, taken in rounds that
+    /// time one window of each count in turn (after two warm-up calls of each in the first), so
+    /// that a drift of the shared host's speed, which lasts seconds to minutes, falls on every
+    /// count alike instead of on whichever count ran during it. One-thread windows run pinned to
+    /// `oneThreadCPU` (`CPUPinning`).
+    static func interleavedRates(threads: [Int], oneThreadCPU: Int, windows: Int, seconds: Double,
+                                 _ call: (_ index: Int) throws -> Void) throws -> [(wall: Double, cpu: Double)] {
+        var rates = [[(wall: Double, cpu: Double)]](repeating: [], count: threads.count)
+        for round in 0..<windows {
+            for (index, count) in threads.enumerated() {
+                rates[index] += try CPUPinning.whenOneThread(count, cpu: oneThreadCPU) {
+                    try withThreads(count) {
+                        try callRates(windows: 1, seconds: seconds, warmUpCalls: round == 0 ? 2 : 0) { try call(index) }
+                    }
+                }
             }
-            let plan = try net.modelPlan(height: size, width: size)
-            return Throughput(imagesPerSecond: rate.wall * Double(batch), imagesPerCPUSecond: rate.cpu * Double(batch),
-                              flopsPerImage: plan.trainingFlops, threads: threads, batch: batch, parameters: plan.parameters)
+        }
+        return rates.map { windows in
+            let wall = windows.map(\.wall).sorted(), cpu = windows.map(\.cpu).sorted()
+            return (wall[wall.count / 2], cpu[cpu.count / 2])
         }
     }
 
-    /// Forward passes (`predict`) per second × batch of `network` on random `size`×`size` images.
-    public static func inference(network: Network, batch: Int, size: Int, threads: Int,
-                                 windows: Int = 3, seconds: Double = 0.5) throws -> Throughput {
-        try withThreads(threads) {
-            let inputs = randomImages(batch: batch, size: size, channels: network.inputChannels)
-            let rate = try medianRate(windows: windows, seconds: seconds) { _ = try network.predict(inputs) }
-            let plan = try network.modelPlan(height: size, width: size)
-            return Throughput(imagesPerSecond: rate.wall * Double(batch), imagesPerCPUSecond: rate.cpu * Double(batch),
-                              flopsPerImage: plan.flops, threads: threads, batch: batch, parameters: plan.parameters)
-        }
+    /// `rates` (calls per second, per thread count) as throughputs of `batch` images per call.
+    private static func throughputs(_ rates: [(wall: Double, cpu: Double)], threads: [Int], batch: Int,
+                                    flopsPerImage: Int, parameters: Int) -> [Int: Throughput] {
+        Dictionary(uniqueKeysWithValues: zip(threads, rates).map { count, rate in
+            (count, Throughput(imagesPerSecond: rate.wall * Double(batch), imagesPerCPUSecond: rate.cpu * Double(batch),
+                               flopsPerImage: flopsPerImage, threads: count, batch: batch, parameters: parameters))
+        })
     }
 
     /// Runs `steps` training steps of `graph` at `size` (for a peak-memory probe).
@@ -72,12 +107,5 @@ public enum NetworkBenchmark {
         var generator = SplitMix64(seed: 2)
         let count = batch * size * size * channels
         return try! Tensor(shape: [batch, size, size, channels], values: (0..<count).map { _ in generator.uniform(limit: 1) })
-    }
-
-    /// Medians of the per-window call rates (`callRates`, two warm-up calls).
-    private static func medianRate(windows: Int, seconds: Double, _ body: () throws -> Void) rethrows -> (wall: Double, cpu: Double) {
-        let rates = try callRates(windows: windows, seconds: seconds, warmUpCalls: 2, body)
-        let wall = rates.map(\.wall).sorted(), cpu = rates.map(\.cpu).sorted()
-        return (wall[wall.count / 2], cpu[cpu.count / 2])
     }
 }

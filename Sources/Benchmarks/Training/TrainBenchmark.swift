@@ -83,22 +83,28 @@ public struct TrainBenchmark {
         let modelFile = try ort.map { try Peers.onnxModel("reference-cnn", python: $0) }
         let inference = TextTable(widths: [5, 7, 8, 8, 6, 10, 9, 11, 7])
         out(inference.row("size", "threads", "img/s", "GFLOP/s", "%peak", "img/CPU-s", "ORT img/s", "ORT img/CPU-s", "ratio"))
-        for count in threads {
-            try CPUPinning.whenOneThread(count, cpu: session.oneThreadCPU) {
-                let network = try Network(graph: graph, inputChannels: 3, classes: 10, trainingHeight: 32, trainingWidth: 32, seed: 1)
-                let peer = try both(ort, modelFile).map {
-                    try Peers.onnxRuntimeInference($0.0, model: $0.1, threads: count, batch: 256, sizes: sizes, seconds: seconds)
-                } ?? [:]
-                for size in sizes {
-                    let result = try NetworkBenchmark.inference(network: network, batch: 256, size: size, threads: count, seconds: seconds)
-                    let theirs = peer[size]
-                    out(inference.row("\(size)", "\(count)", Figure.rate(result.imagesPerSecond), Figure.rate(result.gflops),
-                                      session.percentOfPeak(result.gflops, threads: count), Figure.rate(result.imagesPerCPUSecond),
-                                      Figure.rate(theirs?.imagesPerSecond), Figure.rate(theirs?.imagesPerCPUSecond),
-                                      Figure.ratio(result.imagesPerSecond, theirs?.imagesPerSecond)))
+        var speedUps: [(ours: [Int: Double], theirs: [Int: Double])] = []
+        for size in sizes {
+            let ours = try NetworkBenchmark.inference(
+                makeNetwork: { try Network(graph: graph, inputChannels: 3, classes: 10, trainingHeight: 32, trainingWidth: 32, seed: 1) },
+                batch: 256, size: size, threads: threads, oneThreadCPU: session.oneThreadCPU, seconds: seconds)
+            var theirs: [Int: Double] = [:]
+            for count in threads {
+                let result = ours[count]!
+                let peer = try CPUPinning.whenOneThread(count, cpu: session.oneThreadCPU) {
+                    try both(ort, modelFile).map {
+                        try Peers.onnxRuntimeInference($0.0, model: $0.1, threads: count, batch: 256, sizes: [size], seconds: seconds)[size]
+                    } ?? nil
                 }
+                theirs[count] = peer?.imagesPerSecond
+                out(inference.row("\(size)", "\(count)", Figure.rate(result.imagesPerSecond), Figure.rate(result.gflops),
+                                  session.percentOfPeak(result.gflops, threads: count), Figure.rate(result.imagesPerCPUSecond),
+                                  Figure.rate(peer?.imagesPerSecond), Figure.rate(peer?.imagesPerCPUSecond),
+                                  Figure.ratio(result.imagesPerSecond, peer?.imagesPerSecond)))
             }
+            speedUps.append((ours.mapValues(\.imagesPerSecond), theirs))
         }
+        out(speedUp(speedUps, sizes: sizes, peer: "ONNX Runtime"))
     }
 
     private func resNet20(_ session: BenchmarkSession, _ out: (String) -> Void) throws {
@@ -119,14 +125,12 @@ public struct TrainBenchmark {
         let table = TextTable(widths: [7, 10, 7, 7, 5, 9, 8, 9, 9, 9, 6])
         session.out(table.row("threads", "parameters", "img/s", "GFLOP/s", "%peak", "img/CPU-s", "ms/step",
                               "\(peer) img/s", "\(peer) img/CPU-s", "\(peer) ms/step", "ratio"))
-        var ours: [Int: Double] = [:], theirs: [Int: Double] = [:]
+        let ours = try NetworkBenchmark.training(graph: graph, optimizer: model.optimizer, batch: model.batch, size: model.size,
+                                                 threads: threads, oneThreadCPU: session.oneThreadCPU, seconds: seconds)
+        var theirs: [Int: Double] = [:]
         for count in threads {
-            let (result, other) = try CPUPinning.whenOneThread(count, cpu: session.oneThreadCPU) {
-                (try NetworkBenchmark.training(graph: graph, optimizer: model.optimizer(), batch: model.batch, size: model.size,
-                                               threads: count, seconds: seconds),
-                 try peerRate?(count))
-            }
-            ours[count] = result.imagesPerSecond
+            let result = ours[count]!
+            let other = try CPUPinning.whenOneThread(count, cpu: session.oneThreadCPU) { try peerRate?(count) }
             theirs[count] = other?.imagesPerSecond
             session.out(table.row("\(count)", "\(result.parameters)", Figure.rate(result.imagesPerSecond), Figure.rate(result.gflops),
                                   session.percentOfPeak(result.gflops, threads: count), Figure.rate(result.imagesPerCPUSecond),
@@ -134,13 +138,20 @@ public struct TrainBenchmark {
                                   Figure.rate(other?.imagesPerCPUSecond), Figure.milliseconds(other.map { Double(model.batch) / $0.imagesPerSecond }),
                                   Figure.ratio(result.imagesPerSecond, other?.imagesPerSecond)))
         }
-        session.out(speedUp(ours, theirs, peer: peer))
+        session.out(speedUp([(ours.mapValues(\.imagesPerSecond), theirs)], sizes: [], peer: peer))
     }
 
-    /// "speed-up 1 → 2 threads: reslab 1.52×, numpy 1.20×" (empty without both counts).
-    private func speedUp(_ ours: [Int: Double], _ theirs: [Int: Double], peer: String) -> String {
+    /// "speed-up 1 → 2 threads: reslab 1.52×, numpy 1.20×", or with `sizes` (one pair of rate
+    /// tables per size) "speed-up 1 → 2 threads at 16 / 32 px: reslab 1.90× / 1.95×, ONNX Runtime
+    /// 1.60× / 1.70×" (empty without two thread counts).
+    private func speedUp(_ rates: [(ours: [Int: Double], theirs: [Int: Double])], sizes: [Int], peer: String) -> String {
         guard let low = threads.min(), let high = threads.max(), low < high else { return "" }
-        return "speed-up \(low) → \(high) threads: reslab \(Figure.ratio(ours[high], ours[low])), \(peer) \(Figure.ratio(theirs[high], theirs[low]))"
+        let ratio = { (rate: [Int: Double]) in Figure.ratio(rate[high], rate[low]) }
+        let list = { (side: KeyPath<(ours: [Int: Double], theirs: [Int: Double]), [Int: Double]>) in
+            rates.map { ratio($0[keyPath: side]) }.joined(separator: " / ")
+        }
+        let at = sizes.isEmpty ? "" : " at " + sizes.map(String.init).joined(separator: " / ") + " px"
+        return "speed-up \(low) → \(high) threads\(at): reslab \(list(\.ours)), \(peer) \(list(\.theirs))"
     }
 }
 
