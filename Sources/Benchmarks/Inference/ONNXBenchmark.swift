@@ -44,9 +44,8 @@ public struct ONNXBenchmark {
         out("\ninference, batch \(batch), \(size)×\(size), random inputs (ONNX Runtime: the same file, same threads, all graph optimisations)")
         let table = TextTable(widths: [7, 7, 8, 6, 10, 9, 9, 10, 11, 7])
         out(table.row("threads", "img/s", "GFLOP/s", "%peak", "img/CPU-s", "ms/batch", "ORT img/s", "ORT ms/batch", "ORT img/CPU-s", "ratio"))
-        var networks = [network]
-        let ours = try NetworkBenchmark.inference(makeNetwork: { try networks.popLast() ?? imported.network() }, batch: batch,
-                                                  size: size, threads: threads, oneThreadCPU: session.oneThreadCPU, seconds: seconds)
+        let ours = try NetworkBenchmark.inference(network: network, batch: batch, size: size, threads: threads,
+                                                  oneThreadCPU: session.oneThreadCPU, seconds: seconds)
         var theirs: [Int: Double] = [:]
         for count in threads {
             let result = ours[count]!

@@ -41,16 +41,16 @@ public enum NetworkBenchmark {
         return throughputs(rates, threads: threads, batch: batch, flopsPerImage: plan.trainingFlops, parameters: plan.parameters)
     }
 
-    /// Forward passes (`predict`) per second × batch on random `size`×`size` images, at each of
-    /// `threads` with its own network from `makeNetwork` (so no count's evaluation workspaces are
-    /// rebuilt for another's), the counts' windows interleaved (`interleavedRates`).
-    public static func inference(makeNetwork: () throws -> Network, batch: Int, size: Int, threads: [Int], oneThreadCPU: Int,
+    /// Forward passes (`predict`) per second × batch of `network` on random `size`×`size` images,
+    /// at each of `threads`, the counts' windows interleaved (`interleavedRates`). The evaluation
+    /// workspaces the largest count makes in its warm-up serve the smaller counts too, so no
+    /// timed window rebuilds them.
+    public static func inference(network: Network, batch: Int, size: Int, threads: [Int], oneThreadCPU: Int,
                                  windows: Int = 3, seconds: Double = 0.5) throws -> [Int: Throughput] {
-        let networks = try threads.map { _ in try makeNetwork() }
-        let inputs = randomImages(batch: batch, size: size, channels: networks[0].inputChannels)
-        let plan = try networks[0].modelPlan(height: size, width: size)
-        let rates = try interleavedRates(threads: threads, oneThreadCPU: oneThreadCPU, windows: windows, seconds: seconds) { index in
-            _ = try networks[index].predict(inputs)
+        let inputs = randomImages(batch: batch, size: size, channels: network.inputChannels)
+        let plan = try network.modelPlan(height: size, width: size)
+        let rates = try interleavedRates(threads: threads, oneThreadCPU: oneThreadCPU, windows: windows, seconds: seconds) { _ in
+            _ = try network.predict(inputs)
         }
         return throughputs(rates, threads: threads, batch: batch, flopsPerImage: plan.flops, parameters: plan.parameters)
     }

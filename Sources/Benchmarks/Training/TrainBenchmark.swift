@@ -83,11 +83,11 @@ public struct TrainBenchmark {
         let modelFile = try ort.map { try Peers.onnxModel("reference-cnn", python: $0) }
         let inference = TextTable(widths: [5, 7, 8, 8, 6, 10, 9, 11, 7])
         out(inference.row("size", "threads", "img/s", "GFLOP/s", "%peak", "img/CPU-s", "ORT img/s", "ORT img/CPU-s", "ratio"))
+        let network = try Network(graph: graph, inputChannels: 3, classes: 10, trainingHeight: 32, trainingWidth: 32, seed: 1)
         var speedUps: [(ours: [Int: Double], theirs: [Int: Double])] = []
         for size in sizes {
-            let ours = try NetworkBenchmark.inference(
-                makeNetwork: { try Network(graph: graph, inputChannels: 3, classes: 10, trainingHeight: 32, trainingWidth: 32, seed: 1) },
-                batch: 256, size: size, threads: threads, oneThreadCPU: session.oneThreadCPU, seconds: seconds)
+            let ours = try NetworkBenchmark.inference(network: network, batch: 256, size: size, threads: threads,
+                                                      oneThreadCPU: session.oneThreadCPU, seconds: seconds)
             var theirs: [Int: Double] = [:]
             for count in threads {
                 let result = ours[count]!
