@@ -27,7 +27,7 @@ public final class BenchmarkSession {
         if let backgroundLoad {
             // The busy process pins itself to another CPU than the one-thread rows': one-thread
             // rows measure a free CPU, two-thread rows share one with it.
-            let cpus = Parallel.placementCPUs
+            let cpus = CPUAffinity.processCPUs
             let otherCPU = cpus.firstIndex(of: oneThreadCPU).map { cpus[($0 + 1) % cpus.count] }
                 ?? (oneThreadCPU + 1) % max(1, Parallel.availableCPUs)
             let load = try BackgroundLoad(executable: backgroundLoad.executable, arguments: backgroundLoad.arguments + ["--cpu", "\(otherCPU)"])
@@ -47,7 +47,7 @@ public final class BenchmarkSession {
     /// Where rows run: one-thread rows pinned (`CPUPinning`), rows with one thread per CPU placed
     /// by `Parallel` (one worker per CPU), for the thread counts in `threads`.
     public func placementLines(threads: [Int]) -> [String] {
-        let cpus = Parallel.placementCPUs
+        let cpus = CPUAffinity.processCPUs
         return (threads.contains(1)
             ? ["one-thread rows: reslab and its peer both pinned to CPU \(oneThreadCPU) (this host's CPUs have run one thread at different speeds)"] : [])
             + (cpus.count > 1 && threads.contains(cpus.count)
@@ -112,5 +112,19 @@ public enum Figure {
 
     public static func milliseconds(_ seconds: Double?) -> String {
         seconds.map { String(format: "%.0f ms", 1000 * $0) } ?? "—"
+    }
+
+    /// img/s of reslab and its peer by thread count, for one measurement or one per size.
+    public typealias Rates = (ours: [Int: Double], theirs: [Int: Double])
+
+    /// "speed-up 1 → 2 threads: reslab 1.52×, numpy 1.20×" (`rates` holding one measurement), or
+    /// with one per size "speed-up 1 → 2 threads at 16 / 32 px: reslab 1.90× / 1.95×, ONNX
+    /// Runtime 1.60× / 1.70×"; empty unless `threads` has two counts.
+    public static func speedUps(_ rates: [Rates], threads: [Int], sizes: [Int] = [], peer: String) -> String {
+        guard let low = threads.min(), let high = threads.max(), low < high else { return "" }
+        let ours = rates.map { ratio($0.ours[high], $0.ours[low]) }.joined(separator: " / ")
+        let theirs = rates.map { ratio($0.theirs[high], $0.theirs[low]) }.joined(separator: " / ")
+        let at = sizes.isEmpty ? "" : " at " + sizes.map(String.init).joined(separator: " / ") + " px"
+        return "speed-up \(low) → \(high) threads\(at): reslab \(ours), \(peer) \(theirs)"
     }
 }

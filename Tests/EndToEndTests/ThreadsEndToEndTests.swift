@@ -38,10 +38,23 @@ struct ThreadsEndToEndTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         for threads in ["0", "100000"] {
             let outcome = try ReslabBinary.run(command + ["--threads", threads], in: folder)
-            #expect(outcome.status != 0)
+            #expect(outcome.status == 64, "exit status \(outcome.status)")
             #expect(outcome.stderr.contains("--threads must be from 1 to 1024, not \(threads) (this process may use \(Parallel.availableCPUs) CPUs)."),
                     "\(command) --threads \(threads): \(outcome.stderr)")
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty, "something was made in \(folder)")
+    }
+
+    /// The benchmarks' thread counts: each from 1 to 1024 and each once (`--threads 2 2` crashed
+    /// `bench train` once its timing windows were keyed by count), for every benchmark.
+    @Test(arguments: ["train", "onnx", "gemm", "decode", "resize"])
+    func aBenchmarksThreadCountsAreEachGivenOnce(_ benchmark: String) throws {
+        let folder = try ReslabBinary.temporaryFolder("e2e-threads")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for (threads, sentence) in [(["2", "2"], "--threads names 2 twice; give each count once, e.g. --threads 1 2."),
+                                    (["1", "0"], "--threads takes counts from 1 to 1024, not 0.")] {
+            let outcome = try ReslabBinary.run(["bench", benchmark, "--threads"] + threads + ["--no-peer"], in: folder)
+            #expect(outcome.status == 64 && outcome.stderr.contains(sentence), "bench \(benchmark) --threads \(threads): \(outcome.stderr)")
+        }
     }
 }

@@ -59,9 +59,7 @@ public struct ONNXBenchmark {
                           Figure.milliseconds(peer.map { Double(batch) / $0.imagesPerSecond }), Figure.rate(peer?.imagesPerCPUSecond),
                           Figure.ratio(result.imagesPerSecond, peer?.imagesPerSecond)))
         }
-        if let low = threads.min(), let high = threads.max(), low < high {
-            out("speed-up \(low) → \(high) threads: reslab \(Figure.ratio(ours[high]?.imagesPerSecond, ours[low]?.imagesPerSecond)), ONNX Runtime \(Figure.ratio(theirs[high], theirs[low]))")
-        }
+        out(Figure.speedUps([(ours.mapValues(\.imagesPerSecond), theirs)], threads: threads, peer: "ONNX Runtime"))
     }
 
     /// `model`, else the cached ResNet-18 (generated with the peers' Python when missing).

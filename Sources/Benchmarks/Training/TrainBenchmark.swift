@@ -84,7 +84,7 @@ public struct TrainBenchmark {
         let inference = TextTable(widths: [5, 7, 8, 8, 6, 10, 9, 11, 7])
         out(inference.row("size", "threads", "img/s", "GFLOP/s", "%peak", "img/CPU-s", "ORT img/s", "ORT img/CPU-s", "ratio"))
         let network = try Network(graph: graph, inputChannels: 3, classes: 10, trainingHeight: 32, trainingWidth: 32, seed: 1)
-        var speedUps: [(ours: [Int: Double], theirs: [Int: Double])] = []
+        var speedUps: [Figure.Rates] = []
         for size in sizes {
             let ours = try NetworkBenchmark.inference(network: network, batch: 256, size: size, threads: threads,
                                                       oneThreadCPU: session.oneThreadCPU, seconds: seconds)
@@ -104,7 +104,7 @@ public struct TrainBenchmark {
             }
             speedUps.append((ours.mapValues(\.imagesPerSecond), theirs))
         }
-        out(speedUp(speedUps, sizes: sizes, peer: "ONNX Runtime"))
+        out(Figure.speedUps(speedUps, threads: threads, sizes: sizes, peer: "ONNX Runtime"))
     }
 
     private func resNet20(_ session: BenchmarkSession, _ out: (String) -> Void) throws {
@@ -138,20 +138,7 @@ public struct TrainBenchmark {
                                   Figure.rate(other?.imagesPerCPUSecond), Figure.milliseconds(other.map { Double(model.batch) / $0.imagesPerSecond }),
                                   Figure.ratio(result.imagesPerSecond, other?.imagesPerSecond)))
         }
-        session.out(speedUp([(ours.mapValues(\.imagesPerSecond), theirs)], sizes: [], peer: peer))
-    }
-
-    /// "speed-up 1 → 2 threads: reslab 1.52×, numpy 1.20×", or with `sizes` (one pair of rate
-    /// tables per size) "speed-up 1 → 2 threads at 16 / 32 px: reslab 1.90× / 1.95×, ONNX Runtime
-    /// 1.60× / 1.70×" (empty without two thread counts).
-    private func speedUp(_ rates: [(ours: [Int: Double], theirs: [Int: Double])], sizes: [Int], peer: String) -> String {
-        guard let low = threads.min(), let high = threads.max(), low < high else { return "" }
-        let ratio = { (rate: [Int: Double]) in Figure.ratio(rate[high], rate[low]) }
-        let list = { (side: KeyPath<(ours: [Int: Double], theirs: [Int: Double]), [Int: Double]>) in
-            rates.map { ratio($0[keyPath: side]) }.joined(separator: " / ")
-        }
-        let at = sizes.isEmpty ? "" : " at " + sizes.map(String.init).joined(separator: " / ") + " px"
-        return "speed-up \(low) → \(high) threads\(at): reslab \(list(\.ours)), \(peer) \(list(\.theirs))"
+        session.out(Figure.speedUps([(ours.mapValues(\.imagesPerSecond), theirs)], threads: threads, peer: peer))
     }
 }
 

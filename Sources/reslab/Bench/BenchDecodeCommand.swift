@@ -27,8 +27,7 @@ struct BenchDecodeCommand: ParsableCommand {
     @Option(help: "Files sampled evenly from CIFAR-10 (32 × 32 JPEG).")
     var cifarFiles = 2000
 
-    @Option(name: .long, parsing: .upToNextOption, help: "Thread counts to measure.")
-    var threads: [Int] = [1, 2]
+    @OptionGroup var threadCounts: BenchThreadsOption
 
     @Option(help: "Each timing loops over the files for at least this many seconds.")
     var seconds = 1.0
@@ -39,7 +38,6 @@ struct BenchDecodeCommand: ParsableCommand {
     @OptionGroup var peer: PeerOptions
 
     func validate() throws {
-        guard threads.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--threads takes counts of at least 1.") }
         guard seconds > 0, repeats >= 1 else { throw ValidationError("--seconds must be positive and --repeats at least 1.") }
         for folder in [imagenette, cifar] where !FileManager.default.fileExists(atPath: folder) {
             throw ValidationError("\(folder) does not exist: unpack the dataset there (see `reslab bench decode --help`) or pass its folder.")
@@ -47,7 +45,7 @@ struct BenchDecodeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let session = try BenchmarkSession(threads: threads, backgroundLoad: nil) { print($0) }
+        let session = try BenchmarkSession(threads: threadCounts.threads, backgroundLoad: nil) { print($0) }
         let python = try session.peerPython(option: peer.python, modules: ["PIL"], peer: "Pillow", skip: peer.noPeer)
         print("Decode images/s from files in memory, median of \(repeats) timings of ≥ \(seconds) s")
         print(row("set", "files", "thr", "reslab", "Pillow", "ratio"))
@@ -55,7 +53,7 @@ struct BenchDecodeCommand: ParsableCommand {
             let paths = try sampleImageFiles(under: root, limit: count)
             let files = try paths.map { try readBytes(atPath: $0) }
             let peer = try python.map { try pillowRates(paths, python: $0) } ?? [:]
-            for threadCount in threads {
+            for threadCount in threadCounts.threads {
                 let rate = measureDecodeRate(of: files, threadCount: threadCount, seconds: seconds, repeats: repeats)
                 let pillow = peer[threadCount]
                 print(row(name, "\(files.count)", "\(threadCount)", String(format: "%.0f", rate.median),
@@ -77,7 +75,7 @@ struct BenchDecodeCommand: ParsableCommand {
         defer { try? FileManager.default.removeItem(at: list) }
         struct Line: Decodable { var threads: Int; var images_per_s: Double }
         let lines = try PeerScript(name: "pil_decode.py", python: python).run(
-            ["--files", list.path, "--seconds", "\(seconds)", "--repeats", "\(repeats)"] + threads.flatMap { ["--threads", "\($0)"] },
+            ["--files", list.path, "--seconds", "\(seconds)", "--repeats", "\(repeats)"] + threadCounts.threads.flatMap { ["--threads", "\($0)"] },
             as: Line.self)
         return Dictionary(lines.map { ($0.threads, $0.images_per_s) }) { $1 }
     }

@@ -9,8 +9,7 @@ struct BenchGEMMCommand: ParsableCommand {
         commandName: "gemm",
         abstract: "Matrix-multiply GFLOP/s at 512³ and the CNN's shapes beside numpy + OpenBLAS.")
 
-    @Option(name: .long, parsing: .upToNextOption, help: "Thread counts to measure.")
-    var threads: [Int] = [1, 2]
+    @OptionGroup var threadCounts: BenchThreadsOption
 
     @Option(name: .long, help: "Timed samples per shape and thread count (each ≥ 20 ms); best and median are shown.")
     var samples = 9
@@ -21,19 +20,18 @@ struct BenchGEMMCommand: ParsableCommand {
     var shape: [String] = []
 
     func validate() throws {
-        guard threads.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--threads takes counts of at least 1.") }
         guard samples >= 1 else { throw ValidationError("--samples must be at least 1.") }
     }
 
     func run() throws {
-        let session = try BenchmarkSession(threads: threads, backgroundLoad: nil) { print($0) }
+        let session = try BenchmarkSession(threads: threadCounts.threads, backgroundLoad: nil) { print($0) }
         let python = try session.peerPython(option: peer.python, modules: Peers.numpyModules, peer: "numpy + OpenBLAS", skip: peer.noPeer)
         print("GEMM GFLOP/s, best (median) of \(samples) samples of ≥ 20 ms")
         print(row("shape", "M×N×K", "thr", "reslab", "%peak", "numpy", "ratio", "cpu-time"))
         let shapes = try self.shape.isEmpty ? GEMMShape.benchmarkSet : self.shape.map(Self.parse)
         for shape in shapes {
-            let peer = try python.map { try Peers.numpyGEMMTimes($0, shape: shape, threads: threads, samples: samples) } ?? [:]
-            for threadCount in threads {
+            let peer = try python.map { try Peers.numpyGEMMTimes($0, shape: shape, threads: threadCounts.threads, samples: samples) } ?? [:]
+            for threadCount in threadCounts.threads {
                 let timing = timeGEMM(shape, threads: threadCount, samples: samples)
                 var numpy = "—", ratio = "—"
                 if let best = peer[threadCount] {

@@ -24,8 +24,7 @@ struct BenchONNXCommand: ParsableCommand {
     @Option(name: .long, help: "Images per forward pass.")
     var batch = 32
 
-    @Option(name: .long, parsing: .upToNextOption, help: "Thread counts to measure.")
-    var threads: [Int] = [1, 2]
+    @OptionGroup var threadCounts: BenchThreadsOption
 
     @Option(name: .long, help: "Seconds per timed window (3 windows, median shown), for reslab and the peer.")
     var seconds = 2.0
@@ -36,7 +35,6 @@ struct BenchONNXCommand: ParsableCommand {
     var backgroundLoad = false
 
     func validate() throws {
-        guard threads.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--threads takes counts of at least 1.") }
         guard size >= 1, batch >= 1, seconds > 0 else { throw ValidationError("--size and --batch must be at least 1 and --seconds positive.") }
         if let model, !FileManager.default.fileExists(atPath: model) {
             throw ValidationError("--model \(model) does not exist; pass an ONNX file, or leave --model out for the generated ResNet-18.")
@@ -44,8 +42,8 @@ struct BenchONNXCommand: ParsableCommand {
     }
 
     func run() throws {
-        let session = try BenchmarkSession(threads: threads, backgroundLoad: backgroundLoad ? BenchBusyCommand.invocation : nil) { print($0) }
-        try ONNXBenchmark(model: model, size: size, batch: batch, threads: threads, seconds: seconds, python: peer.python, skipPeers: peer.noPeer)
+        let session = try BenchmarkSession(threads: threadCounts.threads, backgroundLoad: backgroundLoad ? BenchBusyCommand.invocation : nil) { print($0) }
+        try ONNXBenchmark(model: model, size: size, batch: batch, threads: threadCounts.threads, seconds: seconds, python: peer.python, skipPeers: peer.noPeer)
             .run(session)
         session.finish()
     }

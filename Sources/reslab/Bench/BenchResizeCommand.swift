@@ -14,20 +14,15 @@ struct BenchResizeCommand: ParsableCommand {
     @Option(help: "Folder of the 256×256 JPEGs (the peer writes 200 there when it has none).")
     var images = BenchCache.folder.appendingPathComponent("resize-256").path
 
-    @Option(name: .long, parsing: .upToNextOption, help: "Thread counts to measure.")
-    var threads: [Int] = [1, 2]
+    @OptionGroup var threadCounts: BenchThreadsOption
 
     @Option(help: "Only the tasks whose name contains this text.")
     var only: String?
 
-    func validate() throws {
-        guard threads.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--threads takes counts of at least 1.") }
-    }
-
     func run() throws {
-        let session = try BenchmarkSession(threads: threads, backgroundLoad: nil) { print($0) }
+        let session = try BenchmarkSession(threads: threadCounts.threads, backgroundLoad: nil) { print($0) }
         let python = try session.peerPython(option: peer.python, modules: ["numpy", "PIL"], peer: "Pillow", skip: peer.noPeer)
-        for threadCount in threads {
+        for threadCount in threadCounts.threads {
             struct Line: Decodable { var task: String; var images_per_s: Double; var pillow: String }
             let pillow = try python.map {
                 try PeerScript(name: "pil_resize.py", python: $0).run(["--dir", images, "--threads", "\(threadCount)"], as: Line.self)

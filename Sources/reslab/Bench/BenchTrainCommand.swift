@@ -20,8 +20,7 @@ struct BenchTrainCommand: ParsableCommand {
     @Option(name: .long, help: "The model: \(TrainBenchmark.Model.allCases.map(\.rawValue).joined(separator: ", ")).")
     var model = TrainBenchmark.Model.referenceCNN
 
-    @Option(name: .long, parsing: .upToNextOption, help: "Thread counts to measure.")
-    var threads: [Int] = [1, 2]
+    @OptionGroup var threadCounts: BenchThreadsOption
 
     @Option(name: .long, parsing: .upToNextOption, help: "Inference input sizes (pixels; reference CNN).")
     var sizes: [Int] = [16, 32, 64, 128]
@@ -38,19 +37,18 @@ struct BenchTrainCommand: ParsableCommand {
     var memoryProbe = false
 
     func validate() throws {
-        guard threads.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--threads takes counts of at least 1.") }
         guard sizes.allSatisfy({ $0 >= 8 }) else { throw ValidationError("--sizes must be at least 8 (three 2×2 poolings).") }
         guard seconds > 0 else { throw ValidationError("--seconds must be positive.") }
     }
 
     func run() throws {
-        let benchmark = TrainBenchmark(model: model, threads: threads, sizes: sizes, seconds: seconds, python: peer.python, skipPeers: peer.noPeer)
+        let benchmark = TrainBenchmark(model: model, threads: threadCounts.threads, sizes: sizes, seconds: seconds, python: peer.python, skipPeers: peer.noPeer)
         if memoryProbe {
             try benchmark.memoryProbe()
             print(Int(MachineInfo.peakResidentMegabytes()))
             return
         }
-        let session = try BenchmarkSession(threads: threads, backgroundLoad: backgroundLoad ? BenchBusyCommand.invocation : nil) { print($0) }
+        let session = try BenchmarkSession(threads: threadCounts.threads, backgroundLoad: backgroundLoad ? BenchBusyCommand.invocation : nil) { print($0) }
         try benchmark.run(session)
         print("\n" + (try benchmark.memoryLine(executable: BenchBusyCommand.executable)))
         session.finish()
