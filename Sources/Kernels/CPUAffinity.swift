@@ -52,14 +52,11 @@ public enum CPUAffinity {
     }
 
     /// The CPUs the process's main thread may run on (the set it was started with, e.g. by
-    /// `taskset` or a Slurm job's cpuset), or nil where they cannot be read.
-    public static func process() -> CPUSet? {
-        affinity(of: getpid())
-    }
-
-    /// `process()`'s CPUs as read the first time this is used (empty where unknown): the CPUs the
-    /// helper pool places workers on and the default thread count (`Parallel.availableCPUs`).
-    public static let processCPUs: [Int] = process()?.cpus ?? []
+    /// `taskset` or a Slurm job's cpuset), as read the first time this is used, in increasing
+    /// order (empty where unknown): a parallel loop with as many workers runs worker k on the
+    /// k-th of them (`HelperPool`, docs/kernels.md "Thread placement"); their count is the
+    /// default thread count (`Parallel.availableCPUs`).
+    public static let processCPUs: [Int] = affinity(of: getpid())?.cpus ?? []
 
     private static func affinity(of tid: Int32) -> CPUSet? {
         guard let getAffinity else { return nil }

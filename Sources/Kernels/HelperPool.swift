@@ -44,6 +44,10 @@ final class HelperPool: @unchecked Sendable {
     /// The CPUs the process may use, in increasing order (empty where unknown): a loop with this
     /// many workers runs worker k on `cpus[k]`.
     let cpus: [Int]
+    /// `cpus` as one set (what a helper may run on outside placed loops), and each CPU alone
+    /// (worker k's set in a placed loop), made once instead of per loop.
+    private let allowedSet: CPUAffinity.CPUSet
+    private let workerSets: [CPUAffinity.CPUSet]
     /// Helpers started so far (1…`startedHelpers` run); changed only under `ownership`.
     private(set) var startedHelpers = 0
     /// The current job in one word: generation << 32 | helpers it wants << 21 | closed bit (20) |
@@ -70,6 +74,8 @@ final class HelperPool: @unchecked Sendable {
     init(helpers: Int, cpus: [Int]) {
         self.helpers = helpers
         self.cpus = cpus
+        allowedSet = CPUAffinity.CPUSet(cpus)
+        workerSets = cpus.map { CPUAffinity.CPUSet([$0]) }
     }
 
     /// Runs `body` for chunks `0..<chunks` on the calling thread (worker 0) and `workers − 1`
@@ -93,7 +99,7 @@ final class HelperPool: @unchecked Sendable {
             sleep.unlock()
 
             let callerCPUs = placed ? CPUAffinity.current() : nil
-            if callerCPUs != nil { CPUAffinity.pin(to: cpus[0]) }
+            if callerCPUs != nil { CPUAffinity.set(workerSets[0]) }
             Parallel.takeChunks(next, chunks: chunks, worker: 0, body)
             if let callerCPUs { CPUAffinity.set(callerCPUs) }
 
@@ -137,7 +143,7 @@ final class HelperPool: @unchecked Sendable {
     /// the job wants that many helpers, joins it while it is open and takes chunks.
     private func helperLoop(index: Int, after generation: Int) {
         // A thread inherits its creator's affinity, and the creator may be pinned.
-        if !cpus.isEmpty { CPUAffinity.set(CPUAffinity.CPUSet(cpus)) }
+        if !cpus.isEmpty { CPUAffinity.set(allowedSet) }
         var pinned = false
         var seen = generation
         while true {
@@ -149,7 +155,7 @@ final class HelperPool: @unchecked Sendable {
                     expected: current, desired: current &+ 1, ordering: .acquiringAndReleasing)
                 if exchanged {
                     if placed != pinned {
-                        CPUAffinity.set(CPUAffinity.CPUSet(placed ? [cpus[index]] : cpus))
+                        CPUAffinity.set(placed ? workerSets[index] : allowedSet)
                         pinned = placed
                     }
                     if let body { Parallel.takeChunks(next, chunks: chunks, worker: index, body) }

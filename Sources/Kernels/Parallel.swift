@@ -69,13 +69,6 @@ public enum Parallel {
         NestingFlag.isSet = nested
     }
 
-    /// The CPUs the process may use, in increasing order: a loop with as many workers runs
-    /// worker k on the k-th of them (docs/kernels.md, "Thread placement"); empty where they
-    /// cannot be read.
-    public static var placementCPUs: [Int] {
-        CPUAffinity.processCPUs
-    }
-
     /// Starts the persistent helper threads for `threadCount` workers now (they start with the
     /// first parallel loop that needs them otherwise). The pool reads the CPUs the process may
     /// use, where it places a loop's workers one per CPU, when it is first used: a benchmark that

@@ -199,18 +199,17 @@ struct Pooling {
 
 /// A max pool's running maximum over a window, 16 channels at a time: starts at −∞ and takes a
 /// value only where it is strictly larger, in window order, so ties keep the first input. The
-/// one rule `Pooling.maxForward`, the recomputation in `maxBackward` and the convolution stores
-/// that take a pool (Winograd's tiles, `storePooledRows` and its winners) all follow.
+/// one rule `Pooling.maxForward` and Winograd's pooled store use; `maxBackward` finds the same
+/// winner (the first input equal to the maximum), and `storePooledRows` writes the rule out
+/// (see there).
 struct WindowMaximum {
     var best = SIMD16<Float>(repeating: -.infinity)
 
-    /// Takes `value` where it beats the maximum so far; returns where it did.
-    @inline(__always) @discardableResult
-    mutating func take(_ value: SIMD16<Float>) -> SIMDMask<SIMD16<Int32>> {
-        let wins = value .> best
+    /// Takes `value` where it beats the maximum so far.
+    @inline(__always)
+    mutating func take(_ value: SIMD16<Float>) {
         // Compare-and-blend: Swift's pointwiseMax is scalar here (5× slower).
-        best.replace(with: value, where: wins)
-        return wins
+        best.replace(with: value, where: value .> best)
     }
 }
 

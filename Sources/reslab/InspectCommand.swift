@@ -25,9 +25,6 @@ struct InspectCommand: ParsableCommand {
 
     @OptionGroup var limits: InputLimitOptions
 
-    func validate() throws {
-    }
-
     func run() throws {
         limits.apply()
         print(try inspectImageFolder(root: folder, testFraction: testFraction, seed: seed, threadCount: workers.threads).text)

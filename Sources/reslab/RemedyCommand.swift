@@ -31,9 +31,6 @@ struct RemedyCommand: ParsableCommand {
 
     @Flag(help: "Print only the final lines.") var quiet = false
 
-    func validate() throws {
-    }
-
     func run() throws {
         limits.apply()
         var options = RemedyOptions(runFolder: folder, threads: workers.threads)

@@ -172,10 +172,10 @@ import Testing
     /// A loop with one worker per CPU the process may use runs worker k on the k-th of those
     /// CPUs (chunk by chunk, as `sched_getcpu` says), and the caller's own affinity is what it
     /// was before the loop (threads it creates later are not pinned).
-    @Test(.enabled(if: (2...ProcessInfo.processInfo.activeProcessorCount).contains(CPUAffinity.process()?.cpus.count ?? 0),
+    @Test(.enabled(if: (2...ProcessInfo.processInfo.activeProcessorCount).contains(CPUAffinity.processCPUs.count),
                    "needs 2 or more CPUs to run on"))
     func oneWorkerPerCPURunsEachOnItsOwnCPU() throws {
-        let cpus = try #require(CPUAffinity.process()).cpus
+        let cpus = CPUAffinity.processCPUs
         let before = CPUAffinity.current()
         let chunks = 64 * cpus.count
         let ranOn = UnsafeMutablePointer<(worker: Int, cpu: Int)>.allocate(capacity: chunks)
