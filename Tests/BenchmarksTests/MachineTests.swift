@@ -39,6 +39,31 @@ struct MachineTests {
         #expect(machine.line.hasPrefix(machine.cpuModel + ", \(machine.cores) core\(machine.cores == 1 ? "" : "s"), load average "))
     }
 
+    /// The flags are /proc/cpuinfo's: this machine's SIMD level is among them, and numpy's
+    /// OpenBLAS is told to use its AVX-512 kernels only where `avx512f` is one (on an AVX2 CPU
+    /// they die with SIGILL: `bench train` failed so on an AVX2 EPYC).
+    @Test func cpuFlagsChooseOpenBLASKernels() throws {
+        let flags = MachineInfo.current().cpuFlags
+        let cpuInfo = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+        #expect(flags.contains("fpu") && flags.contains("sse2"), "\(flags.sorted().prefix(8))")
+        #expect(flags.allSatisfy { cpuInfo.contains(" \($0)") })
+        #expect(Peers.openBLASEnvironment(cpuFlags: ["sse2", "avx2", "fma"]) == [:])
+        #expect(Peers.openBLASEnvironment(cpuFlags: ["avx2", "avx512f", "avx512bw"]) == ["OPENBLAS_CORETYPE": "SkylakeX"])
+        #expect(Peers.openBLAS == Peers.openBLASEnvironment(cpuFlags: flags))
+    }
+
+    /// A peer killed by a signal is reported as such, with the environment it was given, not as
+    /// "exit status 4" (what Foundation reports for SIGILL), which running it by hand without
+    /// that environment would not reproduce.
+    @Test func killedChildIsNamedWithItsSignalAndEnvironment() throws {
+        let error = #expect(throws: BenchmarkError.self) {
+            try runCapturingOutput("/bin/sh", ["-c", "kill -ILL $$"], environment: ["OPENBLAS_CORETYPE": "SkylakeX"])
+        }
+        #expect(error?.description == "OPENBLAS_CORETYPE=SkylakeX /bin/sh -c kill -ILL $$ was killed by signal 4 (SIGILL: it ran an instruction this CPU does not have); run it by hand to see why.")
+        let failed = #expect(throws: BenchmarkError.self) { try runCapturingOutput("/bin/sh", ["-c", "echo no >&2; exit 3"]) }
+        #expect(failed?.description == "/bin/sh -c echo no >&2; exit 3 failed with exit status 3 (no); run it by hand to see why.")
+    }
+
     /// Touching a block 64 MB larger than the peak so far makes the peak at least that block
     /// (skipped when the test process already peaked above 1 GB: the block would be too large).
     @Test func peakResidentMemoryFollowsAllocation() {

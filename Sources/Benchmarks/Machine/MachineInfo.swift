@@ -8,16 +8,20 @@ public struct MachineInfo: Sendable {
     public var cpuModel: String
     /// Logical CPUs this process may use.
     public var cores: Int
+    /// The CPU's feature flags (/proc/cpuinfo's `flags` of its first CPU, e.g. "avx2", "avx512f").
+    public var cpuFlags: Set<String>
     /// /proc/loadavg's 1, 5 and 15 minute load averages ("?" where there is none).
     public var loadAverage: String
 
     public static func current() -> MachineInfo {
         let cpuInfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        let model = cpuInfo.split(separator: "\n").first { $0.hasPrefix("model name") }?
-            .split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces)
+        let lines = cpuInfo.split(separator: "\n")
+        func value(_ key: String) -> Substring? { lines.first { $0.hasPrefix(key) }?.split(separator: ":", maxSplits: 1).last }
+        let model = value("model name")?.trimmingCharacters(in: .whitespaces)
         let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3)
             .joined(separator: " ")
-        return MachineInfo(cpuModel: model ?? "unknown CPU", cores: Parallel.availableCPUs,
+        let flags = value("flags")?.split(separator: " ").map(String.init)
+        return MachineInfo(cpuModel: model ?? "unknown CPU", cores: Parallel.availableCPUs, cpuFlags: Set(flags ?? []),
                            loadAverage: load ?? "?")
     }
 

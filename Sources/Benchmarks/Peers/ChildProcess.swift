@@ -2,19 +2,24 @@ import Foundation
 
 /// Runs `executable` with `arguments` (and `environment` added to ours), waits for it, and
 /// returns its standard output. A non-zero exit throws `BenchmarkError.commandFailed` with the
-/// last line the command wrote to standard error.
+/// last line the command wrote to standard error, a death by signal `BenchmarkError.commandKilled`;
+/// either names the command with the environment it was given, so that it can be run by hand.
 func runCapturingOutput(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> String {
     let result = try runCapturing(executable, arguments, environment: environment)
+    let command = (environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } + [executable] + arguments)
+        .joined(separator: " ")
+    if let signal = result.signal { throw BenchmarkError.commandKilled(command: command, signal: signal) }
     guard result.status == 0 else {
-        throw BenchmarkError.commandFailed(command: ([executable] + arguments).joined(separator: " "), status: result.status,
-                                           lastError: result.lastErrorLine)
+        throw BenchmarkError.commandFailed(command: command, status: result.status, lastError: result.lastErrorLine)
     }
     return result.output
 }
 
-/// The exit status, standard output and last standard-error line of a finished command.
+/// The exit status (or the signal that killed it), standard output and last standard-error line
+/// of a finished command.
 struct CapturedRun {
     var status: Int32
+    var signal: Int32?
     var output: String
     var lastErrorLine: String
 }
@@ -38,5 +43,6 @@ func runCapturing(_ executable: String, _ arguments: [String], environment: [Str
     process.waitUntilExit()
     let errors = (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
     let last = errors.split(separator: "\n").last.map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
-    return CapturedRun(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self), lastErrorLine: last)
+    let killed = process.terminationReason == .uncaughtSignal
+    return CapturedRun(status: killed ? -1 : process.terminationStatus, signal: killed ? process.terminationStatus : nil, output: String(decoding: data, as: UTF8.self), lastErrorLine: last)
 }

@@ -58,6 +58,7 @@ public struct PeerPython: Sendable, Equatable {
         do { run = try runCapturing(python, ["-c", "import " + modules.joined(separator: ", ")]) } catch {
             return "does not start (\(error.localizedDescription))"
         }
+        if let signal = run.signal { return "killed by signal \(signal)" }
         return run.status == 0 ? nil : (run.lastErrorLine.isEmpty ? "exit status \(run.status)" : run.lastErrorLine)
     }
 

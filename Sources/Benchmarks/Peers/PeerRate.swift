@@ -19,8 +19,20 @@ public struct PeerRate: Decodable, Sendable {
 /// The peers `reslab bench train` and `bench onnx` run, each a script in `scripts/peers/`.
 public enum Peers {
     /// OpenBLAS's runtime detection does not know AMD Zen 4/5 and picks AVX2 kernels (half the
-    /// speed); SkylakeX selects its AVX-512 ones, the stronger peer.
-    static let openBLAS = ["OPENBLAS_CORETYPE": "SkylakeX"]
+    /// speed); SkylakeX selects its AVX-512 ones, the stronger peer. Only where the CPU has
+    /// AVX-512 (`avx512f`): on an AVX2 CPU SkylakeX's kernels die with SIGILL, and OpenBLAS's own
+    /// choice there (Haswell) is already its best.
+    static let openBLAS = openBLASEnvironment(cpuFlags: MachineInfo.current().cpuFlags)
+
+    /// The environment for OpenBLAS on a CPU with `cpuFlags` (/proc/cpuinfo's `flags`).
+    static func openBLASEnvironment(cpuFlags: Set<String>) -> [String: String] {
+        cpuFlags.contains("avx512f") ? ["OPENBLAS_CORETYPE": "SkylakeX"] : [:]
+    }
+
+    /// How the numpy peer's OpenBLAS kernels are chosen, for the benchmark's header.
+    public static var openBLASChoice: String {
+        openBLAS["OPENBLAS_CORETYPE"].map { "OPENBLAS_CORETYPE=\($0)" } ?? "OpenBLAS's own kernel choice (no AVX-512)"
+    }
 
     /// Python modules each peer imports.
     public static let numpyModules = ["numpy", "threadpoolctl"]

@@ -72,7 +72,7 @@ public struct TrainBenchmark {
         out("model: reference CNN [\(ModelSpec.referenceCNN())]")
         let numpy = try session.peerPython(option: python, modules: Peers.numpyModules, peer: "numpy + OpenBLAS", skip: skipPeers)
         let ort = try session.peerPython(option: python, modules: Peers.onnxRuntimeModules, peer: "ONNX Runtime", skip: skipPeers)
-        out("\ntraining, batch \(model.batch), \(model.size)×\(model.size) (reslab AdamW; numpy: Adam, OPENBLAS_CORETYPE=SkylakeX)")
+        out("\ntraining, batch \(model.batch), \(model.size)×\(model.size) (reslab AdamW; numpy: Adam, \(Peers.openBLASChoice))")
         try trainingTable(session, peer: "numpy", numpy.map { python in
             { (count: Int) throws -> PeerRate in
                 try Peers.numpyCNNTraining(python, threads: count, batch: model.batch, size: model.size, seconds: seconds)
