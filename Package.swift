@@ -20,9 +20,26 @@ let cpuFlags: [SwiftSetting] = [
     .unsafeFlags(["-enable-testing"], .when(configuration: .release)),
 ]
 
+/// Whether the target CPU has AVX-512 (32 vector registers of 16 floats). The GEMM micro-kernel's
+/// 8 × 32 tile keeps 16 `SIMD16<Float>` accumulators in registers only there; for any other target
+/// (AVX2's 16 registers of 8 floats, where that tile spilled: 37% of the FMA peak) Kernels computes
+/// the tile as four 4 × 16 quarters (docs/kernels.md, "The AVX2 tile"). `native` asks the
+/// building machine (/proc/cpuinfo's flags); a named CPU is looked up among the AVX-512 ones.
+let targetHasAVX512: Bool = {
+    if targetCPU == "native" {
+        let cpuInfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        return cpuInfo.split(separator: "\n").first { $0.hasPrefix("flags") }?.split(separator: " ").contains("avx512f") ?? false
+    }
+    let avx512CPUs: Set<String> = ["znver4", "znver5", "skylake-avx512", "cascadelake", "cooperlake", "cannonlake",
+                                   "icelake-client", "icelake-server", "tigerlake", "rocketlake", "sapphirerapids",
+                                   "emeraldrapids", "graniterapids", "graniterapids-d", "x86-64-v4"]
+    return avx512CPUs.contains(targetCPU)
+}()
+
 /// Hot-loop targets additionally drop overflow and bounds checks in release builds: they take
 /// their pointers once and validate shapes at their API boundary (measured: GEMM 259 → 265 GFLOP/s).
 let kernelFlags: [SwiftSetting] = cpuFlags + [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+    + (targetHasAVX512 ? [.define("RESLAB_AVX512")] : [])
 
 let package = Package(
     name: "reslab",

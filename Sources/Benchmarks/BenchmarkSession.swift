@@ -38,10 +38,11 @@ public final class BenchmarkSession {
         for count in Set(threads + [1]) { peaks[count] = FMAPeak.measure(threads: count) }
         self.peaks = peaks
         peakPerThread = peaks[1]?.perCore ?? 1
-        out(String(format: "FMA peak per core measured now: %.0f GFLOP/s per second of its CPU time (SIMD16<Float>, 12 chains, best of 5 windows of 0.1 s); ", peakPerThread)
+        out(String(format: "FMA peak per core measured now: %.0f GFLOP/s per second of its CPU time (SIMD\(TargetSIMD.floatsPerRegister)<Float>, 12 chains, best of 5 windows of 0.1 s); ", peakPerThread)
             + "in wall time, which other load lowers: "
             + peaks.keys.sorted().map { "\($0) thread\($0 == 1 ? "" : "s") " + String(format: "%.0f", peaks[$0]!.wall) }.joined(separator: ", ")
             + String(format: " GFLOP/s. %%peak below is GFLOP/s ÷ (%.0f × threads)", peakPerThread))
+        out("GEMM micro-kernel: \(TargetSIMD.tileDescription)")
     }
 
     /// Where rows run: one-thread rows pinned (`CPUPinning`), rows with one thread per CPU placed

@@ -40,6 +40,35 @@ enum MicroKernel {
         rows: Int, columns: Int, epilogue: TileEpilogue
     ) {
         assert(rows >= 1 && rows <= MicroKernel.rows && columns >= 1 && columns <= MicroKernel.columns)
+        #if RESLAB_AVX512
+        avx512Tile(width, a: a, runs: runs, panel: panel, c: c, ldc: ldc, rows: rows, columns: columns, epilogue: epilogue)
+        #else
+        // Four 4 × 16 quarters (rows 0–3 and 4–7, columns 0–15 and 16–31), each over the whole
+        // depth: the sums of every element are those of the 8 × 32 tile, in the same order.
+        let quarterColumns = MicroKernel.columns / 2
+        for top in stride(from: 0, to: rows, by: 4) {
+            let rowsHere = min(4, rows - top)
+            let quarterRows = top == 0 ? (a.a0, a.a1, a.a2, a.a3) : (a.a4, a.a5, a.a6, a.a7)
+            quarterTile(a: quarterRows, runs: runs, panel: panel, c: c + top * ldc, ldc: ldc,
+                        rows: rowsHere, columns: min(columns, quarterColumns), epilogue: epilogue)
+            if Width.wide {
+                quarterTile(a: quarterRows, runs: runs, panel: panel + quarterColumns, c: c + top * ldc + quarterColumns, ldc: ldc,
+                            rows: rowsHere, columns: columns - quarterColumns,
+                            epilogue: TileEpilogue(add: epilogue.add, bias: epilogue.bias.map { $0 + quarterColumns }, relu: epilogue.relu))
+            }
+        }
+        #endif
+    }
+
+    /// The 8 × 32 tile with 16 `SIMD16<Float>` accumulators: AVX-512 builds (32 vector registers).
+    @inline(__always)
+    private static func avx512Tile<Width: TileWidth>(
+        _ width: Width.Type,
+        a: TileRows, runs: UnsafeBufferPointer<DepthRun>,
+        panel: UnsafePointer<Float>,
+        c: UnsafeMutablePointer<Float>, ldc: Int,
+        rows: Int, columns: Int, epilogue: TileEpilogue
+    ) {
         let (a0, a1, a2, a3, a4, a5, a6, a7) = (a.a0, a.a1, a.a2, a.a3, a.a4, a.a5, a.a6, a.a7)
 
         // Every row starts from the bias row (or zero).

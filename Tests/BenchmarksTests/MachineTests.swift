@@ -15,7 +15,7 @@ struct MachineTests {
         let sn = pow(Double(s), Double(n)), fixed = 1e-7 / (1 - Double(s))
         let expected = (0..<12).reduce(0.0) { total, chain in
             let x0 = Double(Float(0.1) + [0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.1, 0.11][chain])
-            return total + 16 * (fixed * (1 - sn) + sn * x0)
+            return total + Double(TargetSIMD.floatsPerRegister) * (fixed * (1 - sn) + sn * x0)
         }
         #expect(abs(got - expected) <= 1e-3 * abs(expected), "\(got) vs \(expected)")
     }

@@ -1,15 +1,18 @@
 import Dispatch
 import Foundation
+import Kernels
 
 /// This machine's float32 FMA peak, measured on the spot: the "100%" of the benchmarks' "% of
 /// peak" (a Zen 5 core reaches ~271 GFLOP/s, a Zen 4 core, which runs AVX-512 as two 256-bit
 /// halves, about half; a stored constant would be wrong on one of them).
 public enum FMAPeak {
     /// Independent FMA chains per thread: with 4-cycle latency and 2 FMA pipes, 8 chains keep
-    /// every pipe busy; 12 leave margin and still fit the 16 (AVX2) or 32 (AVX-512) registers.
+    /// every pipe busy; 12 leave margin and still fit the registers (12 + 2 of AVX2's 16).
     static let chains = 12
-    /// FLOPs of one loop iteration: `chains` FMAs of 16 lanes, 2 FLOPs each.
-    static let flopsPerIteration = Double(chains * 16 * 2)
+    /// FLOPs of one loop iteration: `chains` FMAs of a full register (16 lanes with AVX-512, 8
+    /// with AVX2: 12 `SIMD16` chains need 24 AVX2 registers and spilled, measuring 46–83
+    /// GFLOP/s on one Zen 3 core that the GEMM outran), 2 FLOPs each.
+    static var flopsPerIteration: Double { Double(chains * TargetSIMD.floatsPerRegister * 2) }
 
     /// One measurement at a thread count.
     public struct Rate: Sendable {
@@ -55,12 +58,17 @@ public enum FMAPeak {
         return best
     }
 
-    /// `iterations` rounds of `chains` independent x ← x·s + c on SIMD16<Float> (one FMA each,
+    /// `iterations` rounds of `chains` independent x ← x·s + c on full registers (one FMA each,
     /// converging to c / (1 − s), so no overflow or denormals); returns a sum so nothing is dropped.
-    @inline(never)
     static func fmaLoop(iterations: Int, scale: Float) -> Float {
-        let s = SIMD16<Float>(repeating: scale), c = SIMD16<Float>(repeating: 1e-7)
-        var a0 = SIMD16<Float>(repeating: 0.1), a1 = a0 + 0.01, a2 = a0 + 0.02, a3 = a0 + 0.03
+        TargetSIMD.hasAVX512 ? fmaLoop(SIMD16<Float>.self, iterations: iterations, scale: scale)
+            : fmaLoop(SIMD8<Float>.self, iterations: iterations, scale: scale)
+    }
+
+    @inline(never)
+    private static func fmaLoop<Vector: SIMD>(_: Vector.Type, iterations: Int, scale: Float) -> Float where Vector.Scalar == Float {
+        let s = Vector(repeating: scale), c = Vector(repeating: 1e-7)
+        var a0 = Vector(repeating: 0.1), a1 = a0 + 0.01, a2 = a0 + 0.02, a3 = a0 + 0.03
         var a4 = a0 + 0.04, a5 = a0 + 0.05, a6 = a0 + 0.06, a7 = a0 + 0.07
         var a8 = a0 + 0.08, a9 = a0 + 0.09, a10 = a0 + 0.1, a11 = a0 + 0.11
         for _ in 0..<iterations {

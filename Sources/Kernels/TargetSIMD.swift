@@ -1,0 +1,20 @@
+/// What the build's target CPU gives the kernels (Package.swift's `targetHasAVX512` defines
+/// `RESLAB_AVX512` for Kernels).
+public enum TargetSIMD {
+    #if RESLAB_AVX512
+    /// Whether Kernels was compiled for AVX-512: 32 vector registers of 16 floats. Otherwise
+    /// (AVX2: 16 registers of 8 floats) the micro-kernel computes its 8 × 32 tile in 4 × 16
+    /// quarters (`MicroKernel.quarterTile`).
+    public static let hasAVX512 = true
+    #else
+    public static let hasAVX512 = false
+    #endif
+
+    /// Floats per vector register: 16 with AVX-512, else 8.
+    public static var floatsPerRegister: Int { hasAVX512 ? 16 : 8 }
+
+    /// The micro-kernel as the benchmarks name it.
+    public static var tileDescription: String {
+        hasAVX512 ? "8 × 32 tile, 16 SIMD16 accumulators (AVX-512)" : "8 × 32 tile as four 4 × 16 quarters, 8 SIMD8 accumulators each (no AVX-512)"
+    }
+}
