@@ -72,7 +72,7 @@ enum MicroKernel {
         let (a0, a1, a2, a3, a4, a5, a6, a7) = (a.a0, a.a1, a.a2, a.a3, a.a4, a.a5, a.a6, a.a7)
 
         // Every row starts from the bias row (or zero).
-        let (low, high): (SIMD16<Float>, SIMD16<Float>) = epilogue.bias.map { loadRow($0, columns: columns) } ?? (SIMD16<Float>(), SIMD16<Float>())
+        let (low, high) = epilogue.bias.map { loadRow($0, columns: columns) } ?? (SIMD16<Float>(), SIMD16<Float>())
         var c00 = low, c01 = high, c10 = low, c11 = high, c20 = low, c21 = high, c30 = low, c31 = high
         var c40 = low, c41 = high, c50 = low, c51 = high, c60 = low, c61 = high, c70 = low, c71 = high
 
@@ -117,32 +117,30 @@ enum MicroKernel {
         if rows > 7 { storeRow(c70, c71, to: c + 7 * ldc, columns: columns, epilogue) }
     }
 
-    /// Floats 0..<columns (≤ 2 vectors' lanes) of `row` as two vectors, zero past `columns`; no
-    /// alignment needed. `Vector` is `SIMD16<Float>` for the 8 × 32 tile, `SIMD8<Float>` for its
-    /// 4 × 16 quarters.
+    /// Floats 0..<columns of `row` as two vectors, zero past `columns`; no alignment needed.
     @inline(__always)
-    static func loadRow<Vector: SIMD>(_ row: UnsafePointer<Float>, columns: Int) -> (Vector, Vector) where Vector.Scalar == Float {
-        let raw = UnsafeRawPointer(row), lanes = Vector.scalarCount
-        if columns == 2 * lanes {
-            return (raw.loadUnaligned(as: Vector.self), raw.loadUnaligned(fromByteOffset: 4 * lanes, as: Vector.self))
+    private static func loadRow(_ row: UnsafePointer<Float>, columns: Int) -> (SIMD16<Float>, SIMD16<Float>) {
+        let raw = UnsafeRawPointer(row)
+        if columns == MicroKernel.columns {
+            return (raw.loadUnaligned(as: SIMD16<Float>.self), raw.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self))
         }
-        if columns == lanes { return (raw.loadUnaligned(as: Vector.self), Vector()) }
-        var low = Vector(), high = Vector()
+        if columns == 16 { return (raw.loadUnaligned(as: SIMD16<Float>.self), SIMD16<Float>()) }
+        var low = SIMD16<Float>(), high = SIMD16<Float>()
         for j in 0..<columns {
-            if j < lanes { low[j] = row[j] } else { high[j - lanes] = row[j] }
+            if j < 16 { low[j] = row[j] } else { high[j - 16] = row[j] }
         }
         return (low, high)
     }
 
     /// c[0..<columns] = (c if add) + (low ++ high), then max(0, ·) if relu; no alignment needed.
     @inline(__always)
-    static func storeRow<Vector: SIMD>(
-        _ low: Vector, _ high: Vector,
+    private static func storeRow(
+        _ low: SIMD16<Float>, _ high: SIMD16<Float>,
         to c: UnsafeMutablePointer<Float>, columns: Int, _ epilogue: TileEpilogue
-    ) where Vector.Scalar == Float {
+    ) {
         var (low, high) = (low, high)
         if epilogue.add {
-            let (oldLow, oldHigh): (Vector, Vector) = loadRow(c, columns: columns)
+            let (oldLow, oldHigh) = loadRow(c, columns: columns)
             low += oldLow
             high += oldHigh
         }
@@ -150,16 +148,16 @@ enum MicroKernel {
             low.replace(with: 0, where: low .< 0)
             high.replace(with: 0, where: high .< 0)
         }
-        let raw = UnsafeMutableRawPointer(c), lanes = Vector.scalarCount
-        if columns == 2 * lanes {
-            raw.storeBytes(of: low, as: Vector.self)
-            raw.storeBytes(of: high, toByteOffset: 4 * lanes, as: Vector.self)
-        } else if columns == lanes {
+        let raw = UnsafeMutableRawPointer(c)
+        if columns == MicroKernel.columns {
+            raw.storeBytes(of: low, as: SIMD16<Float>.self)
+            raw.storeBytes(of: high, toByteOffset: 64, as: SIMD16<Float>.self)
+        } else if columns == 16 {
             // A 16-filter layer's tiles (ResNet-20's first stage): one vector store, not 16 lane
             // extractions (storeRow was 9% of a ResNet-20 training step).
-            raw.storeBytes(of: low, as: Vector.self)
+            raw.storeBytes(of: low, as: SIMD16<Float>.self)
         } else {
-            for j in 0..<columns { c[j] = j < lanes ? low[j] : high[j - lanes] }
+            for j in 0..<columns { c[j] = j < 16 ? low[j] : high[j - 16] }
         }
     }
 }
