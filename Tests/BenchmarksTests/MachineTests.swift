@@ -52,6 +52,18 @@ struct MachineTests {
         #expect(Peers.openBLAS == Peers.openBLASEnvironment(cpuFlags: flags))
     }
 
+    /// Package.swift decides from the building machine's flags whether Kernels is compiled for
+    /// AVX-512 (the 8 × 32 tile) or not (its 4 × 16 quarters); a native build must agree with
+    /// the CPU it runs on, or the tile spills (or, the other way, dies with SIGILL).
+    @Test func nativeBuildUsesTheTileForThisCPU() {
+        let target = ProcessInfo.processInfo.environment["RESLAB_TARGET_CPU"] ?? "native"
+        guard target == "native" else {
+            Fixtures.skip("built for RESLAB_TARGET_CPU=\(target), not this machine")
+            return
+        }
+        #expect(TargetSIMD.hasAVX512 == MachineInfo.current().cpuFlags.contains("avx512f"), "\(TargetSIMD.tileDescription)")
+    }
+
     /// A peer killed by a signal is reported as such, with the environment it was given, not as
     /// "exit status 4" (what Foundation reports for SIGILL), which running it by hand without
     /// that environment would not reproduce.
