@@ -2,7 +2,8 @@ import Foundation
 import Kernels
 
 /// What every benchmark prints about the machine it ran on: figures from different CPUs or
-/// different loads are not comparable (sessions land on a Zen 5 one day, a Zen 4 another).
+/// different loads are not comparable (sessions land on a Zen 5 one day, a Zen 4, a Xeon or an
+/// AVX2-only Zen 3 another).
 public struct MachineInfo: Sendable {
     /// The CPU's `model name` in /proc/cpuinfo ("unknown CPU" where there is none).
     public var cpuModel: String
