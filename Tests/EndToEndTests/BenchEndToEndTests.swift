@@ -14,7 +14,7 @@ struct BenchEndToEndTests {
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let text = outcome.stdout
         for expected in ["machine: ", ", load average ", "FMA peak per core measured now: ", "%peak below is GFLOP/s ÷ (",
-                         "training, batch 64, 32×32", "inference, batch 256", "peak RSS of training, batch 64 at 128×128, in a fresh process: ",
+                         "training, batch 64, 32×32", "inference, batch 256", "peak RSS of training, batch 64 at 128×128, in a fresh process, 1 thread: ",
                          "peak RSS of this process: ", "load average at the end: "] {
             #expect(text.contains(expected), "missing \"\(expected)\" in:\n\(text)")
         }
@@ -44,6 +44,25 @@ struct BenchEndToEndTests {
         let row = outcome.stdout.split(separator: "\n").first { $0.hasPrefix("1 ") }.map(String.init) ?? ""
         #expect(row.split(separator: " ").dropFirst().first == "273258", "\(outcome.stdout)")
         #expect(row.contains(" ms ") && outcome.stdout.contains("SGD momentum 0.9, batch norm in training mode"), "\(outcome.stdout)")
+    }
+
+    /// The memory probe reports its own peak, not its parent's: Linux carries a spawning
+    /// process's high-water mark into the child's `ru_maxrss`, so a probe started by a benchmark
+    /// that had peaked at 427 MB printed 427 for its own 226 MB. Here the parent (this test
+    /// process) first touches 768 MB more than it ever held; the one-thread ResNet-20 probe
+    /// (226 MB on the AVX2 EPYC, 2026-12-01) must still print less than 512.
+    @Test func memoryProbeReportsItsOwnPeakNotItsParents() throws {
+        let folder = try ReslabBinary.temporaryFolder("e2e-bench")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let bytes = 768 << 20
+        let block = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes)
+        defer { block.deallocate() }
+        for page in stride(from: 0, to: bytes, by: 4096) { block[page] = UInt8(truncatingIfNeeded: page >> 12) }
+        let outcome = try ReslabBinary.run(["bench", "train", "--memory-probe", "--model", "resnet-20", "--threads", "1"], in: folder)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let megabytes = try #require(Int(outcome.stdout.trimmingCharacters(in: .whitespacesAndNewlines)), "\(outcome.stdout)")
+        #expect(megabytes > 100 && megabytes < 512, "probe printed \(megabytes) MB")
+        #expect(block[4096] == 1)
     }
 
     @Test func onnxRunsAnImportedModel() throws {

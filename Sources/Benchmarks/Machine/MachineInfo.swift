@@ -29,8 +29,17 @@ public struct MachineInfo: Sendable {
     /// "AMD EPYC 9R14, 2 cores, load average 1.62 2.28 4.22 (1/5/15 min)".
     public var line: String { "\(cpuModel), \(cores) core\(cores == 1 ? "" : "s"), load average \(loadAverage) (1/5/15 min)" }
 
-    /// This process's peak resident set size so far, in MB (getrusage's ru_maxrss, kilobytes on Linux).
+    /// This process's peak resident set size so far, in MB: /proc/self/status's `VmHWM` (the
+    /// high-water mark of this process's own memory map), else getrusage's `ru_maxrss`. Not
+    /// `ru_maxrss` first: Linux carries the parent's high-water mark into a child started with
+    /// `posix_spawn` (the old map at `execve` is the parent's), so a fresh `--memory-probe`
+    /// process reported the benchmark's 427 MB instead of its own 226 MB (ResNet-20).
     public static func peakResidentMegabytes() -> Double {
+        if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+           let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) }) {
+            return kilobytes / 1024
+        }
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return Double(usage.ru_maxrss) / 1024

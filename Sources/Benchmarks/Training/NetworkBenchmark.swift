@@ -96,7 +96,7 @@ public enum NetworkBenchmark {
         for _ in 0..<steps { _ = try net.trainStep(inputs: inputs, labels: labels, optimizer: optimizer) }
     }
 
-    private static func withThreads<T>(_ threads: Int, _ body: () throws -> T) rethrows -> T {
+    static func withThreads<T>(_ threads: Int, _ body: () throws -> T) rethrows -> T {
         let saved = Parallel.threadCount
         Parallel.threadCount = threads
         defer { Parallel.threadCount = saved }

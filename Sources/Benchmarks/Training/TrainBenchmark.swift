@@ -149,16 +149,25 @@ func both<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
 }
 
 extension TrainBenchmark {
-    /// The work of `--memory-probe`, run in a fresh process so its peak RSS is the step's own.
+    /// The work of `--memory-probe`, run in a fresh process so its peak RSS is the step's own:
+    /// three training steps with the most threads measured (each worker has its own workspace).
     public func memoryProbe() throws {
-        try NetworkBenchmark.trainSteps(graph: model.graph(), optimizer: model.optimizer(), batch: model.batch,
-                                        size: model.memorySize, steps: 3)
+        try NetworkBenchmark.withThreads(probeThreads) {
+            try NetworkBenchmark.trainSteps(graph: model.graph(), optimizer: model.optimizer(), batch: model.batch,
+                                            size: model.memorySize, steps: 3)
+        }
     }
 
-    /// Runs `executable bench train --memory-probe --model M` and says its peak RSS.
+    /// The thread count of the memory probe: the largest of `threads`.
+    var probeThreads: Int { threads.max() ?? 1 }
+
+    /// Runs `executable bench train --memory-probe --model M --threads N` and says its peak RSS
+    /// (the child's own: `MachineInfo.peakResidentMegabytes`) and the thread count it used.
     public func memoryLine(executable: String) throws -> String {
-        let output = try runCapturingOutput(executable, ["bench", "train", "--memory-probe", "--model", model.rawValue])
+        let output = try runCapturingOutput(executable, ["bench", "train", "--memory-probe", "--model", model.rawValue,
+                                                         "--threads", "\(probeThreads)"])
         let megabytes = output.trimmingCharacters(in: .whitespacesAndNewlines)
-        return "peak RSS of training, batch \(model.batch) at \(model.memorySize)×\(model.memorySize), in a fresh process: \(megabytes) MB"
+        return "peak RSS of training, batch \(model.batch) at \(model.memorySize)×\(model.memorySize), in a fresh process, "
+            + "\(probeThreads) thread\(probeThreads == 1 ? "" : "s"): \(megabytes) MB"
     }
 }
