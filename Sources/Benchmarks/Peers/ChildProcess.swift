@@ -18,7 +18,9 @@ func runCapturingOutput(_ executable: String, _ arguments: [String], environment
 /// The exit status (or the signal that killed it), standard output and last standard-error line
 /// of a finished command.
 struct CapturedRun {
+    /// The exit status; −1 when a signal ended the command.
     var status: Int32
+    /// The signal that ended the command, if one did.
     var signal: Int32?
     var output: String
     var lastErrorLine: String
@@ -44,5 +46,6 @@ func runCapturing(_ executable: String, _ arguments: [String], environment: [Str
     let errors = (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
     let last = errors.split(separator: "\n").last.map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
     let killed = process.terminationReason == .uncaughtSignal
-    return CapturedRun(status: killed ? -1 : process.terminationStatus, signal: killed ? process.terminationStatus : nil, output: String(decoding: data, as: UTF8.self), lastErrorLine: last)
+    return CapturedRun(status: killed ? -1 : process.terminationStatus, signal: killed ? process.terminationStatus : nil,
+                       output: String(decoding: data, as: UTF8.self), lastErrorLine: last)
 }
