@@ -45,16 +45,14 @@ enum MicroKernel {
         #else
         // Four 4 × 16 quarters (rows 0–3 and 4–7, columns 0–15 and 16–31), each over the whole
         // depth: the sums of every element are those of the 8 × 32 tile, in the same order.
+        // A `HalfTile` (≤ 16 valid columns) is one column quarter.
         let quarterColumns = MicroKernel.columns / 2
         for top in stride(from: 0, to: rows, by: 4) {
-            let rowsHere = min(4, rows - top)
             let quarterRows = top == 0 ? (a.a0, a.a1, a.a2, a.a3) : (a.a4, a.a5, a.a6, a.a7)
-            quarterTile(a: quarterRows, runs: runs, panel: panel, c: c + top * ldc, ldc: ldc,
-                        rows: rowsHere, columns: min(columns, quarterColumns), epilogue: epilogue)
-            if Width.wide {
-                quarterTile(a: quarterRows, runs: runs, panel: panel + quarterColumns, c: c + top * ldc + quarterColumns, ldc: ldc,
-                            rows: rowsHere, columns: columns - quarterColumns,
-                            epilogue: TileEpilogue(add: epilogue.add, bias: epilogue.bias.map { $0 + quarterColumns }, relu: epilogue.relu))
+            for left in stride(from: 0, to: Width.wide ? MicroKernel.columns : quarterColumns, by: quarterColumns) {
+                quarterTile(a: quarterRows, runs: runs, panel: panel + left, c: c + top * ldc + left, ldc: ldc,
+                            rows: min(4, rows - top), columns: min(quarterColumns, columns - left),
+                            epilogue: TileEpilogue(add: epilogue.add, bias: epilogue.bias.map { $0 + left }, relu: epilogue.relu))
             }
         }
         #endif

@@ -6,7 +6,7 @@ extension MicroKernel {
     /// accumulators (one 256-bit register each), fed per step of the depth by 4 broadcast A
     /// elements and 2 B vectors — 11 of AVX2's 16 vector registers, where the 8 × 32 tile's 16
     /// `SIMD16` accumulators need 32 and spilled (`bench gemm` 512³: 32 GFLOP/s on one Zen 3
-    /// core, 37% of its FMA peak). Eight independent accumulators cover the FMA latency of two
+    /// core, a third of its FMA peak). Eight independent accumulators cover the FMA latency of two
     /// pipes (4 cycles on Zen 3).
     ///
     ///     C[i][j] (+)= bias[j] + Σ_{p < kc} A(i, p) · panel[p][j]      then max(0, ·) if relu

@@ -1,10 +1,10 @@
 /// What the build's target CPU gives the kernels (Package.swift's `targetHasAVX512` defines
 /// `RESLAB_AVX512` for Kernels).
 public enum TargetSIMD {
-    #if RESLAB_AVX512
     /// Whether Kernels was compiled for AVX-512: 32 vector registers of 16 floats. Otherwise
     /// (AVX2: 16 registers of 8 floats) the micro-kernel computes its 8 × 32 tile in 4 × 16
     /// quarters (`MicroKernel.quarterTile`).
+    #if RESLAB_AVX512
     public static let hasAVX512 = true
     #else
     public static let hasAVX512 = false

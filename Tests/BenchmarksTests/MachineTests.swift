@@ -49,7 +49,6 @@ struct MachineTests {
         #expect(flags.allSatisfy { cpuInfo.contains(" \($0)") })
         #expect(Peers.openBLASEnvironment(cpuFlags: ["sse2", "avx2", "fma"]) == [:])
         #expect(Peers.openBLASEnvironment(cpuFlags: ["avx2", "avx512f", "avx512bw"]) == ["OPENBLAS_CORETYPE": "SkylakeX"])
-        #expect(Peers.openBLAS == Peers.openBLASEnvironment(cpuFlags: flags))
     }
 
     /// Package.swift decides from the building machine's flags whether Kernels is compiled for

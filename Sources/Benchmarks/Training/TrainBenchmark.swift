@@ -150,7 +150,7 @@ func both<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
 
 extension TrainBenchmark {
     /// The work of `--memory-probe`, run in a fresh process so its peak RSS is the step's own:
-    /// three training steps with the most threads measured (each worker has its own workspace).
+    /// three training steps with the most threads measured.
     public func memoryProbe() throws {
         try NetworkBenchmark.withThreads(probeThreads) {
             try NetworkBenchmark.trainSteps(graph: model.graph(), optimizer: model.optimizer(), batch: model.batch,
