@@ -50,22 +50,22 @@ struct TensorDecoder {
             case .int32: return ConstantTensor(dims: dims, values: .ints(tensor.int32Data.map(Int64.init)))
             }
         }
-        switch type {
-        case .float32:
-            return ConstantTensor(dims: dims, values: .floats((0..<count).map { i in
-                Float(bitPattern: littleEndian32(bytes, at: i * 4)) }))
-        case .int32:
-            return ConstantTensor(dims: dims, values: .ints((0..<count).map { i in
-                Int64(Int32(bitPattern: littleEndian32(bytes, at: i * 4))) }))
-        case .int64:
-            return ConstantTensor(dims: dims, values: .ints((0..<count).map { i in
-                Int64(bitPattern: UInt64(littleEndian32(bytes, at: i * 8)) | UInt64(littleEndian32(bytes, at: i * 8 + 4)) << 32) }))
+        // Little-endian words read straight from the buffer. Indexing `Data` byte by byte (four
+        // subscripts per float, each with its own exclusivity check) made importing an 11.7
+        // M-parameter ResNet-18 take 2.0–2.1 s; reading words, 0.6 s (`bench onnx`, alternated).
+        return bytes.withUnsafeBytes { raw in
+            switch type {
+            case .float32:
+                return ConstantTensor(dims: dims, values: .floats((0..<count).map { i in
+                    Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))) }))
+            case .int32:
+                return ConstantTensor(dims: dims, values: .ints((0..<count).map { i in
+                    Int64(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 4, as: Int32.self))) }))
+            case .int64:
+                return ConstantTensor(dims: dims, values: .ints((0..<count).map { i in
+                    Int64(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: Int64.self)) }))
+            }
         }
-    }
-
-    private func littleEndian32(_ data: Data, at offset: Int) -> UInt32 {
-        let start = data.startIndex + offset
-        return UInt32(data[start]) | UInt32(data[start + 1]) << 8 | UInt32(data[start + 2]) << 16 | UInt32(data[start + 3]) << 24
     }
 
     /// The `expected` bytes of an external tensor: `location` (a relative path inside the
