@@ -11,19 +11,19 @@ statistics, running averages updated), ReLU, global average pool, dense 64 -> 10
 parameters (asserted). Softmax cross-entropy, SGD with momentum 0.9 (v = 0.9 v + g, p -= lr v),
 lr 0.1, NHWC float32, random inputs uniform in [0, 1), labels i mod 10.
 
-Usage: jax_resnet20.py --threads N [--batch 128] [--size 32] [--seconds 1] [--windows 3]
-Prints {"images_per_s": ..., "images_per_cpu_s": ..., "jax": ..., "parameters": 273258}.
+Usage: jax_resnet20.py --threads N [--batch 128] [--size 32] [--seconds 1] [--windows 3 | --serve]
+Prints {"images_per_s": ..., "images_per_cpu_s": ..., "threads": N, "jax": ..., "parameters": 273258}
+(with --serve: that information on the ready line, then a line per window; peer_common.py).
 """
 import argparse
 
-from peer_common import emit, pin_threads, timed_windows
+from peer_common import add_window_arguments, pin_threads, report_windows
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--threads", type=int, default=1)
 parser.add_argument("--batch", type=int, default=128)
 parser.add_argument("--size", type=int, default=32)
-parser.add_argument("--seconds", type=float, default=1.0)
-parser.add_argument("--windows", type=int, default=3)
+add_window_arguments(parser, seconds=1.0)
 args = parser.parse_args()
 pin_threads(args.threads)
 
@@ -115,5 +115,4 @@ def one_step():
     loss.block_until_ready()
 
 
-wall, cpu = timed_windows(one_step, args.windows, args.seconds)
-emit(threads=args.threads, images_per_s=wall * args.batch, images_per_cpu_s=cpu * args.batch, jax=jax.__version__, parameters=count)
+report_windows(args, one_step, args.batch, threads=args.threads, jax=jax.__version__, parameters=count)

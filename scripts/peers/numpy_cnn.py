@@ -6,14 +6,15 @@ Model (NHWC, weights HWIO): 3 x [conv 3x3 SAME (32, 64, 128 filters) + bias, ReL
 global average pool, dense 128 -> 10, softmax cross-entropy, Adam (lr 1e-3): the FLOPs of
 reslab's `ModelSpec.referenceCNN()` step. Random inputs uniform in [0, 1), labels i mod 10.
 
-Usage: numpy_cnn.py --threads N [--batch 64] [--size 32] [--seconds 0.5] [--windows 3]
-Prints {"images_per_s": ..., "images_per_cpu_s": ..., "numpy": ..., "blas": ...}.
+Usage: numpy_cnn.py --threads N [--batch 64] [--size 32] [--seconds 0.5] [--windows 3 | --serve]
+Prints {"images_per_s": ..., "images_per_cpu_s": ..., "threads": N, "numpy": ..., "blas": ...}
+(with --serve: that information on the ready line, then a line per window; peer_common.py).
 Run with OPENBLAS_CORETYPE=SkylakeX on AMD Zen 4/5: OpenBLAS's runtime detection does not know
 those CPUs and would pick its AVX2 kernels (half the speed); reslab sets it for the peer.
 """
 import argparse
 
-from peer_common import emit, pin_threads, timed_windows
+from peer_common import add_window_arguments, pin_threads, report_windows
 
 FILTERS = (32, 64, 128)
 CLASSES = 10
@@ -104,8 +105,7 @@ def main():
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--size", type=int, default=32)
-    parser.add_argument("--seconds", type=float, default=0.5)
-    parser.add_argument("--windows", type=int, default=3)
+    add_window_arguments(parser, seconds=0.5)
     args = parser.parse_args()
     pin_threads(args.threads)
     global np
@@ -115,15 +115,13 @@ def main():
     x = rng.uniform(0, 1, (args.batch, args.size, args.size, 3)).astype(np.float32)
     labels = np.arange(args.batch) % CLASSES
     net = Network(args.batch, args.size)
-    wall, cpu = timed_windows(lambda: net.step(x, labels), args.windows, args.seconds)
     try:
         import threadpoolctl
         blas = ", ".join(f"{i['internal_api']} {i['version']} {i.get('architecture', '')}".strip()
                          for i in threadpoolctl.threadpool_info() if i.get("user_api") == "blas")
     except ImportError:
         blas = "unknown BLAS"
-    emit(threads=args.threads, images_per_s=wall * args.batch, images_per_cpu_s=cpu * args.batch,
-         numpy=np.__version__, blas=blas)
+    report_windows(args, lambda: net.step(x, labels), args.batch, threads=args.threads, numpy=np.__version__, blas=blas)
 
 
 if __name__ == "__main__":

@@ -41,25 +41,17 @@ public struct ONNXBenchmark {
                    imported.opset, imported.graph.nodes.count, Double(plan.parameters) / 1e6, Double(plan.flops) / 1e9, size,
                    Date().timeIntervalSince(loadStart)))
         session.placementLines(threads: threads).forEach(out)
+        out(ComparisonTable.ratioNote)
         out("\ninference, batch \(batch), \(size)×\(size), random inputs (ONNX Runtime: the same file, same threads, all graph optimisations)")
-        let table = TextTable(widths: [7, 7, 8, 6, 10, 9, 9, 10, 11, 7])
-        out(table.row("threads", "img/s", "GFLOP/s", "%peak", "img/CPU-s", "ms/batch", "ORT img/s", "ORT ms/batch", "ORT img/CPU-s", "ratio"))
-        let ours = try NetworkBenchmark.inference(network: network, batch: batch, size: size, threads: threads,
-                                                  oneThreadCPU: session.oneThreadCPU, seconds: seconds)
-        var theirs: [Int: Double] = [:]
-        for count in threads {
-            let result = ours[count]!
-            let peer = try CPUPinning.whenOneThread(count, cpu: session.oneThreadCPU) {
-                try ort.map { try Peers.onnxRuntimeInference($0, model: file, threads: count, batch: batch, sizes: [size], seconds: seconds)[size] } ?? nil
-            }
-            theirs[count] = peer?.imagesPerSecond
-            out(table.row("\(count)", Figure.rate(result.imagesPerSecond), Figure.rate(result.gflops),
-                          session.percentOfPeak(result.gflops, threads: count), Figure.rate(result.imagesPerCPUSecond),
-                          Figure.milliseconds(result.secondsPerCall), Figure.rate(peer?.imagesPerSecond),
-                          Figure.milliseconds(peer.map { Double(batch) / $0.imagesPerSecond }), Figure.rate(peer?.imagesPerCPUSecond),
-                          Figure.ratio(result.imagesPerSecond, peer?.imagesPerSecond)))
+        let table = ComparisonTable(leading: ["threads"], peer: "ORT", call: "batch")
+        out(table.header)
+        let peer: NetworkBenchmark.StartPeer? = ort.map { python in
+            { count in try Peers.onnxRuntimeInference(python, model: file, threads: count, batch: batch, size: size, seconds: seconds) }
         }
-        out(Figure.speedUps([(ours.mapValues(\.imagesPerSecond), theirs)], threads: threads, peer: "ONNX Runtime"))
+        let measured = try NetworkBenchmark.inference(network: network, batch: batch, size: size, threads: threads,
+                                                      oneThreadCPU: session.oneThreadCPU, seconds: seconds, peer: peer)
+        for count in threads { out(table.row(["\(count)"], measured[count]!, session: session)) }
+        out(Figure.speedUps([ComparisonTable.rates(measured)], threads: threads, peer: "ONNX Runtime"))
     }
 
     /// `model`, else the cached ResNet-18 (generated with the peers' Python when missing).

@@ -19,18 +19,29 @@ public struct PeerScript {
 
     public var path: String { Self.folder.appendingPathComponent(name).path }
 
+    /// Starts the script with `arguments` and `--serve` (and `environment` added to ours), kept
+    /// running to time one window whenever asked (`PeerWindows`).
+    public func serve(_ arguments: [String], environment: [String: String] = [:]) throws -> PeerWindows {
+        try checkExists()
+        return try PeerWindows(executable: python.path, arguments: [path] + arguments + ["--serve"], environment: environment)
+    }
+
     /// Runs the script with `arguments` (and `environment` added to ours) and decodes each line
     /// of its standard output.
     public func run<Line: Decodable>(_ arguments: [String], environment: [String: String] = [:], as _: Line.Type) throws -> [Line] {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw BenchmarkError.badInput(file: path, reason: "the peer script is missing; run reslab from the checkout that built it")
-        }
+        try checkExists()
         let output = try runCapturingOutput(python.path, [path] + arguments, environment: environment)
         return try output.split(separator: "\n").map { line in
             guard let decoded = try? JSONDecoder().decode(Line.self, from: Data(line.utf8)) else {
                 throw BenchmarkError.unreadablePeerOutput(script: name, line: String(line))
             }
             return decoded
+        }
+    }
+
+    private func checkExists() throws {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw BenchmarkError.badInput(file: path, reason: "the peer script is missing; run reslab from the checkout that built it")
         }
     }
 }

@@ -61,6 +61,7 @@ public struct TrainBenchmark {
     public func run(_ session: BenchmarkSession) throws {
         let out = session.out
         session.placementLines(threads: threads).forEach(out)
+        out(ComparisonTable.ratioNote)
         switch model {
         case .referenceCNN: try referenceCNN(session, out)
         case .resnet20: try resNet20(session, out)
@@ -74,35 +75,23 @@ public struct TrainBenchmark {
         let ort = try session.peerPython(option: python, modules: Peers.onnxRuntimeModules, peer: "ONNX Runtime", skip: skipPeers)
         out("\ntraining, batch \(model.batch), \(model.size)×\(model.size) (reslab AdamW; numpy: Adam, \(Peers.openBLASChoice))")
         try trainingTable(session, peer: "numpy", numpy.map { python in
-            { (count: Int) throws -> PeerRate in
-                try Peers.numpyCNNTraining(python, threads: count, batch: model.batch, size: model.size, seconds: seconds)
-            }
+            { count in try Peers.numpyCNNTraining(python, threads: count, batch: model.batch, size: model.size, seconds: seconds) }
         })
 
         out("\ninference, batch 256, random weights (ONNX Runtime on the same graph built with onnx.helper, same threads)")
         let modelFile = try ort.map { try Peers.onnxModel("reference-cnn", python: $0) }
-        let inference = TextTable(widths: [5, 7, 8, 8, 6, 10, 9, 11, 7])
-        out(inference.row("size", "threads", "img/s", "GFLOP/s", "%peak", "img/CPU-s", "ORT img/s", "ORT img/CPU-s", "ratio"))
+        let table = ComparisonTable(leading: ["size", "threads"], peer: "ORT", call: "batch")
+        out(table.header)
         let network = try Network(graph: graph, inputChannels: 3, classes: 10, trainingHeight: 32, trainingWidth: 32, seed: 1)
         var speedUps: [Figure.Rates] = []
         for size in sizes {
-            let ours = try NetworkBenchmark.inference(network: network, batch: 256, size: size, threads: threads,
-                                                      oneThreadCPU: session.oneThreadCPU, seconds: seconds)
-            var theirs: [Int: Double] = [:]
-            for count in threads {
-                let result = ours[count]!
-                let peer = try CPUPinning.whenOneThread(count, cpu: session.oneThreadCPU) {
-                    try both(ort, modelFile).map {
-                        try Peers.onnxRuntimeInference($0.0, model: $0.1, threads: count, batch: 256, sizes: [size], seconds: seconds)[size]
-                    } ?? nil
-                }
-                theirs[count] = peer?.imagesPerSecond
-                out(inference.row("\(size)", "\(count)", Figure.rate(result.imagesPerSecond), Figure.rate(result.gflops),
-                                  session.percentOfPeak(result.gflops, threads: count), Figure.rate(result.imagesPerCPUSecond),
-                                  Figure.rate(peer?.imagesPerSecond), Figure.rate(peer?.imagesPerCPUSecond),
-                                  Figure.ratio(result.imagesPerSecond, peer?.imagesPerSecond)))
+            let peer: NetworkBenchmark.StartPeer? = both(ort, modelFile).map { python, file in
+                { count in try Peers.onnxRuntimeInference(python, model: file, threads: count, batch: 256, size: size, seconds: seconds) }
             }
-            speedUps.append((ours.mapValues(\.imagesPerSecond), theirs))
+            let measured = try NetworkBenchmark.inference(network: network, batch: 256, size: size, threads: threads,
+                                                          oneThreadCPU: session.oneThreadCPU, seconds: seconds, peer: peer)
+            for count in threads { out(table.row(["\(size)", "\(count)"], measured[count]!, session: session)) }
+            speedUps.append(ComparisonTable.rates(measured))
         }
         out(Figure.speedUps(speedUps, threads: threads, sizes: sizes, peer: "ONNX Runtime"))
     }
@@ -112,33 +101,19 @@ public struct TrainBenchmark {
         out("\nresnet-20 (zoo, option B), training batch \(model.batch), \(model.size)×\(model.size), SGD momentum 0.9, batch norm in training mode"
             + " (JAX: the same step jitted, XLA on the CPU)")
         try trainingTable(session, peer: "JAX", jax.map { python in
-            { (count: Int) throws -> PeerRate in
-                try Peers.jaxResNet20Training(python, threads: count, batch: model.batch, size: model.size, seconds: seconds)
-            }
+            { count in try Peers.jaxResNet20Training(python, threads: count, batch: model.batch, size: model.size, seconds: seconds) }
         })
     }
 
-    /// Times a training step of the model at each thread count, each beside `peerRate` for the
+    /// Times a training step of the model at each thread count beside `peer`'s windows for the
     /// same count (nil: the peer is skipped), one row per count, then the speed-ups.
-    private func trainingTable(_ session: BenchmarkSession, peer: String, _ peerRate: ((Int) throws -> PeerRate)?) throws {
-        let graph = try model.graph()
-        let table = TextTable(widths: [7, 10, 7, 7, 5, 9, 8, 9, 9, 9, 6])
-        session.out(table.row("threads", "parameters", "img/s", "GFLOP/s", "%peak", "img/CPU-s", "ms/step",
-                              "\(peer) img/s", "\(peer) img/CPU-s", "\(peer) ms/step", "ratio"))
-        let ours = try NetworkBenchmark.training(graph: graph, optimizer: model.optimizer, batch: model.batch, size: model.size,
-                                                 threads: threads, oneThreadCPU: session.oneThreadCPU, seconds: seconds)
-        var theirs: [Int: Double] = [:]
-        for count in threads {
-            let result = ours[count]!
-            let other = try CPUPinning.whenOneThread(count, cpu: session.oneThreadCPU) { try peerRate?(count) }
-            theirs[count] = other?.imagesPerSecond
-            session.out(table.row("\(count)", "\(result.parameters)", Figure.rate(result.imagesPerSecond), Figure.rate(result.gflops),
-                                  session.percentOfPeak(result.gflops, threads: count), Figure.rate(result.imagesPerCPUSecond),
-                                  Figure.milliseconds(result.secondsPerCall), Figure.rate(other?.imagesPerSecond),
-                                  Figure.rate(other?.imagesPerCPUSecond), Figure.milliseconds(other.map { Double(model.batch) / $0.imagesPerSecond }),
-                                  Figure.ratio(result.imagesPerSecond, other?.imagesPerSecond)))
-        }
-        session.out(Figure.speedUps([(ours.mapValues(\.imagesPerSecond), theirs)], threads: threads, peer: peer))
+    private func trainingTable(_ session: BenchmarkSession, peer name: String, _ peer: NetworkBenchmark.StartPeer?) throws {
+        let table = ComparisonTable(leading: ["threads", "parameters"], peer: name, call: "step")
+        session.out(table.header)
+        let measured = try NetworkBenchmark.training(graph: model.graph(), optimizer: model.optimizer, batch: model.batch, size: model.size,
+                                                     threads: threads, oneThreadCPU: session.oneThreadCPU, seconds: seconds, peer: peer)
+        for count in threads { session.out(table.row(["\(count)", "\(measured[count]!.ours.parameters)"], measured[count]!, session: session)) }
+        session.out(Figure.speedUps([ComparisonTable.rates(measured)], threads: threads, peer: name))
     }
 }
 

@@ -1,21 +1,5 @@
 import Foundation
 
-/// A peer's throughput as its script reports it (one JSON line per thread count or size).
-public struct PeerRate: Decodable, Sendable {
-    public var threads: Int
-    /// The input size, for peers that time several (`ort_infer.py`).
-    public var size: Int?
-    public var imagesPerSecond: Double
-    /// Images per second of the peer process's CPU time (all its threads).
-    public var imagesPerCPUSecond: Double
-
-    enum CodingKeys: String, CodingKey {
-        case threads, size
-        case imagesPerSecond = "images_per_s"
-        case imagesPerCPUSecond = "images_per_cpu_s"
-    }
-}
-
 /// The peers `reslab bench train` and `bench onnx` run, each a script in `scripts/peers/`.
 public enum Peers {
     /// OpenBLAS's runtime detection does not know AMD Zen 4/5 and picks AVX2 kernels (half the
@@ -39,27 +23,24 @@ public enum Peers {
     public static let onnxRuntimeModules = ["numpy", "onnx", "onnxruntime"]
     public static let jaxModules = ["numpy", "jax"]
 
-    /// numpy + OpenBLAS training of the reference CNN (`numpy_cnn.py`).
-    public static func numpyCNNTraining(_ python: PeerPython, threads: Int, batch: Int, size: Int, seconds: Double) throws -> PeerRate {
-        try single(PeerScript(name: "numpy_cnn.py", python: python).run(
-            ["--threads", "\(threads)", "--batch", "\(batch)", "--size", "\(size)", "--seconds", "\(seconds)"],
-            environment: openBLAS, as: PeerRate.self), script: "numpy_cnn.py")
+    /// numpy + OpenBLAS training of the reference CNN (`numpy_cnn.py`), serving windows.
+    public static func numpyCNNTraining(_ python: PeerPython, threads: Int, batch: Int, size: Int, seconds: Double) throws -> PeerWindows {
+        try PeerScript(name: "numpy_cnn.py", python: python).serve(
+            ["--threads", "\(threads)", "--batch", "\(batch)", "--size", "\(size)", "--seconds", "\(seconds)"], environment: openBLAS)
     }
 
-    /// JAX training of the zoo's resnet-20 (`jax_resnet20.py`).
-    public static func jaxResNet20Training(_ python: PeerPython, threads: Int, batch: Int, size: Int, seconds: Double) throws -> PeerRate {
-        try single(PeerScript(name: "jax_resnet20.py", python: python).run(
-            ["--threads", "\(threads)", "--batch", "\(batch)", "--size", "\(size)", "--seconds", "\(seconds)"],
-            as: PeerRate.self), script: "jax_resnet20.py")
+    /// JAX training of the zoo's resnet-20 (`jax_resnet20.py`), serving windows.
+    public static func jaxResNet20Training(_ python: PeerPython, threads: Int, batch: Int, size: Int, seconds: Double) throws -> PeerWindows {
+        try PeerScript(name: "jax_resnet20.py", python: python).serve(
+            ["--threads", "\(threads)", "--batch", "\(batch)", "--size", "\(size)", "--seconds", "\(seconds)"])
     }
 
-    /// ONNX Runtime inference of `model` at each of `sizes` (`ort_infer.py`), keyed by size.
-    public static func onnxRuntimeInference(_ python: PeerPython, model: String, threads: Int, batch: Int, sizes: [Int],
-                                            seconds: Double) throws -> [Int: PeerRate] {
-        let lines = try PeerScript(name: "ort_infer.py", python: python).run(
-            ["--model", model, "--threads", "\(threads)", "--batch", "\(batch)", "--seconds", "\(seconds)"]
-                + sizes.flatMap { ["--size", "\($0)"] }, environment: openBLAS, as: PeerRate.self)
-        return Dictionary(lines.map { ($0.size ?? 0, $0) }) { $1 }
+    /// ONNX Runtime inference of `model` at `size` (`ort_infer.py`), serving windows.
+    public static func onnxRuntimeInference(_ python: PeerPython, model: String, threads: Int, batch: Int, size: Int,
+                                            seconds: Double) throws -> PeerWindows {
+        try PeerScript(name: "ort_infer.py", python: python).serve(
+            ["--model", model, "--threads", "\(threads)", "--batch", "\(batch)", "--size", "\(size)", "--seconds", "\(seconds)"],
+            environment: openBLAS)
     }
 
     /// The ONNX models both sides time (`onnx_models.py`: "reference-cnn", "resnet-18"), written
@@ -72,11 +53,6 @@ public enum Peers {
         _ = try runCapturingOutput(python.path, [PeerScript.folder.appendingPathComponent("onnx_models.py").path, kind, partial])
         try FileManager.default.moveItem(atPath: partial, toPath: path)
         return path
-    }
-
-    private static func single(_ lines: [PeerRate], script: String) throws -> PeerRate {
-        guard let line = lines.last else { throw BenchmarkError.unreadablePeerOutput(script: script, line: "") }
-        return line
     }
 }
 

@@ -1,0 +1,109 @@
+import Foundation
+
+/// A peer benchmark kept running between its timed windows (`--serve`, scripts/peers/peer_common.py):
+/// started once (setup and warm-up happen before `init` returns, at its ready line), then each
+/// `window()` asks it for one window of ≥ its `--seconds` and reads the rate. `NetworkBenchmark`
+/// times these windows between its own, so that both sides meet the same states of a shared host
+/// whose speed changes for seconds to minutes at a time (on the AVX2 EPYC of 2026-12-01 one core
+/// ran the same inference at about 3,550 or 5,500 img/s from one process to the next).
+public final class PeerWindows {
+    private let process = Process()
+    private let input = Pipe(), output = Pipe()
+    private let errorFile: URL
+    private var buffered = Data()
+    /// The command as a user would type it (environment first), for error messages.
+    let command: String
+
+    /// Starts `executable arguments` with `environment` added to ours and waits for its ready
+    /// line. The process inherits the calling thread's CPU affinity (`CPUPinning`).
+    public init(executable: String, arguments: [String], environment: [String: String] = [:]) throws {
+        command = (environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } + [executable] + arguments)
+            .joined(separator: " ")
+        PeerWindows.ignoreBrokenPipes
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardInput = input
+        process.standardOutput = output
+        errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("reslab-peer-\(UUID().uuidString).err")
+        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: errorFile)
+        do {
+            try process.run()
+            let ready = try nextLine()
+            struct Ready: Decodable { var ready: Bool }
+            guard (try? JSONDecoder().decode(Ready.self, from: Data(ready.utf8)))?.ready == true else {
+                throw BenchmarkError.unreadablePeerOutput(script: command, line: ready)
+            }
+        } catch {
+            close()
+            throw error
+        }
+    }
+
+    deinit { close() }
+
+    /// One timed window of the peer: its images per wall second and per second of its CPU time.
+    public func window() throws -> (wall: Double, cpu: Double) {
+        do {
+            try input.fileHandleForWriting.write(contentsOf: Data("window\n".utf8))
+        } catch {
+            throw failure()
+        }
+        let line = try nextLine()
+        guard let rate = try? JSONDecoder().decode(WindowLine.self, from: Data(line.utf8)) else {
+            throw BenchmarkError.unreadablePeerOutput(script: command, line: line)
+        }
+        return (rate.imagesPerSecond, rate.imagesPerCPUSecond)
+    }
+
+    /// Ends the peer: closes its input (its loop ends) and waits for it.
+    public func close() {
+        guard process.isRunning || process.processIdentifier != 0 else { return }
+        try? input.fileHandleForWriting.close()
+        if process.processIdentifier != 0 { process.waitUntilExit() }
+        try? FileManager.default.removeItem(at: errorFile)
+    }
+
+    /// The next line of the peer's output; at its end, the error that says how the peer ended.
+    private func nextLine() throws -> String {
+        while true {
+            if let newline = buffered.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = String(decoding: buffered[buffered.startIndex..<newline], as: UTF8.self)
+                buffered = Data(buffered[buffered.index(after: newline)...])
+                return line
+            }
+            let more = output.fileHandleForReading.availableData
+            guard !more.isEmpty else { throw failure() }
+            buffered.append(more)
+        }
+    }
+
+    /// Why the peer stopped answering: it exited (with its last line on standard error) or was killed.
+    private func failure() -> BenchmarkError {
+        try? input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        let errors = (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
+        let last = errors.split(separator: "\n").last.map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
+        if process.terminationReason == .uncaughtSignal {
+            return .commandKilled(command: command, signal: process.terminationStatus)
+        }
+        return .commandFailed(command: command, status: process.terminationStatus,
+                              lastError: last.isEmpty ? "it ended without answering" : last)
+    }
+
+    /// A peer that exits early must not kill reslab with SIGPIPE when it is next asked for a
+    /// window: the write then fails with EPIPE, which `window()` reports.
+    private static let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN) }()
+}
+
+/// A window's line: {"images_per_s": …, "images_per_cpu_s": …}.
+private struct WindowLine: Decodable {
+    var imagesPerSecond: Double
+    var imagesPerCPUSecond: Double
+
+    enum CodingKeys: String, CodingKey {
+        case imagesPerSecond = "images_per_s"
+        case imagesPerCPUSecond = "images_per_cpu_s"
+    }
+}
