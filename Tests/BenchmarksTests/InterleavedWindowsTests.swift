@@ -35,7 +35,7 @@ struct InterleavedWindowsTests {
         var calls: [(index: Int, threads: Int, cpu: Int)] = []
         let timed = try NetworkBenchmark.withPeers({ count in try PeerWindows(executable: peer, arguments: ["\(count)"]) },
                                                    threads: [1, 2], oneThreadCPU: cpu) { peers in
-            try NetworkBenchmark.interleavedWindows(threads: [1, 2], oneThreadCPU: cpu, windows: 3, seconds: 0.002, peers: peers) { index in
+            try NetworkBenchmark.interleavedWindows(threads: [1, 2], oneThreadCPU: cpu, rounds: 3, seconds: 0.002, peers: peers) { index in
                 calls.append((index, Parallel.threadCount, CPUAffinity.currentCPU()))
                 let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
                 try handle.seekToEnd()

@@ -88,6 +88,8 @@ struct BenchEndToEndTests {
         #expect(model.status != 0)
         #expect(model.stderr.contains("--model missing.onnx does not exist; pass an ONNX file, or leave --model out for the generated ResNet-18."),
                 "\(model.stderr)")
+        let rounds = try ReslabBinary.run(["bench", "onnx", "--rounds", "0"], in: folder)
+        #expect(rounds.status != 0 && rounds.stderr.contains("--rounds must be at least 1, not 0."), "\(rounds.stderr)")
         let kind = try ReslabBinary.run(["bench", "train", "--model", "resnet-50"], in: folder)
         #expect(kind.status != 0 && kind.stderr.contains("'resnet-50'"), "\(kind.stderr)")
     }

@@ -12,16 +12,19 @@ public struct ONNXBenchmark {
     public var size: Int
     public var batch: Int
     public var threads: [Int]
-    /// Seconds per timed window (3 windows, median shown).
+    /// Rounds of timed windows (`NetworkBenchmark.interleavedWindows`) and seconds per window,
+    /// for reslab and the peer alike.
+    public var rounds: Int
     public var seconds: Double
     public var python: String?
     public var skipPeers: Bool
 
-    public init(model: String?, size: Int, batch: Int, threads: [Int], seconds: Double, python: String?, skipPeers: Bool) {
+    public init(model: String?, size: Int, batch: Int, threads: [Int], rounds: Int, seconds: Double, python: String?, skipPeers: Bool) {
         self.model = model
         self.size = size
         self.batch = batch
         self.threads = threads
+        self.rounds = rounds
         self.seconds = seconds
         self.python = python
         self.skipPeers = skipPeers
@@ -49,7 +52,7 @@ public struct ONNXBenchmark {
             { count in try Peers.onnxRuntimeInference(python, model: file, threads: count, batch: batch, size: size, seconds: seconds) }
         }
         let measured = try NetworkBenchmark.inference(network: network, batch: batch, size: size, threads: threads,
-                                                      oneThreadCPU: session.oneThreadCPU, seconds: seconds, peer: peer)
+                                                      oneThreadCPU: session.oneThreadCPU, rounds: rounds, seconds: seconds, peer: peer)
         for count in threads { out(table.row(["\(count)"], measured[count]!, session: session)) }
         out(Figure.speedUps([ComparisonTable.rates(measured)], threads: threads, peer: "ONNX Runtime"))
     }

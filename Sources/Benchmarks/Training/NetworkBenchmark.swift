@@ -43,7 +43,7 @@ public enum NetworkBenchmark {
     /// `peer`'s windows (`interleavedWindows`). Batch norm runs in training mode (batch
     /// statistics), as in every training step.
     public static func training(graph: GraphSpec, classes: Int = 10, optimizer: () -> Optimizer, batch: Int, size: Int,
-                                threads: [Int], oneThreadCPU: Int, windows: Int = 3, seconds: Double = 0.5,
+                                threads: [Int], oneThreadCPU: Int, rounds: Int = 5, seconds: Double = 0.5,
                                 peer: StartPeer? = nil) throws -> [Int: Comparison] {
         let inputs = randomImages(batch: batch, size: size, channels: 3)
         let labels = (0..<batch).map { $0 % classes }
@@ -52,7 +52,7 @@ public enum NetworkBenchmark {
         }
         let plan = try steps[0].0.modelPlan(height: size, width: size)
         let timed = try withPeers(peer, threads: threads, oneThreadCPU: oneThreadCPU) { peers in
-            try interleavedWindows(threads: threads, oneThreadCPU: oneThreadCPU, windows: windows, seconds: seconds, peers: peers) { index in
+            try interleavedWindows(threads: threads, oneThreadCPU: oneThreadCPU, rounds: rounds, seconds: seconds, peers: peers) { index in
                 _ = try steps[index].0.trainStep(inputs: inputs, labels: labels, optimizer: steps[index].1)
             }
         }
@@ -64,11 +64,11 @@ public enum NetworkBenchmark {
     /// workspaces the largest count makes in its warm-up serve the smaller counts too, so no
     /// timed window rebuilds them.
     public static func inference(network: Network, batch: Int, size: Int, threads: [Int], oneThreadCPU: Int,
-                                 windows: Int = 3, seconds: Double = 0.5, peer: StartPeer? = nil) throws -> [Int: Comparison] {
+                                 rounds: Int = 5, seconds: Double = 0.5, peer: StartPeer? = nil) throws -> [Int: Comparison] {
         let inputs = randomImages(batch: batch, size: size, channels: network.inputChannels)
         let plan = try network.modelPlan(height: size, width: size)
         let timed = try withPeers(peer, threads: threads, oneThreadCPU: oneThreadCPU) { peers in
-            try interleavedWindows(threads: threads, oneThreadCPU: oneThreadCPU, windows: windows, seconds: seconds, peers: peers) { _ in
+            try interleavedWindows(threads: threads, oneThreadCPU: oneThreadCPU, rounds: rounds, seconds: seconds, peers: peers) { _ in
                 _ = try network.predict(inputs)
             }
         }
@@ -83,16 +83,16 @@ public enum NetworkBenchmark {
     }
 
     /// Windows of ≥ `seconds` of `call(index)` with `threads[index]` worker threads, for every
-    /// index, in `windows` rounds that time one window of each count in turn (after two warm-up
+    /// index, in `rounds` rounds that time one window of each count in turn (after two warm-up
     /// calls of each in the first), each followed by a window of that count's peer
     /// (`peers[index]`, when there is one): a drift of the shared host's speed, which lasts seconds
     /// to minutes, falls on every count and on both sides alike instead of on whichever ran during
     /// it. One-thread windows run pinned to `oneThreadCPU` (`CPUPinning`); so does a one-thread
     /// peer, started there (`withPeers`).
-    static func interleavedWindows(threads: [Int], oneThreadCPU: Int, windows: Int, seconds: Double, peers: [PeerWindows?] = [],
+    static func interleavedWindows(threads: [Int], oneThreadCPU: Int, rounds: Int, seconds: Double, peers: [PeerWindows?] = [],
                                    _ call: (_ index: Int) throws -> Void) throws -> [Windows] {
         var timed = [Windows](repeating: Windows(), count: threads.count)
-        for round in 0..<windows {
+        for round in 0..<rounds {
             for (index, count) in threads.enumerated() {
                 timed[index].ours += try CPUPinning.whenOneThread(count, cpu: oneThreadCPU) {
                     try withThreads(count) {

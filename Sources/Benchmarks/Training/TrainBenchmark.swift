@@ -43,16 +43,19 @@ public struct TrainBenchmark {
     public var threads: [Int]
     /// Inference input sizes (reference CNN only).
     public var sizes: [Int]
-    /// Seconds per timed window (3 windows, median shown), for reslab and the peers alike.
+    /// Rounds of timed windows (`NetworkBenchmark.interleavedWindows`) and seconds per window,
+    /// for reslab and the peers alike.
+    public var rounds: Int
     public var seconds: Double
     /// `--python`, or nil to search (`PeerPython.find`).
     public var python: String?
     public var skipPeers: Bool
 
-    public init(model: Model, threads: [Int], sizes: [Int], seconds: Double, python: String?, skipPeers: Bool) {
+    public init(model: Model, threads: [Int], sizes: [Int], rounds: Int, seconds: Double, python: String?, skipPeers: Bool) {
         self.model = model
         self.threads = threads
         self.sizes = sizes
+        self.rounds = rounds
         self.seconds = seconds
         self.python = python
         self.skipPeers = skipPeers
@@ -89,7 +92,7 @@ public struct TrainBenchmark {
                 { count in try Peers.onnxRuntimeInference(python, model: file, threads: count, batch: 256, size: size, seconds: seconds) }
             }
             let measured = try NetworkBenchmark.inference(network: network, batch: 256, size: size, threads: threads,
-                                                          oneThreadCPU: session.oneThreadCPU, seconds: seconds, peer: peer)
+                                                          oneThreadCPU: session.oneThreadCPU, rounds: rounds, seconds: seconds, peer: peer)
             for count in threads { out(table.row(["\(size)", "\(count)"], measured[count]!, session: session)) }
             speedUps.append(ComparisonTable.rates(measured))
         }
@@ -111,7 +114,7 @@ public struct TrainBenchmark {
         let table = ComparisonTable(leading: ["threads", "parameters"], peer: name, call: "step")
         session.out(table.header)
         let measured = try NetworkBenchmark.training(graph: model.graph(), optimizer: model.optimizer, batch: model.batch, size: model.size,
-                                                     threads: threads, oneThreadCPU: session.oneThreadCPU, seconds: seconds, peer: peer)
+                                                     threads: threads, oneThreadCPU: session.oneThreadCPU, rounds: rounds, seconds: seconds, peer: peer)
         for count in threads { session.out(table.row(["\(count)", "\(measured[count]!.ours.parameters)"], measured[count]!, session: session)) }
         session.out(Figure.speedUps([ComparisonTable.rates(measured)], threads: threads, peer: name))
     }

@@ -26,8 +26,10 @@ struct BenchONNXCommand: ParsableCommand {
 
     @OptionGroup var threadCounts: BenchThreadsOption
 
-    @Option(name: .long, help: "Seconds per timed window (3 windows, median shown), for reslab and the peer.")
-    var seconds = 2.0
+    @Option(name: .long, help: "Seconds per timed window, for reslab and the peer.")
+    var seconds = 1.0
+
+    @OptionGroup var rounds: BenchRoundsOption
 
     @OptionGroup var peer: PeerOptions
 
@@ -43,7 +45,7 @@ struct BenchONNXCommand: ParsableCommand {
 
     func run() throws {
         let session = try BenchmarkSession(threads: threadCounts.threads, backgroundLoad: backgroundLoad ? BenchBusyCommand.invocation : nil) { print($0) }
-        try ONNXBenchmark(model: model, size: size, batch: batch, threads: threadCounts.threads, seconds: seconds, python: peer.python, skipPeers: peer.noPeer)
+        try ONNXBenchmark(model: model, size: size, batch: batch, threads: threadCounts.threads, rounds: rounds.rounds, seconds: seconds, python: peer.python, skipPeers: peer.noPeer)
             .run(session)
         session.finish()
     }

@@ -25,8 +25,10 @@ struct BenchTrainCommand: ParsableCommand {
     @Option(name: .long, parsing: .upToNextOption, help: "Inference input sizes (pixels; reference CNN).")
     var sizes: [Int] = [16, 32, 64, 128]
 
-    @Option(name: .long, help: "Seconds per timed window (3 windows, median shown), for reslab and the peers.")
-    var seconds = 1.0
+    @Option(name: .long, help: "Seconds per timed window, for reslab and the peers.")
+    var seconds = 0.5
+
+    @OptionGroup var rounds: BenchRoundsOption
 
     @OptionGroup var peer: PeerOptions
 
@@ -42,7 +44,7 @@ struct BenchTrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        let benchmark = TrainBenchmark(model: model, threads: threadCounts.threads, sizes: sizes, seconds: seconds, python: peer.python, skipPeers: peer.noPeer)
+        let benchmark = TrainBenchmark(model: model, threads: threadCounts.threads, sizes: sizes, rounds: rounds.rounds, seconds: seconds, python: peer.python, skipPeers: peer.noPeer)
         if memoryProbe {
             try benchmark.memoryProbe()
             print(Int(MachineInfo.peakResidentMegabytes()))
