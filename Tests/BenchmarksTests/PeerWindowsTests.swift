@@ -42,6 +42,28 @@ struct PeerWindowsTests {
         peer.close()
     }
 
+    /// A peer whose threads keep spinning after its window (as OpenBLAS's do for about 0.1 s) is
+    /// waited for, so the spinning does not run into reslab's next window.
+    @Test func aWindowEndsWhenThePeerIsIdle() throws {
+        let folder = try ReslabBinary.temporaryFolder("peer-windows")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let spinner = folder + "/spinner"
+        #expect(writeExecutableScript("""
+            #!/bin/sh
+            echo '{"ready": true}'
+            while read -r line; do
+              echo '{"images_per_s": 10, "images_per_cpu_s": 10}'
+              i=0
+              while [ $i -lt 200000 ]; do i=$((i + 1)); done
+              echo spun > \(folder)/done
+            done
+            """, to: spinner))
+        let peer = try PeerWindows(executable: spinner, arguments: [])
+        _ = try peer.window()
+        #expect(FileManager.default.fileExists(atPath: folder + "/done"), "window() returned while the peer still spun")
+        peer.close()
+    }
+
     @Test func failuresNameTheCommand() throws {
         let folder = try ReslabBinary.temporaryFolder("peer-windows")
         defer { try? FileManager.default.removeItem(atPath: folder) }
