@@ -1,3 +1,4 @@
+import Experiment
 import Foundation
 import Kernels
 
@@ -15,13 +16,10 @@ public struct MachineInfo: Sendable {
     public var loadAverage: String
 
     public static func current() -> MachineInfo {
-        let cpuInfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        let lines = cpuInfo.split(separator: "\n")
-        func value(_ key: String) -> Substring? { lines.first { $0.hasPrefix(key) }?.split(separator: ":", maxSplits: 1).last }
-        let model = value("model name")?.trimmingCharacters(in: .whitespaces)
+        let model = ProcFile.value(of: "model name", in: "/proc/cpuinfo")
         let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3)
             .joined(separator: " ")
-        let flags = value("flags")?.split(separator: " ").map(String.init)
+        let flags = ProcFile.value(of: "flags", in: "/proc/cpuinfo")?.split(separator: " ").map(String.init)
         return MachineInfo(cpuModel: model ?? "unknown CPU", cores: Parallel.availableCPUs, cpuFlags: Set(flags ?? []),
                            loadAverage: load ?? "?")
     }
@@ -35,9 +33,7 @@ public struct MachineInfo: Sendable {
     /// `posix_spawn` (the old map at `execve` is the parent's), so a fresh `--memory-probe`
     /// process reported the benchmark's 427 MB instead of its own 226 MB (ResNet-20).
     public static func peakResidentMegabytes() -> Double {
-        if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-           let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) }) {
+        if let kilobytes = ProcFile.value(of: "VmHWM", in: "/proc/self/status")?.split(separator: " ").first.flatMap({ Double($0) }) {
             return kilobytes / 1024
         }
         var usage = rusage()

@@ -17,7 +17,7 @@ public struct RunEnvironment: Codable, Sendable, Equatable {
 
     /// The current process's environment with `threads` worker threads.
     public static func current(threads: Int) -> RunEnvironment {
-        RunEnvironment(reslabVersion: version, gitCommit: currentGitCommit(), cpu: cpuModel(), threads: threads,
+        RunEnvironment(reslabVersion: version, gitCommit: currentGitCommit(), cpu: ProcFile.value(of: "model name", in: "/proc/cpuinfo") ?? "unknown", threads: threads,
                        date: ISO8601DateFormatter().string(from: Date()),
                        host: ProcessInfo.processInfo.hostName)
     }
@@ -27,13 +27,6 @@ public struct RunEnvironment: Codable, Sendable, Equatable {
         [("reslab", reslabVersion), ("git commit", gitCommit ?? "none"), ("CPU", cpu),
          ("threads", String(threads)), ("date", date), ("host", host)]
     }
-}
-
-private func cpuModel() -> String {
-    guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-          let line = text.split(separator: "\n").first(where: { $0.hasPrefix("model name") }),
-          let colon = line.firstIndex(of: ":") else { return "unknown" }
-    return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
 }
 
 private func currentGitCommit() -> String? {
