@@ -108,23 +108,35 @@ public enum Figure {
 
     public static func ratio(_ numerator: Double?, _ denominator: Double?) -> String {
         guard let numerator, let denominator, denominator > 0 else { return "—" }
-        return String(format: "%.2f×", numerator / denominator)
+        return times(numerator / denominator)
+    }
+
+    /// "1.23×", or "—" for nil.
+    public static func times(_ value: Double?) -> String {
+        value.map { String(format: "%.2f×", $0) } ?? "—"
     }
 
     public static func milliseconds(_ seconds: Double?) -> String {
         seconds.map { String(format: "%.0f ms", 1000 * $0) } ?? "—"
     }
 
-    /// img/s of reslab and its peer by thread count, for one measurement or one per size.
-    public typealias Rates = (ours: [Int: Double], theirs: [Int: Double])
+    /// img/s of reslab and its peer by thread count, one value per round in timing order
+    /// (`NetworkBenchmark.interleavedWindows`), for one measurement or one per size.
+    public typealias Rates = (ours: [Int: [Double]], theirs: [Int: [Double]])
 
     /// "speed-up 1 → 2 threads: reslab 1.52×, numpy 1.20×" (`rates` holding one measurement), or
     /// with one per size "speed-up 1 → 2 threads at 16 / 32 px: reslab 1.90× / 1.95×, ONNX
-    /// Runtime 1.60× / 1.70×"; empty unless `threads` has two counts.
+    /// Runtime 1.60× / 1.70×"; empty unless `threads` has two counts. Each speed-up is the median
+    /// over the rounds of the high count's window ÷ the low count's in the same round.
     public static func speedUps(_ rates: [Rates], threads: [Int], sizes: [Int] = [], peer: String) -> String {
         guard let low = threads.min(), let high = threads.max(), low < high else { return "" }
-        let ours = rates.map { ratio($0.ours[high], $0.ours[low]) }.joined(separator: " / ")
-        let theirs = rates.map { ratio($0.theirs[high], $0.theirs[low]) }.joined(separator: " / ")
+        func paired(_ side: [Int: [Double]]) -> String {
+            guard let highs = side[high], let lows = side[low], !highs.isEmpty, highs.count == lows.count else { return "—" }
+            let quotients = zip(highs, lows).map { $0 / $1 }.sorted()
+            return times(quotients[quotients.count / 2])
+        }
+        let ours = rates.map { paired($0.ours) }.joined(separator: " / ")
+        let theirs = rates.map { paired($0.theirs) }.joined(separator: " / ")
         let at = sizes.isEmpty ? "" : " at " + sizes.map(String.init).joined(separator: " / ") + " px"
         return "speed-up \(low) → \(high) threads\(at): reslab \(ours), \(peer) \(theirs)"
     }

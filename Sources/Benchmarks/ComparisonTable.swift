@@ -28,12 +28,12 @@ struct ComparisonTable {
             Figure.rate(ours.imagesPerCPUSecond), Figure.milliseconds(ours.secondsPerCall),
             Figure.rate(peer?.imagesPerSecond), Figure.rate(peer?.imagesPerCPUSecond),
             Figure.milliseconds(peer.map { Double(ours.batch) / $0.imagesPerSecond }),
-            comparison.ratio.map { String(format: "%.2f×", $0) } ?? "—",
+            Figure.times(comparison.ratio),
         ])
     }
 
-    /// reslab's and the peer's img/s by thread count, for `Figure.speedUps`.
+    /// reslab's and the peer's img/s by thread count and round, for `Figure.speedUps`.
     static func rates(_ comparisons: [Int: Comparison]) -> Figure.Rates {
-        (comparisons.mapValues(\.ours.imagesPerSecond), comparisons.compactMapValues { $0.peer?.imagesPerSecond })
+        (comparisons.mapValues(\.oursPerRound), comparisons.mapValues(\.peerPerRound))
     }
 }

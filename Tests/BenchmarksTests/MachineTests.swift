@@ -108,11 +108,15 @@ struct MachineTests {
         #expect(TextTable(widths: [4, 6]).row("ab", "1234", "x") == "ab   1234   x")
         #expect(Figure.rate(1234.4) == "1234" && Figure.rate(12.34) == "12.3" && Figure.rate(nil) == "—")
         #expect(Figure.ratio(3, 2) == "1.50×" && Figure.ratio(3, nil) == "—" && Figure.milliseconds(0.0123) == "12 ms")
-        #expect(Figure.speedUps([([1: 100, 2: 190], [1: 50, 2: 60])], threads: [1, 2], peer: "numpy")
+        #expect(Figure.speedUps([([1: [100], 2: [190]], [1: [50], 2: [60]])], threads: [1, 2], peer: "numpy")
                 == "speed-up 1 → 2 threads: reslab 1.90×, numpy 1.20×")
-        #expect(Figure.speedUps([([1: 100, 2: 180], [1: 10]), ([1: 20, 2: 40], [1: 5, 2: 8])], threads: [2, 1], sizes: [16, 32], peer: "ORT")
+        #expect(Figure.speedUps([([1: [100], 2: [180]], [1: [10]]), ([1: [20], 2: [40]], [1: [5], 2: [8]])], threads: [2, 1],
+                                sizes: [16, 32], peer: "ORT")
                 == "speed-up 1 → 2 threads at 16 / 32 px: reslab 1.80× / 2.00×, ORT — / 1.60×")
-        #expect(Figure.speedUps([([1: 100], [:])], threads: [1], peer: "numpy") == "")
+        #expect(Figure.speedUps([([1: [100]], [:])], threads: [1], peer: "numpy") == "")
+        // Paired by round: the rounds' quotients 1.9, 1.1, 2.0 give 1.90×, not 330 ÷ 200 (the medians' 1.65×).
+        #expect(Figure.speedUps([([1: [100, 300, 200], 2: [190, 330, 400]], [:])], threads: [1, 2], peer: "numpy")
+                == "speed-up 1 → 2 threads: reslab 1.90×, numpy —")
     }
 
     /// One-thread rows run pinned: inside `whenOneThread(1, cpu:)` the thread is on that CPU,

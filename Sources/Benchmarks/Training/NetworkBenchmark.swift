@@ -30,6 +30,10 @@ public struct Comparison {
     /// window timed right after reslab's): a change of the host's speed that lasts longer than a
     /// round cancels in each quotient, which the quotient of the medians does not promise.
     public var ratio: Double?
+    /// reslab's and the peer's img/s (wall) in each round, in timing order (the peer's empty
+    /// without a peer): what `Figure.speedUps` pairs.
+    public var oursPerRound: [Double] = []
+    public var peerPerRound: [Double] = []
 }
 
 /// Benchmarks of a network on random data (the figures `reslab bench train` and `bench onnx`
@@ -125,10 +129,11 @@ public enum NetworkBenchmark {
             let ours = Throughput(imagesPerSecond: median(windows.ours.map(\.wall)) * images,
                                   imagesPerCPUSecond: median(windows.ours.map(\.cpu)) * images,
                                   flopsPerImage: flopsPerImage, threads: count, batch: batch, parameters: parameters)
-            guard !windows.peer.isEmpty else { return (count, Comparison(ours: ours)) }
-            let ratios = zip(windows.ours, windows.peer).map { $0.wall * images / $1.wall }
+            let oursPerRound = windows.ours.map { $0.wall * images }, peerPerRound = windows.peer.map(\.wall)
+            guard !windows.peer.isEmpty else { return (count, Comparison(ours: ours, oursPerRound: oursPerRound)) }
+            let ratios = zip(oursPerRound, peerPerRound).map { $0 / $1 }
             return (count, Comparison(ours: ours, peer: (median(windows.peer.map(\.wall)), median(windows.peer.map(\.cpu))),
-                                      ratio: median(ratios)))
+                                      ratio: median(ratios), oursPerRound: oursPerRound, peerPerRound: peerPerRound))
         })
     }
 
