@@ -69,7 +69,7 @@ struct PeerWindowsTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let scripts = [
             ("missing-module", "echo \"ModuleNotFoundError: No module named 'onnxruntime'\" >&2; exit 1"),
-            ("garbage", "echo 'Traceback? no JSON'"),
+            ("garbage", "echo 'Traceback? no JSON'; exec sleep 60"),
             ("dies", "echo '{\"ready\": true}'; read -r line; echo 'Killed by a bug' >&2; exit 3"),
         ]
         for (name, body) in scripts { #expect(writeExecutableScript("#!/bin/sh\n\(body)\n", to: "\(folder)/\(name)")) }
@@ -77,9 +77,12 @@ struct PeerWindowsTests {
                                                      lastError: "ModuleNotFoundError: No module named 'onnxruntime'")) {
             _ = try PeerWindows(executable: "\(folder)/missing-module", arguments: ["--serve"], environment: ["A": "1"])
         }
+        // This one goes on after its line, ignoring its input: it is terminated, not waited for (60 s).
+        let start = Date()
         #expect(throws: BenchmarkError.unreadablePeerOutput(script: "\(folder)/garbage", line: "Traceback? no JSON")) {
             _ = try PeerWindows(executable: "\(folder)/garbage", arguments: [])
         }
+        #expect(Date().timeIntervalSince(start) < 30)
         let dies = try PeerWindows(executable: "\(folder)/dies", arguments: [])
         #expect(throws: BenchmarkError.commandFailed(command: "\(folder)/dies", status: 3, lastError: "Killed by a bug")) {
             _ = try dies.window()

@@ -84,10 +84,16 @@ public final class PeerWindows {
         return user + system
     }
 
-    /// Ends the peer: closes its input (its loop ends) and waits for it.
+    /// Ends the peer: closes its input (its loop ends) and waits for it, for at most 3 s; a
+    /// peer still running then (one that printed something else than its ready line and went on
+    /// with its setup, say) is killed, so that a failed benchmark never hangs on it.
     public func close() {
         guard process.processIdentifier != 0 else { return }
         try? input.fileHandleForWriting.close()
+        for _ in 0..<300 where process.isRunning { usleep(10_000) }
+        // SIGKILL, which cannot be blocked or ignored: under `swift test` a SIGTERM did not end
+        // such a peer (it ran out its 60 s sleep; a child inherits blocked and ignored signals).
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         try? FileManager.default.removeItem(at: errorFile)
     }
