@@ -132,8 +132,7 @@ public enum Figure {
         guard let low = threads.min(), let high = threads.max(), low < high else { return "" }
         func paired(_ side: [Int: [Double]]) -> String {
             guard let highs = side[high], let lows = side[low], !highs.isEmpty, highs.count == lows.count else { return "—" }
-            let quotients = zip(highs, lows).map { $0 / $1 }.sorted()
-            return times(quotients[quotients.count / 2])
+            return times(NetworkBenchmark.median(zip(highs, lows).map { $0 / $1 }))
         }
         let ours = rates.map { paired($0.ours) }.joined(separator: " / ")
         let theirs = rates.map { paired($0.theirs) }.joined(separator: " / ")

@@ -6,8 +6,7 @@ import Foundation
 /// either names the command with the environment it was given, so that it can be run by hand.
 func runCapturingOutput(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> String {
     let result = try runCapturing(executable, arguments, environment: environment)
-    let command = (environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } + [executable] + arguments)
-        .joined(separator: " ")
+    let command = commandLine(executable, arguments, environment: environment)
     if let signal = result.signal { throw BenchmarkError.commandKilled(command: command, signal: signal) }
     guard result.status == 0 else {
         throw BenchmarkError.commandFailed(command: command, status: result.status, lastError: result.lastErrorLine)
@@ -43,9 +42,19 @@ func runCapturing(_ executable: String, _ arguments: [String], environment: [Str
     try process.run()
     let data = output.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    let errors = (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
-    let last = errors.split(separator: "\n").last.map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
+    let last = lastLine(of: errorFile)
     let killed = process.terminationReason == .uncaughtSignal
     return CapturedRun(status: killed ? -1 : process.terminationStatus, signal: killed ? process.terminationStatus : nil,
                        output: String(decoding: data, as: UTF8.self), lastErrorLine: last)
+}
+
+/// `executable arguments` as a user would type it, the added environment first ("A=1 python x.py").
+func commandLine(_ executable: String, _ arguments: [String], environment: [String: String]) -> String {
+    (environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } + [executable] + arguments).joined(separator: " ")
+}
+
+/// The last non-empty line of a child's standard-error file, trimmed ("" when there is none).
+func lastLine(of errorFile: URL) -> String {
+    let errors = (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
+    return errors.split(separator: "\n").last.map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
 }

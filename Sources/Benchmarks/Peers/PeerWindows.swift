@@ -17,8 +17,7 @@ public final class PeerWindows {
     /// Starts `executable arguments` with `environment` added to ours and waits for its ready
     /// line. The process inherits the calling thread's CPU affinity (`CPUPinning`).
     public init(executable: String, arguments: [String], environment: [String: String] = [:]) throws {
-        command = (environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } + [executable] + arguments)
-            .joined(separator: " ")
+        command = commandLine(executable, arguments, environment: environment)
         PeerWindows.ignoreBrokenPipes
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -116,8 +115,7 @@ public final class PeerWindows {
     private func failure() -> BenchmarkError {
         try? input.fileHandleForWriting.close()
         process.waitUntilExit()
-        let errors = (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
-        let last = errors.split(separator: "\n").last.map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
+        let last = lastLine(of: errorFile)
         if process.terminationReason == .uncaughtSignal {
             return .commandKilled(command: command, signal: process.terminationStatus)
         }
