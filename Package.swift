@@ -23,7 +23,7 @@ let cpuFlags: [SwiftSetting] = [
 /// Whether the target CPU has AVX-512 (32 vector registers of 16 floats). The GEMM micro-kernel's
 /// 8 × 32 tile keeps 16 `SIMD16<Float>` accumulators in registers only there; for any other target
 /// (AVX2's 16 registers of 8 floats, where that tile spilled: a third of the FMA peak) Kernels computes
-/// the tile as four 4 × 16 quarters (docs/kernels.md, "The AVX2 tile"). `native` asks the
+/// the tile in 6 × 16, 2 × 32 and 4 × 16 parts (docs/kernels.md, "The AVX2 tile"). `native` asks the
 /// building machine (/proc/cpuinfo's flags); a named CPU is looked up among the AVX-512 ones.
 let targetHasAVX512: Bool = {
     if targetCPU == "native" {

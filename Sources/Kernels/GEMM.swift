@@ -172,14 +172,14 @@ private func multiplyTiles<Source: TileSource>(
                     for q in q0..<q1 {
                         let columns = min(width, n - q * width)
                         let panel = packed + q * k * width + p0 * width, cTile = c + i0 * ldc + q * width
-                        let tileEpilogue = TileEpilogue(add: epilogue.add, bias: epilogue.bias.map { $0 + q * width }, relu: epilogue.relu)
+                        let tileEpilogue = epilogue.shifted(by: q * width)
                         // A tile of ≤ 16 valid columns skips the multiply-adds of the zero half.
                         if columns > width / 2 {
                             MicroKernel.uncheckedTile(FullTile.self, a: aTile, runs: runs,
-                                                      panel: panel, c: cTile, ldc: ldc, rows: rows, columns: columns, epilogue: tileEpilogue)
+                                                      panel: panel, c: cTile, ldc: ldc, rows: rows, columns: columns, epilogue: tileEpilogue, depth: depth)
                         } else {
                             MicroKernel.uncheckedTile(HalfTile.self, a: aTile, runs: runs,
-                                                      panel: panel, c: cTile, ldc: ldc, rows: rows, columns: columns, epilogue: tileEpilogue)
+                                                      panel: panel, c: cTile, ldc: ldc, rows: rows, columns: columns, epilogue: tileEpilogue, depth: depth)
                         }
                         if let residual {
                             addResidual(to: cTile, ldc: ldc, rows: rows, columns: columns, distance: residual, relu: last.relu)

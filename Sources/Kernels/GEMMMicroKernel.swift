@@ -9,6 +9,11 @@ enum MicroKernel {
     static let rows = 8
     /// Columns of C per tile (NR): two `SIMD16<Float>`, one 128-byte row of a packed panel.
     static let columns = 32
+    /// The shallowest K block that AVX2 builds cut into 6-row parts rather than quarters: on the
+    /// Zen 3 the 6 × 16 parts (12 FMA chains, 8 loads per 12 FMAs against 6 per 8) trained the
+    /// reference CNN 6–12% faster, while on blocks of 32 or 64 (Winograd's GEMMs at depth C) they
+    /// were no faster than quarters (docs/kernels.md, "The AVX2 tile").
+    static let sixRowMinimumDepth = 96
 
     /// C tile (rows × columns, row stride `ldc`) = (or +=, when `epilogue.add`) A tile · B panel:
     ///
@@ -25,10 +30,18 @@ enum MicroKernel {
     ///   a panel may not be (unaligned loads cost nothing extra on aligned data).
     /// - `rows` ≤ 8 and `columns` ≤ 32 are the valid part of the tile at the bottom/right edge.
     /// - `epilogue`: the bias (the panel's first column's entry) and ReLU apply only when set.
+    /// - `depth`: kc, the K block's depth (Σ of the runs' counts); without AVX-512 it picks how the
+    ///   tile is cut (below).
     ///
     /// `Width`: `FullTile` multiplies all 32 columns; `HalfTile` (a tile of ≤ 16 valid columns)
     /// only the first 16, skipping the half that is zero padding. Both compile to straight-line
     /// code: `Width.wide` is a constant in each specialisation.
+    ///
+    /// Without AVX-512 (16 registers of 8 floats) the tile is computed in parts over the whole
+    /// depth each: a full-width tile of a block at least `sixRowMinimumDepth` deep as two 6 × 16
+    /// parts (12 accumulators) and one 2 × 32 part (8), any other as four 4 × 16 quarters (8).
+    /// Every part sums each of its elements as the 8 × 32 tile does (from the bias or zero, one
+    /// FMA per step in depth order, then added to C), so the cut never changes a result bit.
     ///
     /// Does not validate its arguments in release builds.
     @inline(__always)
@@ -37,22 +50,32 @@ enum MicroKernel {
         a: TileRows, runs: UnsafeBufferPointer<DepthRun>,
         panel: UnsafePointer<Float>,
         c: UnsafeMutablePointer<Float>, ldc: Int,
-        rows: Int, columns: Int, epilogue: TileEpilogue
+        rows: Int, columns: Int, epilogue: TileEpilogue, depth: Int
     ) {
         assert(rows >= 1 && rows <= MicroKernel.rows && columns >= 1 && columns <= MicroKernel.columns)
         #if RESLAB_AVX512
         avx512Tile(width, a: a, runs: runs, panel: panel, c: c, ldc: ldc, rows: rows, columns: columns, epilogue: epilogue)
         #else
+        if Width.wide && depth >= sixRowMinimumDepth {
+            // Rows 0–5 in two 6 × 16 halves, then rows 6–7 × 32, each over the whole depth.
+            let half = MicroKernel.columns / 2, sixRows = min(6, rows)
+            let six = (a.a0, a.a1, a.a2, a.a3, a.a4, a.a5)
+            sixRowTile(a: six, runs: runs, panel: panel, c: c, ldc: ldc, rows: sixRows, columns: half, epilogue: epilogue)
+            sixRowTile(a: six, runs: runs, panel: panel + half, c: c + half, ldc: ldc, rows: sixRows, columns: columns - half,
+                       epilogue: epilogue.shifted(by: half))
+            if rows > 6 {
+                twoRowTile(a: (a.a6, a.a7), runs: runs, panel: panel, c: c + 6 * ldc, ldc: ldc, rows: rows - 6, columns: columns, epilogue: epilogue)
+            }
+            return
+        }
         // Four 4 × 16 quarters (rows 0–3 and 4–7, columns 0–15 and 16–31), each over the whole
-        // depth: the sums of every element are those of the 8 × 32 tile, in the same order.
-        // A `HalfTile` (≤ 16 valid columns) is one column quarter.
+        // depth. A `HalfTile` (≤ 16 valid columns) is one column of quarters.
         let quarterColumns = MicroKernel.columns / 2
         for top in stride(from: 0, to: rows, by: 4) {
             let quarterRows = top == 0 ? (a.a0, a.a1, a.a2, a.a3) : (a.a4, a.a5, a.a6, a.a7)
             for left in stride(from: 0, to: Width.wide ? MicroKernel.columns : quarterColumns, by: quarterColumns) {
                 quarterTile(a: quarterRows, runs: runs, panel: panel + left, c: c + top * ldc + left, ldc: ldc,
-                            rows: min(4, rows - top), columns: min(quarterColumns, columns - left),
-                            epilogue: TileEpilogue(add: epilogue.add, bias: epilogue.bias.map { $0 + left }, relu: epilogue.relu))
+                            rows: min(4, rows - top), columns: min(quarterColumns, columns - left), epilogue: epilogue.shifted(by: left))
             }
         }
         #endif
@@ -198,4 +221,10 @@ struct TileEpilogue {
     var bias: UnsafePointer<Float>? = nil
     /// Apply max(0, ·) after adding (last K block only).
     var relu = false
+
+    /// The same for the part of the tile that starts `columns` columns to the right.
+    @inline(__always)
+    func shifted(by columns: Int) -> TileEpilogue {
+        TileEpilogue(add: add, bias: bias.map { $0 + columns }, relu: relu)
+    }
 }

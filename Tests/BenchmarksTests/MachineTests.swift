@@ -52,7 +52,7 @@ struct MachineTests {
     }
 
     /// Package.swift decides from the building machine's flags whether Kernels is compiled for
-    /// AVX-512 (the 8 × 32 tile) or not (its 4 × 16 quarters); a native build must agree with
+    /// AVX-512 (the 8 × 32 tile) or not (its 6 × 16, 2 × 32 and 4 × 16 parts); a native build must agree with
     /// the CPU it runs on, or the tile spills (or, the other way, dies with SIGILL).
     @Test func nativeBuildUsesTheTileForThisCPU() {
         let target = ProcessInfo.processInfo.environment["RESLAB_TARGET_CPU"] ?? "native"

@@ -31,7 +31,7 @@ import Testing
     /// The fused bias and ReLU, on shapes with edge tiles, several K blocks and passes, K = 0,
     /// and the in-place 32-column B; (6, 58, 40) and (9, 27, 17) end in tiles of 26 and 27
     /// columns and 6 and 1 rows, which without AVX-512 split into 4 × 16 quarters of 10–11 columns
-    /// and 2 or 1 rows (`MicroKernel.quarterTile`).
+    /// and 2 or 1 rows (`MicroKernel.quarterTile`; K = 257 and 800 also into 6 × 16 and 2 × 32 parts).
     @Test(arguments: [GEMMProblem.Epilogue.bias, .biasReLU])
     func fusedEpilogueMatchesTheReference(_ epilogue: GEMMProblem.Epilogue) {
         let shapes = [(9, 33, 17), (3, 2, 0), (17, 65, 257), (130, 70, 800), (40, 32, 27), (5, 300, 2000), (11, 16, 40), (6, 58, 40), (9, 27, 17)]
@@ -41,6 +41,37 @@ import Testing
                     transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
                     accumulate: accumulate, epilogue: epilogue)
                 expectMatchesReference(problem, seed: UInt64(m + n + k))
+            }
+        }
+    }
+
+    /// Every element of C is summed in one documented order whatever register tile the build cuts
+    /// its 8 × 32 tiles into (AVX-512's whole tile; without it 6 × 16 and 2 × 32 parts on blocks of
+    /// at least `MicroKernel.sixRowMinimumDepth`, 4 × 16 quarters on shallower ones): per K block
+    /// (`GEMMBlocking.depth`), a float32 sum that starts from the bias (first block) or zero and
+    /// takes one fused multiply-add per step in depth order, then is added to C (unless the first
+    /// block overwrites it), with ReLU after the last. A scalar model of that order must agree bit
+    /// for bit, on every row count of an edge tile (m = 8t + 1 … 8t + 7) and on right-edge tiles.
+    @Test func sumsInTheDocumentedOrderBitForBit() {
+        let cases: [(m: Int, n: Int, k: Int, epilogue: GEMMProblem.Epilogue, accumulate: Bool)] = [
+            (21, 45, 300, .bias, false), (15, 64, 96, .none, true), (14, 32, 95, .biasReLU, true),
+            (23, 20, 577, .biasReLU, false), (8, 33, 1000, .none, false), (17, 16, 200, .bias, true),
+            (22, 90, 27, .biasReLU, true), (19, 40, 130, .none, true), (13, 28, 288, .bias, true),
+        ]
+        for (m, n, k, epilogue, accumulate) in cases {
+            for (transposeA, transposeB) in [(false, false), (true, true)] {
+                let problem = GEMMProblem(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                                          padding: 1, accumulate: accumulate, epilogue: epilogue)
+                let operands = problem.operands(seed: UInt64(m * 7919 + n * 31 + k))
+                let c = problem.run(operands)
+                let expected = problem.inDocumentedOrder(operands, blockDepth: GEMMBlocking.depth(k: k))
+                var mismatches: [(Int, Int)] = []
+                for i in 0..<m {
+                    for j in 0..<n where c[i * problem.ldc + j].bitPattern != expected[i * n + j].bitPattern {
+                        mismatches.append((i, j))
+                    }
+                }
+                #expect(mismatches.isEmpty, "\(problem): \(mismatches.count) elements differ, the first at \(String(describing: mismatches.first))")
             }
         }
     }

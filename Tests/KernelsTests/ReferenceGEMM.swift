@@ -97,4 +97,29 @@ struct GEMMProblem: CustomStringConvertible {
         }
         return (value, bound)
     }
+
+    /// C in float32 summed in the kernels' documented order (`GEMMTests.sumsInTheDocumentedOrderBitForBit`):
+    /// per K block of `blockDepth`, s = (bias on the first block, else 0) then s = fma(A, B, s)
+    /// step by step; C = s on the first block unless accumulating, else C + s; ReLU last.
+    func inDocumentedOrder(_ x: Operands, blockDepth: Int) -> [Float] {
+        var result = [Float](repeating: 0, count: m * n)
+        for i in 0..<m {
+            for j in 0..<n {
+                var value = x.c[i * ldc + j]
+                var p0 = 0
+                while p0 < k {
+                    var sum: Float = p0 == 0 && epilogue != .none ? x.bias[j] : 0
+                    for p in p0..<min(k, p0 + blockDepth) {
+                        let a = transposeA ? x.a[p * lda + i] : x.a[i * lda + p]
+                        let b = transposeB ? x.b[j * ldb + p] : x.b[p * ldb + j]
+                        sum = sum.addingProduct(a, b)
+                    }
+                    value = p0 == 0 && !accumulate ? sum : value + sum
+                    p0 += blockDepth
+                }
+                result[i * n + j] = epilogue == .biasReLU && value < 0 ? 0 : value
+            }
+        }
+        return result
+    }
 }
