@@ -5,8 +5,8 @@ import Testing
 
 /// Winograd's F(2×2, 3×3) in the evaluation forward pass against the direct convolution in
 /// Double (ConvolutionBlockTests' `direct`): odd and even maps (a last tile half outside), same,
-/// valid and asymmetric padding, channel and filter counts that are not multiples of 16, blocks of
-/// 256 tiles across images; bit-identical on 1 and 2 threads and with the weights prepared once
+/// valid and asymmetric padding, channel and filter counts that are not multiples of 16, several
+/// blocks (`WinogradConvolution.blockTiles`) across images; bit-identical on 1 and 2 threads and with the weights prepared once
 /// (`evaluationWeights`, as `predict` passes them) or per call.
 @Suite(.serialized) struct WinogradTests {
     let reference = ConvolutionBlockTests()
