@@ -34,15 +34,13 @@ func runCapturing(_ executable: String, _ arguments: [String], environment: [Str
     process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     let output = Pipe()
     process.standardOutput = output
-    let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("reslab-bench-\(UUID().uuidString).err")
-    _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
-    defer { try? FileManager.default.removeItem(at: errorFile) }
-    process.standardError = try FileHandle(forWritingTo: errorFile)
+    let errorFile = try StandardErrorFile(process)
+    defer { errorFile.remove() }
     process.standardInput = FileHandle.nullDevice
     try process.run()
     let data = output.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    let last = lastLine(of: errorFile)
+    let last = errorFile.lastLine
     let killed = process.terminationReason == .uncaughtSignal
     return CapturedRun(status: killed ? -1 : process.terminationStatus, signal: killed ? process.terminationStatus : nil,
                        output: String(decoding: data, as: UTF8.self), lastErrorLine: last)
@@ -53,8 +51,22 @@ func commandLine(_ executable: String, _ arguments: [String], environment: [Stri
     (environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } + [executable] + arguments).joined(separator: " ")
 }
 
-/// The last non-empty line of a child's standard-error file, trimmed ("" when there is none).
-func lastLine(of errorFile: URL) -> String {
-    let errors = (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
-    return errors.split(separator: "\n").last.map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
+/// A temporary file that a child's standard error goes to, so that no pipe can fill up and stall
+/// the child; its last line is what a failure reports.
+struct StandardErrorFile {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("reslab-child-\(UUID().uuidString).err")
+
+    /// Creates the file and makes it `process`'s standard error (before `process.run()`).
+    init(_ process: Process) throws {
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: url)
+    }
+
+    /// The last non-empty line written, trimmed ("" when there is none).
+    var lastLine: String {
+        let errors = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
+        return errors.split(separator: "\n").last.map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: url) }
 }

@@ -9,7 +9,7 @@ import Foundation
 public final class PeerWindows {
     private let process = Process()
     private let input = Pipe(), output = Pipe()
-    private let errorFile: URL
+    private let errorFile: StandardErrorFile
     private var buffered = Data()
     /// The command as a user would type it (environment first), for error messages.
     let command: String
@@ -24,9 +24,7 @@ public final class PeerWindows {
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardInput = input
         process.standardOutput = output
-        errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("reslab-peer-\(UUID().uuidString).err")
-        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
-        process.standardError = try FileHandle(forWritingTo: errorFile)
+        errorFile = try StandardErrorFile(process)
         do {
             try process.run()
             let ready = try nextLine()
@@ -85,8 +83,10 @@ public final class PeerWindows {
 
     /// Ends the peer: closes its input (its loop ends) and waits for it, for at most 3 s; a
     /// peer still running then (one that printed something else than its ready line and went on
-    /// with its setup, say) is killed, so that a failed benchmark never hangs on it.
+    /// with its setup, say) is killed, so that a failed benchmark never hangs on it. Its
+    /// standard-error file is removed also when the peer never started.
     public func close() {
+        defer { errorFile.remove() }
         guard process.processIdentifier != 0 else { return }
         try? input.fileHandleForWriting.close()
         for _ in 0..<300 where process.isRunning { usleep(10_000) }
@@ -94,7 +94,6 @@ public final class PeerWindows {
         // such a peer (it ran out its 60 s sleep; a child inherits blocked and ignored signals).
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
-        try? FileManager.default.removeItem(at: errorFile)
     }
 
     /// The next line of the peer's output; at its end, the error that says how the peer ended.
@@ -115,7 +114,7 @@ public final class PeerWindows {
     private func failure() -> BenchmarkError {
         try? input.fileHandleForWriting.close()
         process.waitUntilExit()
-        let last = lastLine(of: errorFile)
+        let last = errorFile.lastLine
         if process.terminationReason == .uncaughtSignal {
             return .commandKilled(command: command, signal: process.terminationStatus)
         }
