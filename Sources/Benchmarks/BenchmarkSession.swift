@@ -132,7 +132,7 @@ public enum Figure {
         guard let low = threads.min(), let high = threads.max(), low < high else { return "" }
         func paired(_ side: [Int: [Double]]) -> String {
             guard let highs = side[high], let lows = side[low], !highs.isEmpty, highs.count == lows.count else { return "—" }
-            return times(NetworkBenchmark.median(zip(highs, lows).map { $0 / $1 }))
+            return times(median(zip(highs, lows).map { $0 / $1 }))
         }
         let ours = rates.map { paired($0.ours) }.joined(separator: " / ")
         let theirs = rates.map { paired($0.theirs) }.joined(separator: " / ")

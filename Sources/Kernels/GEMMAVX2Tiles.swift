@@ -50,6 +50,8 @@ extension MicroKernel {
 
     /// Rows 0–5 × 16 columns of the tile: 12 `SIMD8<Float>` accumulators, fed per step by 6
     /// broadcast A elements and 2 B vectors (15 of AVX2's 16 registers). Same sums as `quarterTile`.
+    /// Not inlined, nor is `twoRowTile`: with three parts inlined into one tile, Swift stopped
+    /// inlining `loadUnaligned` in them and the GEMM ran at half speed (docs/kernels.md).
     @inline(never)
     static func sixRowTile(
         a: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>),
@@ -91,7 +93,9 @@ extension MicroKernel {
         if rows > 5 { storeHalfRow(c50, c51, to: c + 5 * ldc, columns: columns, epilogue) }
     }
 
-    /// Rows 6–7 × 32 columns of the tile: 8 accumulators, 2 broadcasts and 4 B vectors per step.
+    /// Rows 6–7 of a full-width tile (`columns` 17–32: the first 16 are valid, the rest of the
+    /// panel is zero padding): 8 accumulators, 2 broadcasts and 4 B vectors per step. Same sums
+    /// as `quarterTile`.
     @inline(never)
     static func twoRowTile(
         a: (UnsafePointer<Float>, UnsafePointer<Float>),
@@ -99,10 +103,9 @@ extension MicroKernel {
         c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, columns: Int, epilogue: TileEpilogue
     ) {
         let (a0, a1) = a
-        let leftColumns = min(16, columns), rightColumns = columns - leftColumns
-        let (l0, l1) = epilogue.bias.map { loadHalfRow($0, columns: leftColumns) } ?? (SIMD8<Float>(), SIMD8<Float>())
-        let (r0, r1) = rightColumns > 0 ? epilogue.bias.map { loadHalfRow($0 + 16, columns: rightColumns) } ?? (SIMD8<Float>(), SIMD8<Float>())
-            : (SIMD8<Float>(), SIMD8<Float>())
+        let half = MicroKernel.columns / 2, right = columns - half
+        let (l0, l1) = epilogue.bias.map { loadHalfRow($0, columns: half) } ?? (SIMD8<Float>(), SIMD8<Float>())
+        let (r0, r1) = epilogue.bias.map { loadHalfRow($0 + half, columns: right) } ?? (SIMD8<Float>(), SIMD8<Float>())
         var c00 = l0, c01 = l1, c02 = r0, c03 = r1, c10 = l0, c11 = l1, c12 = r0, c13 = r1
         var b = UnsafeRawPointer(panel)
         for run in runs {
@@ -123,11 +126,11 @@ extension MicroKernel {
                 b += 4 * MicroKernel.columns
             }
         }
-        storeHalfRow(c00, c01, to: c, columns: leftColumns, epilogue)
-        if rightColumns > 0 { storeHalfRow(c02, c03, to: c + 16, columns: rightColumns, epilogue) }
+        storeHalfRow(c00, c01, to: c, columns: half, epilogue)
+        storeHalfRow(c02, c03, to: c + half, columns: right, epilogue)
         if rows > 1 {
-            storeHalfRow(c10, c11, to: c + ldc, columns: leftColumns, epilogue)
-            if rightColumns > 0 { storeHalfRow(c12, c13, to: c + ldc + 16, columns: rightColumns, epilogue) }
+            storeHalfRow(c10, c11, to: c + ldc, columns: half, epilogue)
+            storeHalfRow(c12, c13, to: c + ldc + half, columns: right, epilogue)
         }
     }
 

@@ -24,9 +24,10 @@ struct WinogradConvolution {
 
     /// Tiles per block: the rows of each of the 16 GEMMs (the packed U_ξ are reused across them).
     /// 64 keeps a block's 16 V_ξ and M_ξ (16 · 64 · (C + F) floats: 384 KB at C = 32, F = 64) near a
-    /// 512 KB L2; blocks of 256 (1.5 MB there) ran the reference CNN's inference 0–11% slower
-    /// (mean 4.4%, most at 128 px) and 32 no faster than 64, in same-process paired windows on a
-    /// Zen 3 (docs/kernels.md, "How the NN engine calls it"). Results do not depend on it.
+    /// 512 KB L2; blocks of 256 (1.5 MB there) ran the reference CNN's inference 1–11% slower
+    /// (mean 4.4%, most at 128 px), in same-process paired windows on a Zen 3; blocks of 32 gained
+    /// less against 256 (mean 2.1%) (docs/kernels.md, "How the NN engine calls it"). Results do
+    /// not depend on it.
     static let blockTiles = 64
     /// The fewest input channels and filters: each GEMM's depth is C, and a shallow one is mostly
     /// stores; the transforms work 16 channels or filters at a time.

@@ -86,6 +86,6 @@ public struct ResizeBenchmark {
             rates.append(Double(count * loops) / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
             cpuRates.append(Double(count * loops) / (processCPUSeconds() - cpuStart))
         }
-        return (NetworkBenchmark.median(rates), NetworkBenchmark.median(cpuRates))
+        return (median(rates), median(cpuRates))
     }
 }

@@ -137,10 +137,6 @@ public enum NetworkBenchmark {
         })
     }
 
-    /// The middle value (the upper middle of an even count): reslab's and the peers' rates, the
-    /// paired ratios and speed-ups.
-    static func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
-
     /// Runs `steps` training steps of `graph` at `size` (for a peak-memory probe).
     public static func trainSteps(graph: GraphSpec, optimizer: Optimizer, batch: Int, size: Int, steps: Int) throws {
         let net = try Network(graph: graph, inputChannels: 3, classes: 10, trainingHeight: size, trainingWidth: size, seed: 1)
