@@ -10,25 +10,29 @@
 /// backward finds.
 extension Convolution {
     /// Whether a forward pass (an evaluation or a training one) can take such a pool in its
-    /// store: where an evaluation uses Winograd (any map size), or where the forward pass reads
-    /// windows in place and the output has even height and width (so that blocks of an even
-    /// number of rows start at pairs).
+    /// store: where an evaluation uses Winograd (any map size); in training, where the output
+    /// has even height and width (`Pooling.tiledMaxBackward` needs windows that tile the map) and
+    /// Winograd applies or the forward pass reads windows in place (blocks of an even number of
+    /// rows start at pairs).
     func takesMaxPoolInStore(evaluation: Bool) -> Bool {
-        if evaluation && WinogradConvolution.applies(to: self) { return true }
+        let winograd = WinogradConvolution.applies(to: self)
+        if evaluation && winograd { return true }
+        guard plan.output.height % 2 == 0 && plan.output.width % 2 == 0 else { return false }
+        if winograd { return true }
         guard let outputRows = windowBlockRows else { return false }
-        return outputRows >= 2 && plan.output.height % 2 == 0 && plan.output.width % 2 == 0
+        return outputRows >= 2
     }
 
     /// Output rows per block when the pool is taken in the store: `windowBlockRows`, made even.
     var pooledBlockRows: Int { windowBlockRows! / 2 * 2 }
 
-    /// Floats of one worker's scratch block: in an evaluation Winograd's transforms where it
-    /// applies, else the im2col block or band; in training what the backward pass needs; and with
-    /// `pooled` (the window path) at least the band and the block's output rows after it.
+    /// Floats of one worker's scratch block: Winograd's transforms where it applies, else the
+    /// im2col block or band (with `pooled`, at least the band and the block's output rows after
+    /// it); in training also what the backward pass needs (`trainingColumnBlockFloats`).
     func columnBlockFloats(training: Bool, pooled: Bool) -> Int {
-        if !training && WinogradConvolution.applies(to: self) { return WinogradConvolution(conv: self).blockFloats }
-        let pooledFloats = pooled ? pooledRowsOffset + pooledBlockRows * plan.output.width * filters : 0
-        return max(training ? trainingColumnBlockFloats : columnBlockFloats, pooledFloats)
+        let forward = WinogradConvolution.applies(to: self) ? WinogradConvolution(conv: self).blockFloats
+            : max(columnBlockFloats, pooled ? pooledRowsOffset + pooledBlockRows * plan.output.width * filters : 0)
+        return training ? max(forward, trainingColumnBlockFloats) : forward
     }
 
     /// Where a block's output rows start in the worker's scratch block (after the band).

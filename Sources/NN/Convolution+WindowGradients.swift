@@ -32,9 +32,13 @@ extension Convolution {
         return gradient.windowBlockRows == nil ? nil : gradient
     }
 
-    /// The floats one thread's scratch block needs in training: the forward pass's, or conv′'s if larger.
+    /// The floats one thread's scratch block needs in the backward pass: dW's bands (or im2col
+    /// blocks), and conv′'s (Winograd's blocks where it applies to conv′) if larger.
     var trainingColumnBlockFloats: Int {
-        max(columnBlockFloats, inputGradientConvolution?.columnBlockFloats ?? 0)
+        let gradient = inputGradientConvolution.map {
+            WinogradConvolution.applies(to: $0) ? WinogradConvolution(conv: $0).blockFloats : $0.columnBlockFloats
+        }
+        return max(columnBlockFloats, gradient ?? 0)
     }
 
     /// Each image group's dW partial (`Scratch.gradientPartials`, summed by `sumGroupPartials`)
@@ -59,7 +63,8 @@ extension Convolution {
         }
     }
 
-    /// dx = conv′(dy, W′) (overwrites dx), `gradient` being `inputGradientConvolution`. W′ is
+    /// dx = conv′(dy, W′) (overwrites dx), `gradient` being `inputGradientConvolution`, by
+    /// Winograd's F(2×2, 3×3) where it applies to conv′ (as a forward pass would). W′ is
     /// written into the first image group's dW partial (`Scratch.gradientPartials`, K × F
     /// floats, free once `sumGroupPartials` has run), not into a buffer allocated per call.
     func inputGradientWindows(_ gradient: Convolution, dy: UnsafePointer<Float>, weight: UnsafePointer<Float>,
@@ -72,6 +77,15 @@ extension Convolution {
             for channel in 0..<c {
                 for filter in 0..<f { target[filter * c + channel] = source[channel * f + filter] }
             }
+        }
+        if WinogradConvolution.applies(to: gradient) {
+            let winograd = WinogradConvolution(conv: gradient)
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: c) { zeros in
+                zeros.initialize(repeating: 0)
+                winograd.forward(x: dy, transformed: winograd.transformedWeights(rotated), bias: zeros.baseAddress!, y: dx,
+                                 relu: false, scratch: scratch)
+            }
+            return
         }
         withPackedMatrix(k: taps * f, n: c, b: rotated, ldb: c) { packed in
             gradient.forwardWindows(x: dy, packedWeight: packed, epilogue: .none, y: dx,

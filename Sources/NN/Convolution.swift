@@ -95,11 +95,12 @@ struct Convolution {
         return (0..<groups).map { RetainedPackedMatrix(k: depth, n: groupFilters, b: weight + $0 * groupFilters, ldb: filters) }
     }
 
-    /// y = conv(x, W) + b, or max(0, conv(x, W) + b) when `relu` (a following ReLU fused in).
-    /// `evaluation`: a forward pass with no backward pass after it, which uses Winograd's
-    /// F(2×2, 3×3) where it applies (`WinogradConvolution`: the same outputs to rounding, in
-    /// another order of summation). `packed`: W as `evaluationWeights(weight)` gives it (only
-    /// with `evaluation`), or nil to prepare W in this call (the result is the same bit for bit).
+    /// y = conv(x, W) + b, or max(0, conv(x, W) + b) when `relu` (a following ReLU fused in),
+    /// by Winograd's F(2×2, 3×3) where it applies (`WinogradConvolution`: the same outputs to
+    /// rounding, in another order of summation), in training as in evaluation.
+    /// `evaluation`: a forward pass with no backward pass after it. `packed`: W as
+    /// `evaluationWeights(weight)` gives it (only with `evaluation`), or nil to prepare W in this
+    /// call (the result is the same bit for bit).
     /// `pooled`: y is the output, of this shape, of a 2×2 stride-2 max pool over the result
     /// (where `takesMaxPoolInStore`; `ExecutionSchedule.pooledInto`), with each output's winner
     /// in `winners` when given (training).
@@ -112,10 +113,10 @@ struct Convolution {
                  residual: UnsafePointer<Float>? = nil) {
         let m = batch * pixels
         precondition(residual == nil || (!isDepthwise && pooled == nil), "no residual can be added in this convolution's store")
-        if evaluation && WinogradConvolution.applies(to: self) {
+        if WinogradConvolution.applies(to: self) {
             let winograd = WinogradConvolution(conv: self)
             winograd.forward(x: x, transformed: packed ?? winograd.transformedWeights(weight), bias: bias, y: y, relu: relu,
-                             pooled: pooled, residual: residual, scratch: scratch)
+                             pooled: pooled, winners: winners, residual: residual, scratch: scratch)
             return
         }
         precondition(pooled == nil || takesMaxPoolInStore(evaluation: evaluation), "no max pool can be taken in this convolution's store")

@@ -204,12 +204,23 @@ struct Pooling {
 /// (see there).
 struct WindowMaximum {
     var best = SIMD16<Float>(repeating: -.infinity)
+    /// The place in the window (as Float) of each channel's maximum, when taken with places.
+    var winner = SIMD16<Float>()
 
     /// Takes `value` where it beats the maximum so far.
     @inline(__always)
     mutating func take(_ value: SIMD16<Float>) {
         // Compare-and-blend: Swift's pointwiseMax is scalar here (5× slower).
         best.replace(with: value, where: value .> best)
+    }
+
+    /// Takes `value`, the window's input at `place`, where it beats the maximum so far, and
+    /// records `place` there (the numbering of `Pooling.tiledMaxBackward`: 0…3 in row order).
+    @inline(__always)
+    mutating func take(_ value: SIMD16<Float>, place: Float) {
+        let wins = value .> best
+        best.replace(with: value, where: wins)
+        winner.replace(with: SIMD16(repeating: place), where: wins)
     }
 }
 

@@ -1,8 +1,9 @@
 import Kernels
 
 /// Winograd's minimal filtering F(2×2, 3×3) (Lavin & Gray 2016, "Fast Algorithms for
-/// Convolutional Neural Networks") for the evaluation forward pass of a 3×3, stride-1,
-/// undilated, ungrouped convolution. Each 2×2 tile of the output is
+/// Convolutional Neural Networks") for the forward pass of a 3×3, stride-1, undilated,
+/// ungrouped convolution, in training and evaluation alike, and for the input gradient of one
+/// (conv′'s forward pass, Convolution+WindowGradients.swift). Each 2×2 tile of the output is
 ///
 ///     Y = Aᵀ [ Σ_c (G g_c,f Gᵀ) ⊙ (Bᵀ d_c B) ] A          d_c: the tile's 4×4 input patch of channel c
 ///
@@ -15,10 +16,11 @@ import Kernels
 ///
 /// 16 multiply-adds per channel and filter give 4 outputs instead of 36: 2.25× fewer, the
 /// transforms being additions. The sums are in another order than the direct convolution's, so
-/// outputs differ from it in the last bits (WinogradTests bounds the difference; training uses the
-/// direct convolution, whose backward pass it differentiates). Per image the result does not
-/// depend on the chunking or the thread count: the tiles of a block are independent rows of the
-/// GEMMs, and whether a layer uses it depends only on its shape and input size (`applies`).
+/// outputs differ from it in the last bits (WinogradTests bounds the difference); the backward
+/// pass's dW is that of the convolution, which equals F(2×2, 3×3)'s up to that rounding
+/// (GradientCheckTests, ConvolutionBlockTests). Per image the result does not depend on the
+/// chunking or the thread count: the tiles of a block are independent rows of the GEMMs, and
+/// whether a layer uses it depends only on its shape and input size (`applies`).
 struct WinogradConvolution {
     let conv: Convolution
 
@@ -39,7 +41,7 @@ struct WinogradConvolution {
     var tilesWide: Int { (conv.plan.output.width + 1) / 2 }
     var tilesPerImage: Int { tilesHigh * tilesWide }
 
-    /// Whether an evaluation of `conv` uses F(2×2, 3×3): a 3×3, stride-1, undilated, ungrouped
+    /// Whether `conv`'s forward pass uses F(2×2, 3×3): a 3×3, stride-1, undilated, ungrouped
     /// convolution with at least `minimumChannels` inputs and at least C / 16 tiles per image (a
     /// 7×7 map of 512 channels, 16 tiles, stays direct: at C / 32 it measured no faster on
     /// ResNet-18; C / 16 admits the reference CNN's 4×4×64 layer at 16 px, 4 tiles, which took
@@ -93,11 +95,12 @@ struct WinogradConvolution {
 
     /// y = conv(x, W) + b (then ReLU when `relu`), with `transformed` = `transformedWeights(W)`.
     /// With `pooled`, y is instead the output (of that shape) of a 2×2, stride-2, unpadded max pool
-    /// over that result (`ExecutionSchedule.pooledInto`): each pooling window is one output tile.
+    /// over that result (`ExecutionSchedule.pooledInto`): each pooling window is one output tile;
+    /// `winners` (shaped as y, training), when given, each output's place in its window (0…3).
     /// With `residual` (shaped as y), y = max(0, conv + b + r): a residual block's add (`residualFrom`).
     func forward(x: UnsafePointer<Float>, transformed: [RetainedPackedMatrix], bias: UnsafePointer<Float>,
-                 y: UnsafeMutablePointer<Float>, relu: Bool, pooled: FeatureShape? = nil, residual: UnsafePointer<Float>? = nil,
-                 scratch: Scratch) {
+                 y: UnsafeMutablePointer<Float>, relu: Bool, pooled: FeatureShape? = nil, winners: UnsafeMutablePointer<Float>? = nil,
+                 residual: UnsafePointer<Float>? = nil, scratch: Scratch) {
         let tiles = conv.batch * tilesPerImage, blockTiles = WinogradConvolution.blockTiles
         scratch.forChunks((tiles + blockTiles - 1) / blockTiles) { worker, block in
             let t0 = block * blockTiles, count = min(blockTiles, tiles - t0)
@@ -108,7 +111,7 @@ struct WinogradConvolution {
                                                 c: m + xi * outputPlane, ldc: filters)
             }
             if let pooled {
-                transformOutputPooled(m, tiles: t0..<t0 + count, bias: bias, relu: relu, pooled: pooled, into: y)
+                transformOutputPooled(m, tiles: t0..<t0 + count, bias: bias, relu: relu, pooled: pooled, winners: winners, into: y)
             } else {
                 transformOutput(m, tiles: t0..<t0 + count, bias: bias, relu: relu, residual: residual, into: y)
             }
@@ -221,24 +224,27 @@ struct WinogradConvolution {
     /// y[n, ty, tx][f] = the maximum of the tile's outputs inside the map (`tileOutputs`): a 2×2,
     /// stride-2 max pool whose windows are the tiles, of output shape `pooled` (floor rounding
     /// drops a last half tile, ceil keeps it with its one row or column), by the pool's own rule
-    /// (`WindowMaximum`), so y equals the unfused pool's bit for bit.
+    /// (`WindowMaximum`), so y equals the unfused pool's bit for bit, and the winner (written to
+    /// `winners` when given) is the one `Pooling.maxBackward` finds.
     private func transformOutputPooled(_ m: UnsafePointer<Float>, tiles: Range<Int>, bias: UnsafePointer<Float>, relu: Bool,
-                                       pooled: FeatureShape, into y: UnsafeMutablePointer<Float>) {
+                                       pooled: FeatureShape, winners: UnsafeMutablePointer<Float>?,
+                                       into y: UnsafeMutablePointer<Float>) {
         let ho = conv.plan.output.height, wo = conv.plan.output.width, f = filters
         for (row, tile) in tiles.enumerated() {
             let image = tile / tilesPerImage, within = tile % tilesPerImage
             let ty = within / tilesWide, tx = within % tilesWide
             guard ty < pooled.height && tx < pooled.width else { continue }
             let right = 2 * tx + 1 < wo, below = 2 * ty + 1 < ho
-            let out = UnsafeMutableRawPointer(y + ((image * pooled.height + ty) * pooled.width + tx) * f)
+            let at = ((image * pooled.height + ty) * pooled.width + tx) * f
             forEachGroupOf16(f) { k in
                 let (r00, r01, r10, r11) = tileOutputs(m + row * f, k, bias: bias, relu: relu)
                 var maximum = WindowMaximum()
-                maximum.take(r00)
-                if right { maximum.take(r01) }
-                if below { maximum.take(r10) }
-                if right && below { maximum.take(r11) }
-                out.storeBytes(of: maximum.best, toByteOffset: 4 * k, as: SIMD16<Float>.self)
+                maximum.take(r00, place: 0)
+                if right { maximum.take(r01, place: 1) }
+                if below { maximum.take(r10, place: 2) }
+                if right && below { maximum.take(r11, place: 3) }
+                UnsafeMutableRawPointer(y + at).storeBytes(of: maximum.best, toByteOffset: 4 * k, as: SIMD16<Float>.self)
+                if let winners { UnsafeMutableRawPointer(winners + at).storeBytes(of: maximum.winner, toByteOffset: 4 * k, as: SIMD16<Float>.self) }
             }
         }
     }

@@ -152,7 +152,13 @@ import Testing
             defer { Parallel.threadCount = saved }
             let ws = Workspace(plans: [plan], capacity: batch, training: false)
             var y = [Float](repeating: .nan, count: m * conv.filters)
-            conv.forward(x: x, weight: weight, bias: bias, y: &y, relu: true, scratch: ws.scratch)
+            // Called directly: `forward` takes Winograd's path instead for the 64-channel layer.
+            bias.withUnsafeBufferPointer { b in
+                withPackedMatrix(k: conv.depth, n: conv.filters, b: weight, ldb: conv.filters) {
+                    conv.forwardWindows(x: x, packedWeight: $0, epilogue: .biasReLU(b.baseAddress!), y: &y, outputRows: outputRows,
+                                        scratch: ws.scratch)
+                }
+            }
             #expect(y == expected, "\(layer) on \(threads) threads")
         }
     }
@@ -162,7 +168,8 @@ import Testing
     /// geometries of the forward test above, with the path each takes checked: stride 1 with
     /// symmetric, asymmetric and no padding, dilation, 3 channels, a map smaller than a block;
     /// strided and ceil layers take the column path for dx; padding beyond the window's reach
-    /// (p′ < 0) too. Bit-identical on 1 and 2 threads.
+    /// (p′ < 0) too; the 64-channel layer's conv′ (128 → 64 channels) runs Winograd's F(2×2, 3×3).
+    /// Bit-identical on 1 and 2 threads.
     @Test(arguments: [("conv 3x3 16", 9, 23, true), ("conv 3x3 8 pad 2,0,1,3", 16, 23, true), ("conv 1x3 8 pad 0,1,0,2", 5, 23, true),
                       ("conv 5x5 8 dilation 2", 4, 23, true), ("conv 3x3 32", 3, 23, true), ("conv 3x3 128", 64, 4, true),
                       ("conv 3x3 8 pad valid", 6, 11, true), ("conv 3x3 16 stride 2", 9, 23, false),
