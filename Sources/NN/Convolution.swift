@@ -69,8 +69,12 @@ struct Convolution {
 
     /// The floats one thread's scratch block needs (0 for a pointwise or depthwise convolution).
     var columnBlockFloats: Int { isPointwise || isDepthwise ? 0 : forwardRowsPerBlock * depth }
-    /// The floats of one image group's weight-gradient partial, (K × F) (0 for a pointwise convolution).
-    var gradientGroupFloats: Int { isPointwise ? 0 : depth * filters }
+    /// The floats of one image group's weight-gradient partial: K × F, or the 16 C × F matrices
+    /// M_ξ where dW is Winograd's (Winograd+WeightGradient.swift); 0 for a pointwise convolution.
+    var gradientGroupFloats: Int {
+        if WinogradConvolution.applies(to: self) { return WinogradConvolution(conv: self).weightGradientGroupFloats }
+        return isPointwise ? 0 : depth * filters
+    }
 
     /// Runs `body(rows, cols)` for the blocks of rows `rowRange` (global indices into M), in
     /// order, with `cols` the block's im2col matrix of channel group `group`, expanded into `block`.
@@ -163,10 +167,11 @@ struct Convolution {
     /// `dx` may be nil (the first layer needs no input gradient). Overwrites dW, db and dx.
     ///
     /// dW is summed per fixed image group (`Scratch.gradientPartials`), the groups then added in
-    /// order, so it does not depend on the thread count. Where the forward pass reads windows in
-    /// place, so does dW, and a stride-1 convolution's dx is conv′'s forward pass
-    /// (Convolution+WindowGradients.swift); otherwise cols is expanded block by block (im2col)
-    /// and dx gathered back from dcols (col2im).
+    /// order, so it does not depend on the thread count. Where Winograd applies, dW is its
+    /// F(3×3, 2×2) (Winograd+WeightGradient.swift); else where the forward pass reads windows in
+    /// place, so does dW; otherwise cols is expanded block by block (im2col). A stride-1
+    /// convolution's dx is conv′'s forward pass (Convolution+WindowGradients.swift), else dx is
+    /// gathered back from dcols (col2im).
     func backward(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, dy: UnsafePointer<Float>,
                   dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>,
                   dx: UnsafeMutablePointer<Float>?, scratch: Scratch) {
@@ -184,12 +189,16 @@ struct Convolution {
             }
             return
         }
-        if let outputRows = windowBlockRows {
-            weightGradientWindows(x: x, dy: dy, outputRows: outputRows, scratch: scratch)
+        if WinogradConvolution.applies(to: self) {
+            WinogradConvolution(conv: self).weightGradient(x: x, dy: dy, dWeight: dWeight, scratch: scratch)
         } else {
-            weightGradientColumns(x: x, dy: dy, scratch: scratch)
+            if let outputRows = windowBlockRows {
+                weightGradientWindows(x: x, dy: dy, outputRows: outputRows, scratch: scratch)
+            } else {
+                weightGradientColumns(x: x, dy: dy, scratch: scratch)
+            }
+            sumGroupPartials(scratch: scratch, into: dWeight)
         }
-        sumGroupPartials(scratch: scratch, into: dWeight)
         guard let dx else { return }
         if let gradient = inputGradientConvolution {
             inputGradientWindows(gradient, dy: dy, weight: weight, dx: dx, scratch: scratch)

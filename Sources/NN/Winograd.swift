@@ -123,7 +123,7 @@ struct WinogradConvolution {
     /// read where they lie (a row of zeros where the patch reads padding), 16 channels at a time:
     /// the last group overlaps the one before when C is not a multiple of 16 (recomputing the
     /// same values).
-    private func transformInput(_ x: UnsafePointer<Float>, tiles: Range<Int>, into v: UnsafeMutablePointer<Float>) {
+    func transformInput(_ x: UnsafePointer<Float>, tiles: Range<Int>, into v: UnsafeMutablePointer<Float>) {
         let h = conv.plan.input.height, w = conv.plan.input.width, c = channels
         let top = conv.rows.padBefore, left = conv.columns.padBefore
         let plane = inputPlane
@@ -258,7 +258,7 @@ private struct TilePixels {
 /// Calls `body(k)` for k = 0, 16, 32, … and last n − 16 (n ≥ 16): every index below n in some
 /// group of 16, the last group overlapping the one before when n is not a multiple of 16.
 @inline(__always)
-private func forEachGroupOf16(_ n: Int, _ body: (Int) -> Void) {
+func forEachGroupOf16(_ n: Int, _ body: (Int) -> Void) {
     var k = 0
     while k + 16 < n {
         body(k)

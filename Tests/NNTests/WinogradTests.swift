@@ -36,6 +36,31 @@ import Testing
         #expect(evaluate(threads: 1, prepared: true) == y)
     }
 
+    /// Training: the forward pass, dW (F(3×3, 2×2), Winograd+WeightGradient.swift) and dx (conv′'s
+    /// forward pass, where Winograd applies to conv′ too) against the direct convolution in
+    /// Double, on the geometries above (odd maps whose last tiles are half outside, valid and
+    /// asymmetric padding, 17 and 33 channels), with more images than `Convolution.gradientGroups`
+    /// and several blocks per group; bit-identical on 1 and 2 threads.
+    @Test(arguments: [("conv 3x3 16", 16, 9, true), ("conv 3x3 40", 24, 14, true), ("conv 3x3 16 pad valid", 37, 13, true),
+                      ("conv 3x3 32 pad 0,1,2,1", 16, 11, true), ("conv 3x3 17", 33, 8, true)])
+    func trainingMatchesTheDirectConvolution(_ layer: String, _ channels: Int, _ size: Int, _ dxByWinograd: Bool) throws {
+        let plan = try ModelSpec(parsing: [layer]).plan(height: size, width: size + 3, channels: channels)[0]
+        let batch = 40
+        let conv = Convolution(plan: plan, batch: batch)
+        let winograd = WinogradConvolution(conv: conv)
+        #expect(WinogradConvolution.applies(to: conv), "\(layer): forward pass and dW by Winograd")
+        #expect(conv.inputGradientConvolution.map(WinogradConvolution.applies) == dxByWinograd, "\(layer): dx by Winograd")
+        #expect(batch / conv.imageGroups * winograd.tilesPerImage > WinogradConvolution.blockTiles, "several blocks per image group")
+        let one = reference.run(plan, batch: batch, threads: 1)
+        let expected = reference.direct(plan, batch: batch)
+        #expect(reference.maxRelativeError(one.y, expected.y) < 2e-6, "\(layer) y")
+        // dW sums 4·tiles·batch terms of up to ~10 per element: allow 1e-5 of the largest, as the
+        // direct path's test does.
+        #expect(reference.maxRelativeError(one.dWeight, expected.dWeight) < 1e-5, "\(layer) dW")
+        #expect(reference.maxRelativeError(one.dx, expected.dx) < 1e-5, "\(layer) dx")
+        #expect(reference.run(plan, batch: batch, threads: 2) == one, "\(layer): the result must not depend on the thread count")
+    }
+
     /// Where it applies: 3×3, stride 1, undilated, ungrouped, ≥ 16 channels and filters, and at
     /// least C / 16 tiles per image (ResNet-18's 7×7×512 maps stay direct; the reference CNN's
     /// 4×4×64 layer at 16 px, 4 tiles, does not; 4×4×128 would not).
