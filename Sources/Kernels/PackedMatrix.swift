@@ -50,6 +50,29 @@ public func withPackedMatrix<R>(
     }
 }
 
+/// Packs `count` matrices B_i (K×N, K ≥ 1, row stride `ldb`, B_i at b + i·`stride`) into one
+/// buffer borrowed for the duration of `body`, one matrix per chunk across the threads, and runs
+/// `body` with them: for weights packed anew at every training step (Winograd's 16 U_ξ), which
+/// thus reuse the pool's buffer instead of allocating and faulting in fresh pages each step.
+public func withPackedMatrices<R>(
+    count: Int, k: Int, n: Int, b: UnsafePointer<Float>, ldb: Int, stride: Int, _ body: ([PackedMatrix]) -> R
+) -> R {
+    precondition(count >= 1 && k >= 1 && n >= 1 && ldb >= n, "withPackedMatrices: count=\(count) k=\(k) n=\(n) ldb=\(ldb)")
+    let each = PackedPanels.floatCount(depth: k, columns: n)
+    return PackBufferPool.withBuffer(count: count * each) { packed in
+        Parallel.forChunks(count) { _, i in
+            packPanels(transposed: false, k: k, n: n, b: b + i * stride, ldb: ldb, into: packed + i * each, parallel: false)
+        }
+        return body((0..<count).map { PackedMatrix(panels: packed + $0 * each, depth: k, columns: n) })
+    }
+}
+
+/// Runs `body` with at least `count` floats (uninitialized) borrowed from the pool the GEMM's
+/// packing uses, kept from call to call.
+public func withPooledFloats<R>(_ count: Int, _ body: (UnsafeMutablePointer<Float>) -> R) -> R {
+    PackBufferPool.withBuffer(count: count, body)
+}
+
 /// op(B) packed once and kept until this object goes: for weights that many calls multiply by
 /// without changing them (a model's convolutions during one `predict`), so that each call does
 /// not pack them again.

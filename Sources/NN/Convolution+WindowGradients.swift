@@ -82,8 +82,9 @@ extension Convolution {
             let winograd = WinogradConvolution(conv: gradient)
             withUnsafeTemporaryAllocation(of: Float.self, capacity: c) { zeros in
                 zeros.initialize(repeating: 0)
-                winograd.forward(x: dy, transformed: winograd.transformedWeights(rotated), bias: zeros.baseAddress!, y: dx,
-                                 relu: false, scratch: scratch)
+                winograd.withTransformedWeights(rotated) {
+                    winograd.forward(x: dy, transformed: $0, bias: zeros.baseAddress!, y: dx, relu: false, scratch: scratch)
+                }
             }
             return
         }

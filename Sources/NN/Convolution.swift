@@ -119,8 +119,11 @@ struct Convolution {
         precondition(residual == nil || (!isDepthwise && pooled == nil), "no residual can be added in this convolution's store")
         if WinogradConvolution.applies(to: self) {
             let winograd = WinogradConvolution(conv: self)
-            winograd.forward(x: x, transformed: packed ?? winograd.transformedWeights(weight), bias: bias, y: y, relu: relu,
-                             pooled: pooled, winners: winners, residual: residual, scratch: scratch)
+            func run(_ transformed: [PackedMatrix]) {
+                winograd.forward(x: x, transformed: transformed, bias: bias, y: y, relu: relu,
+                                 pooled: pooled, winners: winners, residual: residual, scratch: scratch)
+            }
+            if let packed { run(packed.map(\.matrix)) } else { winograd.withTransformedWeights(weight, run) }
             return
         }
         precondition(pooled == nil || takesMaxPoolInStore(evaluation: evaluation), "no max pool can be taken in this convolution's store")

@@ -63,33 +63,55 @@ struct WinogradConvolution {
     /// Floats of one worker's scratch: the 16 V_ξ and the 16 M_ξ.
     var blockFloats: Int { 16 * (inputPlane + outputPlane) }
 
-    /// U_ξ = (G g Gᵀ)_ξ for the 16 positions ξ, each (C × F), packed for the GEMM. `weight` is
-    /// stored (kh, kw, C, F).
+    /// U_ξ = (G g Gᵀ)_ξ for the 16 positions ξ, each (C × F), packed for the GEMM and kept (for
+    /// evaluation: `Convolution.evaluationWeights`). `weight` is stored (kh, kw, C, F).
     func transformedWeights(_ weight: UnsafePointer<Float>) -> [RetainedPackedMatrix] {
         let c = channels, f = filters, plane = c * f
-        var u = [Float](repeating: 0, count: 16 * plane)
-        for index in 0..<plane {
-            func g(_ tap: Int) -> Float { weight[tap * plane + index] }
-            // t = G g (4 × 3), column j: g0j, (g0j + g1j + g2j)/2, (g0j − g1j + g2j)/2, g2j.
-            func t(_ r: Int, _ j: Int) -> Float {
-                switch r {
-                case 0: g(j)
-                case 1: (g(j) + g(3 + j) + g(6 + j)) * 0.5
-                case 2: (g(j) - g(3 + j) + g(6 + j)) * 0.5
-                default: g(6 + j)
+        return withPooledFloats(16 * plane) { u in
+            transformWeights(weight, into: u)
+            return (0..<16).map { RetainedPackedMatrix(k: c, n: f, b: u + $0 * plane, ldb: f) }
+        }
+    }
+
+    /// `body` with the 16 U_ξ of `weight` transformed and packed in pooled buffers (the training
+    /// step's forward pass and dx, whose weights change every step), both across the threads.
+    func withTransformedWeights<R>(_ weight: UnsafePointer<Float>, _ body: ([PackedMatrix]) -> R) -> R {
+        let c = channels, f = filters, plane = c * f
+        return withPooledFloats(16 * plane) { u in
+            transformWeights(weight, into: u)
+            return withPackedMatrices(count: 16, k: c, n: f, b: u, ldb: f, stride: plane, body)
+        }
+    }
+
+    /// u[ξ · C·F + i] = U_ξ[i] for every (c, f) index i, 16 indices at a time (the last group
+    /// overlapping the one before), the groups across the threads.
+    private func transformWeights(_ weight: UnsafePointer<Float>, into u: UnsafeMutablePointer<Float>) {
+        let plane = channels * filters, groups = (plane + 15) / 16
+        Parallel.forChunks(groups, chunkSize: max(16, groups / 16)) { _, range in
+            for group in range {
+                let index = min(group * 16, plane - 16)
+                func g(_ tap: Int) -> SIMD16<Float> { UnsafeRawPointer(weight + (tap * plane + index)).loadUnaligned(as: SIMD16<Float>.self) }
+                func store(_ xi: Int, _ value: SIMD16<Float>) {
+                    UnsafeMutableRawPointer(u + (xi * plane + index)).storeBytes(of: value, as: SIMD16<Float>.self)
+                }
+                // t = G g (4 × 3), column j: g0j, (g0j + g1j + g2j)/2, (g0j − g1j + g2j)/2, g2j;
+                // then U = t Gᵀ (4 × 4), row r: tr0, (tr0 + tr1 + tr2)/2, (tr0 − tr1 + tr2)/2, tr2.
+                func t(_ r: Int, _ j: Int) -> SIMD16<Float> {
+                    switch r {
+                    case 0: g(j)
+                    case 1: (g(j) + g(3 + j) + g(6 + j)) * 0.5
+                    case 2: (g(j) - g(3 + j) + g(6 + j)) * 0.5
+                    default: g(6 + j)
+                    }
+                }
+                for r in 0..<4 {
+                    let (t0, t1, t2) = (t(r, 0), t(r, 1), t(r, 2))
+                    store(4 * r, t0)
+                    store(4 * r + 1, (t0 + t1 + t2) * 0.5)
+                    store(4 * r + 2, (t0 - t1 + t2) * 0.5)
+                    store(4 * r + 3, t2)
                 }
             }
-            // U = t Gᵀ (4 × 4), row r: tr0, (tr0 + tr1 + tr2)/2, (tr0 − tr1 + tr2)/2, tr2.
-            for r in 0..<4 {
-                let (t0, t1, t2) = (t(r, 0), t(r, 1), t(r, 2))
-                u[(4 * r) * plane + index] = t0
-                u[(4 * r + 1) * plane + index] = (t0 + t1 + t2) * 0.5
-                u[(4 * r + 2) * plane + index] = (t0 - t1 + t2) * 0.5
-                u[(4 * r + 3) * plane + index] = t2
-            }
-        }
-        return u.withUnsafeBufferPointer { u in
-            (0..<16).map { RetainedPackedMatrix(k: c, n: f, b: u.baseAddress! + $0 * plane, ldb: f) }
         }
     }
 
@@ -98,7 +120,7 @@ struct WinogradConvolution {
     /// over that result (`ExecutionSchedule.pooledInto`): each pooling window is one output tile;
     /// `winners` (shaped as y, training), when given, each output's place in its window (0…3).
     /// With `residual` (shaped as y), y = max(0, conv + b + r): a residual block's add (`residualFrom`).
-    func forward(x: UnsafePointer<Float>, transformed: [RetainedPackedMatrix], bias: UnsafePointer<Float>,
+    func forward(x: UnsafePointer<Float>, transformed: [PackedMatrix], bias: UnsafePointer<Float>,
                  y: UnsafeMutablePointer<Float>, relu: Bool, pooled: FeatureShape? = nil, winners: UnsafeMutablePointer<Float>? = nil,
                  residual: UnsafePointer<Float>? = nil, scratch: Scratch) {
         let tiles = conv.batch * tilesPerImage, blockTiles = WinogradConvolution.blockTiles
@@ -107,7 +129,7 @@ struct WinogradConvolution {
             let v = scratch.columnBlock(worker), m = v + 16 * inputPlane
             transformInput(x, tiles: t0..<t0 + count, into: v)
             for xi in 0..<16 {
-                transformed[xi].matrix.multiply(m: count, a: v + xi * inputPlane, lda: channels,
+                transformed[xi].multiply(m: count, a: v + xi * inputPlane, lda: channels,
                                                 c: m + xi * outputPlane, ldc: filters)
             }
             if let pooled {

@@ -101,6 +101,35 @@ import Testing
         }
     }
 
+    /// `withPackedMatrices` packs each B_i as `withPackedMatrix` packs it alone: the same
+    /// products bit for bit, on 1 and 2 threads (the matrices are packed across the threads).
+    @Test func severalPackedMatricesEqualEachPackedAlone() {
+        let saved = Parallel.threadCount
+        defer { Parallel.threadCount = saved }
+        let (m, k, n, ldb, count) = (29, 37, 45, 47, 5)
+        let stride = k * ldb + 5
+        func values(_ count: Int, _ seed: Int) -> [Float] { (0..<count).map { Float(($0 &* 7919 &+ seed) % 2001 - 1000) / 1000 } }
+        let a = values(m * k, 1), b = values(count * stride, 2)
+        for threads in [1, 2] {
+            Parallel.threadCount = threads
+            b.withUnsafeBufferPointer { b in
+                let together: [[Float]] = withPackedMatrices(count: count, k: k, n: n, b: b.baseAddress!, ldb: ldb, stride: stride) { packed in
+                    packed.map { matrix in
+                        var c = [Float](repeating: .nan, count: m * n)
+                        matrix.multiply(m: m, a: a, lda: k, c: &c, ldc: n)
+                        return c
+                    }
+                }
+                for i in 0..<count {
+                    var alone = [Float](repeating: .nan, count: m * n)
+                    withPackedMatrix(k: k, n: n, b: b.baseAddress! + i * stride, ldb: ldb) { $0.multiply(m: m, a: a, lda: k, c: &alone, ldc: n) }
+                    #expect(together[i].map(\.bitPattern) == alone.map(\.bitPattern), "matrix \(i) on \(threads) threads")
+                    #expect(!alone.contains { $0.isNaN })
+                }
+            }
+        }
+    }
+
     private func expectMatchesReference(_ problem: GEMMProblem, seed: UInt64) {
         let operands = problem.operands(seed: seed)
         let c = problem.run(operands)
