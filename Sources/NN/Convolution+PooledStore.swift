@@ -15,7 +15,7 @@ extension Convolution {
     /// Winograd applies or the forward pass reads windows in place (blocks of an even number of
     /// rows start at pairs).
     func takesMaxPoolInStore(evaluation: Bool) -> Bool {
-        let winograd = WinogradConvolution.applies(to: self)
+        let winograd = WinogradConvolution.applies(to: self, training: !evaluation)
         if evaluation && winograd { return true }
         guard plan.output.height % 2 == 0 && plan.output.width % 2 == 0 else { return false }
         if winograd { return true }
@@ -30,7 +30,7 @@ extension Convolution {
     /// im2col block or band (with `pooled`, at least the band and the block's output rows after
     /// it); in training also what the backward pass needs (`trainingColumnBlockFloats`).
     func columnBlockFloats(training: Bool, pooled: Bool) -> Int {
-        let forward = WinogradConvolution.applies(to: self) ? WinogradConvolution(conv: self).blockFloats
+        let forward = WinogradConvolution.applies(to: self, training: training) ? WinogradConvolution(conv: self).blockFloats
             : max(columnBlockFloats, pooled ? pooledRowsOffset + pooledBlockRows * plan.output.width * filters : 0)
         return training ? max(forward, trainingColumnBlockFloats) : forward
     }

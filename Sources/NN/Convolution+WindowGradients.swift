@@ -36,7 +36,7 @@ extension Convolution {
     /// blocks), and conv′'s (Winograd's blocks where it applies to conv′) if larger.
     var trainingColumnBlockFloats: Int {
         let gradient = inputGradientConvolution.map {
-            WinogradConvolution.applies(to: $0) ? WinogradConvolution(conv: $0).blockFloats : $0.columnBlockFloats
+            WinogradConvolution.applies(to: $0, training: true) ? WinogradConvolution(conv: $0).blockFloats : $0.columnBlockFloats
         }
         return max(columnBlockFloats, gradient ?? 0)
     }
@@ -78,7 +78,7 @@ extension Convolution {
                 for filter in 0..<f { target[filter * c + channel] = source[channel * f + filter] }
             }
         }
-        if WinogradConvolution.applies(to: gradient) {
+        if WinogradConvolution.applies(to: gradient, training: true) {
             let winograd = WinogradConvolution(conv: gradient)
             withUnsafeTemporaryAllocation(of: Float.self, capacity: c) { zeros in
                 zeros.initialize(repeating: 0)

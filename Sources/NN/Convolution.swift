@@ -72,7 +72,7 @@ struct Convolution {
     /// The floats of one image group's weight-gradient partial: K × F, or the 16 C × F matrices
     /// M_ξ where dW is Winograd's (Winograd+WeightGradient.swift); 0 for a pointwise convolution.
     var gradientGroupFloats: Int {
-        if WinogradConvolution.applies(to: self) { return WinogradConvolution(conv: self).weightGradientGroupFloats }
+        if WinogradConvolution.applies(to: self, training: true) { return WinogradConvolution(conv: self).weightGradientGroupFloats }
         return isPointwise ? 0 : depth * filters
     }
 
@@ -117,7 +117,7 @@ struct Convolution {
                  residual: UnsafePointer<Float>? = nil) {
         let m = batch * pixels
         precondition(residual == nil || (!isDepthwise && pooled == nil), "no residual can be added in this convolution's store")
-        if WinogradConvolution.applies(to: self) {
+        if WinogradConvolution.applies(to: self, training: !evaluation) {
             let winograd = WinogradConvolution(conv: self)
             func run(_ transformed: [PackedMatrix]) {
                 winograd.forward(x: x, transformed: transformed, bias: bias, y: y, relu: relu,
@@ -192,7 +192,7 @@ struct Convolution {
             }
             return
         }
-        if WinogradConvolution.applies(to: self) {
+        if WinogradConvolution.applies(to: self, training: true) {
             WinogradConvolution(conv: self).weightGradient(x: x, dy: dy, dWeight: dWeight, scratch: scratch)
         } else {
             if let outputRows = windowBlockRows {

@@ -46,6 +46,17 @@ struct WinogradConvolution {
     /// 7×7 map of 512 channels, 16 tiles, stays direct: at C / 32 it measured no faster on
     /// ResNet-18; C / 16 admits the reference CNN's 4×4×64 layer at 16 px, 4 tiles, which took
     /// its one-thread inference from 24,837–25,419 to 27,588–28,670 img/s, interleaved).
+    /// The fewest input channels for a training pass to use it (forward, dW, and dx by conv′,
+    /// whose channels are the layer's filters): at 16 the GEMMs are 16 deep, and ResNet-20's
+    /// training ran 0.91× as fast (1 thread, 0.90× on 2) with its 16-channel stage on
+    /// Winograd as with that stage direct, in same-process paired windows (docs/engine.md).
+    static let trainingMinimumChannels = 32
+
+    /// `applies(to:)`, and in training only from `trainingMinimumChannels` input channels.
+    static func applies(to conv: Convolution, training: Bool) -> Bool {
+        applies(to: conv) && (!training || conv.channels >= trainingMinimumChannels)
+    }
+
     static func applies(to conv: Convolution) -> Bool {
         guard conv.groups == 1, conv.rows.taps == 3, conv.columns.taps == 3, conv.rows.stride == 1, conv.columns.stride == 1,
               conv.rows.dilation == 1, conv.columns.dilation == 1,

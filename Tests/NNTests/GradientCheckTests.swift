@@ -21,9 +21,9 @@ import SeededRandom
         ("conv 3x3 5 stride 2 pad valid ceil, relu, flatten", 8),
         ("conv 3x2 5 stride 2 pad 1, flatten", 7),
         ("conv 3x3 5 dilation 2, gap", 7),
-        // 16 → 16 channels: Winograd's forward pass (with the pool and its winners in its
+        // 32 → 32 channels at 4 × 4: Winograd's forward pass (with the pool and its winners in its
         // store), dW and dx (WinogradTests checks the shapes apply).
-        ("conv 3x3 16, relu, conv 3x3 16, relu, maxpool 2, gap", 6),
+        ("conv 3x3 32, conv 3x3 32, relu, maxpool 2, gap", 4),
         ("conv 1x1 6, gap", 4),
         ("conv 3x3 5 stride 2, gap", 9),
         ("relu, flatten", 4),

@@ -48,7 +48,7 @@ import Testing
 
     /// In training, the store's pooled output equals the pool's, and the backward pass from its
     /// winners equals `maxBackward` reading x, bit for bit, with and without the ReLU mask: on the
-    /// window path (3 and 8 channels) and Winograd's (17 and 32 channels).
+    /// window path (3, 8 and 17 channels: Winograd trains from 32) and Winograd's (32 channels).
     @Test(arguments: [("conv 3x3 32", 3, 16, true), ("conv 3x3 20", 17, 12, false), ("conv 3x3 24 stride 2", 8, 20, true),
                       ("conv 3x3 64", 32, 8, true)])
     func trainingWinnersGiveThePoolsGradient(_ layer: String, _ channels: Int, _ size: Int, _ relu: Bool) throws {
@@ -57,7 +57,7 @@ import Testing
         let batch = 24
         let conv = Convolution(plan: plan, batch: batch), pool = Pooling(plan: poolPlan, batch: batch)
         #expect(conv.takesMaxPoolInStore(evaluation: false))
-        #expect(WinogradConvolution.applies(to: conv) == (channels >= 16), "the path named above")
+        #expect(WinogradConvolution.applies(to: conv, training: true) == (channels >= 32), "the path named above")
         var generator = SplitMix64(seed: 11)
         let (x, weight, bias) = reference.randomLayer(conv, &generator)
         let dy = reference.random(batch * poolPlan.output.count, &generator)
@@ -88,8 +88,8 @@ import Testing
         let plans = try ModelSpec(parsing: ["conv 3x3 32", "maxpool 2"]).plan(height: 15, width: 16, channels: 3)
         #expect(!Convolution(plan: plans[0], batch: 1).takesMaxPoolInStore(evaluation: true))
         #expect(Workspace(plans: plans, capacity: 1, training: false).schedule.pooledInto == [nil, nil])
-        let winograd = try ModelSpec(parsing: ["conv 3x3 32", "maxpool 2"]).plan(height: 15, width: 16, channels: 16)
-        #expect(WinogradConvolution.applies(to: Convolution(plan: winograd[0], batch: 1)))
+        let winograd = try ModelSpec(parsing: ["conv 3x3 32", "maxpool 2"]).plan(height: 15, width: 16, channels: 32)
+        #expect(WinogradConvolution.applies(to: Convolution(plan: winograd[0], batch: 1), training: true))
         #expect(Workspace(plans: winograd, capacity: 1, training: true).schedule.pooledInto == [nil, nil])
         #expect(Workspace(plans: winograd, capacity: 1, training: false).schedule.pooledInto == [1, nil])
     }
