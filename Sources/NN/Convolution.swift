@@ -257,12 +257,13 @@ struct Convolution {
         }
     }
 
-    /// dW[i] = Σ_{q < image groups} partial_q[i], the groups added in order, split across threads by i.
+    /// dW[i] = Σ_{q < image groups} partial_q[i], the groups added in order, split across threads
+    /// by i; `dWeight` may be the first group's partial itself (Winograd's M, summed in place).
     func sumGroupPartials(scratch: Scratch, into dWeight: UnsafeMutablePointer<Float>) {
         let count = gradientGroupFloats
         scratch.forParts(count) { _, range in
             let out = dWeight + range.lowerBound
-            out.update(from: scratch.gradientPartials + range.lowerBound, count: range.count)
+            if dWeight != scratch.gradientPartials { out.update(from: scratch.gradientPartials + range.lowerBound, count: range.count) }
             for group in 1..<imageGroups {
                 addVector(scratch.gradientPartials + (group &* count &+ range.lowerBound), to: out, count: range.count)
             }

@@ -19,15 +19,15 @@ import Kernels
 /// group (`Convolution.imageGroups`) sums its own M (its `Scratch.gradientPartials` block, 16 ×
 /// C × F floats), the groups are added in order and transformed once, so dW does not depend on
 /// the thread count. The sums run in another order than the direct dW's (`weightGradientWindows`),
-/// so the last bits differ (ConvolutionBlockTests checks it against a direct convolution in
-/// Double, GradientCheckTests against finite differences).
+/// so the last bits differ (WinogradTests checks it against a direct convolution in Double,
+/// GradientCheckTests against finite differences).
 extension WinogradConvolution {
     /// Floats of one image group's partial: the 16 M_ξ (C × F each).
     var weightGradientGroupFloats: Int { 16 * channels * filters }
 
     /// dW (kh, kw, C, F) of the convolution, from x and dy (overwrites dW).
     func weightGradient(x: UnsafePointer<Float>, dy: UnsafePointer<Float>, dWeight: UnsafeMutablePointer<Float>, scratch: Scratch) {
-        let c = channels, f = filters, groupFloats = weightGradientGroupFloats, imageGroups = conv.imageGroups, batch = conv.batch
+        let c = channels, f = filters, groupFloats = conv.gradientGroupFloats, imageGroups = conv.imageGroups, batch = conv.batch
         scratch.forChunks(imageGroups) { worker, group in
             let tiles = batch * group / imageGroups * tilesPerImage..<batch * (group + 1) / imageGroups * tilesPerImage
             let partial = scratch.gradientPartials + group * groupFloats
@@ -44,16 +44,9 @@ extension WinogradConvolution {
                 t0 = block.upperBound
             }
         }
-        let m = scratch.gradientPartials
-        scratch.forParts(c * f) { _, range in
-            for group in 1..<imageGroups {
-                for xi in 0..<16 {
-                    let at = xi &* c &* f &+ range.lowerBound
-                    addVector(m + (group &* groupFloats &+ at), to: m + at, count: range.count)
-                }
-            }
-            transformSummedGradient(m, elements: range, into: dWeight)
-        }
+        // The groups' M summed in order into the first group's, then dW = Gᵀ M G.
+        conv.sumGroupPartials(scratch: scratch, into: scratch.gradientPartials)
+        scratch.forParts(c * f) { _, range in transformSummedGradient(scratch.gradientPartials, elements: range, into: dWeight) }
     }
 
     /// Q_ξ[tile][f] = (A dy Aᵀ)_ξ for `tiles`, Q_ξ with row stride F, `outputPlane` floats apart:

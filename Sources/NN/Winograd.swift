@@ -2,8 +2,9 @@ import Kernels
 
 /// Winograd's minimal filtering F(2×2, 3×3) (Lavin & Gray 2016, "Fast Algorithms for
 /// Convolutional Neural Networks") for the forward pass of a 3×3, stride-1, undilated,
-/// ungrouped convolution, in training and evaluation alike, and for the input gradient of one
-/// (conv′'s forward pass, Convolution+WindowGradients.swift). Each 2×2 tile of the output is
+/// ungrouped convolution, in evaluation and (from `trainingMinimumChannels`) in training, where
+/// it also gives dx (conv′'s forward pass, Convolution+WindowGradients.swift) and, transposed,
+/// dW (Winograd+WeightGradient.swift). Each 2×2 tile of the output is
 ///
 ///     Y = Aᵀ [ Σ_c (G g_c,f Gᵀ) ⊙ (Bᵀ d_c B) ] A          d_c: the tile's 4×4 input patch of channel c
 ///
@@ -16,9 +17,8 @@ import Kernels
 ///
 /// 16 multiply-adds per channel and filter give 4 outputs instead of 36: 2.25× fewer, the
 /// transforms being additions. The sums are in another order than the direct convolution's, so
-/// outputs differ from it in the last bits (WinogradTests bounds the difference); the backward
-/// pass's dW is that of the convolution, which equals F(2×2, 3×3)'s up to that rounding
-/// (GradientCheckTests, ConvolutionBlockTests). Per image the result does not depend on the
+/// outputs differ from it in the last bits (WinogradTests bounds the difference, for training's
+/// dW and dx too; GradientCheckTests against finite differences). Per image the result does not depend on the
 /// chunking or the thread count: the tiles of a block are independent rows of the GEMMs, and
 /// whether a layer uses it depends only on its shape and input size (`applies`).
 struct WinogradConvolution {
@@ -41,11 +41,6 @@ struct WinogradConvolution {
     var tilesWide: Int { (conv.plan.output.width + 1) / 2 }
     var tilesPerImage: Int { tilesHigh * tilesWide }
 
-    /// Whether `conv`'s forward pass uses F(2×2, 3×3): a 3×3, stride-1, undilated, ungrouped
-    /// convolution with at least `minimumChannels` inputs and at least C / 16 tiles per image (a
-    /// 7×7 map of 512 channels, 16 tiles, stays direct: at C / 32 it measured no faster on
-    /// ResNet-18; C / 16 admits the reference CNN's 4×4×64 layer at 16 px, 4 tiles, which took
-    /// its one-thread inference from 24,837–25,419 to 27,588–28,670 img/s, interleaved).
     /// The fewest input channels for a training pass to use it (forward, dW, and dx by conv′,
     /// whose channels are the layer's filters): at 16 the GEMMs are 16 deep, and ResNet-20's
     /// training ran 0.91× as fast (1 thread, 0.90× on 2) with its 16-channel stage on
@@ -57,6 +52,11 @@ struct WinogradConvolution {
         applies(to: conv) && (!training || conv.channels >= trainingMinimumChannels)
     }
 
+    /// Whether an evaluation of `conv` uses F(2×2, 3×3): a 3×3, stride-1, undilated, ungrouped
+    /// convolution with at least `minimumChannels` inputs and at least C / 16 tiles per image (a
+    /// 7×7 map of 512 channels, 16 tiles, stays direct: at C / 32 it measured no faster on
+    /// ResNet-18; C / 16 admits the reference CNN's 4×4×64 layer at 16 px, 4 tiles, which took
+    /// its one-thread inference from 24,837–25,419 to 27,588–28,670 img/s, interleaved).
     static func applies(to conv: Convolution) -> Bool {
         guard conv.groups == 1, conv.rows.taps == 3, conv.columns.taps == 3, conv.rows.stride == 1, conv.columns.stride == 1,
               conv.rows.dilation == 1, conv.columns.dilation == 1,
@@ -126,7 +126,8 @@ struct WinogradConvolution {
         }
     }
 
-    /// y = conv(x, W) + b (then ReLU when `relu`), with `transformed` = `transformedWeights(W)`.
+    /// y = conv(x, W) + b (then ReLU when `relu`), with `transformed` the 16 packed U_ξ of W
+    /// (`transformedWeights` kept for evaluation, or `withTransformedWeights` per training step).
     /// With `pooled`, y is instead the output (of that shape) of a 2×2, stride-2, unpadded max pool
     /// over that result (`ExecutionSchedule.pooledInto`): each pooling window is one output tile;
     /// `winners` (shaped as y, training), when given, each output's place in its window (0…3).
@@ -140,8 +141,7 @@ struct WinogradConvolution {
             let v = scratch.columnBlock(worker), m = v + 16 * inputPlane
             transformInput(x, tiles: t0..<t0 + count, into: v)
             for xi in 0..<16 {
-                transformed[xi].multiply(m: count, a: v + xi * inputPlane, lda: channels,
-                                                c: m + xi * outputPlane, ldc: filters)
+                transformed[xi].multiply(m: count, a: v + xi * inputPlane, lda: channels, c: m + xi * outputPlane, ldc: filters)
             }
             if let pooled {
                 transformOutputPooled(m, tiles: t0..<t0 + count, bias: bias, relu: relu, pooled: pooled, winners: winners, into: y)

@@ -22,7 +22,7 @@ import SeededRandom
         ("conv 3x2 5 stride 2 pad 1, flatten", 7),
         ("conv 3x3 5 dilation 2, gap", 7),
         // 32 → 32 channels at 4 × 4: Winograd's forward pass (with the pool and its winners in its
-        // store), dW and dx (WinogradTests checks the shapes apply).
+        // store), dW and dx (WinogradTests.appliesOnlyWhereItPays checks that it applies).
         ("conv 3x3 32, conv 3x3 32, relu, maxpool 2, gap", 4),
         ("conv 1x1 6, gap", 4),
         ("conv 3x3 5 stride 2, gap", 9),

@@ -86,5 +86,10 @@ import Testing
         let narrow = try ModelSpec(parsing: ["conv 3x3 64"]).plan(height: 16, width: 16, channels: 16)[0]
         #expect(WinogradConvolution.applies(to: Convolution(plan: narrow, batch: 1), training: false))
         #expect(!WinogradConvolution.applies(to: Convolution(plan: narrow, batch: 1), training: true))
+        // GradientCheckTests' Winograd case: 32 → 32 channels at 4 × 4, and its conv′.
+        let checked = try ModelSpec(parsing: ["conv 3x3 32"]).plan(height: 4, width: 4, channels: 32)[0]
+        let checkedConv = Convolution(plan: checked, batch: 1)
+        #expect(WinogradConvolution.applies(to: checkedConv, training: true))
+        #expect(checkedConv.inputGradientConvolution.map { WinogradConvolution.applies(to: $0, training: true) } == true)
     }
 }
