@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// How parameters move given their gradients.
 public enum OptimizerKind: Equatable, Sendable, Codable {
@@ -44,6 +45,13 @@ public final class Optimizer {
     public var learningRate: Float { schedule.rate(at: step) }
 
     /// Applies one update to every trainable tensor of `arena` from `arena.gradients`.
+    ///
+    /// The tensors are cut into chunks of at most `chunkFloats` values that the threads take
+    /// dynamically (`Parallel.forChunks`), 16 values at a time: every value gets the same
+    /// operations, in the same order, as the scalar formulas above, so the result does not
+    /// depend on the chunks or the threads. (One thread on a scalar loop took ~0.5 ms of a
+    /// 31 ms two-thread training step of the reference CNN's 94,538 parameters while the other
+    /// thread waited.)
     func update(_ arena: ParameterArena) {
         if stateCount != arena.count {
             first?.deallocate()
@@ -56,24 +64,81 @@ public final class Optimizer {
         }
         let lr = learningRate
         step += 1
-        for (index, entry) in arena.entries.enumerated() where entry.role.isTrainable && trainableEntries?.contains(index) != false {
-            let w = arena.values + entry.offset, g = arena.gradients + entry.offset
-            let m = first! + entry.offset, v = second! + entry.offset
-            let decay = entry.role.decays ? weightDecay : 0
-            switch kind {
-            case let .sgd(momentum, nesterov):
-                for i in 0..<entry.count {
-                    let grad = g[i] + decay * w[i]
-                    m[i] = momentum * m[i] + grad
-                    w[i] -= lr * (nesterov ? grad + momentum * m[i] : m[i])
+        let chunkFloats = Optimizer.chunkFloats
+        let chunks = arena.entries.indices.reduce(0) { total, index in
+            total + (updates(arena, index) ? (arena.entries[index].count + chunkFloats - 1) / chunkFloats : 0)
+        }
+        Parallel.forChunks(chunks) { _, chunk in
+            // Chunk `chunk` is the (chunk − earlier entries' chunks)-th slice of one entry.
+            var remaining = chunk
+            for (index, entry) in arena.entries.enumerated() where updates(arena, index) {
+                let slices = (entry.count + chunkFloats - 1) / chunkFloats
+                guard remaining < slices else {
+                    remaining -= slices
+                    continue
                 }
-            case let .adamW(beta1, beta2, epsilon):
-                let c1 = 1 - pow(beta1, Float(step)), c2 = 1 - pow(beta2, Float(step))
-                for i in 0..<entry.count {
-                    m[i] = beta1 * m[i] + (1 - beta1) * g[i]
-                    v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
-                    w[i] -= lr * ((m[i] / c1) / ((v[i] / c2).squareRoot() + epsilon) + decay * w[i])
-                }
+                let start = entry.offset + remaining * chunkFloats
+                update(count: min(chunkFloats, entry.count - remaining * chunkFloats),
+                       w: arena.values + start, g: arena.gradients + start, m: first! + start, v: second! + start,
+                       learningRate: lr, decay: entry.role.decays ? weightDecay : 0)
+                return
+            }
+        }
+    }
+
+    /// Values per chunk of an update.
+    static let chunkFloats = 16_384
+
+    /// Whether `update` moves entry `index` of `arena`.
+    private func updates(_ arena: ParameterArena, _ index: Int) -> Bool {
+        arena.entries[index].role.isTrainable && trainableEntries?.contains(index) != false
+    }
+
+    /// One update of `count` consecutive values w with gradients g and moments m (and v for
+    /// AdamW): the formulas of `OptimizerKind`, on 16 values at a time, then one at a time.
+    private func update(count: Int, w: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>,
+                        m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>, learningRate lr: Float, decay: Float) {
+        let vectorEnd = count & ~15
+        switch kind {
+        case let .sgd(momentum, nesterov):
+            func moved<V: SIMD>(_ w: V, _ g: V, _ m: inout V) -> V where V.Scalar == Float {
+                let grad: V = g + decay * w
+                m = momentum * m + grad
+                let direction: V = nesterov ? grad + momentum * m : m
+                return w - lr * direction
+            }
+            for i in stride(from: 0, to: vectorEnd, by: 16) {
+                var mi = load16(m + i)
+                store16(moved(load16(w + i), load16(g + i), &mi), w + i)
+                store16(mi, m + i)
+            }
+            for i in vectorEnd..<count {
+                var mi = SIMD2(repeating: m[i])
+                w[i] = moved(SIMD2(repeating: w[i]), SIMD2(repeating: g[i]), &mi)[0]
+                m[i] = mi[0]
+            }
+        case let .adamW(beta1, beta2, epsilon):
+            let c1 = 1 - pow(beta1, Float(step)), c2 = 1 - pow(beta2, Float(step))
+            let (oneMinusBeta1, oneMinusBeta2) = (1 - beta1, 1 - beta2)
+            func moved<V: SIMD>(_ w: V, _ g: V, _ m: inout V, _ v: inout V) -> V where V.Scalar == Float {
+                m = beta1 * m + oneMinusBeta1 * g
+                let scaledG: V = oneMinusBeta2 * g
+                v = beta2 * v + scaledG * g
+                let denominator: V = (v / c2).squareRoot() + epsilon
+                let direction: V = (m / c1) / denominator + decay * w
+                return w - lr * direction
+            }
+            for i in stride(from: 0, to: vectorEnd, by: 16) {
+                var mi = load16(m + i), vi = load16(v + i)
+                store16(moved(load16(w + i), load16(g + i), &mi, &vi), w + i)
+                store16(mi, m + i)
+                store16(vi, v + i)
+            }
+            for i in vectorEnd..<count {
+                var mi = SIMD2(repeating: m[i]), vi = SIMD2(repeating: v[i])
+                w[i] = moved(SIMD2(repeating: w[i]), SIMD2(repeating: g[i]), &mi, &vi)[0]
+                m[i] = mi[0]
+                v[i] = vi[0]
             }
         }
     }
