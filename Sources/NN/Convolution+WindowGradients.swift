@@ -41,13 +41,15 @@ extension Convolution {
         return max(columnBlockFloats, gradient ?? 0)
     }
 
-    /// Each image group's dW partial (`Scratch.gradientPartials`, summed by `sumGroupPartials`)
-    /// from windows read in place: the threads take image groups dynamically; within its group a
-    /// thread copies the bands of `outputRows` output rows at a time and adds their colsᵀ · dy.
-    func weightGradientWindows(x: UnsafePointer<Float>, dy: UnsafePointer<Float>, outputRows: Int, scratch: Scratch) {
+    /// `body` with dW's image groups as a loop (`Scratch.run`), valid during `body`: each image
+    /// group's dW partial (`Scratch.gradientPartials`, summed by `sumGroupPartials`) from windows
+    /// read in place; within its group a thread copies the bands of `outputRows` output rows at a
+    /// time and adds their colsᵀ · dy.
+    func withWeightGradientWindowsLoop<R>(x: UnsafePointer<Float>, dy: UnsafePointer<Float>, outputRows: Int, scratch: Scratch,
+                                          _ body: (ChunkedLoop) -> R) -> R {
         let ho = plan.output.height, wo = plan.output.width, imageGroups = imageGroups
-        withTapOffsets { taps in
-            scratch.forChunks(imageGroups) { worker, group in
+        return withTapOffsets { taps in
+            body(ChunkedLoop(chunks: imageGroups) { worker, group in
                 let first = batch * group / imageGroups * ho, end = batch * (group + 1) / imageGroups * ho
                 let partial = scratch.gradientPartials + group * gradientGroupFloats
                 var g = first
@@ -59,38 +61,39 @@ extension Convolution {
                     }
                     g = g1
                 }
-            }
+            })
         }
     }
 
-    /// dx = conv′(dy, W′) (overwrites dx), `gradient` being `inputGradientConvolution`, by
-    /// Winograd's F(2×2, 3×3) where it applies to conv′ (as a forward pass would). W′ is
-    /// written into the first image group's dW partial (`Scratch.gradientPartials`, K × F
-    /// floats, free once `sumGroupPartials` has run), not into a buffer allocated per call.
-    func inputGradientWindows(_ gradient: Convolution, dy: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-                              dx: UnsafeMutablePointer<Float>, scratch: Scratch) {
+    /// `body` with dx = conv′(dy, W′) (overwrites dx) as a loop (`Scratch.run`), valid during
+    /// `body`, `gradient` being `inputGradientConvolution`: by Winograd's F(2×2, 3×3) where it
+    /// applies to conv′ (as a forward pass would). W′ is written into a pooled buffer across the
+    /// threads, one tap per chunk, before `body` (it depends on W alone), and transformed or
+    /// packed from there.
+    func withInputGradientWindowsLoop<R>(_ gradient: Convolution, dy: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                                         dx: UnsafeMutablePointer<Float>, scratch: Scratch, _ body: (ChunkedLoop) -> R) -> R {
         let taps = rows.taps * columns.taps, c = channels, f = filters
-        // W′ (taps·F × C): tap t′ = kh·kw − 1 − t (both axes reversed), rows f, columns c.
-        let rotated = scratch.gradientPartials
-        for t in 0..<taps {
-            let source = weight + t * c * f, target = rotated + (taps - 1 - t) * f * c
-            for channel in 0..<c {
-                for filter in 0..<f { target[filter * c + channel] = source[channel * f + filter] }
-            }
-        }
-        if WinogradConvolution.applies(to: gradient, training: true) {
-            let winograd = WinogradConvolution(conv: gradient)
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: c) { zeros in
-                zeros.initialize(repeating: 0)
-                winograd.withTransformedWeights(rotated) {
-                    winograd.forward(x: dy, transformed: $0, bias: zeros.baseAddress!, y: dx, relu: false, scratch: scratch)
+        return withPooledFloats(taps * c * f) { rotated in
+            // W′ (taps·F × C): tap t′ = kh·kw − 1 − t (both axes reversed), rows f, columns c.
+            Parallel.forChunks(taps) { _, t in
+                let source = weight + t * c * f, target = rotated + (taps - 1 - t) * f * c
+                for channel in 0..<c {
+                    for filter in 0..<f { target[filter * c + channel] = source[channel * f + filter] }
                 }
             }
-            return
-        }
-        withPackedMatrix(k: taps * f, n: c, b: rotated, ldb: c) { packed in
-            gradient.forwardWindows(x: dy, packedWeight: packed, epilogue: .none, y: dx,
-                                    outputRows: gradient.windowBlockRows!, scratch: scratch)
+            if WinogradConvolution.applies(to: gradient, training: true) {
+                let winograd = WinogradConvolution(conv: gradient)
+                return withUnsafeTemporaryAllocation(of: Float.self, capacity: c) { zeros in
+                    zeros.initialize(repeating: 0)
+                    return winograd.withTransformedWeights(rotated) {
+                        body(winograd.forwardLoop(x: dy, transformed: $0, bias: zeros.baseAddress!, y: dx, relu: false, scratch: scratch))
+                    }
+                }
+            }
+            return withPackedMatrix(k: taps * f, n: c, b: rotated, ldb: c) { packed in
+                gradient.withForwardWindowsLoop(x: dy, packedWeight: packed, epilogue: .none, y: dx,
+                                                outputRows: gradient.windowBlockRows!, scratch: scratch, body)
+            }
         }
     }
 }

@@ -45,10 +45,19 @@ extension Convolution {
     func forwardWindows(x: UnsafePointer<Float>, packedWeight: PackedMatrix, epilogue: GEMMEpilogue,
                         y: UnsafeMutablePointer<Float>, outputRows: Int, pooled: Bool = false,
                         winners: UnsafeMutablePointer<Float>? = nil, scratch: Scratch) {
+        withForwardWindowsLoop(x: x, packedWeight: packedWeight, epilogue: epilogue, y: y, outputRows: outputRows,
+                               pooled: pooled, winners: winners, scratch: scratch) { scratch.run($0) }
+    }
+
+    /// `body` with `forwardWindows`' blocks as a loop (`Scratch.run`: dx's loop in a backward
+    /// pass), valid during `body`.
+    func withForwardWindowsLoop<R>(x: UnsafePointer<Float>, packedWeight: PackedMatrix, epilogue: GEMMEpilogue,
+                                   y: UnsafeMutablePointer<Float>, outputRows: Int, pooled: Bool = false,
+                                   winners: UnsafeMutablePointer<Float>? = nil, scratch: Scratch, _ body: (ChunkedLoop) -> R) -> R {
         let wo = plan.output.width, totalRows = batch * plan.output.height
         let blockRows = pooled ? pooledBlockRows : outputRows
-        withTapOffsets { taps in
-            scratch.forChunks((totalRows + blockRows - 1) / blockRows) { worker, chunk in
+        return withTapOffsets { taps in
+            body(ChunkedLoop(chunks: (totalRows + blockRows - 1) / blockRows) { worker, chunk in
                 let g0 = chunk * blockRows, g1 = min(totalRows, g0 + blockRows)
                 let block = scratch.columnBlock(worker)
                 withWindows(x: x, outputRows: g0..<g1, band: block, taps: taps) { windows, pixels in
@@ -60,7 +69,7 @@ extension Convolution {
                     packedWeight.multiply(windows: windows, m: pixels, c: rows, ldc: filters, epilogue: epilogue)
                     storePooledRows(rows, outputRows: g0..<g1, into: y, winners: winners)
                 }
-            }
+            })
         }
     }
 

@@ -178,7 +178,9 @@ struct Convolution {
     func backward(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, dy: UnsafePointer<Float>,
                   dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>,
                   dx: UnsafeMutablePointer<Float>?, scratch: Scratch) {
-        columnSums(dy, rows: batch * pixels, width: filters, into: dBias, scratch: scratch)
+        if isDepthwise || isPointwise {
+            columnSums(dy, rows: batch * pixels, width: filters, into: dBias, scratch: scratch)
+        }
         if isDepthwise {
             DepthwiseConvolution(conv: self).backward(x: x, weight: weight, dy: dy, dx: dx, scratch: scratch)
             sumGroupPartials(scratch: scratch, into: dWeight)
@@ -192,22 +194,46 @@ struct Convolution {
             }
             return
         }
-        if WinogradConvolution.applies(to: self, training: true) {
-            WinogradConvolution(conv: self).weightGradient(x: x, dy: dy, dWeight: dWeight, scratch: scratch)
-        } else {
-            if let outputRows = windowBlockRows {
-                weightGradientWindows(x: x, dy: dy, outputRows: outputRows, scratch: scratch)
-            } else {
-                weightGradientColumns(x: x, dy: dy, scratch: scratch)
+        // dW's image groups, dx's blocks (conv′'s forward pass) and db's sums run as one loop
+        // (`Scratch.run`): no barrier between them, and the large dW groups first.
+        let biasLoop = columnSumsLoop(dy, rows: batch * pixels, width: filters, scratch: scratch)
+        let winograd = WinogradConvolution.applies(to: self, training: true) ? WinogradConvolution(conv: self) : nil
+        withWeightGradientLoop(x: x, dy: dy, winograd: winograd, scratch: scratch) { weightLoop in
+            withInputGradientLoop(dy: dy, weight: weight, dx: dx, scratch: scratch) { inputLoop in
+                scratch.run(weightLoop, inputLoop, biasLoop)
             }
+        }
+        scratch.sumPartials(chunks: biasLoop.chunks, width: filters, into: dBias)
+        if let winograd {
+            winograd.finishWeightGradient(into: dWeight, scratch: scratch)
+        } else {
             sumGroupPartials(scratch: scratch, into: dWeight)
         }
-        guard let dx else { return }
-        if let gradient = inputGradientConvolution {
-            inputGradientWindows(gradient, dy: dy, weight: weight, dx: dx, scratch: scratch)
-        } else {
+        if let dx, inputGradientConvolution == nil {
             inputGradientColumns(dy: dy, weight: weight, dx: dx, scratch: scratch)
         }
+    }
+
+    /// `body` with dW's image groups as a loop into `Scratch.gradientPartials` (Winograd's
+    /// F(3×3, 2×2), or windows read in place), or, on the im2col path, with nil once they have run.
+    private func withWeightGradientLoop(x: UnsafePointer<Float>, dy: UnsafePointer<Float>, winograd: WinogradConvolution?,
+                                        scratch: Scratch, _ body: (ChunkedLoop?) -> Void) {
+        if let winograd {
+            body(winograd.weightGradientLoop(x: x, dy: dy, scratch: scratch))
+        } else if let outputRows = windowBlockRows {
+            withWeightGradientWindowsLoop(x: x, dy: dy, outputRows: outputRows, scratch: scratch, body)
+        } else {
+            weightGradientColumns(x: x, dy: dy, scratch: scratch)
+            body(nil)
+        }
+    }
+
+    /// `body` with dx's blocks as a loop (conv′'s forward pass), or nil without dx or where dx
+    /// takes the col2im path (`inputGradientColumns`, run after).
+    private func withInputGradientLoop(dy: UnsafePointer<Float>, weight: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?,
+                                       scratch: Scratch, _ body: (ChunkedLoop?) -> Void) {
+        guard let dx, let gradient = inputGradientConvolution else { return body(nil) }
+        withInputGradientWindowsLoop(gradient, dy: dy, weight: weight, dx: dx, scratch: scratch, body)
     }
 
     /// Each image group's dW partial from cols expanded block by block: the threads take image

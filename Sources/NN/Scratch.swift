@@ -57,6 +57,24 @@ struct Scratch {
         Parallel.forChunks(count, maxWorkers: threads, body)
     }
 
+    /// Runs the chunks of up to three independent loops as one loop: all of `first`'s, then
+    /// `second`'s, then `third`'s, taken dynamically (`Parallel.forChunks`). A backward pass runs
+    /// dW's image groups, dx's blocks and db's sums this way: a thread that finishes the last
+    /// (large) dW group early takes dx's and db's chunks instead of waiting at a barrier, and two
+    /// barriers go. What a chunk computes is its loop's alone, so results are those of three loops.
+    func run(_ first: ChunkedLoop?, _ second: ChunkedLoop? = nil, _ third: ChunkedLoop? = nil) {
+        let a = first?.chunks ?? 0, b = second?.chunks ?? 0, c = third?.chunks ?? 0
+        Parallel.forChunks(a + b + c, maxWorkers: threads) { worker, chunk in
+            if chunk < a {
+                first!.body(worker, chunk)
+            } else if chunk < a + b {
+                second!.body(worker, chunk - a)
+            } else {
+                third!.body(worker, chunk - a - b)
+            }
+        }
+    }
+
     /// sums[c] = Σ_{chunk < chunks} partials[chunk, c], the reduction after a `sumPerColumn` pass.
     func sumPartials(chunks: Int, width: Int, into sums: UnsafeMutablePointer<Float>) {
         for c in 0..<width {
@@ -65,4 +83,11 @@ struct Scratch {
             sums[c] = Float(total)
         }
     }
+}
+
+/// A parallel loop not yet run: `chunks` chunks and what each computes (`body(worker, chunk)`),
+/// for `Scratch.run`, which may run it together with other loops.
+struct ChunkedLoop {
+    let chunks: Int
+    let body: (_ worker: Int, _ chunk: Int) -> Void
 }

@@ -78,26 +78,47 @@ func columnSums(_ x: UnsafePointer<Float>, rows: Int, width: Int, into sums: Uns
 @inline(__always)
 func sumPerColumn(rows: Int, width: Int, into sums: UnsafeMutablePointer<Float>, scratch: Scratch,
                   _ f16: (_ at: Int, _ column: Int) -> SIMD16<Float>, _ f: (_ at: Int, _ column: Int) -> Float) {
+    let chunks = columnSumChunks(rows: rows, width: width, scratch: scratch)
+    scratch.forChunks(chunks) { _, chunk in sumColumns(chunk: chunk, of: chunks, rows: rows, width: width, scratch: scratch, f16, f) }
+    scratch.sumPartials(chunks: chunks, width: width, into: sums)
+}
+
+/// `columnSums`' chunks as a loop to run with others (`Scratch.run`); `scratch.sumPartials(chunks:
+/// loop.chunks, width: width, into: sums)` then gives the sums.
+func columnSumsLoop(_ x: UnsafePointer<Float>, rows: Int, width: Int, scratch: Scratch) -> ChunkedLoop {
+    let chunks = columnSumChunks(rows: rows, width: width, scratch: scratch)
+    return ChunkedLoop(chunks: chunks) { _, chunk in
+        sumColumns(chunk: chunk, of: chunks, rows: rows, width: width, scratch: scratch, { at, _ in load16(x + at) }, { at, _ in x[at] })
+    }
+}
+
+/// The chunks `sumPerColumn` cuts `rows` rows into: one per block of 64 rows, at most `Scratch.sumChunks`.
+private func columnSumChunks(rows: Int, width: Int, scratch: Scratch) -> Int {
     precondition(width <= scratch.partialWidth, "sumPerColumn: \(width) columns exceed the scratch width \(scratch.partialWidth)")
-    let blockRows = 64, blocks = (rows + blockRows - 1) / blockRows
-    let chunks = min(blocks, Scratch.sumChunks)
-    let vectors = width / 16
-    scratch.forChunks(chunks) { _, chunk in
-        let acc = scratch.partials + chunk &* scratch.partialWidth
-        acc.update(repeating: 0, count: width)
-        withUnsafeTemporaryAllocation(of: SIMD16<Float>.self, capacity: max(1, vectors)) { block in
-            for b in blocks * chunk / chunks..<blocks * (chunk + 1) / chunks {
-                block.initialize(repeating: .zero)
-                for r in b &* blockRows..<min(rows, (b &+ 1) &* blockRows) {
-                    let row = r &* width
-                    for v in 0..<vectors { block[v] += f16(row &+ 16 &* v, 16 &* v) }
-                    for c in vectors &* 16..<width { acc[c] += Double(f(row &+ c, c)) }
-                }
-                for v in 0..<vectors {
-                    for lane in 0..<16 { acc[16 &* v &+ lane] += Double(block[v][lane]) }
-                }
+    return min((rows + sumBlockRows - 1) / sumBlockRows, Scratch.sumChunks)
+}
+
+/// Rows per block of `sumPerColumn`.
+private let sumBlockRows = 64
+
+/// Chunk `chunk` of `chunks` of `sumPerColumn`: its blocks' sums, into its Double partial.
+@inline(__always)
+private func sumColumns(chunk: Int, of chunks: Int, rows: Int, width: Int, scratch: Scratch,
+                        _ f16: (_ at: Int, _ column: Int) -> SIMD16<Float>, _ f: (_ at: Int, _ column: Int) -> Float) {
+    let blocks = (rows + sumBlockRows - 1) / sumBlockRows, vectors = width / 16
+    let acc = scratch.partials + chunk &* scratch.partialWidth
+    acc.update(repeating: 0, count: width)
+    withUnsafeTemporaryAllocation(of: SIMD16<Float>.self, capacity: max(1, vectors)) { block in
+        for b in blocks * chunk / chunks..<blocks * (chunk + 1) / chunks {
+            block.initialize(repeating: .zero)
+            for r in b &* sumBlockRows..<min(rows, (b &+ 1) &* sumBlockRows) {
+                let row = r &* width
+                for v in 0..<vectors { block[v] += f16(row &+ 16 &* v, 16 &* v) }
+                for c in vectors &* 16..<width { acc[c] += Double(f(row &+ c, c)) }
+            }
+            for v in 0..<vectors {
+                for lane in 0..<16 { acc[16 &* v &+ lane] += Double(block[v][lane]) }
             }
         }
     }
-    scratch.sumPartials(chunks: chunks, width: width, into: sums)
 }

@@ -25,10 +25,11 @@ extension WinogradConvolution {
     /// Floats of one image group's partial: the 16 M_ξ (C × F each).
     var weightGradientGroupFloats: Int { 16 * channels * filters }
 
-    /// dW (kh, kw, C, F) of the convolution, from x and dy (overwrites dW).
-    func weightGradient(x: UnsafePointer<Float>, dy: UnsafePointer<Float>, dWeight: UnsafeMutablePointer<Float>, scratch: Scratch) {
+    /// dW's image groups as a loop (`Scratch.run`, with the backward pass's other loops): each
+    /// group's 16 M_ξ from x and dy into its partial; `finishWeightGradient` then gives dW.
+    func weightGradientLoop(x: UnsafePointer<Float>, dy: UnsafePointer<Float>, scratch: Scratch) -> ChunkedLoop {
         let c = channels, f = filters, groupFloats = conv.gradientGroupFloats, imageGroups = conv.imageGroups, batch = conv.batch
-        scratch.forChunks(imageGroups) { worker, group in
+        return ChunkedLoop(chunks: imageGroups) { worker, group in
             let tiles = batch * group / imageGroups * tilesPerImage..<batch * (group + 1) / imageGroups * tilesPerImage
             let partial = scratch.gradientPartials + group * groupFloats
             let v = scratch.columnBlock(worker), q = v + 16 * inputPlane
@@ -44,9 +45,13 @@ extension WinogradConvolution {
                 t0 = block.upperBound
             }
         }
-        // The groups' M summed in order into the first group's, then dW = Gᵀ M G.
+    }
+
+    /// dW (kh, kw, C, F) (overwritten) from the image groups' M (`weightGradientLoop`): the
+    /// groups' M summed in order into the first group's, then dW = Gᵀ M G.
+    func finishWeightGradient(into dWeight: UnsafeMutablePointer<Float>, scratch: Scratch) {
         conv.sumGroupPartials(scratch: scratch, into: scratch.gradientPartials)
-        scratch.forParts(c * f) { _, range in transformSummedGradient(scratch.gradientPartials, elements: range, into: dWeight) }
+        scratch.forParts(channels * filters) { _, range in transformSummedGradient(scratch.gradientPartials, elements: range, into: dWeight) }
     }
 
     /// Q_ξ[tile][f] = (A dy Aᵀ)_ξ for `tiles`, Q_ξ with row stride F, `outputPlane` floats apart:

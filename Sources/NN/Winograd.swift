@@ -135,8 +135,16 @@ struct WinogradConvolution {
     func forward(x: UnsafePointer<Float>, transformed: [PackedMatrix], bias: UnsafePointer<Float>,
                  y: UnsafeMutablePointer<Float>, relu: Bool, pooled: FeatureShape? = nil, winners: UnsafeMutablePointer<Float>? = nil,
                  residual: UnsafePointer<Float>? = nil, scratch: Scratch) {
+        scratch.run(forwardLoop(x: x, transformed: transformed, bias: bias, y: y, relu: relu, pooled: pooled, winners: winners,
+                                residual: residual, scratch: scratch))
+    }
+
+    /// `forward`'s blocks of `blockTiles` tiles as a loop (`Scratch.run`: dx's loop in a backward pass).
+    func forwardLoop(x: UnsafePointer<Float>, transformed: [PackedMatrix], bias: UnsafePointer<Float>,
+                     y: UnsafeMutablePointer<Float>, relu: Bool, pooled: FeatureShape? = nil, winners: UnsafeMutablePointer<Float>? = nil,
+                     residual: UnsafePointer<Float>? = nil, scratch: Scratch) -> ChunkedLoop {
         let tiles = conv.batch * tilesPerImage, blockTiles = WinogradConvolution.blockTiles
-        scratch.forChunks((tiles + blockTiles - 1) / blockTiles) { worker, block in
+        return ChunkedLoop(chunks: (tiles + blockTiles - 1) / blockTiles) { worker, block in
             let t0 = block * blockTiles, count = min(blockTiles, tiles - t0)
             let v = scratch.columnBlock(worker), m = v + 16 * inputPlane
             transformInput(x, tiles: t0..<t0 + count, into: v)
