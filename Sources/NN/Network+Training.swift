@@ -3,7 +3,10 @@ import Kernels
 extension Network {
     /// One optimisation step on a batch: forward, softmax cross-entropy (with `labelSmoothing`),
     /// backward, then `optimizer.update`. Returns the batch's mean loss. After the first call at a
-    /// given size it allocates nothing.
+    /// given size it allocates no tensor memory (activations, gradients and scratch live in the
+    /// workspace, packed and transformed weights in the packing pool); what remains is small
+    /// bookkeeping, about 115 mallocs per step of the reference CNN (a `perf` probe on malloc:
+    /// loops' closure contexts, tap-offset arrays).
     public func trainStep(inputs: Tensor, labels: [Int], optimizer: Optimizer, labelSmoothing: Float = 0) throws -> Float {
         let loss = try computeGradients(inputs: inputs, labels: labels, labelSmoothing: labelSmoothing)
         optimizer.update(arena)

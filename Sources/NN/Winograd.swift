@@ -77,30 +77,35 @@ struct WinogradConvolution {
     /// U_ξ = (G g Gᵀ)_ξ for the 16 positions ξ, each (C × F), packed for the GEMM and kept (for
     /// evaluation: `Convolution.evaluationWeights`). `weight` is stored (kh, kw, C, F).
     func transformedWeights(_ weight: UnsafePointer<Float>) -> [RetainedPackedMatrix] {
-        let c = channels, f = filters, plane = c * f
-        return withPooledFloats(16 * plane) { u in
-            transformWeights(weight, into: u)
-            return (0..<16).map { RetainedPackedMatrix(k: c, n: f, b: u + $0 * plane, ldb: f) }
+        withUnpackedTransform(weight) { u, plane in
+            (0..<16).map { RetainedPackedMatrix(k: channels, n: filters, b: u + $0 * plane, ldb: filters) }
         }
     }
 
     /// `body` with the 16 U_ξ of `weight` transformed and packed in pooled buffers (the training
     /// step's forward pass and dx, whose weights change every step), both across the threads.
     func withTransformedWeights<R>(_ weight: UnsafePointer<Float>, _ body: ([PackedMatrix]) -> R) -> R {
-        let c = channels, f = filters, plane = c * f
+        withUnpackedTransform(weight) { u, plane in
+            withPackedMatrices(count: 16, k: channels, n: filters, b: u, ldb: filters, stride: plane, body)
+        }
+    }
+
+    /// `body(u, C·F)` with the 16 U_ξ of `weight` (C × F each, C·F floats apart) in a pooled buffer.
+    private func withUnpackedTransform<R>(_ weight: UnsafePointer<Float>, _ body: (UnsafeMutablePointer<Float>, Int) -> R) -> R {
+        let plane = channels * filters
         return withPooledFloats(16 * plane) { u in
             transformWeights(weight, into: u)
-            return withPackedMatrices(count: 16, k: c, n: f, b: u, ldb: f, stride: plane, body)
+            return body(u, plane)
         }
     }
 
     /// u[ξ · C·F + i] = U_ξ[i] for every (c, f) index i, 16 indices at a time (the last group
     /// overlapping the one before), the groups across the threads.
     private func transformWeights(_ weight: UnsafePointer<Float>, into u: UnsafeMutablePointer<Float>) {
-        let plane = channels * filters, groups = (plane + 15) / 16
+        let plane = channels * filters, groups = groupsOf16(plane)
         Parallel.forChunks(groups, chunkSize: max(16, groups / 16)) { _, range in
             for group in range {
-                let index = min(group * 16, plane - 16)
+                let index = groupOf16Start(group, plane)
                 func g(_ tap: Int) -> SIMD16<Float> { UnsafeRawPointer(weight + (tap * plane + index)).loadUnaligned(as: SIMD16<Float>.self) }
                 func store(_ xi: Int, _ value: SIMD16<Float>) {
                     UnsafeMutableRawPointer(u + (xi * plane + index)).storeBytes(of: value, as: SIMD16<Float>.self)
@@ -300,10 +305,13 @@ private struct TilePixels {
 /// group of 16, the last group overlapping the one before when n is not a multiple of 16.
 @inline(__always)
 func forEachGroupOf16(_ n: Int, _ body: (Int) -> Void) {
-    var k = 0
-    while k + 16 < n {
-        body(k)
-        k += 16
-    }
-    body(n - 16)
+    for group in 0..<groupsOf16(n) { body(groupOf16Start(group, n)) }
 }
+
+/// The groups of 16 `forEachGroupOf16` visits for n ≥ 16 indices: ⌈n / 16⌉.
+@inline(__always)
+func groupsOf16(_ n: Int) -> Int { (n + 15) / 16 }
+
+/// The first index of group `group` of `forEachGroupOf16(n)`: 16·group, the last one n − 16.
+@inline(__always)
+func groupOf16Start(_ group: Int, _ n: Int) -> Int { min(group &* 16, n &- 16) }
