@@ -133,7 +133,7 @@ func multiply<Source: TileSource>(
 ) {
     let tiles = (m + MicroKernel.rows - 1) / MicroKernel.rows
     // A nested function, not a closure in a `let`: that closure's context was allocated on the
-    // heap at every call (~3,100 of the ~3,200 mallocs per training step of the reference CNN, from the
+    // heap at every call (~3,900 of the ~4,000 mallocs per training step of the reference CNN, from the
     // Winograd GEMMs).
     func work(_ range: Range<Int>) {
         multiplyTiles(range, source, m: m, n: n, k: k, packed: packed, c: c, ldc: ldc, first: first, last: last)
