@@ -14,10 +14,14 @@ public final class PeerWindows {
     /// The command as a user would type it (environment first), for error messages.
     let command: String
 
+    /// The longest `window()` waits for the peer's threads to go idle after its window.
+    let idleWaitLimit: TimeInterval
+
     /// Starts `executable arguments` with `environment` added to ours and waits for its ready
     /// line. The process inherits the calling thread's CPU affinity (`CPUPinning`).
-    public init(executable: String, arguments: [String], environment: [String: String] = [:]) throws {
+    public init(executable: String, arguments: [String], environment: [String: String] = [:], idleWaitLimit: TimeInterval = 1) throws {
         command = commandLine(executable, arguments, environment: environment)
+        self.idleWaitLimit = idleWaitLimit
         PeerWindows.ignoreBrokenPipes
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -55,30 +59,30 @@ public final class PeerWindows {
         return (rate.imagesPerSecond, rate.imagesPerCPUSecond)
     }
 
-    /// Returns once the peer has used less than a clock tick (10 ms) of CPU time in 30 ms, or
-    /// after 1 s: after a window the peer's runtime keeps its threads spinning for the next call
-    /// (measured on the AVX2 EPYC, 2026-12-01: numpy's two OpenBLAS threads for about 0.1 s of
-    /// CPU time, ONNX Runtime's for about 0.05 s), which would otherwise run into reslab's next
-    /// window.
+    /// Returns once no thread of the peer is running or waiting to run (none in state R of
+    /// /proc/PID/task/TID/stat), or after `idleWaitLimit` (1 s): after a window the peer's runtime keeps its threads
+    /// spinning for the next call (measured on the AVX2 EPYC, 2026-12-01: numpy's two OpenBLAS
+    /// threads for about 0.1 s of CPU time, ONNX Runtime's for about 0.05 s), which would otherwise
+    /// run into reslab's next window. (It first waited for 30 ms without a clock tick of CPU time,
+    /// which a spinning peer that other processes kept off the cores also passes: under CI's
+    /// parallel tests `PeerWindowsTests.aWindowEndsWhenThePeerIsIdle` failed that way.)
     private func waitUntilIdle() {
-        var used = processCPUTicks()
-        for _ in 0..<33 {
-            usleep(30_000)
-            let now = processCPUTicks()
-            if now == used { return }
-            used = now
+        for _ in 0..<max(1, Int(idleWaitLimit * 100)) {
+            guard hasRunnableThread() == true else { return }
+            usleep(10_000)
         }
     }
 
-    /// The peer's user + system CPU time in clock ticks (/proc/PID/stat fields 14 and 15), nil
-    /// where it cannot be read.
-    private func processCPUTicks() -> Int? {
-        guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
-              let afterName = stat.lastIndex(of: ")") else { return nil }
-        // Fields after the name start with the state (field 3): utime and stime are the 12th and 13th of these.
-        let fields = stat[stat.index(after: afterName)...].split(separator: " ")
-        guard fields.count > 12, let user = Int(fields[11]), let system = Int(fields[12]) else { return nil }
-        return user + system
+    /// Whether a thread of the peer is running or runnable, nil where /proc cannot be read.
+    private func hasRunnableThread() -> Bool? {
+        let task = "/proc/\(process.processIdentifier)/task"
+        guard let threads = try? FileManager.default.contentsOfDirectory(atPath: task) else { return nil }
+        return threads.contains { thread in
+            // The state is the field right after the name, which ends at the last ")".
+            guard let stat = try? String(contentsOfFile: "\(task)/\(thread)/stat", encoding: .utf8),
+                  let afterName = stat.lastIndex(of: ")") else { return false }
+            return stat[stat.index(after: afterName)...].split(separator: " ").first == "R"
+        }
     }
 
     /// Ends the peer: closes its input (its loop ends) and waits for it, for at most 3 s; a
