@@ -66,13 +66,13 @@ public final class Optimizer {
         step += 1
         let chunkFloats = Optimizer.chunkFloats
         let chunks = arena.entries.indices.reduce(0) { total, index in
-            total + (updates(arena, index) ? (arena.entries[index].count + chunkFloats - 1) / chunkFloats : 0)
+            total + (updates(arena, index) ? Optimizer.chunks(of: arena.entries[index].count) : 0)
         }
         Parallel.forChunks(chunks) { _, chunk in
             // Chunk `chunk` is the (chunk − earlier entries' chunks)-th slice of one entry.
             var remaining = chunk
             for (index, entry) in arena.entries.enumerated() where updates(arena, index) {
-                let slices = (entry.count + chunkFloats - 1) / chunkFloats
+                let slices = Optimizer.chunks(of: entry.count)
                 guard remaining < slices else {
                     remaining -= slices
                     continue
@@ -88,6 +88,9 @@ public final class Optimizer {
 
     /// Values per chunk of an update.
     static let chunkFloats = 16_384
+
+    /// The chunks of `chunkFloats` values a tensor of `count` values is cut into.
+    private static func chunks(of count: Int) -> Int { (count + chunkFloats - 1) / chunkFloats }
 
     /// Whether `update` moves entry `index` of `arena`.
     private func updates(_ arena: ParameterArena, _ index: Int) -> Bool {

@@ -64,7 +64,9 @@ func broadcastRows(_ row: UnsafePointer<Float>, width: Int, rows: Int, into dst:
 
 /// sums[c] = Σ_r x[r·width + c] over `rows` rows (bias gradients).
 func columnSums(_ x: UnsafePointer<Float>, rows: Int, width: Int, into sums: UnsafeMutablePointer<Float>, scratch: Scratch) {
-    sumPerColumn(rows: rows, width: width, into: sums, scratch: scratch, { at, _ in load16(x + at) }, { at, _ in x[at] })
+    let loop = columnSumsLoop(x, rows: rows, width: width, scratch: scratch)
+    scratch.run(loop)
+    scratch.sumPartials(chunks: loop.chunks, width: width, into: sums)
 }
 
 /// sums[c] = Σ_{r < rows} f(r·width + c, c) for every column c < width, where `f16(at, c)` gives
