@@ -13,8 +13,23 @@ public final class BenchmarkSession {
     public let peaks: [Int: FMAPeak.Rate]
     let out: (String) -> Void
     private var background: BackgroundLoad?
-    /// The CPU every one-thread row runs on, reslab and its peer alike (`CPUPinning`).
+    /// The CPU the benchmark started on: the first of a round's one-thread windows runs there
+    /// (`oneThreadCPUs(threads:)`), and `--background-load` runs on another.
     public let oneThreadCPU = CPUAffinity.currentCPU()
+
+    /// The CPUs a round's one-thread windows run on, each in turn, reslab's and its peer's alike
+    /// (`NetworkBenchmark.interleavedWindows`): where `threads` has a count above 1, each CPU a
+    /// loop of that many workers may run on (the first that many of the process's CPUs; of more
+    /// than 8, 8 spread evenly), `oneThreadCPU` first; else `oneThreadCPU` alone. This host's two
+    /// vCPUs have run the same work at speeds up to 2× apart at the same moment, so the speed-up
+    /// over one thread is taken over the mean of the CPUs' one-thread rates, not one CPU's.
+    public func oneThreadCPUs(threads: [Int]) -> [Int] {
+        let most = threads.max() ?? 1
+        let cpus = Array(CPUAffinity.processCPUs.prefix(most))
+        guard most > 1, cpus.count > 1 else { return [oneThreadCPU] }
+        let spread = cpus.count <= 8 ? cpus : (0..<8).map { cpus[$0 * cpus.count / 8] }
+        return spread.contains(oneThreadCPU) ? [oneThreadCPU] + spread.filter { $0 != oneThreadCPU } : spread
+    }
 
     /// Prints the machine line and measures the FMA peak at each of `threads`; with
     /// `backgroundLoad` (the busy command: executable and arguments) starts it first, so the
@@ -31,7 +46,7 @@ public final class BenchmarkSession {
             let otherCPU = cpus.firstIndex(of: oneThreadCPU).map { cpus[($0 + 1) % cpus.count] }
                 ?? (oneThreadCPU + 1) % max(1, Parallel.availableCPUs)
             let load = try BackgroundLoad(executable: backgroundLoad.executable, arguments: backgroundLoad.arguments + ["--cpu", "\(otherCPU)"])
-            out(load.line + ", pinned to CPU \(otherCPU) (one-thread rows run on CPU \(oneThreadCPU))")
+            out(load.line + ", pinned to CPU \(otherCPU)")
             background = load
         }
         var peaks: [Int: FMAPeak.Rate] = [:]
@@ -49,8 +64,12 @@ public final class BenchmarkSession {
     /// by `Parallel` (one worker per CPU), for the thread counts in `threads`.
     public func placementLines(threads: [Int]) -> [String] {
         let cpus = CPUAffinity.processCPUs
+        let oneThread = oneThreadCPUs(threads: threads)
         return (threads.contains(1)
-            ? ["one-thread rows: reslab and its peer both pinned to CPU \(oneThreadCPU) (this host's CPUs have run one thread at different speeds)"] : [])
+            ? [oneThread.count == 1
+                ? "one-thread rows: reslab and its peer both pinned to CPU \(oneThread[0])"
+                : "one-thread rows: each round times reslab and then its peer pinned to CPU \(oneThread.map(String.init).joined(separator: ", then CPU ")) "
+                  + "(this host's CPUs run one thread at different speeds at the same time); their img/s and ratio are the medians of all these windows"] : [])
             + (cpus.count > 1 && threads.contains(cpus.count)
                 ? ["\(cpus.count)-thread rows: reslab runs one worker per CPU (CPUs \(cpus.map(String.init).joined(separator: ", ")), docs/kernels.md), the peer's threads go where its runtime puts them"] : [])
     }
@@ -127,7 +146,8 @@ public enum Figure {
     /// "speed-up 1 → 2 threads: reslab 1.52×, numpy 1.20×" (`rates` holding one measurement), or
     /// with one per size "speed-up 1 → 2 threads at 16 / 32 px: reslab 1.90× / 1.95×, ONNX
     /// Runtime 1.60× / 1.70×"; empty unless `threads` has two counts. Each speed-up is the median
-    /// over the rounds of the high count's window ÷ the low count's in the same round.
+    /// over the rounds of the high count's window ÷ the low count's in the same round (for one
+    /// thread the mean of the round's windows on each CPU, `Comparison.oursPerRound`).
     public static func speedUps(_ rates: [Rates], threads: [Int], sizes: [Int] = [], peer: String) -> String {
         guard let low = threads.min(), let high = threads.max(), low < high else { return "" }
         func paired(_ side: [Int: [Double]]) -> String {
@@ -138,5 +158,16 @@ public enum Figure {
         let theirs = rates.map { paired($0.theirs) }.joined(separator: " / ")
         let at = sizes.isEmpty ? "" : " at " + sizes.map(String.init).joined(separator: " / ") + " px"
         return "speed-up \(low) → \(high) threads\(at): reslab \(ours), \(peer) \(theirs)"
+    }
+
+    /// "one thread on CPU 0 / CPU 1, median img/s: reslab 1187 / 999, numpy 350 / 348" (at each
+    /// of `sizes`, separated by "; "), or nil unless the one-thread windows ran on several CPUs.
+    public static func perCPU(_ comparisons: [Comparison], sizes: [Int] = [], peer: String) -> String? {
+        guard let cpus = comparisons.first?.cpus, cpus.count > 1 else { return nil }
+        func rates(_ values: [Double]) -> String { values.isEmpty ? "—" : values.map { rate($0) }.joined(separator: " / ") }
+        let ours = comparisons.map { rates($0.oursPerCPU) }.joined(separator: "; ")
+        let theirs = comparisons.map { rates($0.peerPerCPU) }.joined(separator: "; ")
+        let at = sizes.isEmpty ? "" : " at " + sizes.map(String.init).joined(separator: "; ") + " px"
+        return "one thread on CPU \(cpus.map(String.init).joined(separator: " / CPU ")), median img/s\(at): reslab \(ours), \(peer) \(theirs)"
     }
 }

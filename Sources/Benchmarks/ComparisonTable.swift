@@ -10,7 +10,7 @@ struct ComparisonTable {
     var call: String
 
     /// What the ratio column holds, printed once under a benchmark's heading.
-    static let ratioNote = "ratio: median over the rounds of reslab's window ÷ the peer's window timed right after it "
+    static let ratioNote = "ratio: median over the windows of reslab's img/s ÷ the peer's in the window timed right after it "
         + "(the peer process stays up between its windows, scripts/peers/peer_common.py)"
 
     private var titles: [String] {

@@ -65,13 +65,13 @@ public enum CPUAffinity {
         return read == 0 ? set : nil
     }
 
-    /// Lets the calling thread run only on `set`; false where affinity cannot be set (nothing
-    /// changes then).
+    /// Lets the calling thread, or the thread `thread` (a Linux thread id, of any process this
+    /// one may change), run only on `set`; false where affinity cannot be set (nothing changes then).
     @discardableResult
-    public static func set(_ set: CPUSet) -> Bool {
+    public static func set(_ set: CPUSet, thread: Int32 = 0) -> Bool {
         guard let setAffinity else { return false }
         var bits = set.bits
-        return withUnsafeMutableBytes(of: &bits) { setAffinity(0, $0.count, $0.baseAddress!) } == 0
+        return withUnsafeMutableBytes(of: &bits) { setAffinity(thread, $0.count, $0.baseAddress!) } == 0
     }
 
     /// Pins the calling thread to `cpu`; false where affinity cannot be set.

@@ -28,6 +28,10 @@ public enum Parallel {
         NestingFlag.isSet ? 1 : max(1, min(threadCount, chunks, limit))
     }
 
+    /// How long a helper thread spins for the next loop before it sleeps, in seconds (a benchmark
+    /// waits this long, untimed, where spinning helpers would share a CPU with what it times next).
+    public static var helperSpinSeconds: Double { Double(HelperPool.spinNanoseconds) / 1e9 }
+
     /// Runs `body(worker, chunk)` once for every `chunk` in `0..<chunks` and returns when all are
     /// done. `workers(for: chunks, limit: maxWorkers)` workers (numbered from 0) take the chunks
     /// in increasing order from an atomic counter, each as soon as it has finished its previous

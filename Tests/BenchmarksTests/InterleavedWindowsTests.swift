@@ -4,20 +4,20 @@ import Testing
 import TestSupport
 @testable import Benchmarks
 
-/// `NetworkBenchmark.interleavedWindows`: the thread counts' windows alternate, each followed by
-/// its peer's window (so a drift of the host's speed falls on every count and both sides alike),
-/// each runs with its own thread count, one-thread windows and the one-thread peer run on the CPU
-/// the one-thread rows are pinned to; the ratio is the median of the rounds' quotients.
+/// `NetworkBenchmark.interleavedWindows`: in each round reslab's calls alternate between the
+/// thread counts call by call (one thread on each CPU in turn), each with its own thread count and
+/// one-thread calls pinned to their CPU, and then each count's peer times a window, the
+/// one-thread peer once on each of those CPUs; the ratio is the median of the windows' quotients.
 struct InterleavedWindowsTests {
     /// A fake peer: a shell script that, per window asked for, appends "peer <count> <CPUs it may
-    /// run on>" to `log` and answers 100 img/s.
+    /// run on now>" to `log` and answers 100 img/s.
     private func fakePeer(in folder: String, log: String) throws -> String {
         let path = folder + "/peer.sh"
         #expect(writeExecutableScript("""
             #!/bin/sh
-            cpus=$(grep Cpus_allowed_list /proc/self/status | cut -f2)
             echo '{"ready": true}'
             while read -r line; do
+              cpus=$(grep Cpus_allowed_list /proc/self/status | cut -f2)
               echo "peer $1 $cpus" >> \(log)
               echo '{"images_per_s": 100, "images_per_cpu_s": 120}'
             done
@@ -25,40 +25,56 @@ struct InterleavedWindowsTests {
         return path
     }
 
-    @Test func windowsAlternateBetweenCountsAndPeersWithTheirThreadsAndPinning() throws {
+    @Test func aCycleAlternatesTheCountsCallByCall() {
+        typealias P = NetworkBenchmark.Placement
+        #expect(NetworkBenchmark.cycle(threads: [1, 2], oneThreadCPUs: [1, 0])
+                == [P(index: 0, cpu: 1), P(index: 1), P(index: 0, cpu: 0), P(index: 1)])
+        #expect(NetworkBenchmark.cycle(threads: [4, 1, 2], oneThreadCPUs: [0, 1])
+                == [P(index: 1, cpu: 0), P(index: 0), P(index: 2), P(index: 1, cpu: 1), P(index: 0), P(index: 2)])
+        #expect(NetworkBenchmark.cycle(threads: [2, 4], oneThreadCPUs: [0]) == [P(index: 0), P(index: 1)])
+        #expect(NetworkBenchmark.cycle(threads: [1], oneThreadCPUs: []) == [P(index: 0)])
+    }
+
+    @Test(.enabled(if: CPUAffinity.processCPUs.count >= 2, "needs 2 CPUs to pin to"))
+    func callsAlternateAndEachPeerFollowsOnTheSameCPU() throws {
         let folder = try ReslabBinary.temporaryFolder("interleaved")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let log = folder + "/order.log"
         #expect(FileManager.default.createFile(atPath: log, contents: nil))
         let peer = try fakePeer(in: folder, log: log)
-        let cpu = CPUAffinity.processCPUs.last ?? 0
+        // Not in increasing order, so that an order taken from elsewhere shows.
+        let cpus = [CPUAffinity.processCPUs[1], CPUAffinity.processCPUs[0]]
         var calls: [(index: Int, threads: Int, cpu: Int)] = []
         let timed = try NetworkBenchmark.withPeers({ count in try PeerWindows(executable: peer, arguments: ["\(count)"]) },
-                                                   threads: [1, 2], oneThreadCPU: cpu) { peers in
-            try NetworkBenchmark.interleavedWindows(threads: [1, 2], oneThreadCPU: cpu, rounds: 3, seconds: 0.002, peers: peers) { index in
+                                                   threads: [1, 2], oneThreadCPU: cpus[0]) { peers in
+            try NetworkBenchmark.interleavedWindows(threads: [1, 2], oneThreadCPUs: cpus, rounds: 3, seconds: 0.003, peers: peers) { index in
                 calls.append((index, Parallel.threadCount, CPUAffinity.currentCPU()))
                 let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
                 try handle.seekToEnd()
-                try handle.write(contentsOf: Data("ours \(index)\n".utf8))
+                try handle.write(contentsOf: Data("ours \(index) \(index == 0 ? CPUAffinity.currentCPU() : -1)\n".utf8))
                 try handle.close()
+                usleep(1_000)
             } as [NetworkBenchmark.Windows]
         }
-        #expect(timed.count == 2 && timed.allSatisfy { $0.ours.count == 3 && $0.peer.count == 3 })
+        #expect(timed[0].ours.count == 6 && timed[0].peer.count == 6 && timed[0].cpus == cpus)
+        #expect(timed[1].ours.count == 3 && timed[1].peer.count == 3 && timed[1].cpus.isEmpty)
         #expect(timed.allSatisfy { $0.peer.allSatisfy { $0.wall == 100 && $0.cpu == 120 } })
-        // Runs of the same side and index: ours (warm-up and window) then the peer, for each count, three rounds.
-        let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
-        var runs: [String] = []
-        for line in lines {
-            let key = line.split(separator: " ").prefix(2).joined(separator: " ")
-            if runs.last != key { runs.append(key) }
-        }
-        #expect(runs == Array(repeating: ["ours 0", "peer 1", "ours 1", "peer 2"], count: 3).flatMap { $0 }, "\(runs)")
         #expect(calls.allSatisfy { $0.threads == [1, 2][$0.index] })
-        if CPUAffinity.processCPUs.count >= 2 {
-            #expect(calls.filter { $0.index == 0 }.allSatisfy { $0.cpu == cpu }, "one-thread windows ran off CPU \(cpu)")
-            #expect(lines.filter { $0.hasPrefix("peer 1 ") }.allSatisfy { $0 == "peer 1 \(cpu)" }, "\(lines)")
-            #expect(lines.filter { $0.hasPrefix("peer 2 ") }.allSatisfy { $0 != "peer 2 \(cpu)" }, "\(lines)")
+        // Each round: whole cycles of reslab's calls (1 thread on cpus[0], 2, 1 thread on cpus[1],
+        // 2), at least two, then the peers in the same order: one thread on cpus[0], two threads
+        // (not pinned to one CPU), one thread on cpus[1].
+        var lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map(String.init)[...]
+        let cycle = ["ours 0 \(cpus[0])", "ours 1 -1", "ours 0 \(cpus[1])", "ours 1 -1"]
+        for _ in 0..<3 {
+            let ours = lines.prefix { $0.hasPrefix("ours ") }
+            #expect(ours.count >= 8 && ours.count % 4 == 0 && ours.enumerated().allSatisfy { $1 == cycle[$0 % 4] }, "\(ours)")
+            lines = lines.dropFirst(ours.count)
+            let peers = Array(lines.prefix(3))
+            #expect(peers.count == 3 && peers[0] == "peer 1 \(cpus[0])" && peers[2] == "peer 1 \(cpus[1])", "\(peers)")
+            #expect(peers.count == 3 && peers[1].hasPrefix("peer 2 ") && !cpus.map { "peer 2 \($0)" }.contains(peers[1]), "\(peers)")
+            lines = lines.dropFirst(3)
         }
+        #expect(lines.isEmpty, "\(lines)")
     }
 
     /// Rounds whose host ran at different speeds: the ratio is the median of each round's
@@ -72,5 +88,23 @@ struct InterleavedWindowsTests {
         let alone = NetworkBenchmark.comparisons([NetworkBenchmark.Windows(ours: [(2, 2)])], threads: [1], batch: 10,
                                                  flopsPerImage: 1, parameters: 1)[1]!
         #expect(alone.peer == nil && alone.ratio == nil && alone.ours.imagesPerSecond == 20)
+    }
+
+    /// One-thread windows on two CPUs: the ratio is the median of all six windows' quotients,
+    /// a round's rate the mean of its two CPUs' (what the speed-up divides by), and each CPU's
+    /// figure the median of its own windows.
+    @Test func oneThreadWindowsOnSeveralCPUs() {
+        let ours = [1.0, 3, 2, 4, 5, 3], peer = [50.0, 100, 100, 200, 100, 150]
+        let windows = NetworkBenchmark.Windows(ours: ours.map { ($0, $0) }, peer: peer.map { ($0, $0) }, cpus: [1, 0])
+        let result = NetworkBenchmark.comparisons([windows], threads: [1], batch: 100, flopsPerImage: 10, parameters: 7)[1]!
+        #expect(result.ours.imagesPerSecond == 300 && result.ratio == 2)
+        #expect(result.oursPerRound == [200, 300, 400] && result.peerPerRound == [75, 150, 125])
+        #expect(result.cpus == [1, 0] && result.oursPerCPU == [200, 300] && result.peerPerCPU == [100, 150])
+        #expect(Figure.perCPU([result], peer: "numpy") == "one thread on CPU 1 / CPU 0, median img/s: reslab 200 / 300, numpy 100 / 150")
+        #expect(Figure.perCPU([result, result], sizes: [16, 32], peer: "ORT")
+                == "one thread on CPU 1 / CPU 0, median img/s at 16; 32 px: reslab 200 / 300; 200 / 300, ORT 100 / 150; 100 / 150")
+        let single = NetworkBenchmark.comparisons([NetworkBenchmark.Windows(ours: [(2, 2)], cpus: [3])], threads: [1], batch: 10,
+                                                  flopsPerImage: 1, parameters: 1)[1]!
+        #expect(Figure.perCPU([single], peer: "numpy") == nil)
     }
 }

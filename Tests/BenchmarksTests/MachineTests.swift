@@ -119,12 +119,12 @@ struct MachineTests {
                 == "speed-up 1 → 2 threads: reslab 1.90×, numpy —")
     }
 
-    /// One-thread rows run pinned: inside `whenOneThread(1, cpu:)` the thread is on that CPU,
+    /// One-thread rows run pinned: inside `onCPU(cpu)` the thread is on that CPU,
     /// for every CPU of the machine.
     @Test(.enabled(if: ProcessInfo.processInfo.activeProcessorCount >= 2, "needs 2 processors"))
     func aOneThreadRowRunsOnTheCPUItIsPinnedTo() {
         for cpu in 0..<ProcessInfo.processInfo.activeProcessorCount {
-            let ranOn = CPUPinning.whenOneThread(1, cpu: cpu) { CPUAffinity.currentCPU() }
+            let ranOn = CPUPinning.onCPU(cpu) { CPUAffinity.currentCPU() }
             #expect(ranOn == cpu, "pinned to CPU \(cpu), ran on \(ranOn)")
         }
     }

@@ -52,9 +52,10 @@ public struct ONNXBenchmark {
             { count in try Peers.onnxRuntimeInference(python, model: file, threads: count, batch: batch, size: size, seconds: seconds) }
         }
         let measured = try NetworkBenchmark.inference(network: network, batch: batch, size: size, threads: threads,
-                                                      oneThreadCPU: session.oneThreadCPU, rounds: rounds, seconds: seconds, peer: peer)
+                                                      oneThreadCPUs: session.oneThreadCPUs(threads: threads), rounds: rounds, seconds: seconds, peer: peer)
         for count in threads { out(table.row(["\(count)"], measured[count]!, session: session)) }
         out(Figure.speedUps([ComparisonTable.rates(measured)], threads: threads, peer: "ONNX Runtime"))
+        measured[1].flatMap { Figure.perCPU([$0], peer: "ONNX Runtime") }.map(out)
     }
 
     /// `model`, else the cached ResNet-18 (generated with the peers' Python when missing).

@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// A peer benchmark kept running between its timed windows (`--serve`, scripts/peers/peer_common.py):
 /// started once (setup and warm-up happen before `init` returns, at its ready line), then each
@@ -73,10 +74,25 @@ public final class PeerWindows {
         }
     }
 
+    /// Pins every thread of the peer to `cpu` (its threads started later inherit it), so that its
+    /// next windows run there; false where a thread could not be pinned or /proc cannot be read.
+    @discardableResult
+    public func pin(to cpu: Int) -> Bool {
+        guard let threads = threadIDs else { return false }
+        return threads.map { CPUAffinity.set(CPUAffinity.CPUSet([cpu]), thread: $0) }.allSatisfy { $0 }
+    }
+
+    private var taskFolder: String { "/proc/\(process.processIdentifier)/task" }
+
+    /// The Linux thread ids of the peer's threads, nil where /proc cannot be read.
+    private var threadIDs: [Int32]? {
+        (try? FileManager.default.contentsOfDirectory(atPath: taskFolder))?.compactMap { Int32($0) }
+    }
+
     /// Whether a thread of the peer is running or runnable, nil where /proc cannot be read.
     private func hasRunnableThread() -> Bool? {
-        let task = "/proc/\(process.processIdentifier)/task"
-        guard let threads = try? FileManager.default.contentsOfDirectory(atPath: task) else { return nil }
+        let task = taskFolder
+        guard let threads = threadIDs else { return nil }
         return threads.contains { thread in
             // The state is the field right after the name, which ends at the last ")".
             guard let stat = try? String(contentsOfFile: "\(task)/\(thread)/stat", encoding: .utf8),

@@ -26,14 +26,20 @@ public struct Comparison {
     /// The peer's images per wall second and per second of its CPU time, medians of its windows;
     /// nil without a peer.
     public var peer: (imagesPerSecond: Double, imagesPerCPUSecond: Double)?
-    /// The median over the rounds of reslab's img/s ÷ the peer's in the same round (each peer
-    /// window timed right after reslab's): a change of the host's speed that lasts longer than a
-    /// round cancels in each quotient, which the quotient of the medians does not promise.
+    /// The median over the windows of reslab's img/s ÷ the peer's window timed right after it,
+    /// on the same CPU for one thread: a change of the host's speed that lasts longer than the
+    /// two windows cancels in each quotient, which the quotient of the medians does not promise.
     public var ratio: Double?
     /// reslab's and the peer's img/s (wall) in each round, in timing order (the peer's empty
-    /// without a peer): what `Figure.speedUps` pairs.
+    /// without a peer): for one thread the mean of the round's windows on each CPU of `cpus`, the
+    /// rate of one thread on an average CPU of the machine then. What `Figure.speedUps` pairs.
     public var oursPerRound: [Double] = []
     public var peerPerRound: [Double] = []
+    /// The CPUs the one-thread windows ran on in each round (empty for more threads), and the
+    /// median img/s of reslab's and the peer's windows on each.
+    public var cpus: [Int] = []
+    public var oursPerCPU: [Double] = []
+    public var peerPerCPU: [Double] = []
 }
 
 /// Benchmarks of a network on random data (the figures `reslab bench train` and `bench onnx`
@@ -47,7 +53,7 @@ public enum NetworkBenchmark {
     /// `peer`'s windows (`interleavedWindows`). Batch norm runs in training mode (batch
     /// statistics), as in every training step.
     public static func training(graph: GraphSpec, classes: Int = 10, optimizer: () -> Optimizer, batch: Int, size: Int,
-                                threads: [Int], oneThreadCPU: Int, rounds: Int = 5, seconds: Double = 0.5,
+                                threads: [Int], oneThreadCPUs: [Int], rounds: Int = 5, seconds: Double = 0.5,
                                 peer: StartPeer? = nil) throws -> [Int: Comparison] {
         let inputs = randomImages(batch: batch, size: size, channels: 3)
         let labels = (0..<batch).map { $0 % classes }
@@ -55,8 +61,8 @@ public enum NetworkBenchmark {
             (try Network(graph: graph, inputChannels: 3, classes: classes, trainingHeight: size, trainingWidth: size, seed: 1), optimizer())
         }
         let plan = try steps[0].0.modelPlan(height: size, width: size)
-        let timed = try withPeers(peer, threads: threads, oneThreadCPU: oneThreadCPU) { peers in
-            try interleavedWindows(threads: threads, oneThreadCPU: oneThreadCPU, rounds: rounds, seconds: seconds, peers: peers) { index in
+        let timed = try withPeers(peer, threads: threads, oneThreadCPU: oneThreadCPUs.first) { peers in
+            try interleavedWindows(threads: threads, oneThreadCPUs: oneThreadCPUs, rounds: rounds, seconds: seconds, peers: peers) { index in
                 _ = try steps[index].0.trainStep(inputs: inputs, labels: labels, optimizer: steps[index].1)
             }
         }
@@ -67,74 +73,47 @@ public enum NetworkBenchmark {
     /// at each of `threads`, beside `peer`'s windows (`interleavedWindows`). The evaluation
     /// workspaces the largest count makes in its warm-up serve the smaller counts too, so no
     /// timed window rebuilds them.
-    public static func inference(network: Network, batch: Int, size: Int, threads: [Int], oneThreadCPU: Int,
+    public static func inference(network: Network, batch: Int, size: Int, threads: [Int], oneThreadCPUs: [Int],
                                  rounds: Int = 5, seconds: Double = 0.5, peer: StartPeer? = nil) throws -> [Int: Comparison] {
         let inputs = randomImages(batch: batch, size: size, channels: network.inputChannels)
         let plan = try network.modelPlan(height: size, width: size)
-        let timed = try withPeers(peer, threads: threads, oneThreadCPU: oneThreadCPU) { peers in
-            try interleavedWindows(threads: threads, oneThreadCPU: oneThreadCPU, rounds: rounds, seconds: seconds, peers: peers) { _ in
+        let timed = try withPeers(peer, threads: threads, oneThreadCPU: oneThreadCPUs.first) { peers in
+            try interleavedWindows(threads: threads, oneThreadCPUs: oneThreadCPUs, rounds: rounds, seconds: seconds, peers: peers) { _ in
                 _ = try network.predict(inputs)
             }
         }
         return comparisons(timed, threads: threads, batch: batch, flopsPerImage: plan.flops, parameters: plan.parameters)
     }
 
-    /// The windows of one thread count: reslab's calls per second and the peer's images per
-    /// second (wall and process CPU time each), in the order they were timed.
-    struct Windows {
-        var ours: [(wall: Double, cpu: Double)] = []
-        var peer: [(wall: Double, cpu: Double)] = []
-    }
-
-    /// Windows of ≥ `seconds` of `call(index)` with `threads[index]` worker threads, for every
-    /// index, in `rounds` rounds that time one window of each count in turn (after two warm-up
-    /// calls of each in the first), each followed by a window of that count's peer
-    /// (`peers[index]`, when there is one): a drift of the shared host's speed, which lasts seconds
-    /// to minutes, falls on every count and on both sides alike instead of on whichever ran during
-    /// it. One-thread windows run pinned to `oneThreadCPU` (`CPUPinning`); so does a one-thread
-    /// peer, started there (`withPeers`).
-    static func interleavedWindows(threads: [Int], oneThreadCPU: Int, rounds: Int, seconds: Double, peers: [PeerWindows?] = [],
-                                   _ call: (_ index: Int) throws -> Void) throws -> [Windows] {
-        var timed = [Windows](repeating: Windows(), count: threads.count)
-        for round in 0..<rounds {
-            for (index, count) in threads.enumerated() {
-                timed[index].ours += try CPUPinning.whenOneThread(count, cpu: oneThreadCPU) {
-                    try withThreads(count) {
-                        try callRates(windows: 1, seconds: seconds, warmUpCalls: round == 0 ? 2 : 0) { try call(index) }
-                    }
-                }
-                if index < peers.count, let peer = peers[index] { timed[index].peer.append(try peer.window()) }
-            }
-        }
-        return timed
-    }
-
-    /// `body` with one peer per thread count started by `start` (each from a thread pinned as
-    /// that count's reslab windows are, so a one-thread peer inherits the pinning), or none; the
-    /// peers end when `body` returns.
-    static func withPeers<T>(_ start: StartPeer?, threads: [Int], oneThreadCPU: Int, _ body: ([PeerWindows?]) throws -> T) throws -> T {
-        var peers: [PeerWindows?] = []
-        defer { peers.forEach { $0?.close() } }
-        for count in threads {
-            peers.append(try start.map { start in try CPUPinning.whenOneThread(count, cpu: oneThreadCPU) { try start(count) } })
-        }
-        return try body(peers)
-    }
-
     /// The medians of `timed` (calls per second, per thread count) as throughputs of `batch`
-    /// images per call, with the peer's medians and the median of the rounds' ratios.
+    /// images per call, with the peer's medians, the median of the windows' ratios, each round's
+    /// img/s (the mean of its windows: of its CPUs, for one thread) and each CPU's median.
     static func comparisons(_ timed: [Windows], threads: [Int], batch: Int, flopsPerImage: Int, parameters: Int) -> [Int: Comparison] {
         let images = Double(batch)
         return Dictionary(uniqueKeysWithValues: zip(threads, timed).map { count, windows in
             let ours = Throughput(imagesPerSecond: median(windows.ours.map(\.wall)) * images,
                                   imagesPerCPUSecond: median(windows.ours.map(\.cpu)) * images,
                                   flopsPerImage: flopsPerImage, threads: count, batch: batch, parameters: parameters)
-            let oursPerRound = windows.ours.map { $0.wall * images }, peerPerRound = windows.peer.map(\.wall)
-            guard !windows.peer.isEmpty else { return (count, Comparison(ours: ours, oursPerRound: oursPerRound)) }
-            let ratios = zip(oursPerRound, peerPerRound).map { $0 / $1 }
-            return (count, Comparison(ours: ours, peer: (median(windows.peer.map(\.wall)), median(windows.peer.map(\.cpu))),
-                                      ratio: median(ratios), oursPerRound: oursPerRound, peerPerRound: peerPerRound))
+            let oursRates = windows.ours.map { $0.wall * images }, peerRates = windows.peer.map(\.wall)
+            var comparison = Comparison(ours: ours, oursPerRound: perRound(oursRates, windows.windowsPerRound), cpus: windows.cpus,
+                                        oursPerCPU: perCPU(oursRates, windows.cpus))
+            guard !windows.peer.isEmpty else { return (count, comparison) }
+            comparison.peer = (median(peerRates), median(windows.peer.map(\.cpu)))
+            comparison.ratio = median(zip(oursRates, peerRates).map { $0 / $1 })
+            comparison.peerPerRound = perRound(peerRates, windows.windowsPerRound)
+            comparison.peerPerCPU = perCPU(peerRates, windows.cpus)
+            return (count, comparison)
         })
+    }
+
+    /// The mean of each round's `size` consecutive rates.
+    private static func perRound(_ rates: [Double], _ size: Int) -> [Double] {
+        stride(from: 0, to: rates.count - size + 1, by: size).map { rates[$0..<$0 + size].reduce(0, +) / Double(size) }
+    }
+
+    /// The median of each CPU's rates (every `cpus.count`-th, from its position), empty without CPUs.
+    private static func perCPU(_ rates: [Double], _ cpus: [Int]) -> [Double] {
+        cpus.indices.map { position in median(stride(from: position, to: rates.count, by: cpus.count).map { rates[$0] }) }
     }
 
     /// Runs `steps` training steps of `graph` at `size` (for a peak-memory probe).

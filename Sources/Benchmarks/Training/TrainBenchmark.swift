@@ -86,17 +86,19 @@ public struct TrainBenchmark {
         let table = ComparisonTable(leading: ["size", "threads"], peer: "ORT", call: "batch")
         out(table.header)
         let network = try Network(graph: graph, inputChannels: 3, classes: 10, trainingHeight: 32, trainingWidth: 32, seed: 1)
-        var speedUps: [Figure.Rates] = []
+        var speedUps: [Figure.Rates] = [], oneThread: [Comparison] = []
         for size in sizes {
             let peer: NetworkBenchmark.StartPeer? = both(ort, modelFile).map { python, file in
                 { count in try Peers.onnxRuntimeInference(python, model: file, threads: count, batch: 256, size: size, seconds: seconds) }
             }
             let measured = try NetworkBenchmark.inference(network: network, batch: 256, size: size, threads: threads,
-                                                          oneThreadCPU: session.oneThreadCPU, rounds: rounds, seconds: seconds, peer: peer)
+                                                          oneThreadCPUs: session.oneThreadCPUs(threads: threads), rounds: rounds, seconds: seconds, peer: peer)
             for count in threads { out(table.row(["\(size)", "\(count)"], measured[count]!, session: session)) }
             speedUps.append(ComparisonTable.rates(measured))
+            oneThread += measured[1].map { [$0] } ?? []
         }
         out(Figure.speedUps(speedUps, threads: threads, sizes: sizes, peer: "ONNX Runtime"))
+        Figure.perCPU(oneThread, sizes: sizes, peer: "ONNX Runtime").map(out)
     }
 
     private func resNet20(_ session: BenchmarkSession, _ out: (String) -> Void) throws {
@@ -114,9 +116,11 @@ public struct TrainBenchmark {
         let table = ComparisonTable(leading: ["threads", "parameters"], peer: name, call: "step")
         session.out(table.header)
         let measured = try NetworkBenchmark.training(graph: model.graph(), optimizer: model.optimizer, batch: model.batch, size: model.size,
-                                                     threads: threads, oneThreadCPU: session.oneThreadCPU, rounds: rounds, seconds: seconds, peer: peer)
+                                                     threads: threads, oneThreadCPUs: session.oneThreadCPUs(threads: threads), rounds: rounds,
+                                                     seconds: seconds, peer: peer)
         for count in threads { session.out(table.row(["\(count)", "\(measured[count]!.ours.parameters)"], measured[count]!, session: session)) }
         session.out(Figure.speedUps([ComparisonTable.rates(measured)], threads: threads, peer: name))
+        measured[1].flatMap { Figure.perCPU([$0], peer: name) }.map(session.out)
     }
 }
 

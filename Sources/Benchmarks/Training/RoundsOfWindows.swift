@@ -1,0 +1,114 @@
+import Foundation
+import Kernels
+import NN
+
+extension NetworkBenchmark {
+    /// Where one of a round's calls runs: a thread count (its index in `threads`) and, for one
+    /// thread, the CPU it is pinned to.
+    struct Placement: Hashable {
+        var index: Int
+        var cpu: Int?
+    }
+
+    /// The windows of one thread count: reslab's calls per second and the peer's images per
+    /// second (wall and process CPU time each), in the order they were timed; a one-thread count
+    /// has one of each per CPU of `cpus` in each round, in that order.
+    struct Windows {
+        var ours: [(wall: Double, cpu: Double)] = []
+        var peer: [(wall: Double, cpu: Double)] = []
+        /// The CPUs of a round's one-thread windows, or empty: one window per round.
+        var cpus: [Int] = []
+
+        var windowsPerRound: Int { max(1, cpus.count) }
+    }
+
+    /// The calls of one cycle of a round's window: a one-thread call on each of `oneThreadCPUs`
+    /// in turn, each followed by one call of every other count, so that the counts alternate call
+    /// by call ([1 thread on CPU 0, 2 threads, 1 thread on CPU 1, 2 threads] for threads [1, 2]
+    /// on two CPUs); without a one-thread count, one call of each count.
+    static func cycle(threads: [Int], oneThreadCPUs: [Int]) -> [Placement] {
+        let others = threads.indices.filter { threads[$0] != 1 }.map { Placement(index: $0) }
+        guard let one = threads.firstIndex(of: 1) else { return others }
+        let cpus: [Int?] = oneThreadCPUs.isEmpty ? [nil] : oneThreadCPUs
+        return cpus.flatMap { [Placement(index: one, cpu: $0)] + others }
+    }
+
+    /// `rounds` rounds, each one window of reslab's calls and then one window of each peer: in
+    /// reslab's window the placements of `cycle(threads:oneThreadCPUs:)` take turns call by call
+    /// (`call(index)` with `threads[index]` worker threads, a one-thread call pinned to its CPU,
+    /// `CPUPinning`) until each placement's calls add up to ≥ `seconds` (two untimed warm-up
+    /// calls of each in the first round); then, per placement in the same order, that count's
+    /// peer (`peers[index]`, when there is one) times a window, a one-thread peer pinned to the
+    /// same CPU (`PeerWindows.pin(to:)`). Why: this host's speed changes for seconds at a time,
+    /// and its two CPUs run one thread at speeds up to 2× apart at the same moment
+    /// (docs/benchmarks.md); calls that alternate meet the same states, so a round's two-thread
+    /// rate ÷ its one-thread rate (the mean over the CPUs) is the engine's speed-up, not the
+    /// host's change between two windows, and a peer's window right after reslab's on the same
+    /// CPU meets nearly the same state.
+    static func interleavedWindows(threads: [Int], oneThreadCPUs: [Int], rounds: Int, seconds: Double, peers: [PeerWindows?] = [],
+                                   _ call: (_ index: Int) throws -> Void) throws -> [Windows] {
+        let cycle = cycle(threads: threads, oneThreadCPUs: oneThreadCPUs)
+        var placements: [Placement] = []
+        for placement in cycle where !placements.contains(placement) { placements.append(placement) }
+        var timed = threads.map { Windows(cpus: $0 == 1 ? oneThreadCPUs : []) }
+        for round in 0..<rounds {
+            let rates = try alternatingWindow(cycle, threads: threads, seconds: seconds, warmUpCalls: round == 0 ? 2 : 0, call)
+            for placement in placements {
+                timed[placement.index].ours.append(rates[placement]!)
+            }
+            for placement in placements where placement.index < peers.count {
+                guard let peer = peers[placement.index] else { continue }
+                if let cpu = placement.cpu { peer.pin(to: cpu) }
+                timed[placement.index].peer.append(try peer.window())
+            }
+        }
+        return timed
+    }
+
+    /// Calls `call` at the placements of `cycle` in turn, cycle after cycle, until every
+    /// placement's calls took ≥ `seconds` of wall time, and returns each placement's calls per
+    /// wall second and per second of process CPU time, both summed over its calls. After a call
+    /// with helper threads an untimed pause of twice their spin (`Parallel.helperSpinSeconds`)
+    /// lets them go to sleep, so that none shares the next one-thread call's CPU.
+    static func alternatingWindow(_ cycle: [Placement], threads: [Int], seconds: Double, warmUpCalls: Int,
+                                  _ call: (_ index: Int) throws -> Void) throws -> [Placement: (wall: Double, cpu: Double)] {
+        var calls: [Placement: Int] = [:], wall: [Placement: Double] = [:], cpu: [Placement: Double] = [:]
+        func run(_ placement: Placement) throws -> (wall: Double, cpu: Double) {
+            let count = threads[placement.index]
+            let times = try CPUPinning.onCPU(placement.cpu) {
+                try withThreads(count) {
+                    let start = DispatchTime.now().uptimeNanoseconds, cpuStart = processCPUSeconds()
+                    try call(placement.index)
+                    return (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, processCPUSeconds() - cpuStart)
+                }
+            }
+            if count > 1 && cycle.count > 1 { usleep(useconds_t(2e6 * Parallel.helperSpinSeconds)) }
+            return times
+        }
+        for _ in 0..<warmUpCalls { for placement in cycle { _ = try run(placement) } }
+        repeat {
+            for placement in cycle {
+                let times = try run(placement)
+                calls[placement, default: 0] += 1
+                wall[placement, default: 0] += times.wall
+                cpu[placement, default: 0] += times.cpu
+            }
+        } while cycle.contains { wall[$0, default: 0] < seconds }
+        return Dictionary(uniqueKeysWithValues: calls.map { placement, made in
+            (placement, (Double(made) / wall[placement]!, Double(made) / max(1e-9, cpu[placement]!)))
+        })
+    }
+
+    /// `body` with one peer per thread count started by `start` (a one-thread count's from a
+    /// thread pinned to `oneThreadCPU`, so that its process starts there), or none; the peers end
+    /// when `body` returns.
+    static func withPeers<T>(_ start: StartPeer?, threads: [Int], oneThreadCPU: Int?, _ body: ([PeerWindows?]) throws -> T) throws -> T {
+        var peers: [PeerWindows?] = []
+        defer { peers.forEach { $0?.close() } }
+        for count in threads {
+            peers.append(try start.map { start in try CPUPinning.onCPU(count == 1 ? oneThreadCPU : nil) { try start(count) } })
+        }
+        return try body(peers)
+    }
+
+}
