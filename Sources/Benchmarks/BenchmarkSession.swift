@@ -24,11 +24,16 @@ public final class BenchmarkSession {
     /// vCPUs have run the same work at speeds up to 2× apart at the same moment, so the speed-up
     /// over one thread is taken over the mean of the CPUs' one-thread rates, not one CPU's.
     public func oneThreadCPUs(threads: [Int]) -> [Int] {
+        BenchmarkSession.oneThreadCPUs(threads: threads, processCPUs: CPUAffinity.processCPUs, first: oneThreadCPU)
+    }
+
+    /// `oneThreadCPUs(threads:)` for a process that may run on `processCPUs` and started on `first`.
+    static func oneThreadCPUs(threads: [Int], processCPUs: [Int], first: Int) -> [Int] {
         let most = threads.max() ?? 1
-        let cpus = Array(CPUAffinity.processCPUs.prefix(most))
-        guard most > 1, cpus.count > 1 else { return [oneThreadCPU] }
+        let cpus = Array(processCPUs.prefix(most))
+        guard most > 1, cpus.count > 1 else { return [first] }
         let spread = cpus.count <= 8 ? cpus : (0..<8).map { cpus[$0 * cpus.count / 8] }
-        return spread.contains(oneThreadCPU) ? [oneThreadCPU] + spread.filter { $0 != oneThreadCPU } : spread
+        return spread.contains(first) ? [first] + spread.filter { $0 != first } : spread
     }
 
     /// Prints the machine line and measures the FMA peak at each of `threads`; with

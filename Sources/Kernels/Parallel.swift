@@ -29,7 +29,8 @@ public enum Parallel {
     }
 
     /// How long a helper thread spins for the next loop before it sleeps, in seconds (a benchmark
-    /// waits this long, untimed, where spinning helpers would share a CPU with what it times next).
+    /// waits twice this long, untimed, where spinning helpers would share a CPU with what it times
+    /// next).
     public static var helperSpinSeconds: Double { Double(HelperPool.spinNanoseconds) / 1e9 }
 
     /// Runs `body(worker, chunk)` once for every `chunk` in `0..<chunks` and returns when all are

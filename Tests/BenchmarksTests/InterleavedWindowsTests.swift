@@ -25,6 +25,18 @@ struct InterleavedWindowsTests {
         return path
     }
 
+    /// One-thread windows run on each CPU the most threads' rows use, the starting CPU first; of
+    /// more than 8, 8 spread evenly; without a count above 1, on the starting CPU alone.
+    @Test func oneThreadWindowsRunOnTheCPUsTheLargestCountUses() {
+        #expect(BenchmarkSession.oneThreadCPUs(threads: [1, 2], processCPUs: [0, 1], first: 1) == [1, 0])
+        #expect(BenchmarkSession.oneThreadCPUs(threads: [1, 2], processCPUs: [4, 5, 6, 7], first: 6) == [4, 5])
+        #expect(BenchmarkSession.oneThreadCPUs(threads: [1, 4], processCPUs: [4, 5, 6, 7], first: 6) == [6, 4, 5, 7])
+        #expect(BenchmarkSession.oneThreadCPUs(threads: [1], processCPUs: [0, 1], first: 1) == [1])
+        #expect(BenchmarkSession.oneThreadCPUs(threads: [1, 2], processCPUs: [], first: 3) == [3])
+        #expect(BenchmarkSession.oneThreadCPUs(threads: [1, 16], processCPUs: Array(0..<16), first: 0) == [0, 2, 4, 6, 8, 10, 12, 14])
+        #expect(BenchmarkSession.oneThreadCPUs(threads: [1, 16], processCPUs: Array(0..<16), first: 3) == [0, 2, 4, 6, 8, 10, 12, 14])
+    }
+
     @Test func aCycleAlternatesTheCountsCallByCall() {
         typealias P = NetworkBenchmark.Placement
         #expect(NetworkBenchmark.cycle(threads: [1, 2], oneThreadCPUs: [1, 0])

@@ -3,10 +3,10 @@ import Kernels
 /// One-thread measurements with the calling thread pinned to one CPU, so that reslab and its peer
 /// (a process started from that thread inherits its affinity; a running one is moved,
 /// `PeerWindows.pin(to:)`) run on the same CPU. On the shared host the two vCPUs ran one thread
-/// at different speeds for minutes at a time (a training step 1,150 or 1,770 img/s depending on
-/// which one the thread was on), so an unpinned one-thread ratio could compare two different
-/// CPUs. (Rows with more threads are placed by `Parallel` itself: one worker per CPU,
-/// docs/kernels.md.)
+/// at different speeds for minutes at a time and at the same moment (a training step 1,150 or
+/// 1,770 img/s depending on which one the thread was on; docs/benchmarks.md), so an unpinned
+/// one-thread ratio could compare two different CPUs. (Rows with more threads are placed by
+/// `Parallel` itself: one worker per CPU, docs/kernels.md.)
 public enum CPUPinning {
     /// Runs `body` with the calling thread pinned to `cpu` (nil: as it is), then restores its
     /// affinity. Where affinity cannot be read or set, runs `body` unpinned.
