@@ -178,15 +178,8 @@ struct Convolution {
     func backward(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, dy: UnsafePointer<Float>,
                   dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>,
                   dx: UnsafeMutablePointer<Float>?, scratch: Scratch) {
-        if isDepthwise || isPointwise {
-            columnSums(dy, rows: batch * pixels, width: filters, into: dBias, scratch: scratch)
-        }
-        if isDepthwise {
-            DepthwiseConvolution(conv: self).backward(x: x, weight: weight, dy: dy, dx: dx, scratch: scratch)
-            sumGroupPartials(scratch: scratch, into: dWeight)
-            return
-        }
         if isPointwise {
+            columnSums(dy, rows: batch * pixels, width: filters, into: dBias, scratch: scratch)
             let m = batch * pixels
             gemm(transposeA: true, m: depth, n: filters, k: m, a: x, lda: depth, b: dy, ldb: filters, c: dWeight, ldc: filters)
             if let dx {
@@ -194,9 +187,16 @@ struct Convolution {
             }
             return
         }
-        // dW's image groups, dx's blocks (conv′'s forward pass) and db's sums run as one loop
-        // (`Scratch.run`): no barrier between them, and the large dW groups first.
+        // dW's image groups (or the depthwise groups, which also give dx), dx's blocks (conv′'s
+        // forward pass) and db's sums run as one loop (`Scratch.run`): no barrier between them,
+        // and the large dW groups first.
         let biasLoop = columnSumsLoop(dy, rows: batch * pixels, width: filters, scratch: scratch)
+        if isDepthwise {
+            scratch.run(DepthwiseConvolution(conv: self).backwardLoop(x: x, weight: weight, dy: dy, dx: dx, scratch: scratch), biasLoop)
+            scratch.sumPartials(chunks: biasLoop.chunks, width: filters, into: dBias)
+            sumGroupPartials(scratch: scratch, into: dWeight)
+            return
+        }
         let winograd = WinogradConvolution.applies(to: self, training: true) ? WinogradConvolution(conv: self) : nil
         withWeightGradientLoop(x: x, dy: dy, winograd: winograd, scratch: scratch) { weightLoop in
             withInputGradientLoop(dy: dy, weight: weight, dx: dx, scratch: scratch) { inputLoop in

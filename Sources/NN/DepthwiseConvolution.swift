@@ -72,15 +72,16 @@ struct DepthwiseConvolution {
     /// From the forward line `y[…, c] += x[n, hi, wi, c] · W[i, j, 0, c]`:
     ///     dW[i, j, 0, c] += dy[n, ho, wo, c] · x[n, hi, wi, c]      per image group's partial
     ///     dx[n, hi, wi, c] += dy[n, ho, wo, c] · W[i, j, 0, c]
-    /// The weight gradient is left in the image groups' partials (`Convolution.sumGroupPartials`
-    /// adds them in order); dx (may be nil) is overwritten. The bias gradient is the caller's.
-    func backward(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, dy: UnsafePointer<Float>,
-                  dx: UnsafeMutablePointer<Float>?, scratch: Scratch) {
+    /// As a loop to run with others (`Scratch.run`), one chunk per image group: its dW partial and
+    /// its images' dx, computed alone. The weight gradient is left in the image groups' partials
+    /// (`Convolution.sumGroupPartials` adds them in order); dx (may be nil) is overwritten. The
+    /// bias gradient is the caller's.
+    func backwardLoop(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, dy: UnsafePointer<Float>,
+                      dx: UnsafeMutablePointer<Float>?, scratch: Scratch) -> ChunkedLoop {
         let c = conv.channels, w = conv.plan.input.width, kw = conv.columns.taps
         let rowDilation = conv.rows.dilation, columnDilation = conv.columns.dilation
         let groups = conv.imageGroups, batch = conv.batch, groupFloats = conv.gradientGroupFloats
-        // One chunk per image group: its dW partial and its images' dx, computed alone.
-        scratch.forChunks(groups) { _, group in
+        return ChunkedLoop(chunks: groups) { _, group in
             let images = batch * group / groups..<batch * (group + 1) / groups
             let dW = scratch.gradientPartials + group &* groupFloats
             dW.update(repeating: 0, count: groupFloats)
