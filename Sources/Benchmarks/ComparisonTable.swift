@@ -10,8 +10,8 @@ struct ComparisonTable {
     var call: String
 
     /// What the ratio column holds, printed once under a benchmark's heading.
-    static let ratioNote = "ratio: median over the windows of reslab's img/s ÷ the peer's in the window timed right after it "
-        + "(the peer process stays up between its windows, scripts/peers/peer_common.py)"
+    static let ratioNote = "ratio: median over the windows of reslab's img/s ÷ the peer's in its window timed after reslab's window of "
+        + "that round, on the same CPU for one thread (the peer process stays up between its windows, scripts/peers/peer_common.py)"
 
     private var titles: [String] {
         leading + ["img/s", "GFLOP/s", "%peak", "img/CPU-s", "ms/\(call)", "\(peer) img/s", "\(peer) img/CPU-s", "\(peer) ms/\(call)", "ratio"]

@@ -65,16 +65,25 @@ public final class Optimizer {
         let lr = learningRate
         step += 1
         let chunkFloats = Optimizer.chunkFloats
-        // Chunk k is slice `slice` (values slice·chunkFloats ..< (slice + 1)·chunkFloats) of entry `entry`.
-        let chunks = arena.entries.indices.filter { updates(arena, $0) }.flatMap { entry in
-            (0..<Optimizer.chunks(of: arena.entries[entry].count)).map { (entry: entry, slice: $0) }
+        let chunks = arena.entries.indices.reduce(0) { total, index in
+            total + (updates(arena, index) ? Optimizer.chunks(of: arena.entries[index].count) : 0)
         }
-        Parallel.forChunks(chunks.count) { _, k in
-            let entry = arena.entries[chunks[k].entry], skipped = chunks[k].slice * chunkFloats
-            let start = entry.offset + skipped
-            update(count: min(chunkFloats, entry.count - skipped),
-                   w: arena.values + start, g: arena.gradients + start, m: first! + start, v: second! + start,
-                   learningRate: lr, decay: entry.role.decays ? weightDecay : 0)
+        Parallel.forChunks(chunks) { _, chunk in
+            // The entries' chunks in order: `chunk` is slice chunk − entryStart of the entry whose
+            // chunks start at `entryStart` (found by walking the entries: no array per step).
+            var entryStart = 0
+            for (index, entry) in arena.entries.enumerated() where updates(arena, index) {
+                let slices = Optimizer.chunks(of: entry.count)
+                guard chunk < entryStart + slices else {
+                    entryStart += slices
+                    continue
+                }
+                let skipped = (chunk - entryStart) * chunkFloats, start = entry.offset + skipped
+                update(count: min(chunkFloats, entry.count - skipped),
+                       w: arena.values + start, g: arena.gradients + start, m: first! + start, v: second! + start,
+                       learningRate: lr, decay: entry.role.decays ? weightDecay : 0)
+                return
+            }
         }
     }
 

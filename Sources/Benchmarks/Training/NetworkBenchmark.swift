@@ -26,9 +26,10 @@ public struct Comparison {
     /// The peer's images per wall second and per second of its CPU time, medians of its windows;
     /// nil without a peer.
     public var peer: (imagesPerSecond: Double, imagesPerCPUSecond: Double)?
-    /// The median over the windows of reslab's img/s ÷ the peer's window timed right after it,
-    /// on the same CPU for one thread: a change of the host's speed that lasts longer than the
-    /// two windows cancels in each quotient, which the quotient of the medians does not promise.
+    /// The median over the windows of reslab's img/s ÷ the peer's in its window timed after
+    /// reslab's window of that round, on the same CPU for one thread: a change of the host's
+    /// speed that lasts longer than the round cancels in each quotient, which the quotient of the
+    /// medians does not promise.
     public var ratio: Double?
     /// reslab's and the peer's img/s (wall) in each round, in timing order (the peer's empty
     /// without a peer): for one thread the mean of the round's windows on each CPU of `cpus`, the

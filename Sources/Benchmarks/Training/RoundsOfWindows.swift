@@ -72,7 +72,7 @@ extension NetworkBenchmark {
     /// lets them go to sleep, so that none shares the next one-thread call's CPU.
     static func alternatingWindow(_ cycle: [Placement], threads: [Int], seconds: Double, warmUpCalls: Int,
                                   _ call: (_ index: Int) throws -> Void) throws -> [Placement: (wall: Double, cpu: Double)] {
-        var calls: [Placement: Int] = [:], wall: [Placement: Double] = [:], cpu: [Placement: Double] = [:]
+        var totals: [Placement: (calls: Int, wall: Double, cpu: Double)] = [:]
         func run(_ placement: Placement) throws -> (wall: Double, cpu: Double) {
             let count = threads[placement.index]
             let times = try CPUPinning.onCPU(placement.cpu) {
@@ -88,15 +88,11 @@ extension NetworkBenchmark {
         for _ in 0..<warmUpCalls { for placement in cycle { _ = try run(placement) } }
         repeat {
             for placement in cycle {
-                let times = try run(placement)
-                calls[placement, default: 0] += 1
-                wall[placement, default: 0] += times.wall
-                cpu[placement, default: 0] += times.cpu
+                let times = try run(placement), total = totals[placement] ?? (0, 0, 0)
+                totals[placement] = (total.calls + 1, total.wall + times.wall, total.cpu + times.cpu)
             }
-        } while cycle.contains { wall[$0, default: 0] < seconds }
-        return Dictionary(uniqueKeysWithValues: calls.map { placement, made in
-            (placement, (Double(made) / wall[placement]!, Double(made) / max(1e-9, cpu[placement]!)))
-        })
+        } while cycle.contains { totals[$0]!.wall < seconds }
+        return totals.mapValues { (Double($0.calls) / $0.wall, Double($0.calls) / max(1e-9, $0.cpu)) }
     }
 
     /// `body` with one peer per thread count started by `start` (a one-thread count's from a
@@ -110,5 +106,4 @@ extension NetworkBenchmark {
         }
         return try body(peers)
     }
-
 }
