@@ -156,13 +156,44 @@ public enum Figure {
     public static func speedUps(_ rates: [Rates], threads: [Int], sizes: [Int] = [], peer: String) -> String {
         guard let low = threads.min(), let high = threads.max(), low < high else { return "" }
         func paired(_ side: [Int: [Double]]) -> String {
-            guard let highs = side[high], let lows = side[low], !highs.isEmpty, highs.count == lows.count else { return "—" }
-            return times(median(zip(highs, lows).map { $0 / $1 }))
+            times(roundSpeedUps(side, low: low, high: high).map(median))
         }
         let ours = rates.map { paired($0.ours) }.joined(separator: " / ")
         let theirs = rates.map { paired($0.theirs) }.joined(separator: " / ")
-        let at = sizes.isEmpty ? "" : " at " + sizes.map(String.init).joined(separator: " / ") + " px"
-        return "speed-up \(low) → \(high) threads\(at): reslab \(ours), \(peer) \(theirs)"
+        return "speed-up \(low) → \(high) threads\(at(sizes)): reslab \(ours), \(peer) \(theirs)"
+    }
+
+    /// "the machine in the same rounds (…): 1 → 2 threads 1.95×; reslab's speed-up ÷ the
+    /// machine's 0.97" (with one measurement per size, values separated by " / "), or nil unless
+    /// `threads` has two counts and the rounds have machine probes (`Comparison.machinePerRound`).
+    /// The machine's speed-up is the median over the rounds of its high count's rate ÷ its low
+    /// count's; the quotient is the median over the rounds of reslab's round speed-up ÷ the
+    /// machine's in that round: near 1 when reslab used what the host gave.
+    public static func machineSpeedUps(_ measured: [[Int: Comparison]], threads: [Int], sizes: [Int] = []) -> String? {
+        guard let low = threads.min(), let high = threads.max(), low < high else { return nil }
+        let pairs = measured.map { comparisons in
+            (ours: roundSpeedUps(comparisons.mapValues(\.oursPerRound), low: low, high: high),
+             machine: roundSpeedUps(comparisons.mapValues(\.machinePerRound), low: low, high: high))
+        }
+        guard pairs.contains(where: { $0.machine != nil }) else { return nil }
+        let machine = pairs.map { times($0.machine.map(median)) }.joined(separator: " / ")
+        let shares = pairs.map { pair -> String in
+            guard let ours = pair.ours, let machine = pair.machine, ours.count == machine.count else { return "—" }
+            return String(format: "%.2f", median(zip(ours, machine).map { $0 / $1 }))
+        }.joined(separator: " / ")
+        return "the machine in the same rounds (an FMA loop timed right after reslab's calls, same threads and CPUs): "
+            + "\(low) → \(high) threads\(at(sizes)) \(machine); reslab's speed-up ÷ the machine's \(shares)"
+    }
+
+    /// Each round's rate at `high` threads ÷ its rate at `low`, or nil without both.
+    private static func roundSpeedUps(_ side: [Int: [Double]], low: Int, high: Int) -> [Double]? {
+        guard let highs = side[high], let lows = side[low], !highs.isEmpty, highs.count == lows.count else { return nil }
+        return zip(highs, lows).map { $0 / $1 }
+    }
+
+    /// " at 16 / 32 px", or "" without sizes.
+    private static func at(_ sizes: [Int]) -> String {
+        sizes.isEmpty ? "" : " at " + sizes.map(String.init).joined(separator: " / ") + " px"
     }
 
     /// "one thread on CPU 0 / CPU 1, median img/s: reslab 1187 / 999, numpy 350 / 348" (at each

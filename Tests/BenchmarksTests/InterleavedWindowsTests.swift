@@ -71,6 +71,8 @@ struct InterleavedWindowsTests {
         #expect(timed[0].ours.count == 6 && timed[0].peer.count == 6 && timed[0].cpus == cpus)
         #expect(timed[1].ours.count == 3 && timed[1].peer.count == 3 && timed[1].cpus.isEmpty)
         #expect(timed.allSatisfy { $0.peer.allSatisfy { $0.wall == 100 && $0.cpu == 120 } })
+        // One machine probe rate per window of reslab's, each measured.
+        #expect(timed[0].machine.count == 6 && timed[1].machine.count == 3 && timed.allSatisfy { $0.machine.allSatisfy { $0 > 0 } })
         #expect(calls.allSatisfy { $0.threads == [1, 2][$0.index] })
         // Each round: whole cycles of reslab's calls (1 thread on cpus[0], 2, 1 thread on cpus[1],
         // 2), at least two, then the peers in the same order: one thread on cpus[0], two threads

@@ -119,6 +119,40 @@ struct MachineTests {
                 == "speed-up 1 → 2 threads: reslab 1.90×, numpy —")
     }
 
+    /// The machine's speed-up is the median of its rounds' quotients; reslab's share the median of
+    /// each round's reslab speed-up ÷ the machine's in the same round (here rounds 1.9 / 1.5,
+    /// 1.1 / 1.0, 2.0 / 2.0: 1.27, 1.10, 1.00), not the quotient of the two medians.
+    @Test func machineSpeedUpsPairReslabsRoundsWithTheMachinesRounds() {
+        func comparison(_ ours: [Double], _ machine: [Double]) -> Comparison {
+            var comparison = NetworkBenchmark.comparisons([NetworkBenchmark.Windows(ours: [(1, 1)])], threads: [1], batch: 1,
+                                                          flopsPerImage: 1, parameters: 1)[1]!
+            (comparison.oursPerRound, comparison.machinePerRound) = (ours, machine)
+            return comparison
+        }
+        let measured = [1: comparison([100, 300, 200], [10, 10, 10]), 2: comparison([190, 330, 400], [15, 10, 20])]
+        let prefix = "the machine in the same rounds (an FMA loop timed right after reslab's calls, same threads and CPUs): "
+        #expect(Figure.machineSpeedUps([measured], threads: [1, 2])
+                == prefix + "1 → 2 threads 1.50×; reslab's speed-up ÷ the machine's 1.10")
+        #expect(Figure.machineSpeedUps([measured, [1: comparison([10], []), 2: comparison([20], [])]], threads: [2, 1], sizes: [16, 32])
+                == prefix + "1 → 2 threads at 16 / 32 px 1.50× / —; reslab's speed-up ÷ the machine's 1.10 / —")
+        #expect(Figure.machineSpeedUps([[1: comparison([10], []), 2: comparison([20], [])]], threads: [1, 2]) == nil)
+        #expect(Figure.machineSpeedUps([measured], threads: [1]) == nil)
+    }
+
+    /// The probe runs the FMA loop on the threads it is given, in `chunksPerThread` chunks per
+    /// thread of at least `minimumIterations` per thread the first time, then for about the
+    /// seconds asked at the rate it measured.
+    @Test func machineProbeRunsTheIterationsItReports() {
+        var probe = MachineProbe()
+        let first = probe.run(NetworkBenchmark.Placement(index: 0, cpu: nil), threads: 2, seconds: 0)
+        #expect(first.iterations == 2 * MachineProbe.minimumIterations && first.wall > 0)
+        let longer = probe.run(NetworkBenchmark.Placement(index: 0, cpu: nil), threads: 2, seconds: 0.05)
+        let rate = Double(first.iterations) / first.wall
+        #expect(longer.iterations >= first.iterations && longer.wall > 0.01, "\(longer) after \(first) (\(rate) iterations/s)")
+        let one = probe.run(NetworkBenchmark.Placement(index: 1, cpu: CPUAffinity.processCPUs.first), threads: 1, seconds: 0)
+        #expect(one.iterations == MachineProbe.minimumIterations && one.wall > 0)
+    }
+
     /// One-thread rows run pinned: inside `onCPU(cpu)` the thread is on that CPU,
     /// for every CPU of the machine.
     @Test(.enabled(if: ProcessInfo.processInfo.activeProcessorCount >= 2, "needs 2 processors"))

@@ -75,6 +75,8 @@ struct BenchEndToEndTests {
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(outcome.stdout.contains("model: \(model) (opset ") && outcome.stdout.contains("inference, batch 2, 32×32"), "\(outcome.stdout)")
         #expect(outcome.stdout.contains("speed-up 1 → 2 threads: reslab "), "\(outcome.stdout)")
+        #expect(outcome.stdout.contains("the machine in the same rounds (an FMA loop timed right after reslab's calls, same threads and CPUs): "
+                                        + "1 → 2 threads "), "\(outcome.stdout)")
         if ProcessInfo.processInfo.activeProcessorCount == 2 {
             // One-thread windows on each of the two CPUs, each CPU's figure on its own line.
             #expect(outcome.stdout.contains("one-thread rows: each round times reslab and then its peer pinned to CPU "), "\(outcome.stdout)")

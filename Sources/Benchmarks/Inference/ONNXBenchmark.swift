@@ -55,6 +55,7 @@ public struct ONNXBenchmark {
                                                       oneThreadCPUs: session.oneThreadCPUs(threads: threads), rounds: rounds, seconds: seconds, peer: peer)
         for count in threads { out(table.row(["\(count)"], measured[count]!, session: session)) }
         out(Figure.speedUps([ComparisonTable.rates(measured)], threads: threads, peer: "ONNX Runtime"))
+        Figure.machineSpeedUps([measured], threads: threads).map(out)
         measured[1].flatMap { Figure.perCPU([$0], peer: "ONNX Runtime") }.map(out)
     }
 

@@ -36,6 +36,10 @@ public struct Comparison {
     /// rate of one thread on an average CPU of the machine then. What `Figure.speedUps` pairs.
     public var oursPerRound: [Double] = []
     public var peerPerRound: [Double] = []
+    /// The machine probe's FMA-loop iterations per wall second in each round (`MachineProbe`,
+    /// timed between reslab's calls with the same threads and CPUs; for one thread the mean over
+    /// `cpus`): what `Figure.machineSpeedUps` pairs.
+    public var machinePerRound: [Double] = []
     /// The CPUs the one-thread windows ran on in each round (empty for more threads), and the
     /// median img/s of reslab's and the peer's windows on each.
     public var cpus: [Int] = []
@@ -98,6 +102,7 @@ public enum NetworkBenchmark {
             let oursRates = windows.ours.map { $0.wall * images }, peerRates = windows.peer.map(\.wall)
             var comparison = Comparison(ours: ours, oursPerRound: perRound(oursRates, windows.windowsPerRound), cpus: windows.cpus,
                                         oursPerCPU: perCPU(oursRates, windows.cpus))
+            comparison.machinePerRound = perRound(windows.machine, windows.windowsPerRound)
             guard !windows.peer.isEmpty else { return (count, comparison) }
             comparison.peer = (median(peerRates), median(windows.peer.map(\.cpu)))
             comparison.ratio = median(zip(oursRates, peerRates).map { $0 / $1 })

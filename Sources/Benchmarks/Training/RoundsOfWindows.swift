@@ -11,11 +11,13 @@ extension NetworkBenchmark {
     }
 
     /// The windows of one thread count: reslab's calls per second and the peer's images per
-    /// second (wall and process CPU time each), in the order they were timed; a one-thread count
-    /// has one of each per CPU of `cpus` in each round, in that order.
+    /// second (wall and process CPU time each), and the machine probe's FMA-loop iterations per
+    /// wall second timed between reslab's calls (`MachineProbe`), in the order they were timed;
+    /// a one-thread count has one of each per CPU of `cpus` in each round, in that order.
     struct Windows {
         var ours: [(wall: Double, cpu: Double)] = []
         var peer: [(wall: Double, cpu: Double)] = []
+        var machine: [Double] = []
         /// The CPUs of a round's one-thread windows, or empty: one window per round.
         var cpus: [Int] = []
 
@@ -51,10 +53,13 @@ extension NetworkBenchmark {
         var placements: [Placement] = []
         for placement in cycle where !placements.contains(placement) { placements.append(placement) }
         var timed = threads.map { Windows(cpus: $0 == 1 ? oneThreadCPUs : []) }
+        var probe = MachineProbe()
         for round in 0..<rounds {
-            let rates = try alternatingWindow(cycle, threads: threads, seconds: seconds, warmUpCalls: round == 0 ? 2 : 0, call)
+            let rates = try alternatingWindow(cycle, threads: threads, seconds: seconds, warmUpCalls: round == 0 ? 2 : 0,
+                                              probe: &probe, call)
             for placement in placements {
-                timed[placement.index].ours.append(rates[placement]!)
+                timed[placement.index].ours.append(rates[placement]!.ours)
+                timed[placement.index].machine.append(rates[placement]!.machine)
             }
             for placement in placements where placement.index < peers.count {
                 guard let peer = peers[placement.index] else { continue }
@@ -67,13 +72,18 @@ extension NetworkBenchmark {
 
     /// Calls `call` at the placements of `cycle` in turn, cycle after cycle, until every
     /// placement's calls took ≥ `seconds` of wall time, and returns each placement's calls per
-    /// wall second and per second of process CPU time, both summed over its calls. After a call
-    /// with helper threads an untimed pause of twice their spin (`Parallel.helperSpinSeconds`)
-    /// lets them go to sleep, so that none shares the next one-thread call's CPU.
-    static func alternatingWindow(_ cycle: [Placement], threads: [Int], seconds: Double, warmUpCalls: Int,
-                                  _ call: (_ index: Int) throws -> Void) throws -> [Placement: (wall: Double, cpu: Double)] {
-        var totals: [Placement: (calls: Int, wall: Double, cpu: Double)] = [:]
-        func run(_ placement: Placement) throws -> (wall: Double, cpu: Double) {
+    /// wall second and per second of process CPU time, both summed over its calls, and the
+    /// machine's FMA-loop iterations per wall second there: `probe` runs right after the first
+    /// call of each placement in a cycle, with the same threads and CPU, for `probeShare` of that
+    /// call's time per thread (right after it, so a helper thread is still awake, as it is
+    /// between the loops of a call). After a call with helper threads (and its probe) an untimed
+    /// pause of twice their spin (`Parallel.helperSpinSeconds`) lets them go to sleep, so that
+    /// none shares the next one-thread call's CPU.
+    static func alternatingWindow(_ cycle: [Placement], threads: [Int], seconds: Double, warmUpCalls: Int, probe: inout MachineProbe,
+                                  _ call: (_ index: Int) throws -> Void) throws -> [Placement: (ours: (wall: Double, cpu: Double), machine: Double)] {
+        var totals: [Placement: (calls: Int, wall: Double, cpu: Double, iterations: Int, probeWall: Double)] = [:]
+        /// Times one call at `placement`, then probes the machine there when `probing`.
+        func run(_ placement: Placement, probing: Bool) throws -> (wall: Double, cpu: Double, probe: (iterations: Int, wall: Double)?) {
             let count = threads[placement.index]
             let times = try CPUPinning.onCPU(placement.cpu) {
                 try withThreads(count) {
@@ -82,18 +92,29 @@ extension NetworkBenchmark {
                     return (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, processCPUSeconds() - cpuStart)
                 }
             }
+            let probed = probing ? probe.run(placement, threads: count, seconds: probeShare * times.0) : nil
             if count > 1 && cycle.count > 1 { usleep(useconds_t(2e6 * Parallel.helperSpinSeconds)) }
-            return times
+            return (times.0, times.1, probed)
         }
-        for _ in 0..<warmUpCalls { for placement in cycle { _ = try run(placement) } }
+        for _ in 0..<warmUpCalls { for placement in cycle { _ = try run(placement, probing: false) } }
         repeat {
+            var probed = Set<Placement>()
             for placement in cycle {
-                let times = try run(placement), total = totals[placement] ?? (0, 0, 0)
-                totals[placement] = (total.calls + 1, total.wall + times.wall, total.cpu + times.cpu)
+                let times = try run(placement, probing: probed.insert(placement).inserted)
+                let total = totals[placement] ?? (0, 0, 0, 0, 0)
+                totals[placement] = (total.calls + 1, total.wall + times.wall, total.cpu + times.cpu,
+                                     total.iterations + (times.probe?.iterations ?? 0), total.probeWall + (times.probe?.wall ?? 0))
             }
         } while cycle.contains { totals[$0]!.wall < seconds }
-        return totals.mapValues { (Double($0.calls) / $0.wall, Double($0.calls) / max(1e-9, $0.cpu)) }
+        return totals.mapValues {
+            ((Double($0.calls) / $0.wall, Double($0.calls) / max(1e-9, $0.cpu)), Double($0.iterations) / max(1e-9, $0.probeWall))
+        }
     }
+
+    /// The machine probe's time at a placement, per thread, as a share of that placement's call:
+    /// long enough to meet the states the call met (at 128 px a one-thread call takes over a
+    /// second), short enough to add little to the benchmark's time.
+    static let probeShare = 0.1
 
     /// `body` with one peer per thread count started by `start` (a one-thread count's from a
     /// thread pinned to `oneThreadCPU`, so that its process starts there), or none; the peers end

@@ -1,0 +1,41 @@
+import Foundation
+import Kernels
+
+/// What the machine itself gives a thread count at a moment: a short FMA loop (`FMAPeak`'s)
+/// run the way reslab runs its calls — one thread pinned to a CPU, or several as one `Parallel`
+/// loop of small chunks taken dynamically, one worker per CPU — timed between reslab's calls
+/// (`NetworkBenchmark.alternatingWindow`). Its two-thread rate over its one-thread rate in the
+/// same round is the speed-up the host allowed then (this host's vCPUs, shared with other
+/// tenants, gave anywhere from ~1.2× to 2×), so a speed-up of reslab's can be read against it.
+struct MachineProbe {
+    /// Chunks per thread of a multi-thread probe: a delayed worker leaves the other at most one
+    /// chunk to wait for, as in reslab's own loops.
+    static let chunksPerThread = 8
+    /// The fewest FMA-loop iterations per thread of a probe (~0.7 ms of a Zen 3 core).
+    static let minimumIterations = 1 << 18
+
+    /// Per placement, the iterations per wall second per thread its last probe ran at.
+    private var rates: [NetworkBenchmark.Placement: Double] = [:]
+
+    /// Runs the FMA loop on `threads` threads (one thread pinned to `placement.cpu`) for about
+    /// `seconds` per thread (at least `minimumIterations`); returns the iterations (all threads
+    /// together) and the wall seconds they took.
+    mutating func run(_ placement: NetworkBenchmark.Placement, threads: Int, seconds: Double) -> (iterations: Int, wall: Double) {
+        let perThread = max(MachineProbe.minimumIterations, Int(seconds * (rates[placement] ?? 0)))
+        let chunks = threads == 1 ? 1 : threads * MachineProbe.chunksPerThread
+        let perChunk = max(1, perThread * threads / chunks)
+        let scale: Float = Float(threads) * 1e-9 + 0.9999999  // not a compile-time constant
+        let wall = CPUPinning.onCPU(placement.cpu) {
+            NetworkBenchmark.withThreads(threads) {
+                let start = DispatchTime.now().uptimeNanoseconds
+                Parallel.forChunks(chunks) { _, _ in
+                    // The check keeps the loop's result alive (it converges, never NaN).
+                    precondition(!FMAPeak.fmaLoop(iterations: perChunk, scale: scale).isNaN)
+                }
+                return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            }
+        }
+        rates[placement] = Double(perChunk * chunks) / max(wall, 1e-9) / Double(threads)
+        return (perChunk * chunks, wall)
+    }
+}
