@@ -91,6 +91,33 @@ struct InterleavedWindowsTests {
         #expect(lines.isEmpty, "\(lines)")
     }
 
+    /// A one-thread CPU that cannot be pinned to (1023: past this machine's): reslab's calls
+    /// there and the peer's windows there run anyway, each counted, and the lines after the
+    /// table end in the warning.
+    @Test(.enabled(if: !CPUAffinity.processCPUs.isEmpty && !CPUAffinity.processCPUs.contains(1023), "needs affinity"))
+    func callsAndPeerWindowsThatCannotBePinnedAreCounted() throws {
+        let folder = try ReslabBinary.temporaryFolder("interleaved")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let log = folder + "/order.log"
+        #expect(FileManager.default.createFile(atPath: log, contents: nil))
+        let peer = try fakePeer(in: folder, log: log)
+        var callsOff = 0
+        let cpus = [CPUAffinity.processCPUs[0], 1023]
+        let timed = try NetworkBenchmark.withPeers({ count in try PeerWindows(executable: peer, arguments: ["\(count)"]) },
+                                                   threads: [1], oneThreadCPU: cpus[0]) { peers in
+            try NetworkBenchmark.interleavedWindows(threads: [1], oneThreadCPUs: cpus, rounds: 2, seconds: 0.002, peers: peers) { _ in
+                if CPUAffinity.current() != CPUAffinity.CPUSet([cpus[0]]) { callsOff += 1 }
+                usleep(1_000)
+            } as [NetworkBenchmark.Windows]
+        }
+        // Two warm-up cycles (not counted) and then the timed calls on CPU 1023, one per cycle.
+        #expect(callsOff > 2 && timed[0].unpinnedCalls == callsOff - 2, "\(callsOff) calls off their CPU, \(timed[0].unpinnedCalls) counted")
+        #expect(timed[0].unpinnedPeerWindows == 2)
+        let comparisons = NetworkBenchmark.comparisons(timed, threads: [1], batch: 1, flopsPerImage: 1, parameters: 1)
+        #expect(Figure.afterTable([comparisons], threads: [1], peer: "fake").last?.hasPrefix(
+            "warning: \(callsOff - 2) of reslab's one-thread calls and 2 of fake's one-thread windows could not be pinned") == true)
+    }
+
     /// Rounds whose host ran at different speeds: the ratio is the median of each round's
     /// quotient (here 2.0), not the quotient of the medians (300 ÷ 100 = 3.0).
     @Test func ratioIsTheMedianOfTheRoundsQuotients() {

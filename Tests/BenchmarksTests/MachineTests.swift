@@ -158,8 +158,26 @@ struct MachineTests {
     @Test(.enabled(if: ProcessInfo.processInfo.activeProcessorCount >= 2, "needs 2 processors"))
     func aOneThreadRowRunsOnTheCPUItIsPinnedTo() {
         for cpu in 0..<ProcessInfo.processInfo.activeProcessorCount {
-            let ranOn = CPUPinning.onCPU(cpu) { CPUAffinity.currentCPU() }
-            #expect(ranOn == cpu, "pinned to CPU \(cpu), ran on \(ranOn)")
+            var unpinned = 0
+            let ranOn = CPUPinning.onCPU(cpu, unpinned: &unpinned) { CPUAffinity.currentCPU() }
+            #expect(ranOn == cpu && unpinned == 0, "pinned to CPU \(cpu), ran on \(ranOn)")
         }
+    }
+
+    /// A CPU the process may not use (1023: past this machine's) cannot be pinned to: the body
+    /// still runs, and the failure is counted for the benchmark's warning.
+    @Test(.enabled(if: !CPUAffinity.processCPUs.isEmpty && !CPUAffinity.processCPUs.contains(1023), "needs affinity"))
+    func aPinThatFailsIsCounted() {
+        var unpinned = 0
+        #expect(CPUPinning.onCPU(1023, unpinned: &unpinned) { 7 } == 7 && unpinned == 1)
+        #expect(CPUPinning.onCPU(nil, unpinned: &unpinned) { 8 } == 8 && unpinned == 1)
+        var comparison = NetworkBenchmark.comparisons([NetworkBenchmark.Windows(ours: [(1, 1)], unpinnedCalls: 3, unpinnedPeerWindows: 1)],
+                                                      threads: [1], batch: 1, flopsPerImage: 1, parameters: 1)[1]!
+        #expect(comparison.unpinnedCalls == 3 && comparison.unpinnedPeerWindows == 1)
+        #expect(Figure.unpinned([comparison, comparison], peer: "numpy")
+                == "warning: 6 of reslab's one-thread calls and 2 of numpy's one-thread windows could not be pinned to their CPU "
+                   + "(sched_setaffinity failed) and ran where the scheduler put them: the per-CPU figures and ratios mix CPUs")
+        (comparison.unpinnedCalls, comparison.unpinnedPeerWindows) = (0, 0)
+        #expect(Figure.unpinned([comparison], peer: "numpy") == nil)
     }
 }

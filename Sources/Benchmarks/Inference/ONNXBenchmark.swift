@@ -54,9 +54,7 @@ public struct ONNXBenchmark {
         let measured = try NetworkBenchmark.inference(network: network, batch: batch, size: size, threads: threads,
                                                       oneThreadCPUs: session.oneThreadCPUs(threads: threads), rounds: rounds, seconds: seconds, peer: peer)
         for count in threads { out(table.row(["\(count)"], measured[count]!, session: session)) }
-        out(Figure.speedUps([ComparisonTable.rates(measured)], threads: threads, peer: "ONNX Runtime"))
-        Figure.machineSpeedUps([measured], threads: threads).map(out)
-        measured[1].flatMap { Figure.perCPU([$0], peer: "ONNX Runtime") }.map(out)
+        Figure.afterTable([measured], threads: threads, peer: "ONNX Runtime").forEach(out)
     }
 
     /// `model`, else the cached ResNet-18 (generated with the peers' Python when missing).

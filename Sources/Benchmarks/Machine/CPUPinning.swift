@@ -11,7 +11,18 @@ public enum CPUPinning {
     /// Runs `body` with the calling thread pinned to `cpu` (nil: as it is), then restores its
     /// affinity. Where affinity cannot be read or set, runs `body` unpinned.
     public static func onCPU<R>(_ cpu: Int?, _ body: () throws -> R) rethrows -> R {
-        guard let cpu, let saved = CPUAffinity.current(), CPUAffinity.pin(to: cpu) else { return try body() }
+        var unpinned = 0
+        return try onCPU(cpu, unpinned: &unpinned, body)
+    }
+
+    /// `onCPU(cpu, body)`, adding 1 to `unpinned` when `cpu` was given but the thread could not
+    /// be pinned to it (`body` then ran where it was), so a figure labelled with a CPU can say so.
+    public static func onCPU<R>(_ cpu: Int?, unpinned: inout Int, _ body: () throws -> R) rethrows -> R {
+        guard let cpu else { return try body() }
+        guard let saved = CPUAffinity.current(), CPUAffinity.pin(to: cpu) else {
+            unpinned += 1
+            return try body()
+        }
         defer { CPUAffinity.set(saved) }
         return try body()
     }

@@ -75,11 +75,14 @@ public final class PeerWindows {
     }
 
     /// Pins every thread of the peer to `cpu` (its threads started later inherit it), so that its
-    /// next windows run there; false where a thread could not be pinned or /proc cannot be read.
+    /// next windows run there; false where a thread that still exists could not be pinned (one
+    /// that ended meanwhile does not count) or /proc cannot be read.
     @discardableResult
     public func pin(to cpu: Int) -> Bool {
         guard let threads = threadIDs else { return false }
-        return threads.map { CPUAffinity.set(CPUAffinity.CPUSet([cpu]), thread: $0) }.allSatisfy { $0 }
+        let task = taskFolder, set = CPUAffinity.CPUSet([cpu])
+        return threads.map { CPUAffinity.set(set, thread: $0) || !FileManager.default.fileExists(atPath: "\(task)/\($0)") }
+            .allSatisfy { $0 }
     }
 
     private var taskFolder: String { "/proc/\(process.processIdentifier)/task" }

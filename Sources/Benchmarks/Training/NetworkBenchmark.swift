@@ -40,6 +40,10 @@ public struct Comparison {
     /// timed between reslab's calls with the same threads and CPUs; for one thread the mean over
     /// `cpus`): what `Figure.machineSpeedUps` pairs.
     public var machinePerRound: [Double] = []
+    /// reslab's one-thread calls and the peer's one-thread windows that ran off their CPU
+    /// (pinning failed), over all rounds.
+    public var unpinnedCalls = 0
+    public var unpinnedPeerWindows = 0
     /// The CPUs the one-thread windows ran on in each round (empty for more threads), and the
     /// median img/s of reslab's and the peer's windows on each.
     public var cpus: [Int] = []
@@ -103,6 +107,7 @@ public enum NetworkBenchmark {
             var comparison = Comparison(ours: ours, oursPerRound: perRound(oursRates, windows.windowsPerRound), cpus: windows.cpus,
                                         oursPerCPU: perCPU(oursRates, windows.cpus))
             comparison.machinePerRound = perRound(windows.machine, windows.windowsPerRound)
+            (comparison.unpinnedCalls, comparison.unpinnedPeerWindows) = (windows.unpinnedCalls, windows.unpinnedPeerWindows)
             guard !windows.peer.isEmpty else { return (count, comparison) }
             comparison.peer = (median(peerRates), median(windows.peer.map(\.cpu)))
             comparison.ratio = median(zip(oursRates, peerRates).map { $0 / $1 })

@@ -18,6 +18,10 @@ extension NetworkBenchmark {
         var ours: [(wall: Double, cpu: Double)] = []
         var peer: [(wall: Double, cpu: Double)] = []
         var machine: [Double] = []
+        /// reslab's one-thread calls and the peer's one-thread windows that could not be pinned
+        /// to their CPU (they ran where the scheduler put them).
+        var unpinnedCalls = 0
+        var unpinnedPeerWindows = 0
         /// The CPUs of a round's one-thread windows, or empty: one window per round.
         var cpus: [Int] = []
 
@@ -60,10 +64,11 @@ extension NetworkBenchmark {
             for placement in placements {
                 timed[placement.index].ours.append(rates[placement]!.ours)
                 timed[placement.index].machine.append(rates[placement]!.machine)
+                timed[placement.index].unpinnedCalls += rates[placement]!.unpinnedCalls
             }
             for placement in placements where placement.index < peers.count {
                 guard let peer = peers[placement.index] else { continue }
-                if let cpu = placement.cpu { peer.pin(to: cpu) }
+                if let cpu = placement.cpu, !peer.pin(to: cpu) { timed[placement.index].unpinnedPeerWindows += 1 }
                 timed[placement.index].peer.append(try peer.window())
             }
         }
@@ -72,20 +77,23 @@ extension NetworkBenchmark {
 
     /// Calls `call` at the placements of `cycle` in turn, cycle after cycle, until every
     /// placement's calls took ≥ `seconds` of wall time, and returns each placement's calls per
-    /// wall second and per second of process CPU time, both summed over its calls, and the
-    /// machine's FMA-loop iterations per wall second there: `probe` runs right after the first
+    /// wall second and per second of process CPU time, both summed over its calls, the calls
+    /// that could not be pinned to its CPU, and the machine's FMA-loop iterations per wall second
+    /// there: `probe` runs right after the first
     /// call of each placement in a cycle, with the same threads and CPU, for `probeShare` of that
     /// call's time per thread (right after it, so a helper thread is still awake, as it is
     /// between the loops of a call). After a call with helper threads (and its probe) an untimed
     /// pause of twice their spin (`Parallel.helperSpinSeconds`) lets them go to sleep, so that
     /// none shares the next one-thread call's CPU.
     static func alternatingWindow(_ cycle: [Placement], threads: [Int], seconds: Double, warmUpCalls: Int, probe: inout MachineProbe,
-                                  _ call: (_ index: Int) throws -> Void) throws -> [Placement: (ours: (wall: Double, cpu: Double), machine: Double)] {
+                                  _ call: (_ index: Int) throws -> Void)
+        throws -> [Placement: (ours: (wall: Double, cpu: Double), machine: Double, unpinnedCalls: Int)] {
         var totals: [Placement: (calls: Int, wall: Double, cpu: Double, iterations: Int, probeWall: Double)] = [:]
+        var unpinned: [Placement: Int] = [:]
         /// Times one call at `placement`, then probes the machine there when `probing`.
         func run(_ placement: Placement, probing: Bool) throws -> (wall: Double, cpu: Double, probe: (iterations: Int, wall: Double)?) {
             let count = threads[placement.index]
-            let times = try CPUPinning.onCPU(placement.cpu) {
+            let times = try CPUPinning.onCPU(placement.cpu, unpinned: &unpinned[placement, default: 0]) {
                 try withThreads(count) {
                     let start = DispatchTime.now().uptimeNanoseconds, cpuStart = processCPUSeconds()
                     try call(placement.index)
@@ -97,6 +105,7 @@ extension NetworkBenchmark {
             return (times.0, times.1, probed)
         }
         for _ in 0..<warmUpCalls { for placement in cycle { _ = try run(placement, probing: false) } }
+        unpinned = [:]  // only timed calls count
         repeat {
             var probed = Set<Placement>()
             for placement in cycle {
@@ -106,9 +115,10 @@ extension NetworkBenchmark {
                                      total.iterations + (times.probe?.iterations ?? 0), total.probeWall + (times.probe?.wall ?? 0))
             }
         } while cycle.contains { totals[$0]!.wall < seconds }
-        return totals.mapValues {
-            ((Double($0.calls) / $0.wall, Double($0.calls) / max(1e-9, $0.cpu)), Double($0.iterations) / max(1e-9, $0.probeWall))
-        }
+        return Dictionary(uniqueKeysWithValues: totals.map { placement, total in
+            (placement, ((Double(total.calls) / total.wall, Double(total.calls) / max(1e-9, total.cpu)),
+                         Double(total.iterations) / max(1e-9, total.probeWall), unpinned[placement] ?? 0))
+        })
     }
 
     /// The machine probe's time at a placement, per thread, as a share of that placement's call:

@@ -86,7 +86,7 @@ public struct TrainBenchmark {
         let table = ComparisonTable(leading: ["size", "threads"], peer: "ORT", call: "batch")
         out(table.header)
         let network = try Network(graph: graph, inputChannels: 3, classes: 10, trainingHeight: 32, trainingWidth: 32, seed: 1)
-        var speedUps: [Figure.Rates] = [], oneThread: [Comparison] = [], bySize: [[Int: Comparison]] = []
+        var bySize: [[Int: Comparison]] = []
         for size in sizes {
             let peer: NetworkBenchmark.StartPeer? = both(ort, modelFile).map { python, file in
                 { count in try Peers.onnxRuntimeInference(python, model: file, threads: count, batch: 256, size: size, seconds: seconds) }
@@ -94,13 +94,9 @@ public struct TrainBenchmark {
             let measured = try NetworkBenchmark.inference(network: network, batch: 256, size: size, threads: threads,
                                                           oneThreadCPUs: session.oneThreadCPUs(threads: threads), rounds: rounds, seconds: seconds, peer: peer)
             for count in threads { out(table.row(["\(size)", "\(count)"], measured[count]!, session: session)) }
-            speedUps.append(ComparisonTable.rates(measured))
             bySize.append(measured)
-            oneThread += measured[1].map { [$0] } ?? []
         }
-        out(Figure.speedUps(speedUps, threads: threads, sizes: sizes, peer: "ONNX Runtime"))
-        Figure.machineSpeedUps(bySize, threads: threads, sizes: sizes).map(out)
-        Figure.perCPU(oneThread, sizes: sizes, peer: "ONNX Runtime").map(out)
+        Figure.afterTable(bySize, threads: threads, sizes: sizes, peer: "ONNX Runtime").forEach(out)
     }
 
     private func resNet20(_ session: BenchmarkSession, _ out: (String) -> Void) throws {
@@ -121,9 +117,7 @@ public struct TrainBenchmark {
                                                      threads: threads, oneThreadCPUs: session.oneThreadCPUs(threads: threads), rounds: rounds,
                                                      seconds: seconds, peer: peer)
         for count in threads { session.out(table.row(["\(count)", "\(measured[count]!.ours.parameters)"], measured[count]!, session: session)) }
-        session.out(Figure.speedUps([ComparisonTable.rates(measured)], threads: threads, peer: name))
-        Figure.machineSpeedUps([measured], threads: threads).map(session.out)
-        measured[1].flatMap { Figure.perCPU([$0], peer: name) }.map(session.out)
+        Figure.afterTable([measured], threads: threads, peer: name).forEach(session.out)
     }
 }
 
