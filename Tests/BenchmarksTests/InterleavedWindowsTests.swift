@@ -9,10 +9,11 @@ import TestSupport
 /// one-thread calls pinned to their CPU, and then each count's peer times a window, the
 /// one-thread peer once on each of those CPUs; the ratio is the median of the windows' quotients.
 struct InterleavedWindowsTests {
-    /// A fake peer: a shell script that, per window asked for, appends "peer <count> <CPUs it may
-    /// run on now>" to `log` and answers 100 img/s.
-    private func fakePeer(in folder: String, log: String) throws -> String {
-        let path = folder + "/peer.sh"
+    /// A fake peer in `folder` and its log: a shell script that, per window asked for, appends
+    /// "peer <count> <CPUs it may run on now>" to the log and answers 100 img/s.
+    private func fakePeer(in folder: String) throws -> (peer: String, log: String) {
+        let path = folder + "/peer.sh", log = folder + "/order.log"
+        #expect(FileManager.default.createFile(atPath: log, contents: nil))
         #expect(writeExecutableScript("""
             #!/bin/sh
             echo '{"ready": true}'
@@ -22,7 +23,7 @@ struct InterleavedWindowsTests {
               echo '{"images_per_s": 100, "images_per_cpu_s": 120}'
             done
             """, to: path))
-        return path
+        return (path, log)
     }
 
     /// One-thread windows run on each CPU the most threads' rows use, the starting CPU first; of
@@ -51,9 +52,7 @@ struct InterleavedWindowsTests {
     func callsAlternateAndEachPeerFollowsOnTheSameCPU() throws {
         let folder = try ReslabBinary.temporaryFolder("interleaved")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let log = folder + "/order.log"
-        #expect(FileManager.default.createFile(atPath: log, contents: nil))
-        let peer = try fakePeer(in: folder, log: log)
+        let (peer, log) = try fakePeer(in: folder)
         // Not in increasing order, so that an order taken from elsewhere shows.
         let cpus = [CPUAffinity.processCPUs[1], CPUAffinity.processCPUs[0]]
         var calls: [(index: Int, threads: Int, cpu: Int)] = []
@@ -98,9 +97,7 @@ struct InterleavedWindowsTests {
     func callsAndPeerWindowsThatCannotBePinnedAreCounted() throws {
         let folder = try ReslabBinary.temporaryFolder("interleaved")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let log = folder + "/order.log"
-        #expect(FileManager.default.createFile(atPath: log, contents: nil))
-        let peer = try fakePeer(in: folder, log: log)
+        let (peer, log) = try fakePeer(in: folder)
         var callsOff = 0
         let cpus = [CPUAffinity.processCPUs[0], 1023]
         let timed = try NetworkBenchmark.withPeers({ count in try PeerWindows(executable: peer, arguments: ["\(count)"]) },
