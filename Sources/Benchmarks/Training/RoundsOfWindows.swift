@@ -79,10 +79,9 @@ extension NetworkBenchmark {
     /// placement's calls took ≥ `seconds` of wall time, and returns each placement's calls per
     /// wall second and per second of process CPU time, both summed over its calls, the calls
     /// that could not be pinned to its CPU, and the machine's FMA-loop iterations per wall second
-    /// there: `probe` runs right after the first
-    /// call of each placement in a cycle, with the same threads and CPU, for `probeShare` of that
-    /// call's time per thread (right after it, so a helper thread is still awake, as it is
-    /// between the loops of a call). After a call with helper threads (and its probe) an untimed
+    /// there: `probe` runs right after the first call of each placement in a cycle, with the same
+    /// threads and CPU, for `probeShare` of that call's time per thread (right after it, so a
+    /// helper thread is still awake, as it is between the loops of a call). After a call with helper threads (and its probe) an untimed
     /// pause of twice their spin (`Parallel.helperSpinSeconds`) lets them go to sleep, so that
     /// none shares the next one-thread call's CPU.
     static func alternatingWindow(_ cycle: [Placement], threads: [Int], seconds: Double, warmUpCalls: Int, probe: inout MachineProbe,
