@@ -5,9 +5,9 @@ import Kernels
 /// run the way reslab runs its calls — one thread pinned to a CPU, or several as one `Parallel`
 /// loop of small chunks taken dynamically, one worker per CPU — timed between reslab's calls
 /// (`NetworkBenchmark.alternatingWindow`). Its two-thread rate over its one-thread rate in the
-/// same round is the speed-up the host allowed then (on the shared AVX2 EPYC, the median over a
-/// run's rounds ranged from 1.43× to 2.03× within half an hour, docs/benchmarks.md), so a speed-up of
-/// reslab's can be read against it.
+/// same round is the speed-up the host allowed then (on the shared AVX2 EPYC the median over a
+/// run's rounds ranged from 1.43× to 2.02× between quiet runs of one session, docs/benchmarks.md),
+/// so a speed-up of reslab's can be read against it.
 struct MachineProbe {
     /// Chunks per thread of a multi-thread probe: a delayed worker leaves the other at most one
     /// chunk to wait for, as in reslab's own loops.
