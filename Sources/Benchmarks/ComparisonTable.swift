@@ -31,9 +31,4 @@ struct ComparisonTable {
             Figure.times(comparison.ratio),
         ])
     }
-
-    /// reslab's and the peer's img/s by thread count and round, for `Figure.speedUps`.
-    static func rates(_ comparisons: [Int: Comparison]) -> Figure.Rates {
-        (comparisons.mapValues(\.oursPerRound), comparisons.mapValues(\.peerPerRound))
-    }
 }

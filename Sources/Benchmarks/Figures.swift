@@ -35,23 +35,18 @@ public enum Figure {
         seconds.map { String(format: "%.0f ms", 1000 * $0) } ?? "—"
     }
 
-    /// img/s of reslab and its peer by thread count, one value per round in timing order
-    /// (`NetworkBenchmark.interleavedWindows`), for one measurement or one per size.
-    public typealias Rates = (ours: [Int: [Double]], theirs: [Int: [Double]])
-
-    /// "speed-up 1 → 2 threads: reslab 1.52×, numpy 1.20×" (`rates` holding one measurement), or
-    /// with one per size "speed-up 1 → 2 threads at 16 / 32 px: reslab 1.90× / 1.95×, ONNX
+    /// "speed-up 1 → 2 threads: reslab 1.52×, numpy 1.20×" (`measured` holding one measurement),
+    /// or with one per size "speed-up 1 → 2 threads at 16 / 32 px: reslab 1.90× / 1.95×, ONNX
     /// Runtime 1.60× / 1.70×"; empty unless `threads` has two counts. Each speed-up is the median
-    /// over the rounds of the high count's window ÷ the low count's in the same round (for one
-    /// thread the mean of the round's windows on each CPU, `Comparison.oursPerRound`).
-    public static func speedUps(_ rates: [Rates], threads: [Int], sizes: [Int] = [], peer: String) -> String {
+    /// over the rounds of the high count's img/s ÷ the low count's in the same round
+    /// (`Comparison.oursPerRound`, `peerPerRound`; for one thread the mean over its CPUs).
+    public static func speedUps(_ measured: [[Int: Comparison]], threads: [Int], sizes: [Int] = [], peer: String) -> String {
         guard let low = threads.min(), let high = threads.max(), low < high else { return "" }
-        func paired(_ side: [Int: [Double]]) -> String {
-            times(roundSpeedUps(side, low: low, high: high).map(median))
+        func paired(_ side: KeyPath<Comparison, [Double]>) -> String {
+            measured.map { times(roundSpeedUps($0.mapValues { $0[keyPath: side] }, low: low, high: high).map(median)) }
+                .joined(separator: " / ")
         }
-        let ours = rates.map { paired($0.ours) }.joined(separator: " / ")
-        let theirs = rates.map { paired($0.theirs) }.joined(separator: " / ")
-        return "speed-up \(low) → \(high) threads\(at(sizes)): reslab \(ours), \(peer) \(theirs)"
+        return "speed-up \(low) → \(high) threads\(at(sizes)): reslab \(paired(\.oursPerRound)), \(peer) \(paired(\.peerPerRound))"
     }
 
     /// "the machine in the same rounds (…): 1 → 2 threads 1.95×; reslab's speed-up ÷ the
@@ -92,7 +87,7 @@ public enum Figure {
     /// warning when one-thread calls or peer windows ran off their CPU.
     public static func afterTable(_ measured: [[Int: Comparison]], threads: [Int], sizes: [Int] = [], peer: String) -> [String] {
         let oneThread = measured.compactMap { $0[1] }
-        return [speedUps(measured.map(ComparisonTable.rates), threads: threads, sizes: sizes, peer: peer)]
+        return [speedUps(measured, threads: threads, sizes: sizes, peer: peer)]
             + [machineSpeedUps(measured, threads: threads, sizes: sizes),
                oneThread.count == measured.count ? perCPU(oneThread, sizes: sizes, peer: peer) : nil,
                unpinned(measured.flatMap(\.values), peer: peer)].compactMap { $0 }

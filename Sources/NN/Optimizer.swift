@@ -69,17 +69,16 @@ public final class Optimizer {
             total + (updates(arena, index) ? Optimizer.chunks(of: arena.entries[index].count) : 0)
         }
         Parallel.forChunks(chunks) { _, chunk in
-            // The entries' chunks in order: `chunk` is slice chunk − entryStart of the entry whose
-            // chunks start at `entryStart` (found by walking the entries: no array per step).
-            var entryStart = 0
+            // Chunk `chunk` is the (chunk − earlier entries' chunks)-th slice of one entry.
+            var remaining = chunk
             for (index, entry) in arena.entries.enumerated() where updates(arena, index) {
                 let slices = Optimizer.chunks(of: entry.count)
-                guard chunk < entryStart + slices else {
-                    entryStart += slices
+                guard remaining < slices else {
+                    remaining -= slices
                     continue
                 }
-                let skipped = (chunk - entryStart) * chunkFloats, start = entry.offset + skipped
-                update(count: min(chunkFloats, entry.count - skipped),
+                let start = entry.offset + remaining * chunkFloats
+                update(count: min(chunkFloats, entry.count - remaining * chunkFloats),
                        w: arena.values + start, g: arena.gradients + start, m: first! + start, v: second! + start,
                        learningRate: lr, decay: entry.role.decays ? weightDecay : 0)
                 return

@@ -108,14 +108,14 @@ struct MachineTests {
         #expect(TextTable(widths: [4, 6]).row("ab", "1234", "x") == "ab   1234   x")
         #expect(Figure.rate(1234.4) == "1234" && Figure.rate(12.34) == "12.3" && Figure.rate(nil) == "—")
         #expect(Figure.ratio(3, 2) == "1.50×" && Figure.ratio(3, nil) == "—" && Figure.milliseconds(0.0123) == "12 ms")
-        #expect(Figure.speedUps([([1: [100], 2: [190]], [1: [50], 2: [60]])], threads: [1, 2], peer: "numpy")
+        #expect(Figure.speedUps([[1: rounds([100], peer: [50]), 2: rounds([190], peer: [60])]], threads: [1, 2], peer: "numpy")
                 == "speed-up 1 → 2 threads: reslab 1.90×, numpy 1.20×")
-        #expect(Figure.speedUps([([1: [100], 2: [180]], [1: [10]]), ([1: [20], 2: [40]], [1: [5], 2: [8]])], threads: [2, 1],
-                                sizes: [16, 32], peer: "ORT")
+        #expect(Figure.speedUps([[1: rounds([100], peer: [10]), 2: rounds([180])], [1: rounds([20], peer: [5]), 2: rounds([40], peer: [8])]],
+                                threads: [2, 1], sizes: [16, 32], peer: "ORT")
                 == "speed-up 1 → 2 threads at 16 / 32 px: reslab 1.80× / 2.00×, ORT — / 1.60×")
-        #expect(Figure.speedUps([([1: [100]], [:])], threads: [1], peer: "numpy") == "")
+        #expect(Figure.speedUps([[1: rounds([100])]], threads: [1], peer: "numpy") == "")
         // Paired by round: the rounds' quotients 1.9, 1.1, 2.0 give 1.90×, not 330 ÷ 200 (the medians' 1.65×).
-        #expect(Figure.speedUps([([1: [100, 300, 200], 2: [190, 330, 400]], [:])], threads: [1, 2], peer: "numpy")
+        #expect(Figure.speedUps([[1: rounds([100, 300, 200]), 2: rounds([190, 330, 400])]], threads: [1, 2], peer: "numpy")
                 == "speed-up 1 → 2 threads: reslab 1.90×, numpy —")
     }
 
@@ -123,19 +123,13 @@ struct MachineTests {
     /// each round's reslab speed-up ÷ the machine's in the same round (here rounds 1.9 / 1.5,
     /// 1.1 / 1.0, 2.0 / 2.0: 1.27, 1.10, 1.00), not the quotient of the two medians.
     @Test func machineSpeedUpsPairReslabsRoundsWithTheMachinesRounds() {
-        func comparison(_ ours: [Double], _ machine: [Double]) -> Comparison {
-            var comparison = NetworkBenchmark.comparisons([NetworkBenchmark.Windows(ours: [(1, 1)])], threads: [1], batch: 1,
-                                                          flopsPerImage: 1, parameters: 1)[1]!
-            (comparison.oursPerRound, comparison.machinePerRound) = (ours, machine)
-            return comparison
-        }
-        let measured = [1: comparison([100, 300, 200], [10, 10, 10]), 2: comparison([190, 330, 400], [15, 10, 20])]
+        let measured = [1: rounds([100, 300, 200], machine: [10, 10, 10]), 2: rounds([190, 330, 400], machine: [15, 10, 20])]
         let prefix = "the machine in the same rounds (an FMA loop timed right after reslab's calls, same threads and CPUs): "
         #expect(Figure.machineSpeedUps([measured], threads: [1, 2])
                 == prefix + "1 → 2 threads 1.50×; reslab's speed-up ÷ the machine's 1.10")
-        #expect(Figure.machineSpeedUps([measured, [1: comparison([10], []), 2: comparison([20], [])]], threads: [2, 1], sizes: [16, 32])
+        #expect(Figure.machineSpeedUps([measured, [1: rounds([10], machine: []), 2: rounds([20], machine: [])]], threads: [2, 1], sizes: [16, 32])
                 == prefix + "1 → 2 threads at 16 / 32 px 1.50× / —; reslab's speed-up ÷ the machine's 1.10 / —")
-        #expect(Figure.machineSpeedUps([[1: comparison([10], []), 2: comparison([20], [])]], threads: [1, 2]) == nil)
+        #expect(Figure.machineSpeedUps([[1: rounds([10], machine: []), 2: rounds([20], machine: [])]], threads: [1, 2]) == nil)
         #expect(Figure.machineSpeedUps([measured], threads: [1]) == nil)
     }
 
@@ -180,4 +174,12 @@ struct MachineTests {
         (comparison.unpinnedCalls, comparison.unpinnedPeerWindows) = (0, 0)
         #expect(Figure.unpinned([comparison], peer: "numpy") == nil)
     }
+}
+
+/// A comparison holding only per-round rates: reslab's, the peer's and the machine probe's.
+private func rounds(_ ours: [Double], peer: [Double] = [], machine: [Double] = []) -> Comparison {
+    var comparison = NetworkBenchmark.comparisons([NetworkBenchmark.Windows(ours: [(1, 1)])], threads: [1], batch: 1,
+                                                  flopsPerImage: 1, parameters: 1)[1]!
+    (comparison.oursPerRound, comparison.peerPerRound, comparison.machinePerRound) = (ours, peer, machine)
+    return comparison
 }

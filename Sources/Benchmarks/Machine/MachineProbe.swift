@@ -12,7 +12,8 @@ struct MachineProbe {
     /// Chunks per thread of a multi-thread probe: a delayed worker leaves the other at most one
     /// chunk to wait for, as in reslab's own loops.
     static let chunksPerThread = 8
-    /// The fewest FMA-loop iterations per thread of a probe (~0.7 ms of a Zen 3 core).
+    /// The fewest FMA-loop iterations per thread of a probe (2¹⁸ × 192 FLOPs: ~0.5 ms of a Zen 3
+    /// core at the 93–100 GFLOP/s `bench train` measured).
     static let minimumIterations = 1 << 18
 
     /// Per placement, the iterations per wall second per thread its last probe ran at.
@@ -26,16 +27,13 @@ struct MachineProbe {
         let chunks = threads == 1 ? 1 : threads * MachineProbe.chunksPerThread
         let perChunk = max(1, perThread * threads / chunks)
         let scale: Float = Float(threads) * 1e-9 + 0.9999999  // not a compile-time constant
-        let wall = CPUPinning.onCPU(placement.cpu) {
-            NetworkBenchmark.withThreads(threads) {
-                let start = DispatchTime.now().uptimeNanoseconds
-                Parallel.forChunks(chunks) { _, _ in
-                    // The check keeps the loop's result alive (it converges, never NaN).
-                    precondition(!FMAPeak.fmaLoop(iterations: perChunk, scale: scale).isNaN)
-                }
-                return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        var unpinned = 0  // counted for the call it follows
+        let wall = NetworkBenchmark.timeCall(on: placement.cpu, threads: threads, unpinned: &unpinned) {
+            Parallel.forChunks(chunks) { _, _ in
+                // The check keeps the loop's result alive (it converges, never NaN).
+                precondition(!FMAPeak.fmaLoop(iterations: perChunk, scale: scale).isNaN)
             }
-        }
+        }.wall
         rates[placement] = Double(perChunk * chunks) / max(wall, 1e-9) / Double(threads)
         return (perChunk * chunks, wall)
     }

@@ -62,9 +62,10 @@ extension NetworkBenchmark {
             let rates = try alternatingWindow(cycle, threads: threads, seconds: seconds, warmUpCalls: round == 0 ? 2 : 0,
                                               probe: &probe, call)
             for placement in placements {
-                timed[placement.index].ours.append(rates[placement]!.ours)
-                timed[placement.index].machine.append(rates[placement]!.machine)
-                timed[placement.index].unpinnedCalls += rates[placement]!.unpinnedCalls
+                let totals = rates[placement]!
+                timed[placement.index].ours.append(totals.callRates)
+                timed[placement.index].machine.append(totals.probeRate)
+                timed[placement.index].unpinnedCalls += totals.unpinnedCalls
             }
             for placement in placements where placement.index < peers.count {
                 guard let peer = peers[placement.index] else { continue }
@@ -75,49 +76,61 @@ extension NetworkBenchmark {
         return timed
     }
 
+    /// One placement's calls in a window: their count, wall and process-CPU seconds, those that
+    /// could not be pinned to its CPU, and the machine probe's iterations and wall seconds there.
+    struct WindowTotals {
+        var calls = 0, wall = 0.0, cpu = 0.0, unpinnedCalls = 0
+        var probeIterations = 0, probeWall = 0.0
+
+        /// Calls per wall second and per second of process CPU time.
+        var callRates: (wall: Double, cpu: Double) { (Double(calls) / wall, Double(calls) / max(1e-9, cpu)) }
+        /// The probe's FMA-loop iterations per wall second.
+        var probeRate: Double { Double(probeIterations) / max(1e-9, probeWall) }
+    }
+
     /// Calls `call` at the placements of `cycle` in turn, cycle after cycle, until every
-    /// placement's calls took ≥ `seconds` of wall time, and returns each placement's calls per
-    /// wall second and per second of process CPU time, both summed over its calls, the calls
-    /// that could not be pinned to its CPU, and the machine's FMA-loop iterations per wall second
-    /// there: `probe` runs right after the first call of each placement in a cycle, with the same
-    /// threads and CPU, for `probeShare` of that call's time per thread (right after it, so a
-    /// helper thread is still awake, as it is between the loops of a call). After a call with helper threads (and its probe) an untimed
-    /// pause of twice their spin (`Parallel.helperSpinSeconds`) lets them go to sleep, so that
-    /// none shares the next one-thread call's CPU.
+    /// placement's calls took ≥ `seconds` of wall time, and returns each placement's totals
+    /// (`WindowTotals`; warm-up calls not counted). `probe` runs right after the first call of
+    /// each placement in a cycle, with the same threads and CPU, for `probeShare` of that call's
+    /// time per thread (right after it, so a helper thread is still awake, as it is between the
+    /// loops of a call). After a call with helper threads (and its probe) an untimed pause of
+    /// twice their spin (`Parallel.helperSpinSeconds`) lets them go to sleep, so that none
+    /// shares the next one-thread call's CPU.
     static func alternatingWindow(_ cycle: [Placement], threads: [Int], seconds: Double, warmUpCalls: Int, probe: inout MachineProbe,
-                                  _ call: (_ index: Int) throws -> Void)
-        throws -> [Placement: (ours: (wall: Double, cpu: Double), machine: Double, unpinnedCalls: Int)] {
-        var totals: [Placement: (calls: Int, wall: Double, cpu: Double, iterations: Int, probeWall: Double)] = [:]
-        var unpinned: [Placement: Int] = [:]
-        /// Times one call at `placement`, then probes the machine there when `probing`.
-        func run(_ placement: Placement, probing: Bool) throws -> (wall: Double, cpu: Double, probe: (iterations: Int, wall: Double)?) {
+                                  _ call: (_ index: Int) throws -> Void) throws -> [Placement: WindowTotals] {
+        var totals: [Placement: WindowTotals] = [:]
+        /// One call at `placement` (then the probe there when `probing`), added to `into`.
+        func run(_ placement: Placement, probing: Bool, into total: inout WindowTotals) throws {
             let count = threads[placement.index]
-            let times = try CPUPinning.onCPU(placement.cpu, unpinned: &unpinned[placement, default: 0]) {
-                try withThreads(count) {
-                    let start = DispatchTime.now().uptimeNanoseconds, cpuStart = processCPUSeconds()
-                    try call(placement.index)
-                    return (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, processCPUSeconds() - cpuStart)
-                }
+            let times = try timeCall(on: placement.cpu, threads: count, unpinned: &total.unpinnedCalls) { try call(placement.index) }
+            (total.calls, total.wall, total.cpu) = (total.calls + 1, total.wall + times.wall, total.cpu + times.cpu)
+            if probing {
+                let probed = probe.run(placement, threads: count, seconds: probeShare * times.wall)
+                (total.probeIterations, total.probeWall) = (total.probeIterations + probed.iterations, total.probeWall + probed.wall)
             }
-            let probed = probing ? probe.run(placement, threads: count, seconds: probeShare * times.0) : nil
             if count > 1 && cycle.count > 1 { usleep(useconds_t(2e6 * Parallel.helperSpinSeconds)) }
-            return (times.0, times.1, probed)
         }
-        for _ in 0..<warmUpCalls { for placement in cycle { _ = try run(placement, probing: false) } }
-        unpinned = [:]  // only timed calls count
+        var warmUp = WindowTotals()
+        for _ in 0..<warmUpCalls { for placement in cycle { try run(placement, probing: false, into: &warmUp) } }
         repeat {
             var probed = Set<Placement>()
             for placement in cycle {
-                let times = try run(placement, probing: probed.insert(placement).inserted)
-                let total = totals[placement] ?? (0, 0, 0, 0, 0)
-                totals[placement] = (total.calls + 1, total.wall + times.wall, total.cpu + times.cpu,
-                                     total.iterations + (times.probe?.iterations ?? 0), total.probeWall + (times.probe?.wall ?? 0))
+                try run(placement, probing: probed.insert(placement).inserted, into: &totals[placement, default: WindowTotals()])
             }
         } while cycle.contains { totals[$0]!.wall < seconds }
-        return Dictionary(uniqueKeysWithValues: totals.map { placement, total in
-            (placement, ((Double(total.calls) / total.wall, Double(total.calls) / max(1e-9, total.cpu)),
-                         Double(total.iterations) / max(1e-9, total.probeWall), unpinned[placement] ?? 0))
-        })
+        return totals
+    }
+
+    /// Runs `body` with `threads` worker threads, pinned to `cpu` when given (adding 1 to
+    /// `unpinned` where it cannot be, `CPUPinning`), and returns its wall and process-CPU seconds.
+    static func timeCall(on cpu: Int?, threads: Int, unpinned: inout Int, _ body: () throws -> Void) rethrows -> (wall: Double, cpu: Double) {
+        try CPUPinning.onCPU(cpu, unpinned: &unpinned) {
+            try withThreads(threads) {
+                let start = DispatchTime.now().uptimeNanoseconds, cpuStart = processCPUSeconds()
+                try body()
+                return (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, processCPUSeconds() - cpuStart)
+            }
+        }
     }
 
     /// The machine probe's time at a placement, per thread, as a share of that placement's call:
