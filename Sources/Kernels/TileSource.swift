@@ -34,7 +34,10 @@ struct StridedRows: TileSource {
 /// The im2col matrix of a convolution, read where it lies: A(i, p) with p = (tap t, channel c),
 /// t = p / channels, is at `a[rowOffsets[i] + tapOffsets[t] + c]` — `rowOffsets[i]` the offset of
 /// row i's window origin (its top-left tap), `tapOffsets[t]` that of tap t from the origin. One
-/// run per tap a K block touches (a block may start or end inside a tap).
+/// run per stretch of taps a K block touches that lie back to back (a block may start or end
+/// inside a tap): the kw taps of a window row of an undilated convolution are kw·C contiguous
+/// floats, so a 3×3 window on an RGB image is 3 runs of 9 rather than 9 of 3 (the micro-kernel's
+/// loop over a run's steps is unrolled by 4, and a run of 3 only took its remainder path).
 public struct WindowRows: TileSource {
     let a: UnsafePointer<Float>
     let rowOffsets: UnsafePointer<Int>
@@ -56,9 +59,13 @@ public struct WindowRows: TileSource {
         let end = p0 + depth
         while p < end {
             let tap = p / channels, channel = p - tap * channels
-            let length = min(channels - channel, end - p)
-            runs[count] = DepthRun(start: tapOffsets[tap] + channel, count: length, step: 1)
-            count += 1
+            let length = min(channels - channel, end - p), start = tapOffsets[tap] + channel
+            if count > 0 && runs[count - 1].start + runs[count - 1].count == start {
+                runs[count - 1].count += length
+            } else {
+                runs[count] = DepthRun(start: start, count: length, step: 1)
+                count += 1
+            }
             p += length
         }
         return count
