@@ -75,4 +75,20 @@ import Testing
         #expect(Network.predictChunk(batch: 10, capacity: 32, workers: 2) == 1)
         #expect(Network.predictChunk(batch: 256, capacity: 32, workers: 1) == 32)
     }
+
+    /// Two workers take chunks that shrink towards the end (guided), from `predictChunk` to a
+    /// quarter of it; one worker takes whole capacities; either way the chunks are the batch in
+    /// order, without gap or overlap.
+    @Test func chunksShrinkTowardsTheEndOfTheBatch() {
+        func sizes(_ batch: Int, _ capacity: Int, _ workers: Int) -> [Int] {
+            let chunks = Network.predictChunks(batch: batch, capacity: capacity, workers: workers)
+            #expect(chunks.first?.lowerBound == 0 && chunks.last?.upperBound == batch)
+            #expect(zip(chunks, chunks.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })
+            return chunks.map(\.count)
+        }
+        #expect(sizes(256, 32, 2) == Array(repeating: 16, count: 13) + [12, 9, 7, 5, 4, 4, 4, 3])
+        #expect(sizes(256, 1, 2) == Array(repeating: 1, count: 256))
+        #expect(sizes(10, 32, 2) == Array(repeating: 1, count: 10))
+        #expect(sizes(70, 32, 1) == [32, 32, 6])
+    }
 }
