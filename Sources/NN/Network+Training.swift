@@ -46,9 +46,8 @@ extension Network {
     /// The batch runs in chunks of the images `evaluationChunking` says, depth-first (every layer
     /// on one chunk, then the next chunk), so activations stay in cache; the threads take chunks
     /// one at a time, dynamically (`Parallel.forChunks`; chunk sizes `predictChunks`), each
-    /// thread with its own workspace, or,
-    /// for a model with large weights, run every layer of each chunk together. An image's logits
-    /// do not depend on the chunking or the threads.
+    /// thread with its own workspace, or, for a model with large weights, run every layer of each
+    /// chunk together. An image's logits do not depend on the chunking or the threads.
     public func predict(_ inputs: Tensor) throws -> Tensor {
         let (batch, height, width) = try checkInputs(inputs)
         let team = try evaluationTeam(height: height, width: width), workspaces = team.workspaces
