@@ -77,9 +77,9 @@ public enum Figure {
         return zip(highs, lows).map { $0 / $1 }
     }
 
-    /// " at 16 / 32 px", or "" without sizes.
-    private static func at(_ sizes: [Int]) -> String {
-        sizes.isEmpty ? "" : " at " + sizes.map(String.init).joined(separator: " / ") + " px"
+    /// " at 16 / 32 px" (the sizes joined by `separator`), or "" without sizes.
+    private static func at(_ sizes: [Int], separator: String = " / ") -> String {
+        sizes.isEmpty ? "" : " at " + sizes.map(String.init).joined(separator: separator) + " px"
     }
 
     /// The lines after a table of `measured` (one measurement, or one per size of `sizes`): the
@@ -109,7 +109,7 @@ public enum Figure {
         func rates(_ values: [Double]) -> String { values.isEmpty ? "—" : values.map { rate($0) }.joined(separator: " / ") }
         let ours = comparisons.map { rates($0.oursPerCPU) }.joined(separator: "; ")
         let theirs = comparisons.map { rates($0.peerPerCPU) }.joined(separator: "; ")
-        let at = sizes.isEmpty ? "" : " at " + sizes.map(String.init).joined(separator: "; ") + " px"
-        return "one thread on CPU \(cpus.map(String.init).joined(separator: " / CPU ")), median img/s\(at): reslab \(ours), \(peer) \(theirs)"
+        return "one thread on CPU \(cpus.map(String.init).joined(separator: " / CPU ")), median img/s\(at(sizes, separator: "; ")): "
+            + "reslab \(ours), \(peer) \(theirs)"
     }
 }

@@ -6,14 +6,19 @@ import Testing
 @Suite struct WindowRowsTests {
     /// The runs of K block p0 ..< p0 + depth as (start, count) pairs (every run has step 1).
     func runs(taps: [Int], channels: Int, from p0: Int, depth: Int) -> [[Int]] {
-        taps.withUnsafeBufferPointer { tapOffsets in
-            var origin = 0
-            let windows = WindowRows(a: [Float](), rowOffsets: &origin, tapOffsets: tapOffsets.baseAddress!, taps: taps.count, channels: channels)
-            let buffer = UnsafeMutablePointer<DepthRun>.allocate(capacity: windows.maximumRuns(depth: depth))
-            defer { buffer.deallocate() }
-            let count = windows.runs(from: p0, depth: depth, into: buffer)
-            #expect((0..<count).allSatisfy { buffer[$0].step == 1 })
-            return (0..<count).map { [buffer[$0].start, buffer[$0].count] }
+        // `runs` reads only the tap offsets; A and the row offsets are valid pointers to one value,
+        // alive while `windows` is used.
+        withUnsafePointer(to: Float(0)) { a in
+            withUnsafePointer(to: 0) { origin in
+                taps.withUnsafeBufferPointer { tapOffsets in
+                    let windows = WindowRows(a: a, rowOffsets: origin, tapOffsets: tapOffsets.baseAddress!, taps: taps.count, channels: channels)
+                    let buffer = UnsafeMutablePointer<DepthRun>.allocate(capacity: windows.maximumRuns(depth: depth))
+                    defer { buffer.deallocate() }
+                    let count = windows.runs(from: p0, depth: depth, into: buffer)
+                    #expect((0..<count).allSatisfy { buffer[$0].step == 1 })
+                    return (0..<count).map { [buffer[$0].start, buffer[$0].count] }
+                }
+            }
         }
     }
 
