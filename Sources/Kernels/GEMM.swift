@@ -45,7 +45,7 @@ public func gemm(
             for j in 0..<n {
                 var value = (accumulate ? row[j] : 0) + (epilogue.bias?[j] ?? 0)
                 if let distance = epilogue.residualDistance { value += (row + distance)[j] }
-                row[j] = epilogue.relu ? max(0, value) : value
+                row[j] = epilogue.clamp(value)
             }
         }
         return
@@ -112,7 +112,7 @@ func packPanels(
 
 /// C (M×N) (+)= op(A) (M×K) · op(B) (K > 0), with op(B) packed by `PackedPanels`: the first K
 /// block stores with `first` (add to C or not, bias), later ones add, the last adds `last`'s
-/// residual and clamps if `last.relu` (`last.bias` is not used: the bias is `first`'s).
+/// residual and applies its clamp (`last.bias` is not used: the bias is `first`'s).
 /// Rows of C are cut into chunks of whole 8-row tiles (`GEMMBlocking.tilesPerChunk`) that the
 /// threads take dynamically; a chunk computes its rows of C completely (every K block, every
 /// panel), so no element of C is summed by two threads. Does not validate its arguments.
@@ -162,9 +162,13 @@ private func multiplyTiles<Source: TileSource>(
             let depth = min(blockDepth, k - p0)
             let runs = UnsafeBufferPointer(start: runBuffer.baseAddress!, count: source.runs(from: p0, depth: depth, into: runBuffer.baseAddress!))
             var epilogue = p0 == 0 ? first : TileEpilogue(add: true)
-            // The last K block adds the residual (after the tile's store, from L1) and clamps.
-            let residual = p0 + depth == k ? last.residualDistance : nil
-            if p0 + depth == k { epilogue.relu = last.relu && residual == nil }
+            // The last K block adds the residual and clamps: a ReLU alone in the micro-kernel's
+            // store, anything else after the tile's store, from L1 (`finishTile`).
+            let lastBlock = p0 + depth == k
+            let residual = lastBlock ? last.residualDistance : nil
+            let clampsInStore = lastBlock && residual == nil && last.clamp == .relu
+            let finishes = lastBlock && (residual != nil || !(last.clamp.isNone || clampsInStore))
+            if lastBlock { epilogue.relu = clampsInStore }
             var q0 = 0
             while q0 < panels {
                 let q1 = min(q0 + GEMMBlocking.panels, panels)
@@ -184,8 +188,8 @@ private func multiplyTiles<Source: TileSource>(
                             MicroKernel.uncheckedTile(HalfTile.self, a: aTile, runs: runs,
                                                       panel: panel, c: cTile, ldc: ldc, rows: rows, columns: columns, epilogue: tileEpilogue, depth: depth)
                         }
-                        if let residual {
-                            addResidual(to: cTile, ldc: ldc, rows: rows, columns: columns, distance: residual, relu: last.relu)
+                        if finishes {
+                            finishTile(cTile, ldc: ldc, rows: rows, columns: columns, residualDistance: residual, clamp: last.clamp)
                         }
                     }
                 }
@@ -196,25 +200,25 @@ private func multiplyTiles<Source: TileSource>(
     }
 }
 
-/// C tile (rows × columns, row stride `ldc`) += the residual `distance` floats from it, then
-/// max(0, ·) if `relu`: the residual of `GEMMEpilogue`, applied to a tile just stored (in L1)
-/// rather than in the micro-kernel's store, whose code it slowed by 5–9% also where no residual
-/// is added (the reference CNN's training and inference, alternated runs).
+/// C tile (rows × columns, row stride `ldc`) += the residual `residualDistance` floats from it
+/// (when given), then `clamp`: the residual and the clamps other than a ReLU of `GEMMEpilogue`,
+/// applied to a tile just stored (in L1) rather than in the micro-kernel's store, whose code the
+/// residual slowed by 5–9% also where none is added (the reference CNN's training and
+/// inference, alternated runs).
 @inline(__always)
-private func addResidual(to c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, columns: Int, distance: Int, relu: Bool) {
+private func finishTile(_ c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, columns: Int, residualDistance: Int?,
+                        clamp: StoreClamp) {
     for r in 0..<rows {
-        let row = c + r * ldc, residual = row + distance
+        let row = c + r * ldc
         var j = 0
         while j + 16 <= columns {
             var value = UnsafeRawPointer(row + j).loadUnaligned(as: SIMD16<Float>.self)
-                + UnsafeRawPointer(residual + j).loadUnaligned(as: SIMD16<Float>.self)
-            if relu { value.replace(with: 0, where: value .< 0) }
-            UnsafeMutableRawPointer(row + j).storeBytes(of: value, as: SIMD16<Float>.self)
+            if let residualDistance { value += UnsafeRawPointer(row + residualDistance + j).loadUnaligned(as: SIMD16<Float>.self) }
+            UnsafeMutableRawPointer(row + j).storeBytes(of: clamp(value), as: SIMD16<Float>.self)
             j += 16
         }
         while j < columns {
-            let value = row[j] + residual[j]
-            row[j] = relu && value < 0 ? 0 : value
+            row[j] = clamp(residualDistance.map { row[j] + row[$0 + j] } ?? row[j])
             j += 1
         }
     }

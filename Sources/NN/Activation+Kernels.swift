@@ -1,11 +1,29 @@
 import Foundation
+import Kernels
 
-/// The activations other than ReLU, elementwise over `count` values, parallel over 16-value
-/// blocks (the last count mod 16 values on the calling thread). Transcendentals (σ, erf, tanh)
-/// are evaluated in Double and rounded once.
+/// The activations other than ReLU, elementwise over `count` values, parallel over blocks of
+/// 1,024 values. Transcendentals (σ, erf, tanh) are evaluated in Double and rounded once.
 extension Activation {
-    /// y = f(x); in place when x == y (only σ and tanh run in place: the others' backward reads x).
+    /// y = f(x); in place when x == y (in training only σ and tanh run in place: the others'
+    /// backward reads x). A clip runs 16 values at a time (`StoreClamp`, as when fused into the
+    /// layer before it); the case is decided once per block, not per value.
     func forward(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, count: Int, scratch: Scratch) {
+        if case let .clip(lower, upper) = self {
+            let clamp = StoreClamp(lower: lower, upper: upper)
+            forEachRange(count, scratch) { range in
+                var i = range.lowerBound
+                while i &+ 16 <= range.upperBound {
+                    UnsafeMutableRawPointer(y + i).storeBytes(of: clamp(UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self)),
+                                                              as: SIMD16<Float>.self)
+                    i &+= 16
+                }
+                while i < range.upperBound {
+                    y[i] = clamp(x[i])
+                    i &+= 1
+                }
+            }
+            return
+        }
         forEachRange(count, scratch) { range in
             for i in range { y[i] = value(x[i]) }
         }
@@ -29,7 +47,7 @@ extension Activation {
     @inline(__always)
     func value(_ x: Float) -> Float {
         switch self {
-        case let .clip(lower, upper): return min(max(x, lower), upper)
+        case let .clip(lower, upper): return StoreClamp(lower: lower, upper: upper)(x)
         case let .leakyReLU(slope): return x >= 0 ? x : slope * x
         case .sigmoid: return Float(Activation.sigma(Double(x)))
         case let .hardSigmoid(alpha, beta): return min(max(alpha * x + beta, 0), 1)

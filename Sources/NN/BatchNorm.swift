@@ -1,3 +1,5 @@
+import Kernels
+
 /// Batch normalisation over the M = N·H·W positions of each channel (Ioffe & Szegedy 2015):
 ///
 ///     training:   μ_c = mean(x), σ²_c = mean((x − μ)²), x̂ = (x − μ) / √(σ² + ε), y = γ x̂ + β,
@@ -15,10 +17,10 @@ public struct BatchNorm {
     let positions: Int
 
     /// Parameter block: γ (C), β (C), running mean (C), running variance (C).
-    /// `saved` (2C) receives μ and 1/√(σ² + ε) for backward. With `relu`, y = max(0, γ x̂ + β)
-    /// (a following ReLU fused in; backward never reads y).
+    /// `saved` (2C) receives μ and 1/√(σ² + ε) for backward. Then `clamp` (a following ReLU fused in;
+    /// backward never reads y).
     func forward(x: UnsafePointer<Float>, parameters: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>,
-                 saved: UnsafeMutablePointer<Float>, training: Bool, relu: Bool, scratch: Scratch) {
+                 saved: UnsafeMutablePointer<Float>, training: Bool, clamp: StoreClamp, scratch: Scratch) {
         let c = channels
         let gamma = parameters, beta = parameters + c, runningMean = parameters + 2 * c, runningVariance = parameters + 3 * c
         let mean = saved, inverseStd = saved + c
@@ -48,13 +50,11 @@ public struct BatchNorm {
             scale[k] = gamma[k] * inverseStd[k]
             shift[k] = beta[k] - mean[k] * scale[k]
         }
-        let lowest: Float = relu ? 0 : -.infinity
         scratch.forParts(positions) { _, range in
             for r in range {
                 let src = x + r &* c, dst = y + r &* c
                 for k in 0..<c {
-                    let value = src[k] * scale[k] + shift[k]
-                    dst[k] = value < lowest ? lowest : value
+                    dst[k] = clamp(src[k] * scale[k] + shift[k])
                 }
             }
         }

@@ -86,7 +86,7 @@ extension Convolution {
                 return withUnsafeTemporaryAllocation(of: Float.self, capacity: c) { zeros in
                     zeros.initialize(repeating: 0)
                     return winograd.withTransformedWeights(rotated) {
-                        body(winograd.forwardLoop(x: dy, transformed: $0, bias: zeros.baseAddress!, y: dx, relu: false, scratch: scratch))
+                        body(winograd.forwardLoop(x: dy, transformed: $0, bias: zeros.baseAddress!, y: dx, clamp: .none, scratch: scratch))
                     }
                 }
             }

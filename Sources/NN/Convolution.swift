@@ -90,16 +90,18 @@ struct Convolution {
     }
 
     /// W prepared for an evaluation forward pass, to pass to `forward(…, evaluation: true)` while
-    /// W does not change: packed for the GEMM, one matrix per group (none for a pointwise or
-    /// depthwise convolution, which do not pack W), or the 16 transformed matrices of Winograd's
-    /// F(2×2, 3×3) where it applies (`WinogradConvolution`).
+    /// W does not change: packed for the GEMM, one matrix per group (a pointwise convolution's
+    /// too, which `gemm` would otherwise pack at every call: a 1-image chunk of MobileNetV2 at
+    /// 224 px repacked all 3.4 M weights of its 1×1 layers), none for a depthwise convolution
+    /// (which does not pack W), or the 16 transformed matrices of Winograd's F(2×2, 3×3) where it
+    /// applies (`WinogradConvolution`).
     func evaluationWeights(_ weight: UnsafePointer<Float>) -> [RetainedPackedMatrix] {
         if WinogradConvolution.applies(to: self) { return WinogradConvolution(conv: self).transformedWeights(weight) }
-        guard !isPointwise && !isDepthwise else { return [] }
+        guard !isDepthwise else { return [] }
         return (0..<groups).map { RetainedPackedMatrix(k: depth, n: groupFilters, b: weight + $0 * groupFilters, ldb: filters) }
     }
 
-    /// y = conv(x, W) + b, or max(0, conv(x, W) + b) when `relu` (a following ReLU fused in),
+    /// y = clamp(conv(x, W) + b) (`clamp`: a following ReLU or clip fused in, `StoreClamp`),
     /// by Winograd's F(2×2, 3×3) where it applies (`WinogradConvolution`: the same outputs to
     /// rounding, in another order of summation), in training as in evaluation.
     /// `evaluation`: a forward pass with no backward pass after it. `packed`: W as
@@ -108,11 +110,11 @@ struct Convolution {
     /// `pooled`: y is the output, of this shape, of a 2×2 stride-2 max pool over the result
     /// (where `takesMaxPoolInStore`; `ExecutionSchedule.pooledInto`), with each output's winner
     /// in `winners` when given (training).
-    /// `residual`: a tensor shaped as y added before the ReLU, y = max(0, conv(x, W) + b + r): the
+    /// `residual`: a tensor shaped as y added before the clamp, y = clamp(conv(x, W) + b + r): the
     /// add of a residual block taken in the store (not for a depthwise convolution;
     /// `ExecutionSchedule.residualFrom`).
     func forward(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
-                 y: UnsafeMutablePointer<Float>, relu: Bool, scratch: Scratch, evaluation: Bool = false,
+                 y: UnsafeMutablePointer<Float>, clamp: StoreClamp, scratch: Scratch, evaluation: Bool = false,
                  packed: [RetainedPackedMatrix]? = nil, pooled: FeatureShape? = nil, winners: UnsafeMutablePointer<Float>? = nil,
                  residual: UnsafePointer<Float>? = nil) {
         let m = batch * pixels
@@ -120,7 +122,7 @@ struct Convolution {
         if WinogradConvolution.applies(to: self, training: !evaluation) {
             let winograd = WinogradConvolution(conv: self)
             func run(_ transformed: [PackedMatrix]) {
-                winograd.forward(x: x, transformed: transformed, bias: bias, y: y, relu: relu,
+                winograd.forward(x: x, transformed: transformed, bias: bias, y: y, clamp: clamp,
                                  pooled: pooled, winners: winners, residual: residual, scratch: scratch)
             }
             if let packed { run(packed.map(\.matrix)) } else { winograd.withTransformedWeights(weight, run) }
@@ -129,17 +131,21 @@ struct Convolution {
         precondition(pooled == nil || takesMaxPoolInStore(evaluation: evaluation), "no max pool can be taken in this convolution's store")
         let residualDistance = residual.map { UnsafePointer(y).distance(to: $0) }
         if isDepthwise {
-            DepthwiseConvolution(conv: self).forward(x: x, weight: weight, bias: bias, y: y, relu: relu, scratch: scratch)
+            DepthwiseConvolution(conv: self).forward(x: x, weight: weight, bias: bias, y: y, clamp: clamp, scratch: scratch)
             return
         }
         if isPointwise {
-            let epilogue = GEMMEpilogue(bias: bias, relu: relu, residualDistance: residualDistance)
-            gemm(m: m, n: filters, k: depth, a: x, lda: depth, b: weight, ldb: filters, c: y, ldc: filters, epilogue: epilogue)
+            let epilogue = GEMMEpilogue(bias: bias, clamp: clamp, residualDistance: residualDistance)
+            if let packed {
+                packed[0].matrix.multiply(m: m, a: x, lda: depth, c: y, ldc: filters, epilogue: epilogue)
+            } else {
+                gemm(m: m, n: filters, k: depth, a: x, lda: depth, b: weight, ldb: filters, c: y, ldc: filters, epilogue: epilogue)
+            }
             return
         }
         let fg = groupFilters
         for group in 0..<groups {
-            let epilogue = GEMMEpilogue(bias: bias + group * fg, relu: relu, residualDistance: residualDistance)
+            let epilogue = GEMMEpilogue(bias: bias + group * fg, clamp: clamp, residualDistance: residualDistance)
             let multiplyBlocks = { (packedWeight: PackedMatrix) in
                 if let outputRows = windowBlockRows {
                     forwardWindows(x: x, packedWeight: packedWeight, epilogue: epilogue, y: y, outputRows: outputRows,

@@ -1,3 +1,5 @@
+import Kernels
+
 /// A depthwise convolution (one input channel and one filter per group, C = F = g), NHWC:
 ///
 ///     y[n, ho, wo, c] = b[c] + Σ_{i, j} x[n, ho·s − pt + i·d, wo·s − pl + j·d, c] · W[i, j, 0, c]
@@ -9,8 +11,17 @@
 struct DepthwiseConvolution {
     let conv: Convolution
 
-    /// Calls `body(n, ho, wo, x offset of the window's top-left tap, output offset)` per output
-    /// pixel of the images `images`, with the in-bounds taps as (i, hi) and (j, wi) ranges.
+    /// The taps t of `axis` whose input lies inside the input, 0 ≤ start + t·d < input, for a
+    /// window starting at `start` (negative in the padding).
+    @inline(__always)
+    private static func insideTaps(_ axis: WindowAxis, start: Int) -> Range<Int> {
+        let first = start >= 0 ? 0 : (-start &+ axis.dilation &- 1) / axis.dilation
+        let end = min(axis.taps, (axis.input &- start &+ axis.dilation &- 1) / axis.dilation)
+        return first..<max(first, end)
+    }
+
+    /// Calls `body(output offset, the in-bounds taps as (i, j) ranges, h0, w0, x offset of the
+    /// image)` per output pixel of the images `images`.
     @inline(__always)
     private func forEachOutput(images: Range<Int>,
                                _ body: (_ out: Int, _ taps: (rows: Range<Int>, columns: Range<Int>), _ h0: Int, _ w0: Int, _ image: Int) -> Void) {
@@ -19,53 +30,128 @@ struct DepthwiseConvolution {
         for n in images {
             for ho in 0..<ho1 {
                 let h0 = ho &* rows.stride &- rows.padBefore
-                // Taps i with 0 ≤ h0 + i·d < H.
-                let iFirst = h0 >= 0 ? 0 : (-h0 &+ rows.dilation &- 1) / rows.dilation
-                let iEnd = min(rows.taps, (rows.input &- h0 &+ rows.dilation &- 1) / rows.dilation)
+                let rowTaps = Self.insideTaps(rows, start: h0)
                 for wo in 0..<wo1 {
                     let w0 = wo &* columns.stride &- columns.padBefore
-                    let jFirst = w0 >= 0 ? 0 : (-w0 &+ columns.dilation &- 1) / columns.dilation
-                    let jEnd = min(columns.taps, (columns.input &- w0 &+ columns.dilation &- 1) / columns.dilation)
-                    body(((n &* ho1 &+ ho) &* wo1 &+ wo) &* c, (iFirst..<max(iFirst, iEnd), jFirst..<max(jFirst, jEnd)), h0, w0,
+                    body(((n &* ho1 &+ ho) &* wo1 &+ wo) &* c, (rowTaps, Self.insideTaps(columns, start: w0)), h0, w0,
                          n &* conv.plan.input.count)
                 }
             }
         }
     }
 
-    /// y = depthwise(x, W) + b, or max(0, …) when `relu`.
+    /// The output columns whose 3×3 window lies inside the input: wo·s − p ≥ 0 and
+    /// wo·s − p + 2d < W (empty for any other window).
+    private var interiorColumns: Range<Int> {
+        let columns = conv.columns, wo1 = conv.plan.output.width
+        guard conv.rows.taps == 3 && columns.taps == 3 else { return 0..<0 }
+        let first = min(wo1, (columns.padBefore &+ columns.stride &- 1) / columns.stride)
+        let last = columns.input &- 1 &- 2 &* columns.dilation &+ columns.padBefore
+        return first..<max(first, last < 0 ? 0 : min(wo1, last / columns.stride &+ 1))
+    }
+
+    /// y = clamp(depthwise(x, W) + b) (`StoreClamp`: a fused ReLU or clip), output row by output
+    /// row. Where a 3×3 window lies inside the input (all but the border pixels), 8 channels at a
+    /// time with the 9 taps' weights and the bias held in registers over the row's pixels
+    /// (`interiorRow`); the border pixels and the channels past the last multiple of 8 take the
+    /// per-pixel loop (`pixel`). Both sum bias + Σ x·w in the same order (taps row by row, one
+    /// fused multiply-add each), so the result does not depend on which loop computed it.
     func forward(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
-                 y: UnsafeMutablePointer<Float>, relu: Bool, scratch: Scratch) {
-        let c = conv.channels, w = conv.plan.input.width, kw = conv.columns.taps
-        let rowDilation = conv.rows.dilation, columnDilation = conv.columns.dilation
-        let lowest: Float = relu ? 0 : -.infinity
+                 y: UnsafeMutablePointer<Float>, clamp: StoreClamp, scratch: Scratch) {
+        let rows = conv.rows, columns = conv.columns, c = conv.channels
+        let ho1 = conv.plan.output.height, wo1 = conv.plan.output.width
+        let interiorColumns = interiorColumns, blocked = c / 8 * 8
         scratch.forParts(conv.batch) { _, images in
-            forEachOutput(images: images) { out, taps, h0, w0, image in
-                var k = 0
-                while k &+ 16 <= c {
-                    var acc = load16(bias + k)
-                    for i in taps.rows {
-                        let row = image &+ ((h0 &+ i &* rowDilation) &* w) &* c &+ k
-                        for j in taps.columns {
-                            acc = acc.addingProduct(load16(x + (row &+ (w0 &+ j &* columnDilation) &* c)),
-                                                    load16(weight + ((i &* kw &+ j) &* c &+ k)))
-                        }
+            for n in images {
+                let image = n &* conv.plan.input.count
+                for ho in 0..<ho1 {
+                    let h0 = ho &* rows.stride &- rows.padBefore
+                    let rowTaps = Self.insideTaps(rows, start: h0)
+                    let interior = rowTaps.count == 3 ? interiorColumns : 0..<0
+                    let yRow = y + (n &* ho1 &+ ho) &* wo1 &* c
+                    for wo in 0..<wo1 {
+                        let w0 = wo &* columns.stride &- columns.padBefore
+                        pixel(x: x, weight: weight, bias: bias, y: yRow + wo &* c, clamp: clamp,
+                              taps: (rowTaps, Self.insideTaps(columns, start: w0)), h0: h0, w0: w0, image: image,
+                              from: interior.contains(wo) ? blocked : 0)
                     }
-                    store16(acc.replacing(with: lowest, where: acc .< lowest), y + (out &+ k))
-                    k &+= 16
-                }
-                while k < c {
-                    var acc = bias[k]
-                    for i in taps.rows {
-                        for j in taps.columns {
-                            acc += x[image &+ ((h0 &+ i &* rowDilation) &* w &+ w0 &+ j &* columnDilation) &* c &+ k]
-                                * weight[(i &* kw &+ j) &* c &+ k]
-                        }
+                    if !interior.isEmpty {
+                        interiorRow(x: x + (image &+ h0 &* conv.plan.input.width &* c), weight: weight, bias: bias,
+                                    y: yRow, clamp: clamp, columns: interior, channels: blocked)
                     }
-                    y[out &+ k] = max(acc, lowest)
-                    k &+= 1
                 }
             }
+        }
+    }
+
+    /// One output pixel at `y`, channels `k0..<C`: bias + Σ over the in-bounds taps of x · w,
+    /// 16 channels at a time, then one at a time.
+    @inline(__always)
+    private func pixel(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+                       y: UnsafeMutablePointer<Float>, clamp: StoreClamp, taps: (rows: Range<Int>, columns: Range<Int>),
+                       h0: Int, w0: Int, image: Int, from k0: Int) {
+        let c = conv.channels, w = conv.plan.input.width, kw = conv.columns.taps
+        let rowDilation = conv.rows.dilation, columnDilation = conv.columns.dilation
+        var k = k0
+        while k &+ 16 <= c {
+            var acc = load16(bias + k)
+            for i in taps.rows {
+                let row = image &+ ((h0 &+ i &* rowDilation) &* w) &* c &+ k
+                for j in taps.columns {
+                    acc = acc.addingProduct(load16(x + (row &+ (w0 &+ j &* columnDilation) &* c)),
+                                            load16(weight + ((i &* kw &+ j) &* c &+ k)))
+                }
+            }
+            store16(clamp(acc), y + k)
+            k &+= 16
+        }
+        while k < c {
+            var acc = bias[k]
+            for i in taps.rows {
+                for j in taps.columns {
+                    acc = acc.addingProduct(x[image &+ ((h0 &+ i &* rowDilation) &* w &+ w0 &+ j &* columnDilation) &* c &+ k],
+                                            weight[(i &* kw &+ j) &* c &+ k])
+                }
+            }
+            y[k] = clamp(acc)
+            k &+= 1
+        }
+    }
+
+    /// The output columns `columns` of one output row whose 3×3 windows lie inside the input
+    /// (rows and columns), channels 0..<`channels` (a multiple of 8): per block of 8 channels the
+    /// 9 weights and the bias are loaded once for the row, then each pixel takes 9 loads of x and
+    /// 9 multiply-adds. `x` points at the window's top row (h0) of the image.
+    @inline(__always)
+    private func interiorRow(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+                             y: UnsafeMutablePointer<Float>, clamp: StoreClamp, columns: Range<Int>, channels: Int) {
+        let c = conv.channels, rowStep = conv.rows.dilation &* conv.plan.input.width &* c
+        let tapStep = conv.columns.dilation &* c, pixelStep = conv.columns.stride &* c
+        let firstInput = (columns.lowerBound &* conv.columns.stride &- conv.columns.padBefore) &* c
+        var k = 0
+        while k < channels {
+            let w = weight + k
+            let w00 = load8(w), w01 = load8(w + c), w02 = load8(w + 2 &* c)
+            let w10 = load8(w + 3 &* c), w11 = load8(w + 4 &* c), w12 = load8(w + 5 &* c)
+            let w20 = load8(w + 6 &* c), w21 = load8(w + 7 &* c), w22 = load8(w + 8 &* c)
+            let b = load8(bias + k)
+            var top = x + (firstInput &+ k), out = y + (columns.lowerBound &* c &+ k)
+            for _ in columns {
+                let middle = top + rowStep, bottom = middle + rowStep
+                var acc = b.addingProduct(load8(top), w00)
+                acc = acc.addingProduct(load8(top + tapStep), w01)
+                acc = acc.addingProduct(load8(top + 2 &* tapStep), w02)
+                acc = acc.addingProduct(load8(middle), w10)
+                acc = acc.addingProduct(load8(middle + tapStep), w11)
+                acc = acc.addingProduct(load8(middle + 2 &* tapStep), w12)
+                acc = acc.addingProduct(load8(bottom), w20)
+                acc = acc.addingProduct(load8(bottom + tapStep), w21)
+                acc = acc.addingProduct(load8(bottom + 2 &* tapStep), w22)
+                store8(clamp(acc), out)
+                top += pixelStep
+                out += c
+            }
+            k &+= 8
         }
     }
 

@@ -2,13 +2,14 @@ import Kernels
 
 /// The forward and backward passes: nodes in graph order, then in reverse, one switch over the
 /// layer kinds calling the kernels with the workspace's buffers (`ExecutionSchedule` decides
-/// which buffer each tensor lives in, what runs in place and which ReLUs are fused).
+/// which buffer each tensor lives in, what runs in place and which ReLUs and clips are fused).
 extension Network {
     /// Runs every node on `batch` images at `input` (N, H, W, C); the logits end in `ws.logits`.
     ///
-    /// A ReLU the schedule fuses is applied in the store of the convolution or batch norm it
-    /// reads (the ReLU works in place, so its output is the same buffer; neither layer's backward
-    /// reads its own output, and ReLU's backward reads only the output); a residual add or a max
+    /// A ReLU (or, in evaluation, a clip) the schedule fuses is applied in the store of the
+    /// convolution or batch norm it reads (`storeClamps`; it works in place, so its output is the
+    /// same buffer; neither layer's backward reads its own output, and ReLU's backward reads only
+    /// the output); a residual add or a max
     /// pool taken in a convolution's store (`residualFrom`, `pooledInto`, evaluation) is applied
     /// or written by that convolution.
     ///
@@ -25,13 +26,13 @@ extension Network {
             let x = ws.input(node.inputs[0], image: input), y = ws.outputs[j]
             let parameters = arena.values + parameterOffsets[j]
             let count = batch * plan.output.count
-            let relu = schedule.fusedReLU[j]
+            let clamp = schedule.storeClamps[j]
             switch node.layer {
             case .conv:
                 let weights = prepared?[j], pool = schedule.pooledInto[j]
                 Convolution(plan: plan, batch: batch).forward(
                     x: x, weight: weights?.foldedWeight ?? parameters, bias: weights?.foldedBias ?? parameters + biasOffsets[j],
-                    y: pool.map { ws.outputs[$0] } ?? y, relu: relu, scratch: scratch, evaluation: !ws.training,
+                    y: pool.map { ws.outputs[$0] } ?? y, clamp: clamp, scratch: scratch, evaluation: !ws.training,
                     packed: weights?.packed, pooled: pool.map { ws.plans[$0].output }, winners: pool.flatMap { ws.savedFloats[$0] },
                     residual: schedule.residualFrom[j].map { ws.input($0, image: input) })
             case .relu:
@@ -53,7 +54,7 @@ extension Network {
                     x: x, weight: parameters, bias: parameters + biasOffsets[j], y: y)
             case .batchNorm:
                 BatchNorm(channels: plan.input.channels, positions: batch * plan.input.height * plan.input.width).forward(
-                    x: x, parameters: parameters, y: y, saved: ws.savedFloats[j]!, training: ws.training, relu: relu,
+                    x: x, parameters: parameters, y: y, saved: ws.savedFloats[j]!, training: ws.training, clamp: clamp,
                     scratch: scratch)
             case let .dropout(rate):
                 if ws.training {

@@ -9,6 +9,12 @@ func load16(_ p: UnsafeMutablePointer<Float>) -> SIMD16<Float> { UnsafeRawPointe
 @inline(__always)
 func store16(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self) }
 
+@inline(__always)
+func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> { UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) }
+
+@inline(__always)
+func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self) }
+
 /// dst[i] = src[i] for i in 0..<count. Runs up to 256 floats (im2col rows are 9 to 192 floats
 /// in the reference CNN, bias rows 32 to 128) are copied inline: memmove's call and dispatch
 /// cost more than the copy at these sizes.

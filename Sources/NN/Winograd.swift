@@ -131,22 +131,22 @@ struct WinogradConvolution {
         }
     }
 
-    /// y = conv(x, W) + b (then ReLU when `relu`), with `transformed` the 16 packed U_ξ of W
+    /// y = clamp(conv(x, W) + b) (`StoreClamp`: a fused ReLU or clip), with `transformed` the 16 packed U_ξ of W
     /// (`transformedWeights` kept for evaluation, or `withTransformedWeights` per training step).
     /// With `pooled`, y is instead the output (of that shape) of a 2×2, stride-2, unpadded max pool
     /// over that result (`ExecutionSchedule.pooledInto`): each pooling window is one output tile;
     /// `winners` (shaped as y, training), when given, each output's place in its window (0…3).
-    /// With `residual` (shaped as y), y = max(0, conv + b + r): a residual block's add (`residualFrom`).
+    /// With `residual` (shaped as y), y = clamp(conv + b + r): a residual block's add (`residualFrom`).
     func forward(x: UnsafePointer<Float>, transformed: [PackedMatrix], bias: UnsafePointer<Float>,
-                 y: UnsafeMutablePointer<Float>, relu: Bool, pooled: FeatureShape? = nil, winners: UnsafeMutablePointer<Float>? = nil,
+                 y: UnsafeMutablePointer<Float>, clamp: StoreClamp, pooled: FeatureShape? = nil, winners: UnsafeMutablePointer<Float>? = nil,
                  residual: UnsafePointer<Float>? = nil, scratch: Scratch) {
-        scratch.run(forwardLoop(x: x, transformed: transformed, bias: bias, y: y, relu: relu, pooled: pooled, winners: winners,
+        scratch.run(forwardLoop(x: x, transformed: transformed, bias: bias, y: y, clamp: clamp, pooled: pooled, winners: winners,
                                 residual: residual, scratch: scratch))
     }
 
     /// `forward`'s blocks of `blockTiles` tiles as a loop (`Scratch.run`: dx's loop in a backward pass).
     func forwardLoop(x: UnsafePointer<Float>, transformed: [PackedMatrix], bias: UnsafePointer<Float>,
-                     y: UnsafeMutablePointer<Float>, relu: Bool, pooled: FeatureShape? = nil, winners: UnsafeMutablePointer<Float>? = nil,
+                     y: UnsafeMutablePointer<Float>, clamp: StoreClamp, pooled: FeatureShape? = nil, winners: UnsafeMutablePointer<Float>? = nil,
                      residual: UnsafePointer<Float>? = nil, scratch: Scratch) -> ChunkedLoop {
         let tiles = conv.batch * tilesPerImage, blockTiles = WinogradConvolution.blockTiles
         return ChunkedLoop(chunks: (tiles + blockTiles - 1) / blockTiles) { worker, block in
@@ -157,9 +157,9 @@ struct WinogradConvolution {
                 transformed[xi].multiply(m: count, a: v + xi * inputPlane, lda: channels, c: m + xi * outputPlane, ldc: filters)
             }
             if let pooled {
-                transformOutputPooled(m, tiles: t0..<t0 + count, bias: bias, relu: relu, pooled: pooled, winners: winners, into: y)
+                transformOutputPooled(m, tiles: t0..<t0 + count, bias: bias, clamp: clamp, pooled: pooled, winners: winners, into: y)
             } else {
-                transformOutput(m, tiles: t0..<t0 + count, bias: bias, relu: relu, residual: residual, into: y)
+                transformOutput(m, tiles: t0..<t0 + count, bias: bias, clamp: clamp, residual: residual, into: y)
             }
         }
     }
@@ -209,11 +209,11 @@ struct WinogradConvolution {
         }
     }
 
-    /// The tile's 2×2 outputs (Aᵀ m A) + bias (+ the residual's four pixels) (then ReLU) for
+    /// The tile's 2×2 outputs (Aᵀ m A) + bias (+ the residual's four pixels), clamped, for
     /// filters k..<k + 16, from its row `b` of the 16 M_ξ: s = Aᵀ m: rows m0 + m1 + m2,
     /// m1 − m2 − m3; then Y = s A: columns s0 + s1 + s2, s1 − s2 − s3.
     @inline(__always)
-    private func tileOutputs(_ b: UnsafePointer<Float>, _ k: Int, bias: UnsafePointer<Float>, relu: Bool,
+    private func tileOutputs(_ b: UnsafePointer<Float>, _ k: Int, bias: UnsafePointer<Float>, clamp: StoreClamp,
                              residual: TilePixels? = nil) -> (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>) {
         let plane = outputPlane
         func mm(_ xi: Int) -> SIMD16<Float> { UnsafeRawPointer(b + xi * plane + k).loadUnaligned(as: SIMD16<Float>.self) }
@@ -228,18 +228,13 @@ struct WinogradConvolution {
             func load(_ pixel: UnsafeRawPointer) -> SIMD16<Float> { pixel.loadUnaligned(fromByteOffset: 4 * k, as: SIMD16<Float>.self) }
             r00 += load(residual.p00); r01 += load(residual.p01); r10 += load(residual.p10); r11 += load(residual.p11)
         }
-        if relu {
-            let zero = SIMD16<Float>()
-            r00.replace(with: zero, where: r00 .< zero); r01.replace(with: zero, where: r01 .< zero)
-            r10.replace(with: zero, where: r10 .< zero); r11.replace(with: zero, where: r11 .< zero)
-        }
-        return (r00, r01, r10, r11)
+        return (clamp(r00), clamp(r01), clamp(r10), clamp(r11))
     }
 
     /// y[tile's 2×2 outputs][f] = `tileOutputs`, 16 filters at a time as in `transformInput`.
     /// Outputs past the map's edge (odd Ho or Wo) are written to a discarded row instead (and
     /// read the residual from a row of zeros), so the loop has no branch.
-    private func transformOutput(_ m: UnsafePointer<Float>, tiles: Range<Int>, bias: UnsafePointer<Float>, relu: Bool,
+    private func transformOutput(_ m: UnsafePointer<Float>, tiles: Range<Int>, bias: UnsafePointer<Float>, clamp: StoreClamp,
                                  residual: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>) {
         let ho = conv.plan.output.height, wo = conv.plan.output.width, f = filters
         withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * f) { edge in
@@ -256,7 +251,7 @@ struct WinogradConvolution {
                     return TilePixels(p00: pixel(0, 0), p01: pixel(0, 1), p10: pixel(1, 0), p11: pixel(1, 1))
                 }
                 forEachGroupOf16(f) { k in
-                    let (r00, r01, r10, r11) = tileOutputs(m + row * f, k, bias: bias, relu: relu, residual: pixels)
+                    let (r00, r01, r10, r11) = tileOutputs(m + row * f, k, bias: bias, clamp: clamp, residual: pixels)
                     let offset = 4 * k
                     y00.storeBytes(of: r00, toByteOffset: offset, as: SIMD16<Float>.self)
                     y01.storeBytes(of: r01, toByteOffset: offset, as: SIMD16<Float>.self)
@@ -272,7 +267,7 @@ struct WinogradConvolution {
     /// drops a last half tile, ceil keeps it with its one row or column), by the pool's own rule
     /// (`WindowMaximum`), so y equals the unfused pool's bit for bit, and the winner (written to
     /// `winners` when given) is the one `Pooling.maxBackward` finds.
-    private func transformOutputPooled(_ m: UnsafePointer<Float>, tiles: Range<Int>, bias: UnsafePointer<Float>, relu: Bool,
+    private func transformOutputPooled(_ m: UnsafePointer<Float>, tiles: Range<Int>, bias: UnsafePointer<Float>, clamp: StoreClamp,
                                        pooled: FeatureShape, winners: UnsafeMutablePointer<Float>?,
                                        into y: UnsafeMutablePointer<Float>) {
         let ho = conv.plan.output.height, wo = conv.plan.output.width, f = filters
@@ -283,7 +278,7 @@ struct WinogradConvolution {
             let right = 2 * tx + 1 < wo, below = 2 * ty + 1 < ho
             let at = ((image * pooled.height + ty) * pooled.width + tx) * f
             forEachGroupOf16(f) { k in
-                let (r00, r01, r10, r11) = tileOutputs(m + row * f, k, bias: bias, relu: relu)
+                let (r00, r01, r10, r11) = tileOutputs(m + row * f, k, bias: bias, clamp: clamp)
                 var maximum = WindowMaximum()
                 maximum.take(r00, place: 0)
                 if right { maximum.take(r01, place: 1) }

@@ -93,8 +93,16 @@ struct BenchEndToEndTests {
         #expect(python.stderr.contains("--python /nonexistent/python cannot run the peer: missing. Pass a Python that has it"), "\(python.stderr)")
         let model = try ReslabBinary.run(["bench", "onnx", "--model", "missing.onnx"], in: folder)
         #expect(model.status != 0)
-        #expect(model.stderr.contains("--model missing.onnx does not exist; pass an ONNX file, or leave --model out for the generated ResNet-18."),
+        #expect(model.stderr.contains("--model missing.onnx does not exist; pass an ONNX file, or leave --model out for a generated model (--generated)."),
                 "\(model.stderr)")
+        let onnxFile = folder + "/model.onnx"
+        FileManager.default.createFile(atPath: onnxFile, contents: Data())
+        let both = try ReslabBinary.run(["bench", "onnx", "--model", onnxFile, "--generated", "mobilenet-v2"], in: folder)
+        #expect(both.status != 0 && both.stderr.contains("--model \(onnxFile) and --generated mobilenet-v2 both name the model; pass one of them."),
+                "\(both.stderr)")
+        let generated = try ReslabBinary.run(["bench", "onnx", "--generated", "mobilenet-v3"], in: folder)
+        #expect(generated.status != 0 && generated.stderr.contains("'mobilenet-v3'") && generated.stderr.contains("one of 'resnet-18' and 'mobilenet-v2'"),
+                "\(generated.stderr)")
         let rounds = try ReslabBinary.run(["bench", "onnx", "--rounds", "0"], in: folder)
         #expect(rounds.status != 0 && rounds.stderr.contains("--rounds must be at least 1, not 0."), "\(rounds.stderr)")
         let kind = try ReslabBinary.run(["bench", "train", "--model", "resnet-50"], in: folder)

@@ -28,11 +28,11 @@ import Testing
         expectMatchesReference(problem, seed: UInt64(problem.m * 1_000_003 + problem.n * 1009 + problem.k))
     }
 
-    /// The fused bias and ReLU, on shapes with edge tiles, several K blocks and passes, K = 0,
+    /// The fused bias and clamp (ReLU; a clip to both bounds, as a fused ReLU6), on shapes with edge tiles, several K blocks and passes, K = 0,
     /// and the in-place 32-column B; (6, 58, 40) and (9, 27, 17) end in tiles of 26 and 27
     /// columns and 6 and 1 rows, which without AVX-512 split into 4 × 16 quarters of 10–11 columns
     /// and 2 or 1 rows (`MicroKernel.quarterTile`; K = 257 and 800 also into 6 × 16 and 2 × 32 parts).
-    @Test(arguments: [GEMMProblem.Epilogue.bias, .biasReLU])
+    @Test(arguments: [GEMMProblem.Epilogue.bias, .biasReLU, .biasClip])
     func fusedEpilogueMatchesTheReference(_ epilogue: GEMMProblem.Epilogue) {
         let shapes = [(9, 33, 17), (3, 2, 0), (17, 65, 257), (130, 70, 800), (40, 32, 27), (5, 300, 2000), (11, 16, 40), (6, 58, 40), (9, 27, 17)]
         for (m, n, k) in shapes {
@@ -57,6 +57,7 @@ import Testing
             (21, 45, 300, .bias, false), (15, 64, 96, .none, true), (14, 32, 95, .biasReLU, true),
             (23, 20, 577, .biasReLU, false), (8, 33, 1000, .none, false), (17, 16, 200, .bias, true),
             (22, 90, 27, .biasReLU, true), (19, 40, 130, .none, true), (13, 28, 288, .bias, true),
+            (21, 45, 300, .biasClip, false), (14, 32, 95, .biasClip, true),
         ]
         for (m, n, k, epilogue, accumulate) in cases {
             for (transposeA, transposeB) in [(false, false), (true, true)] {

@@ -4,8 +4,19 @@
 /// row-major with a row stride that may exceed its width (the padding holds NaN, so reading it
 /// would poison the result), and C's padding must come back untouched.
 struct GEMMProblem: CustomStringConvertible {
-    /// The epilogue to request, with the bias drawn with the operands.
-    enum Epilogue { case none, bias, biasReLU }
+    /// The epilogue to request, with the bias drawn with the operands; `biasClip` clamps to
+    /// `clip`, [−0.5, 0.5], which most sums pass one bound of (as a fused ReLU6 would).
+    enum Epilogue { case none, bias, biasReLU, biasClip }
+    static let clip = StoreClamp(lower: -0.5, upper: 0.5)
+
+    /// The clamp the epilogue applies last.
+    var clamp: StoreClamp {
+        switch epilogue {
+        case .none, .bias: .none
+        case .biasReLU: .relu
+        case .biasClip: GEMMProblem.clip
+        }
+    }
 
     var transposeA = false, transposeB = false
     var m: Int, n: Int, k: Int
@@ -59,11 +70,11 @@ struct GEMMProblem: CustomStringConvertible {
                             gemm(
                                 transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
                                 a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate)
-                        case .bias, .biasReLU:
+                        case .bias, .biasReLU, .biasClip:
                             gemm(
                                 transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
                                 a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate,
-                                epilogue: epilogue == .bias ? .bias(bias) : .biasReLU(bias))
+                                epilogue: GEMMEpilogue(bias: bias, clamp: clamp))
                         }
                     }
                 }
@@ -76,8 +87,8 @@ struct GEMMProblem: CustomStringConvertible {
     /// result's error: at most 2K + 3 roundings (K multiply-adds, one per K block when the block
     /// sum is added to C, one each for the initial C and the bias), each ≤ u = 2⁻²⁴ relative to
     /// the running sum, give |error| ≤ (2K + 3)·u·(Σ_p |A(i,p)·B(p,j)| + |C₀(i,j)| + |bias(j)|)
-    /// (Higham, "Accuracy and Stability of Numerical Algorithms", §3.1, first order). ReLU is
-    /// exact and moves no value farther from max(0, reference).
+    /// (Higham, "Accuracy and Stability of Numerical Algorithms", §3.1, first order). A clamp
+    /// (ReLU, clip) is exact and moves no value farther from the clamped reference.
     func reference(_ x: Operands) -> (value: [Double], bound: [Double]) {
         var value = [Double](repeating: 0, count: m * n), bound = value
         let u = 0x1p-24
@@ -91,7 +102,7 @@ struct GEMMProblem: CustomStringConvertible {
                     sum += product
                     magnitude += abs(product)
                 }
-                value[i * n + j] = epilogue == .biasReLU ? max(0, sum) : sum
+                value[i * n + j] = min(max(sum, Double(clamp.lower)), Double(clamp.upper))
                 bound[i * n + j] = Double(2 * k + 3) * u * magnitude
             }
         }
@@ -100,7 +111,7 @@ struct GEMMProblem: CustomStringConvertible {
 
     /// C in float32 summed in the kernels' documented order (`GEMMTests.sumsInTheDocumentedOrderBitForBit`):
     /// per K block of `blockDepth`, s = (bias on the first block, else 0) then s = fma(A, B, s)
-    /// step by step; C = s on the first block unless accumulating, else C + s; ReLU last.
+    /// step by step; C = s on the first block unless accumulating, else C + s; the clamp last.
     func inDocumentedOrder(_ x: Operands, blockDepth: Int) -> [Float] {
         var result = [Float](repeating: 0, count: m * n)
         for i in 0..<m {
@@ -117,7 +128,7 @@ struct GEMMProblem: CustomStringConvertible {
                     value = p0 == 0 && !accumulate ? sum : value + sum
                     p0 += blockDepth
                 }
-                result[i * n + j] = epilogue == .biasReLU && value < 0 ? 0 : value
+                result[i * n + j] = clamp(value)
             }
         }
         return result

@@ -18,10 +18,23 @@ import Testing
         let folded = try schedule("conv 3x3 8, bn, relu, maxpool 2, bn, gap", training: false)
         #expect(folded.foldedBatchNorm == [false, true, false, false, false, false, false])
         #expect(folded.skipsForward[1] && folded.skipsForward[2], "the batch norm and its ReLU do not run")
-        #expect(folded.fusedReLU[0], "the ReLU goes to the convolution")
+        #expect(folded.storeClamps[0] == .relu, "the ReLU goes to the convolution")
         #expect(folded.outputOffsets[0] == folded.outputOffsets[1], "the convolution writes the batch norm's output")
         let training = try schedule("conv 3x3 8, bn, relu, maxpool 2, bn, gap", training: true)
         #expect(!training.foldedBatchNorm.contains(true))
+    }
+
+    /// A clip (ReLU6) after a folded batch norm goes to the convolution's store in evaluation; in
+    /// training it runs by itself (its backward reads its input, which a fused store overwrites).
+    @Test func foldsAClipIntoTheConvolutionOnlyInEvaluation() throws {
+        // Nodes: 0 conv, 1 bn, 2 clip, 3 gap, 4 dense.
+        let evaluation = try schedule("conv 3x3 8, bn, relu6, gap", training: false)
+        #expect(evaluation.storeClamps[0] == StoreClamp(lower: 0, upper: 6))
+        #expect(evaluation.skipsForward[1] && evaluation.skipsForward[2], "the batch norm and its clip do not run")
+        #expect(evaluation.outputOffsets[2] == evaluation.outputOffsets[0], "the clip's output is the convolution's")
+        let training = try schedule("conv 3x3 8, bn, relu6, gap", training: true)
+        #expect(training.storeClamps.allSatisfy(\.isNone) && !training.skipsForward[2], "in training the clip runs")
+        #expect(training.outputOffsets[2] != training.outputOffsets[1], "and not in place: its backward reads x")
     }
 
     @Test func aConvolutionReadByTwoNodesKeepsItsBatchNorm() throws {
@@ -38,17 +51,20 @@ import Testing
         #expect(!schedule.foldedBatchNorm.contains(true))
     }
 
-    /// conv 3×3 (8 filters, same padding) → bn with running statistics far from (0, 1) → relu →
-    /// gap → dense: `predict` (folded) against the same layers in Double, the batch norm applied
-    /// to the convolution's output as written (y = γ (x − μ)/√(σ² + ε) + β). Tolerance: 1e-5 of
-    /// the largest logit (Float sums of 27 terms, scaled once).
-    @Test func foldedLogitsMatchTheUnfoldedLayersInDouble() throws {
+    /// conv 3×3 (8 filters, same padding) → bn with running statistics far from (0, 1) → relu (or
+    /// a clip to [−0.5, 0.5], which most outputs pass one bound of) → gap → dense: `predict`
+    /// (folded, the activation in the convolution's store) against the same layers in Double, the
+    /// batch norm applied to the convolution's output as written (y = γ (x − μ)/√(σ² + ε) + β).
+    /// Tolerance: 1e-5 of the largest logit (Float sums of 27 terms, scaled once).
+    @Test(arguments: [("relu", 0.0, Double.infinity), ("clip -0.5 0.5", -0.5, 0.5)])
+    func foldedLogitsMatchTheUnfoldedLayersInDouble(_ activation: String, _ lower: Double, _ upper: Double) throws {
         let (h, w, c, f, classes, batch) = (6, 7, 3, 8, 4, 5)
-        let net = try Network(spec: try ModelSpec(parsing: "conv 3x3 8, bn, relu, gap"), inputChannels: c, classes: classes,
+        let net = try Network(spec: try ModelSpec(parsing: "conv 3x3 8, bn, \(activation), gap"), inputChannels: c, classes: classes,
                               trainingHeight: h, trainingWidth: w, seed: 2)
         let evaluation = ExecutionSchedule(plan: try net.modelPlan(height: h, width: w), hasParameters: net.hasParameters,
                                            capacity: batch, training: false)
-        #expect(evaluation.foldedBatchNorm[1], "predict must take the folded path for this check to mean anything")
+        #expect(evaluation.foldedBatchNorm[1] && evaluation.storeClamps[0] == StoreClamp(lower: Float(lower), upper: Float(upper)),
+                "predict must take the folded, fused path for this check to mean anything")
         var generator = SplitMix64(seed: 21)
         let values = net.arena.values
         let conv = net.parameterOffsets[0], convBias = conv + net.biasOffsets[0], bn = net.parameterOffsets[1]
@@ -82,7 +98,7 @@ import Testing
                         }
                         let normalised = Double(values[bn + k]) * (sum - Double(values[bn + 2 * f + k]))
                             / (Double(values[bn + 3 * f + k]) + Double(BatchNorm.epsilon)).squareRoot() + Double(values[bn + f + k])
-                        pooled[k] += max(0, normalised) / Double(h * w)
+                        pooled[k] += min(max(normalised, lower), upper) / Double(h * w)
                     }
                 }
             }

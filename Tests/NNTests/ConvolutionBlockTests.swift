@@ -42,7 +42,7 @@ import Testing
         let ws = Workspace(plans: [plan], capacity: batch, training: true)
         var out = Outputs(y: .init(repeating: 0, count: dy.count), dWeight: .init(repeating: 0, count: weight.count),
                           dBias: .init(repeating: 0, count: bias.count), dx: .init(repeating: 0, count: x.count))
-        conv.forward(x: x, weight: weight, bias: bias, y: &out.y, relu: false, scratch: ws.scratch)
+        conv.forward(x: x, weight: weight, bias: bias, y: &out.y, clamp: .none, scratch: ws.scratch)
         conv.backward(x: x, weight: weight, dy: dy, dWeight: &out.dWeight, dBias: &out.dBias, dx: &out.dx, scratch: ws.scratch)
         return out
     }
@@ -115,6 +115,27 @@ import Testing
         #expect(maxRelativeError(one.y, expected.y) < 1e-5)
         #expect(maxRelativeError(one.dWeight, expected.dWeight) < 1e-5)
         #expect(maxRelativeError(one.dBias, expected.dBias) < 1e-5)
+        #expect(maxRelativeError(one.dx, expected.dx) < 1e-5)
+        #expect(run(plan, batch: batch, threads: 2) == one, "the result must not depend on the thread count")
+    }
+
+    /// The depthwise kernel (`DepthwiseConvolution`: 3×3 windows inside the input 8 channels at a
+    /// time with the weights held over a row, the border pixels and the channels past the last
+    /// multiple of 8 one pixel at a time) against the direct convolution in Double: 24 channels
+    /// (3 blocks of 8 inside, 16 + 8 at the border), 37 (4 blocks and 5 left over), strided,
+    /// dilated, asymmetric padding, a 5×5 window (no interior loop), and bit-identical at 1 and
+    /// 2 threads.
+    @Test(arguments: [("conv 3x3 24 groups 24", 24), ("conv 3x3 37 groups 37", 37), ("conv 3x3 24 groups 24 stride 2", 24),
+                      ("conv 3x3 16 groups 16 dilation 2", 16), ("conv 3x3 40 groups 40 pad 1,0,2,1", 40),
+                      ("conv 5x5 24 groups 24 stride 2", 24)])
+    func depthwiseMatchesTheDirectConvolution(_ layer: String, _ channels: Int) throws {
+        let plan = try ModelSpec(parsing: [layer]).plan(height: 13, width: 11, channels: channels)[0]
+        #expect(Convolution(plan: plan, batch: 1).isDepthwise)
+        let batch = 3
+        let one = run(plan, batch: batch, threads: 1)
+        let expected = direct(plan, batch: batch)
+        #expect(maxRelativeError(one.y, expected.y) < 1e-5)
+        #expect(maxRelativeError(one.dWeight, expected.dWeight) < 1e-5)
         #expect(maxRelativeError(one.dx, expected.dx) < 1e-5)
         #expect(run(plan, batch: batch, threads: 2) == one, "the result must not depend on the thread count")
     }

@@ -31,11 +31,11 @@ import Testing
             #expect(ws.schedule.pooledInto[0] == 1)
             var out = [Float](repeating: .nan, count: batch * poolPlan.output.count)
             if pooled {
-                conv.forward(x: x, weight: weight, bias: bias, y: &out, relu: relu, scratch: ws.scratch, evaluation: true,
+                conv.forward(x: x, weight: weight, bias: bias, y: &out, clamp: relu ? .relu : .none, scratch: ws.scratch, evaluation: true,
                              pooled: poolPlan.output)
             } else {
                 var y = [Float](repeating: .nan, count: batch * plan.output.count)
-                conv.forward(x: x, weight: weight, bias: bias, y: &y, relu: relu, scratch: ws.scratch, evaluation: true)
+                conv.forward(x: x, weight: weight, bias: bias, y: &y, clamp: relu ? .relu : .none, scratch: ws.scratch, evaluation: true)
                 Pooling(plan: poolPlan, batch: batch).maxForward(x: y, y: &out, scratch: ws.scratch)
             }
             return out
@@ -64,12 +64,12 @@ import Testing
         let ws = Workspace(plans: [plan, poolPlan], capacity: batch, training: true)
         #expect(ws.schedule.pooledInto[0] == 1 && ws.savedFloats[1] != nil)
         var full = [Float](repeating: .nan, count: batch * plan.output.count)
-        conv.forward(x: x, weight: weight, bias: bias, y: &full, relu: relu, scratch: ws.scratch)
+        conv.forward(x: x, weight: weight, bias: bias, y: &full, clamp: relu ? .relu : .none, scratch: ws.scratch)
         var pooledAfter = [Float](repeating: .nan, count: batch * poolPlan.output.count)
         pool.maxForward(x: full, y: &pooledAfter, scratch: ws.scratch)
         var pooledInStore = [Float](repeating: .nan, count: batch * poolPlan.output.count)
         var winners = [Float](repeating: .nan, count: batch * poolPlan.output.count)
-        conv.forward(x: x, weight: weight, bias: bias, y: &pooledInStore, relu: relu, scratch: ws.scratch, pooled: poolPlan.output,
+        conv.forward(x: x, weight: weight, bias: bias, y: &pooledInStore, clamp: relu ? .relu : .none, scratch: ws.scratch, pooled: poolPlan.output,
                      winners: &winners)
         #expect(pooledInStore == pooledAfter)
         #expect(winners.allSatisfy { [0, 1, 2, 3].contains($0) } && Set(winners).count == 4)

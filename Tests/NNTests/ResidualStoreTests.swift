@@ -24,9 +24,9 @@ import Testing
             let ws = Workspace(plans: [plan], capacity: batch, training: false)
             var y = [Float](repeating: .nan, count: batch * plan.output.count)
             if fused {
-                conv.forward(x: x, weight: weight, bias: bias, y: &y, relu: relu, scratch: ws.scratch, evaluation: true, residual: skip)
+                conv.forward(x: x, weight: weight, bias: bias, y: &y, clamp: relu ? .relu : .none, scratch: ws.scratch, evaluation: true, residual: skip)
             } else {
-                conv.forward(x: x, weight: weight, bias: bias, y: &y, relu: false, scratch: ws.scratch, evaluation: true)
+                conv.forward(x: x, weight: weight, bias: bias, y: &y, clamp: .none, scratch: ws.scratch, evaluation: true)
                 for i in y.indices { y[i] = relu ? max(0, y[i] + skip[i]) : y[i] + skip[i] }
             }
             return y
@@ -53,7 +53,7 @@ import Testing
         var expected = [Int?](repeating: nil, count: plan.nodes.count)
         expected[4] = 0
         #expect(evaluation.residualFrom == expected)
-        #expect(evaluation.skipsForward[6] && evaluation.skipsForward[7] && evaluation.fusedReLU[4], "the add and its ReLU go to a4")
+        #expect(evaluation.skipsForward[6] && evaluation.skipsForward[7] && evaluation.storeClamps[4] == .relu, "the add and its ReLU go to a4")
         #expect(!evaluation.skipsForward[12] && !evaluation.skipsForward[15], "the projection block's and the post-ReLU adds run")
         let training = ExecutionSchedule(plan: plan, hasParameters: net.hasParameters, capacity: 1, training: true)
         #expect(training.residualFrom.allSatisfy { $0 == nil } && !training.skipsForward[6])

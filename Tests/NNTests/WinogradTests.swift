@@ -25,7 +25,7 @@ import Testing
             let ws = Workspace(plans: [plan], capacity: batch, training: false)
             var y = [Float](repeating: .nan, count: batch * plan.output.count)
             let packed = prepared ? weight.withUnsafeBufferPointer { conv.evaluationWeights($0.baseAddress!) } : nil
-            conv.forward(x: x, weight: weight, bias: bias, y: &y, relu: false, scratch: ws.scratch, evaluation: true, packed: packed)
+            conv.forward(x: x, weight: weight, bias: bias, y: &y, clamp: .none, scratch: ws.scratch, evaluation: true, packed: packed)
             return y
         } }
         let y = evaluate(threads: 1, prepared: false)

@@ -10,8 +10,14 @@ ONNX Runtime, built with onnx.helper (NCHW input "x" with dynamic batch, height 
                  of two basic blocks (64, 128, 256, 512; 1x1/2 Conv + BN projection where the shape
                  changes), GlobalAveragePool, Flatten, Gemm 512 -> 1000: 11,689,512 parameters
                  (47 MB; write it to a cache folder, not the repository).
+  mobilenet-v2   torchvision's mobilenet_v2 graph, exported the same way: Conv 3x3/2 32, BN, ReLU6
+                 (Clip 0..6 with min and max as inputs, as from opset 11), 17 inverted residual
+                 blocks (1x1 expansion x6 + BN + ReLU6, depthwise 3x3 (group = channels, stride 1
+                 or 2) + BN + ReLU6, 1x1 projection + BN, Add where shape allows), Conv 1x1 1280,
+                 BN, ReLU6, GlobalAveragePool, Flatten, Gemm 1280 -> 1000: 3,504,872 parameters
+                 (14 MB).
 
-Usage: onnx_models.py reference-cnn|resnet-18 OUT.onnx
+Usage: onnx_models.py reference-cnn|resnet-18|mobilenet-v2 OUT.onnx
 """
 import sys
 
@@ -35,11 +41,19 @@ class Builder:
         self.nodes.append(helper.make_node(op, inputs, [out], name=out, **attributes))
         return out
 
-    def conv(self, x, cin, cout, kernel, stride=1, bias=False):
-        """He-normal weights (O, I, kH, kW), pads kernel // 2 on every side."""
-        w = self.weight(f"w{self.count}", self.rng.standard_normal((cout, cin, kernel, kernel)) * np.sqrt(2 / (cin * kernel * kernel)))
+    def conv(self, x, cin, cout, kernel, stride=1, bias=False, groups=1):
+        """He-normal weights (O, I / groups, kH, kW), pads kernel // 2 on every side."""
+        fan_in = cin // groups * kernel * kernel
+        w = self.weight(f"w{self.count}", self.rng.standard_normal((cout, cin // groups, kernel, kernel)) * np.sqrt(2 / fan_in))
         inputs = [x, w] + ([self.weight(f"b{self.count}", self.rng.uniform(-0.1, 0.1, cout))] if bias else [])
-        return self.node("Conv", inputs, kernel_shape=[kernel, kernel], strides=[stride, stride], pads=[kernel // 2] * 4)
+        return self.node("Conv", inputs, kernel_shape=[kernel, kernel], strides=[stride, stride], pads=[kernel // 2] * 4, group=groups)
+
+    def relu6(self, x):
+        """ReLU6 as torch.onnx.export writes it from opset 11: Clip with min and max as inputs."""
+        if not any(t.name == "zero" for t in self.weights):
+            self.weight("zero", np.array(0.0))
+            self.weight("six", np.array(6.0))
+        return self.node("Clip", [x, "zero", "six"])
 
     def bn(self, x, channels):
         k = self.count
@@ -93,8 +107,29 @@ def resnet18():
     return model
 
 
+def mobilenet_v2():
+    b = Builder(seed=2)
+    x = b.relu6(b.bn(b.conv("x", 3, 32, 3, stride=2), 32))
+    channels = 32
+    for expansion, filters, repeats, first_stride in ((1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2),
+                                                      (6, 96, 3, 1), (6, 160, 3, 2), (6, 320, 1, 1)):
+        for block in range(repeats):
+            stride, hidden = first_stride if block == 0 else 1, channels * expansion
+            y = b.relu6(b.bn(b.conv(x, channels, hidden, 1), hidden)) if expansion != 1 else x
+            y = b.relu6(b.bn(b.conv(y, hidden, hidden, 3, stride, groups=hidden), hidden))
+            y = b.bn(b.conv(y, hidden, filters, 1), filters)
+            x = b.node("Add", [x, y]) if stride == 1 and channels == filters else y
+            channels = filters
+    x = b.relu6(b.bn(b.conv(x, channels, 1280, 1), 1280))
+    b.head(x, 1280, 1000)
+    model = b.model("mobilenet_v2", 1000)
+    parameters = sum(int(np.prod(t.dims)) for t in model.graph.initializer if not t.name.startswith(("mean", "var", "zero", "six")))
+    assert parameters == 3_504_872, parameters  # torchvision's mobilenet_v2
+    return model
+
+
 if __name__ == "__main__":
-    builders = {"reference-cnn": reference_cnn, "resnet-18": resnet18}
+    builders = {"reference-cnn": reference_cnn, "resnet-18": resnet18, "mobilenet-v2": mobilenet_v2}
     if len(sys.argv) != 3 or sys.argv[1] not in builders:
         raise SystemExit(f"usage: onnx_models.py {'|'.join(builders)} OUT.onnx")
     onnx.save(builders[sys.argv[1]](), sys.argv[2])

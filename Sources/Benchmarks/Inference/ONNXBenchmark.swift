@@ -4,11 +4,22 @@ import ONNX
 
 /// `reslab bench onnx`: an ONNX model imported by reslab (`ONNX.ImportedModel`) and run by its
 /// engine, beside ONNX Runtime running the same file with the same thread count, back to back in
-/// the same invocation. By default the model is a ResNet-18-shaped graph with random weights
-/// (`onnx_models.py resnet-18`, written once to `BenchCache.folder`) at 224 px, batch 32.
+/// the same invocation. By default the model is a generated graph with random weights
+/// (`onnx_models.py`, written once to `BenchCache.folder`), ResNet-18 or MobileNetV2, at 224 px,
+/// batch 32.
 public struct ONNXBenchmark {
-    /// A model file, or nil for the generated ResNet-18.
+    /// The graphs `onnx_models.py` writes for this benchmark, shaped as torchvision's models.
+    public enum GeneratedModel: String, CaseIterable, Sendable {
+        /// Plain 3×3 convolutions, batch norm, residual adds (11.7 M parameters).
+        case resnet18 = "resnet-18"
+        /// 1×1 expansions and projections around depthwise 3×3 convolutions, ReLU6 as Clip,
+        /// residual adds (3.5 M parameters).
+        case mobilenetV2 = "mobilenet-v2"
+    }
+
+    /// A model file, or nil for the generated model `generated`.
     public var model: String?
+    public var generated: GeneratedModel
     public var size: Int
     public var batch: Int
     public var threads: [Int]
@@ -19,8 +30,10 @@ public struct ONNXBenchmark {
     public var python: String?
     public var skipPeers: Bool
 
-    public init(model: String?, size: Int, batch: Int, threads: [Int], rounds: Int, seconds: Double, python: String?, skipPeers: Bool) {
+    public init(model: String?, generated: GeneratedModel, size: Int, batch: Int, threads: [Int], rounds: Int, seconds: Double,
+                python: String?, skipPeers: Bool) {
         self.model = model
+        self.generated = generated
         self.size = size
         self.batch = batch
         self.threads = threads
@@ -57,17 +70,17 @@ public struct ONNXBenchmark {
         Figure.afterTable([measured], threads: threads, peer: "ONNX Runtime").forEach(out)
     }
 
-    /// `model`, else the cached ResNet-18 (generated with the peers' Python when missing).
+    /// `model`, else the cached generated model (written with the peers' Python when missing).
     private func modelFile(python: PeerPython?) throws -> String {
         if let model { return model }
-        let cached = BenchCache.folder.appendingPathComponent("resnet-18.onnx").path
+        let cached = BenchCache.folder.appendingPathComponent("\(generated.rawValue).onnx").path
         if FileManager.default.fileExists(atPath: cached) { return cached }
         guard let python else {
             throw BenchmarkError.badInput(file: cached, reason: """
-                the ResNet-18 model is not generated yet and no Python with onnx was found to write it; run \
+                the \(generated.rawValue) model is not generated yet and no Python with onnx was found to write it; run \
                 scripts/peers-venv.sh (or pass --python with onnx installed), or pass --model with an ONNX file
                 """)
         }
-        return try Peers.onnxModel("resnet-18", python: python)
+        return try Peers.onnxModel(generated.rawValue, python: python)
     }
 }

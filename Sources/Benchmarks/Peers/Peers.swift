@@ -43,7 +43,8 @@ public enum Peers {
             environment: openBLAS)
     }
 
-    /// The ONNX models both sides time (`onnx_models.py`: "reference-cnn", "resnet-18"), written
+    /// The ONNX models both sides time (`onnx_models.py`: "reference-cnn", "resnet-18",
+    /// "mobilenet-v2"), written
     /// once into `BenchCache.folder` and reused; returns the file's path.
     public static func onnxModel(_ kind: String, python: PeerPython) throws -> String {
         let path = BenchCache.folder.appendingPathComponent("\(kind).onnx").path

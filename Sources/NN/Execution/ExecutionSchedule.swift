@@ -1,6 +1,8 @@
+import Kernels
+
 /// How one pass over a placed graph uses memory: which buffer each node's output and output
-/// gradient live in, which operations run in place, which ReLUs are fused into the layer before
-/// them, and where gradients of a tensor read by several nodes are accumulated.
+/// gradient live in, which operations run in place, which ReLUs (and, in evaluation, clips) are
+/// fused into the layer before them, and where gradients of a tensor read by several nodes are accumulated.
 ///
 /// Steps: node j's forward pass is step j (0 ≤ j < n), the loss is step n, node j's backward
 /// pass is step 2n − j. Every tensor lives from the step that first writes it to the last step
@@ -33,7 +35,8 @@
 /// In place (`LayerSpec.mayRunInPlace`): node j writes y_j over its first input y_i when j is
 /// y_i's only reader and, in training, no backward pass reads any tensor sharing that buffer
 /// (otherwise the overwrite would destroy what it needs). A ReLU in place over a convolution or
-/// batch norm is fused into that layer's store. Backward in place (`mayBackpropagateInPlace`):
+/// batch norm is fused into that layer's store, and so is a clip (ReLU6) in evaluation
+/// (`LayerSpec.fusedClamp`): the layer clamps its output as it stores it (`StoreClamp`). Backward in place (`mayBackpropagateInPlace`):
 /// dy_i shares dy_j's buffer when j is y_i's only reader and its dx has dy's size.
 struct ExecutionSchedule {
     /// Where node j's backward pass writes the gradient of its input slot k.
@@ -49,9 +52,10 @@ struct ExecutionSchedule {
     let outputOffsets: [Int]
     /// gradientOffsets[j]: dy_j's offset (training; nil when nothing needs it).
     let gradientOffsets: [Int?]
-    /// fusedReLU[j]: node j (a convolution or batch norm) applies the ReLU that reads it.
-    let fusedReLU: [Bool]
-    /// skipsForward[j]: node j is a ReLU fused into the node it reads, a folded batch norm, or an
+    /// storeClamps[j]: the clamp node j (a convolution or batch norm) applies in its store, that
+    /// of the ReLU or clip fused into it; `.none` when nothing is fused.
+    let storeClamps: [StoreClamp]
+    /// skipsForward[j]: node j is a ReLU or clip fused into the node it reads, a folded batch norm, or an
     /// add or max pool taken in a convolution's store.
     let skipsForward: [Bool]
     /// foldedBatchNorm[j]: node j is a batch norm whose convolution (its input, read by it alone)
@@ -93,7 +97,8 @@ struct ExecutionSchedule {
         // Forward storage: storage[i] is the node whose buffer y_i lives in.
         var storage = Array(0..<n)
         var pinned = readByBackward          // per storage: some tensor in it is read by backward
-        var fused = [Bool](repeating: false, count: n), skips = fused, folded = fused
+        var clamps = [StoreClamp](repeating: .none, count: n)
+        var skips = [Bool](repeating: false, count: n), folded = skips
         var residual = [Int?](repeating: nil, count: n), addedBy = [Int?](repeating: nil, count: n)
         // Whether every node from c to i that shares convolution c's buffer is work c's store does
         // (`storeDoes`): then an add or pool after i can be taken in that store too.
@@ -109,7 +114,7 @@ struct ExecutionSchedule {
                 skips[j] = true
                 continue
             }
-            guard node.layer.mayRunInPlace, let i = node.inputs.first, i >= 0, consumers[i].count == 1,
+            guard node.layer.mayRunInPlace(training: training), let i = node.inputs.first, i >= 0, consumers[i].count == 1,
                   nodes[i].output.count == node.output.count, !pinned[storage[i]] else { continue }
             storage[j] = storage[i]
             pinned[storage[j]] = pinned[storage[j]] || readByBackward[j]
@@ -117,18 +122,18 @@ struct ExecutionSchedule {
             // other input already exists is added in the convolution's store.
             let c = storage[i]
             if !training, node.layer == .add, node.inputs.count == 2, node.inputs[1] < c, case .conv = nodes[c].layer,
-               !Convolution(plan: nodes[c].layerPlan, batch: 1).isDepthwise, !fused[c], onlyStoreWork(from: c, to: i, { folded[$0] }) {
+               !Convolution(plan: nodes[c].layerPlan, batch: 1).isDepthwise, clamps[c].isNone, onlyStoreWork(from: c, to: i, { folded[$0] }) {
                 residual[c] = node.inputs[1]
                 addedBy[j] = c
                 skips[j] = true
                 continue
             }
-            // The ReLU of a folded batch norm, or of an add taken in a store, goes to its convolution.
+            // The ReLU or clip of a folded batch norm, or of an add taken in a store, goes to its convolution.
             let target = folded[i] ? nodes[i].inputs[0] : addedBy[i] ?? i
-            if node.layer == .relu, storage[i] == target {
+            if let clamp = node.layer.fusedClamp(training: training), storage[i] == target, clamps[target].isNone {
                 switch nodes[target].layer {
                 case .conv, .batchNorm:
-                    fused[target] = true
+                    clamps[target] = clamp
                     skips[j] = true
                 default: break
                 }
@@ -232,7 +237,7 @@ struct ExecutionSchedule {
             targets[temporary.node][temporary.slot] = InputGradient(target: layout.offsets[temporary.interval], accumulateInto: gradients[i]!)
         }
         gradientOffsets = gradients
-        fusedReLU = fused
+        storeClamps = clamps
         skipsForward = skips
         foldedBatchNorm = folded
         runsBackward = runs

@@ -1,3 +1,5 @@
+import Kernels
+
 /// What the executor needs to know about each operation to lay out its buffers (ggml's
 /// `ggml_op_can_inplace`, plus what backward reads): decided here once per layer kind.
 extension LayerSpec {
@@ -27,12 +29,25 @@ extension LayerSpec {
 
     /// The forward pass may write y over its first input x (elementwise, y[i] from x[i] only, or a
     /// reinterpretation such as flatten): the executor then gives both one buffer when nothing
-    /// else reads x afterwards.
-    var mayRunInPlace: Bool {
+    /// else reads x afterwards. In training not an activation whose backward reads x; in an
+    /// evaluation, with no backward pass, every activation.
+    func mayRunInPlace(training: Bool) -> Bool {
         switch self {
         case .relu, .flatten, .dropout, .add, .softmax, .bias: return true
-        case let .activation(kind): return kind.backwardNeedsOnlyOutput
+        case let .activation(kind): return !training || kind.backwardNeedsOnlyOutput
         default: return false
+        }
+    }
+
+    /// The clamp a convolution or batch norm applies in its store when this layer reads it in
+    /// place and is fused into it (`ExecutionSchedule.storeClamps`): a ReLU always (its backward
+    /// reads only y), a clip (ReLU6) in an evaluation (in training its backward reads x, which
+    /// the fused store never writes); nil for anything else.
+    func fusedClamp(training: Bool) -> StoreClamp? {
+        switch self {
+        case .relu: return .relu
+        case let .activation(.clip(lower, upper)) where !training: return StoreClamp(lower: lower, upper: upper)
+        default: return nil
         }
     }
 
