@@ -53,66 +53,80 @@ struct DepthwiseConvolution {
     /// y = clamp(depthwise(x, W) + b) (`StoreClamp`: a fused ReLU or clip), output row by output
     /// row. Where a 3×3 window lies inside the input (all but the border pixels), 8 channels at a
     /// time with the 9 taps' weights and the bias held in registers over the row's pixels
-    /// (`interiorRow`); the border pixels and the channels past the last multiple of 8 take the
-    /// per-pixel loop (`pixel`). Both sum bias + Σ x·w in the same order (taps row by row, one
-    /// fused multiply-add each), so the result does not depend on which loop computed it.
+    /// (`interiorRow`); the border pixels, any other window, and the channels past the last
+    /// multiple of 8 take the per-pixel loop (`pixel`). Both sum bias + Σ x·w in the same order
+    /// (taps row by row, one fused multiply-add each), so the result does not depend on which
+    /// loop computed it.
     func forward(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
                  y: UnsafeMutablePointer<Float>, clamp: StoreClamp, scratch: Scratch) {
-        let rows = conv.rows, columns = conv.columns, c = conv.channels
+        let rows = conv.rows, columns = conv.columns, c = conv.channels, w = conv.plan.input.width
         let ho1 = conv.plan.output.height, wo1 = conv.plan.output.width
         let interiorColumns = interiorColumns, blocked = c / 8 * 8
         scratch.forParts(conv.batch) { _, images in
-            for n in images {
-                let image = n &* conv.plan.input.count
-                for ho in 0..<ho1 {
-                    let h0 = ho &* rows.stride &- rows.padBefore
-                    let rowTaps = Self.insideTaps(rows, start: h0)
-                    let interior = rowTaps.count == 3 ? interiorColumns : 0..<0
-                    let yRow = y + (n &* ho1 &+ ho) &* wo1 &* c
-                    for wo in 0..<wo1 {
-                        let w0 = wo &* columns.stride &- columns.padBefore
-                        pixel(x: x, weight: weight, bias: bias, y: yRow + wo &* c, clamp: clamp,
-                              taps: (rowTaps, Self.insideTaps(columns, start: w0)), h0: h0, w0: w0, image: image,
-                              from: interior.contains(wo) ? blocked : 0)
-                    }
-                    if !interior.isEmpty {
-                        interiorRow(x: x + (image &+ h0 &* conv.plan.input.width &* c), weight: weight, bias: bias,
-                                    y: yRow, clamp: clamp, columns: interior, channels: blocked)
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * rows.taps * columns.taps) { offsets in
+                let inputOffsets = offsets.baseAddress!, weightOffsets = inputOffsets + rows.taps * columns.taps
+                for n in images {
+                    let image = n &* conv.plan.input.count
+                    for ho in 0..<ho1 {
+                        let h0 = ho &* rows.stride &- rows.padBefore
+                        let rowTaps = Self.insideTaps(rows, start: h0)
+                        let interior = rowTaps.count == 3 ? interiorColumns : 0..<0
+                        let yRow = y + (n &* ho1 &+ ho) &* wo1 &* c
+                        for wo in 0..<wo1 {
+                            let from = interior.contains(wo) ? blocked : 0
+                            guard from < c else { continue }
+                            // The in-bounds taps' offsets into x and W, row by row.
+                            let w0 = wo &* columns.stride &- columns.padBefore
+                            var taps = 0
+                            for i in rowTaps {
+                                let row = (h0 &+ i &* rows.dilation) &* w
+                                for j in Self.insideTaps(columns, start: w0) {
+                                    inputOffsets[taps] = image &+ (row &+ w0 &+ j &* columns.dilation) &* c
+                                    weightOffsets[taps] = (i &* columns.taps &+ j) &* c
+                                    taps &+= 1
+                                }
+                            }
+                            pixel(x: x, weight: weight, bias: bias, y: yRow + wo &* c, clamp: clamp,
+                                  inputOffsets: inputOffsets, weightOffsets: weightOffsets, taps: taps, from: from)
+                        }
+                        if !interior.isEmpty {
+                            interiorRow(x: x + (image &+ h0 &* w &* c), weight: weight, bias: bias,
+                                        y: yRow, clamp: clamp, columns: interior, channels: blocked)
+                        }
                     }
                 }
             }
         }
     }
 
-    /// One output pixel at `y`, channels `k0..<C`: bias + Σ over the in-bounds taps of x · w,
-    /// 16 channels at a time, then one at a time.
+    /// One output pixel at `y`, channels `k0..<C`: bias + Σ over its `taps` in-bounds taps of
+    /// x[inputOffsets[t] + k] · W[weightOffsets[t] + k], 16 channels at a time (two independent
+    /// sums), then 8, then one.
     @inline(__always)
     private func pixel(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
-                       y: UnsafeMutablePointer<Float>, clamp: StoreClamp, taps: (rows: Range<Int>, columns: Range<Int>),
-                       h0: Int, w0: Int, image: Int, from k0: Int) {
-        let c = conv.channels, w = conv.plan.input.width, kw = conv.columns.taps
-        let rowDilation = conv.rows.dilation, columnDilation = conv.columns.dilation
+                       y: UnsafeMutablePointer<Float>, clamp: StoreClamp,
+                       inputOffsets: UnsafePointer<Int>, weightOffsets: UnsafePointer<Int>, taps: Int, from k0: Int) {
+        let c = conv.channels
         var k = k0
         while k &+ 16 <= c {
             var acc = load16(bias + k)
-            for i in taps.rows {
-                let row = image &+ ((h0 &+ i &* rowDilation) &* w) &* c &+ k
-                for j in taps.columns {
-                    acc = acc.addingProduct(load16(x + (row &+ (w0 &+ j &* columnDilation) &* c)),
-                                            load16(weight + ((i &* kw &+ j) &* c &+ k)))
-                }
+            for t in 0..<taps {
+                acc = acc.addingProduct(load16(x + (inputOffsets[t] &+ k)), load16(weight + (weightOffsets[t] &+ k)))
             }
             store16(clamp(acc), y + k)
             k &+= 16
         }
+        if k &+ 8 <= c {
+            var acc = load8(bias + k)
+            for t in 0..<taps {
+                acc = acc.addingProduct(load8(x + (inputOffsets[t] &+ k)), load8(weight + (weightOffsets[t] &+ k)))
+            }
+            store8(clamp(acc), y + k)
+            k &+= 8
+        }
         while k < c {
             var acc = bias[k]
-            for i in taps.rows {
-                for j in taps.columns {
-                    acc = acc.addingProduct(x[image &+ ((h0 &+ i &* rowDilation) &* w &+ w0 &+ j &* columnDilation) &* c &+ k],
-                                            weight[(i &* kw &+ j) &* c &+ k])
-                }
-            }
+            for t in 0..<taps { acc = acc.addingProduct(x[inputOffsets[t] &+ k], weight[weightOffsets[t] &+ k]) }
             y[k] = clamp(acc)
             k &+= 1
         }
