@@ -35,6 +35,11 @@ public enum Figure {
         seconds.map { String(format: "%.0f ms", 1000 * $0) } ?? "—"
     }
 
+    /// "2.1e-06": a difference or tolerance, two significant digits.
+    public static func scientific(_ value: Double) -> String {
+        String(format: "%.1e", value)
+    }
+
     /// "speed-up 1 → 2 threads: reslab 1.52×, numpy 1.20×" (`measured` holding one measurement),
     /// or with one per size "speed-up 1 → 2 threads at 16 / 32 px: reslab 1.90× / 1.95×, ONNX
     /// Runtime 1.60× / 1.70×"; empty unless `threads` has two counts. Each speed-up is the median

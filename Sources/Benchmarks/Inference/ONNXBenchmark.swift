@@ -68,6 +68,16 @@ public struct ONNXBenchmark {
                                                       oneThreadCPUs: session.oneThreadCPUs(threads: threads), rounds: rounds, seconds: seconds, peer: peer)
         for count in threads { out(table.row(["\(count)"], measured[count]!, session: session)) }
         Figure.afterTable([measured], threads: threads, peer: "ONNX Runtime").forEach(out)
+        if let ort {
+            let images = NetworkBenchmark.randomImages(batch: batch, size: size, channels: network.inputChannels)
+            let ours = try network.predict(images).values
+            let theirs = try Peers.onnxRuntimeLogits(ort, model: file, images: images)
+            guard let agreement = LogitAgreement(reslab: ours, peer: theirs) else {
+                throw BenchmarkError.badInput(file: file, reason: "reslab computes \(ours.count) logits for \(batch) images and ONNX Runtime "
+                                              + "\(theirs.count); the model's output is not one row of class scores per image")
+            }
+            agreement.lines(peer: "ONNX Runtime", batch: batch).forEach(out)
+        }
     }
 
     /// `model`, else the cached generated model (written with the peers' Python when missing).

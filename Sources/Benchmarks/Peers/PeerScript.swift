@@ -39,7 +39,7 @@ public struct PeerScript {
         }
     }
 
-    private func checkExists() throws {
+    func checkExists() throws {
         guard FileManager.default.fileExists(atPath: path) else {
             throw BenchmarkError.badInput(file: path, reason: "the peer script is missing; run reslab from the checkout that built it")
         }

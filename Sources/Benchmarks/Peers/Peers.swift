@@ -1,4 +1,5 @@
 import Foundation
+import NN
 
 /// The peers `reslab bench train` and `bench onnx` run, each a script in `scripts/peers/`.
 public enum Peers {
@@ -41,6 +42,24 @@ public enum Peers {
         try PeerScript(name: "ort_infer.py", python: python).serve(
             ["--model", model, "--threads", "\(threads)", "--batch", "\(batch)", "--size", "\(size)", "--seconds", "\(seconds)"],
             environment: openBLAS)
+    }
+
+    /// ONNX Runtime's logits of `model` for `images` (NHWC, as reslab's engine takes them;
+    /// `ort_logits.py` runs them in NCHW on one thread), through two files in a fresh temporary
+    /// folder that is removed afterwards.
+    public static func onnxRuntimeLogits(_ python: PeerPython, model: String, images: Tensor) throws -> [Float] {
+        let script = PeerScript(name: "ort_logits.py", python: python)
+        try script.checkExists()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reslab-logits-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = folder.appendingPathComponent("images.f32"), output = folder.appendingPathComponent("logits.f32")
+        try images.values.withUnsafeBytes { try Data($0).write(to: input) }
+        let shape = images.shape
+        _ = try runCapturingOutput(python.path, [script.path, "--model", model, "--batch", "\(shape[0])", "--size", "\(shape[1])",
+                                                 "--channels", "\(shape[3])", "--input", input.path, "--output", output.path])
+        let bytes = try Data(contentsOf: output)
+        return bytes.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
     }
 
     /// The ONNX models both sides time (`onnx_models.py`: "reference-cnn", "resnet-18",

@@ -142,7 +142,7 @@ public enum NetworkBenchmark {
         return try body()
     }
 
-    private static func randomImages(batch: Int, size: Int, channels: Int) -> Tensor {
+    static func randomImages(batch: Int, size: Int, channels: Int) -> Tensor {
         var generator = SplitMix64(seed: 2)
         let count = batch * size * size * channels
         return try! Tensor(shape: [batch, size, size, channels], values: (0..<count).map { _ in generator.uniform(limit: 1) })
