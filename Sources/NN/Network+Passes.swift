@@ -17,11 +17,13 @@ extension Network {
     /// evaluation (nil: each convolution prepares its weights itself; required when the schedule
     /// folds a batch norm). A workspace not made for training runs an evaluation pass
     /// (`Convolution.forward(…, evaluation:)`).
+    /// `nodes`: only these nodes run (`predict`'s split at a cut, `Network.evaluationSplit`): the
+    /// tensors they read from before the range must already be in the workspace.
     func forward(_ input: UnsafePointer<Float>, batch: Int, workspace ws: Workspace,
-                 prepared: [EvaluationWeights?]? = nil) {
+                 prepared: [EvaluationWeights?]? = nil, nodes: Range<Int> = 0..<Int.max) {
         let scratch = ws.scratch, schedule = ws.schedule
         precondition(prepared != nil || !schedule.foldedBatchNorm.contains(true), "a folded batch norm needs prepared weights")
-        for (j, node) in ws.plan.nodes.enumerated() where !schedule.skipsForward[j] {
+        for (j, node) in ws.plan.nodes.enumerated() where nodes.contains(j) && !schedule.skipsForward[j] {
             let plan = ws.plans[j]
             let x = ws.input(node.inputs[0], image: input), y = ws.outputs[j]
             let parameters = arena.values + parameterOffsets[j]

@@ -47,7 +47,9 @@ extension Network {
     /// on one chunk, then the next chunk), so activations stay in cache; the threads take chunks
     /// one at a time, dynamically (`Parallel.forChunks`; chunk sizes `predictChunks`), each
     /// thread with its own workspace, or, for a model with large weights, run every layer of each
-    /// chunk together. An image's logits do not depend on the chunking or the threads.
+    /// chunk together — and where such a model can be split (`Network.evaluationSplit`), the nodes
+    /// before its large weights run on smaller chunks, each thread its own, gathered into the
+    /// grown chunk for the rest. An image's logits do not depend on the chunking or the threads.
     public func predict(_ inputs: Tensor) throws -> Tensor {
         let (batch, height, width) = try checkInputs(inputs)
         let team = try evaluationTeam(height: height, width: width), workspaces = team.workspaces
@@ -61,6 +63,22 @@ extension Network {
         inputs.values.withUnsafeBufferPointer { x in
             logits.values.withUnsafeMutableBufferPointer { z in
                 let (x, z) = (x.baseAddress!, z.baseAddress!)
+                if let cut = team.cut {
+                    let tail = workspaces[0], cutFloats = tail.plans[cut].output.count
+                    for chunk in chunks {
+                        let head = Network.predictChunks(batch: chunk.count, capacity: team.head[0].capacity,
+                                                         workers: Parallel.workers(for: chunk.count, limit: team.head.count))
+                        Parallel.forChunks(head.count, maxWorkers: team.head.count) { worker, index in
+                            let ws = team.head[worker], images = head[index]
+                            forward(x + (chunk.lowerBound + images.lowerBound) * imageSize, batch: images.count, workspace: ws,
+                                    prepared: prepared, nodes: 0..<cut + 1)
+                            (tail.outputs[cut] + images.lowerBound * cutFloats).update(from: ws.outputs[cut], count: images.count * cutFloats)
+                        }
+                        forward(x, batch: chunk.count, workspace: tail, prepared: prepared, nodes: cut + 1..<tail.plan.nodes.count)
+                        (z + chunk.lowerBound * classes).update(from: tail.logits, count: chunk.count * classes)
+                    }
+                    return
+                }
                 // Chunk `index` is images chunks[index], run by whichever worker takes it next, in
                 // that worker's workspace.
                 Parallel.forChunks(chunks.count, maxWorkers: workspaces.count) { worker, index in

@@ -172,6 +172,31 @@ public final class Network {
         return (max(byActivations, min(byWeights, evaluationChunkLimitFloats / largest)), true)
     }
 
+    /// Where `predict` splits a model whose chunks grew for large weights (`evaluationChunking`
+    /// gave `tailImages`): nodes 0…cut run on chunks of `headImages` images, sized by their own
+    /// largest output as an ungrown chunk is, and y_cut of each is gathered into the grown chunk
+    /// the nodes after the cut run on. A cut is a node whose output is the only tensor the nodes
+    /// after it read (and no max pool after it is written by a convolution's store before it);
+    /// the last one before the first layer with more weights than `evaluationChunkFloats`.
+    /// MobileNetV2 at 224 px: its 112×112×96 expansion in chunks of 6 images (grown for the
+    /// 1280×1000 classifier) streamed 29 MB per layer from memory; nil when no cut gives a
+    /// smaller head chunk.
+    static func evaluationSplit(_ plan: ModelPlan, schedule: ExecutionSchedule, tailImages: Int) -> (cut: Int, headImages: Int)? {
+        let nodes = plan.nodes
+        guard let heavy = nodes.firstIndex(where: { $0.parameters > evaluationChunkFloats }), heavy > 0 else { return nil }
+        // earliestRead[j]: the earliest tensor node j or a later node reads (−1: the image).
+        var earliestRead = [Int](repeating: nodes.count, count: nodes.count + 1)
+        for j in stride(from: nodes.count - 1, through: 0, by: -1) {
+            earliestRead[j] = min(earliestRead[j + 1], nodes[j].inputs.min() ?? j)
+        }
+        for cut in stride(from: heavy - 1, through: 0, by: -1) where earliestRead[cut + 1] >= cut {
+            guard schedule.pooledInto.prefix(cut + 1).allSatisfy({ ($0 ?? cut) <= cut }) else { continue }
+            let headImages = max(1, evaluationChunkFloats / max(1, nodes[0...cut].map(\.output.count).max()!))
+            return headImages < tailImages ? (cut, headImages) : nil
+        }
+        return nil
+    }
+
     /// Output pixels per chunk a layer with more weights than `evaluationChunkFloats` gets
     /// (`evaluationChunking`).
     static let minimumWeightRows = 512
@@ -189,9 +214,15 @@ public final class Network {
         }
         let plan = try modelPlan(height: height, width: width)
         let chunking = Network.evaluationChunking(plan), hasParameters = hasParameters
-        let team = EvaluationTeam(workspaces: (0..<(chunking.layerParallel ? 1 : threads)).map { _ in
+        let workspaces = (0..<(chunking.layerParallel ? 1 : threads)).map { _ in
             Workspace(plan: plan, hasParameters: hasParameters, capacity: chunking.images, training: false)
-        }, layerParallel: chunking.layerParallel)
+        }
+        let split = chunking.layerParallel
+            ? Network.evaluationSplit(plan, schedule: workspaces[0].schedule, tailImages: chunking.images) : nil
+        let team = EvaluationTeam(workspaces: workspaces, layerParallel: chunking.layerParallel, cut: split?.cut,
+                                  head: split.map { split in
+                                      (0..<threads).map { _ in Workspace(plan: plan, hasParameters: hasParameters, capacity: split.headImages, training: false) }
+                                  } ?? [])
         evaluationTeams.removeAll { $0.workspaces[0].inputSize == (height, width) }
         if evaluationTeams.count >= Network.evaluationTeamLimit { evaluationTeams.removeFirst() }
         evaluationTeams.append(team)

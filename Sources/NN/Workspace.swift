@@ -157,19 +157,25 @@ extension NodePlan {
 final class EvaluationTeam {
     let workspaces: [Workspace]
     let layerParallel: Bool
+    /// Where `predict` splits the nodes (`Network.evaluationSplit`): nodes 0…cut run in `head`,
+    /// one workspace per thread with smaller chunks, the rest in `workspaces[0]`; nil: no split.
+    let cut: Int?
+    let head: [Workspace]
     /// The parameters `prepared` was made from, and what was made.
     private var preparedFrom: [Float] = []
     private var prepared: [EvaluationWeights?] = []
 
-    init(workspaces: [Workspace], layerParallel: Bool) {
+    init(workspaces: [Workspace], layerParallel: Bool, cut: Int? = nil, head: [Workspace] = []) {
         self.workspaces = workspaces
         self.layerParallel = layerParallel
+        self.cut = cut
+        self.head = head
     }
 
     /// Whether the team can run on `threads` threads: a workspace per thread, or a shared one
     /// whose scratch has a block per thread.
     func serves(threads: Int) -> Bool {
-        layerParallel ? workspaces[0].scratch.threads >= threads : workspaces.count >= threads
+        (layerParallel ? workspaces[0].scratch.threads >= threads : workspaces.count >= threads) && (cut == nil || head.count >= threads)
     }
 
     /// The weights `prepare` makes from `parameters`, made again only when a parameter differs

@@ -16,14 +16,53 @@ import Testing
 
     /// A layer whose weights do not fit the cache (3·3·64·512 = 294,912 > 2^18) on a 4×4 map:
     /// the chunk grows to give it 512 output pixels (32 images, more than the 16 its activations
-    /// allow) and the threads share each chunk's layers; logits still equal one image at a time.
+    /// allow) and the threads share each chunk's layers; the nodes before it (up to the pool)
+    /// run on chunks of 16, gathered into the grown chunk (`evaluationSplit`); logits still equal
+    /// one image at a time.
     @Test func largeWeightsGrowTheChunkAndShareIt() throws {
         let spec = try ModelSpec(parsing: "conv 3x3 64, relu, maxpool 4, conv 3x3 512, relu, gap")
         let net = try Network(spec: spec, inputChannels: 3, classes: 5, trainingHeight: 16, trainingWidth: 16, seed: 4)
-        let chunking = Network.evaluationChunking(try net.modelPlan(height: 16, width: 16))
+        let plan = try net.modelPlan(height: 16, width: 16)
+        let chunking = Network.evaluationChunking(plan)
         #expect(chunking.layerParallel)
         #expect(chunking.images == 32, "512 pixels of the 4×4 map; the 16×16×64 activations alone allow 16")
+        let schedule = ExecutionSchedule(plan: plan, hasParameters: net.hasParameters, capacity: 32, training: false)
+        let split = Network.evaluationSplit(plan, schedule: schedule, tailImages: 32)
+        #expect(split?.cut == 2 && split?.headImages == 16, "cut after the pool (nodes: conv, relu, pool, conv 512, …): \(String(describing: split))")
         try expectChunkedEqualsAlone(net, size: 16, chunk: chunking.images)
+    }
+
+    /// A cut must leave one tensor crossing it: with a skip connection from the pool around the
+    /// large layer, the node just before that layer is no cut (the add after it reads the pool),
+    /// the pool is; and the split predictions equal one image at a time.
+    @Test func theSplitCutsWhereOnlyOneTensorCrosses() throws {
+        let graph = try GraphSpec(nodes: [
+            .init(name: "c0", layer: try LayerSpec(parsing: "conv 3x3 64"), inputs: ["input"]),
+            .init(name: "p", layer: try LayerSpec(parsing: "maxpool 4"), inputs: ["c0"]),
+            .init(name: "q", layer: try LayerSpec(parsing: "conv 1x1 64"), inputs: ["p"]),
+            .init(name: "h", layer: try LayerSpec(parsing: "conv 3x3 512"), inputs: ["q"]),
+            .init(name: "h2", layer: try LayerSpec(parsing: "conv 1x1 64"), inputs: ["h"]),
+            .init(name: "s", layer: .add, inputs: ["h2", "p"]),
+            .init(name: "g", layer: .globalAvgPool, inputs: ["s"]),
+            .init(name: "logits", layer: .dense(units: 5), inputs: ["g"]),
+        ])
+        let net = try Network(graph: graph, inputChannels: 3, classes: 5, trainingHeight: 16, trainingWidth: 16, seed: 6)
+        let plan = try net.modelPlan(height: 16, width: 16)
+        let chunking = Network.evaluationChunking(plan)
+        let schedule = ExecutionSchedule(plan: plan, hasParameters: net.hasParameters, capacity: chunking.images, training: false)
+        let split = Network.evaluationSplit(plan, schedule: schedule, tailImages: chunking.images)
+        #expect(split?.cut == 1 && split?.headImages == 16, "\(String(describing: split))")
+        try expectChunkedEqualsAlone(net, size: 16, chunk: chunking.images)
+        // The same logits as one forward pass over every node of the whole batch, unsplit.
+        let batch = 40
+        var generator = SplitMix64(seed: 12)
+        let images = try Tensor(shape: [batch, 16, 16, 3], values: (0..<batch * 16 * 16 * 3).map { _ in generator.uniform() })
+        let whole = Workspace(plan: plan, hasParameters: net.hasParameters, capacity: batch, training: false)
+        let unsplit: [Float] = images.values.withUnsafeBufferPointer { x in
+            net.forward(x.baseAddress!, batch: batch, workspace: whole, prepared: net.evaluationWeights(plan, schedule: whole.schedule))
+            return Array(UnsafeBufferPointer(start: whole.logits, count: batch * 5))
+        }
+        #expect(try net.predict(images).values == unsplit)
     }
 
     /// `predict` keeps the prepared (packed, Winograd-transformed) weights for the next call; a
