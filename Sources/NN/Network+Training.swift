@@ -63,13 +63,13 @@ extension Network {
         inputs.values.withUnsafeBufferPointer { x in
             logits.values.withUnsafeMutableBufferPointer { z in
                 let (x, z) = (x.baseAddress!, z.baseAddress!)
-                if let cut = team.cut {
-                    let tail = workspaces[0], cutFloats = tail.plans[cut].output.count
+                if let split = team.split {
+                    let cut = split.cut, tail = workspaces[0], cutFloats = tail.plans[cut].output.count
                     for chunk in chunks {
-                        let head = Network.predictChunks(batch: chunk.count, capacity: team.head[0].capacity,
-                                                         workers: Parallel.workers(for: chunk.count, limit: team.head.count))
-                        Parallel.forChunks(head.count, maxWorkers: team.head.count) { worker, index in
-                            let ws = team.head[worker], images = head[index]
+                        let head = Network.predictChunks(batch: chunk.count, capacity: split.head[0].capacity,
+                                                         workers: Parallel.workers(for: chunk.count, limit: split.head.count))
+                        Parallel.forChunks(head.count, maxWorkers: split.head.count) { worker, index in
+                            let ws = split.head[worker], images = head[index]
                             forward(x + (chunk.lowerBound + images.lowerBound) * imageSize, batch: images.count, workspace: ws,
                                     prepared: prepared, nodes: 0..<cut + 1)
                             (tail.outputs[cut] + images.lowerBound * cutFloats).update(from: ws.outputs[cut], count: images.count * cutFloats)

@@ -164,12 +164,18 @@ public final class Network {
     /// img/s (three interleaved pairs).
     static func evaluationChunking(_ plan: ModelPlan) -> (images: Int, layerParallel: Bool) {
         let largest = max(1, plan.nodes.map(\.output.count).max() ?? 1)
-        let byActivations = max(1, evaluationChunkFloats / largest)
+        let byActivations = imagesByActivations(plan.nodes[...])
         let byWeights = plan.nodes.filter { $0.parameters > evaluationChunkFloats }.map { node in
             (minimumWeightRows + node.output.height * node.output.width - 1) / max(1, node.output.height * node.output.width)
         }.max() ?? 1
         guard byWeights > byActivations else { return (byActivations, false) }
         return (max(byActivations, min(byWeights, evaluationChunkLimitFloats / largest)), true)
+    }
+
+    /// Images per chunk that keep the largest output of `nodes` within `evaluationChunkFloats`
+    /// (at least 1).
+    static func imagesByActivations(_ nodes: ArraySlice<NodePlan>) -> Int {
+        max(1, evaluationChunkFloats / max(1, nodes.map(\.output.count).max() ?? 1))
     }
 
     /// Where `predict` splits a model whose chunks grew for large weights (`evaluationChunking`
@@ -191,7 +197,7 @@ public final class Network {
         }
         for cut in stride(from: heavy - 1, through: 0, by: -1) where earliestRead[cut + 1] >= cut {
             guard schedule.pooledInto.prefix(cut + 1).allSatisfy({ ($0 ?? cut) <= cut }) else { continue }
-            let headImages = max(1, evaluationChunkFloats / max(1, nodes[0...cut].map(\.output.count).max()!))
+            let headImages = imagesByActivations(nodes[0...cut])
             return headImages < tailImages ? (cut, headImages) : nil
         }
         return nil
@@ -219,10 +225,11 @@ public final class Network {
         }
         let split = chunking.layerParallel
             ? Network.evaluationSplit(plan, schedule: workspaces[0].schedule, tailImages: chunking.images) : nil
-        let team = EvaluationTeam(workspaces: workspaces, layerParallel: chunking.layerParallel, cut: split?.cut,
-                                  head: split.map { split in
-                                      (0..<threads).map { _ in Workspace(plan: plan, hasParameters: hasParameters, capacity: split.headImages, training: false) }
-                                  } ?? [])
+        let team = EvaluationTeam(workspaces: workspaces, layerParallel: chunking.layerParallel, split: split.map { split in
+            EvaluationTeam.Split(cut: split.cut, head: (0..<threads).map { _ in
+                Workspace(plan: plan, hasParameters: hasParameters, capacity: split.headImages, training: false)
+            })
+        })
         evaluationTeams.removeAll { $0.workspaces[0].inputSize == (height, width) }
         if evaluationTeams.count >= Network.evaluationTeamLimit { evaluationTeams.removeFirst() }
         evaluationTeams.append(team)

@@ -158,24 +158,27 @@ final class EvaluationTeam {
     let workspaces: [Workspace]
     let layerParallel: Bool
     /// Where `predict` splits the nodes (`Network.evaluationSplit`): nodes 0…cut run in `head`,
-    /// one workspace per thread with smaller chunks, the rest in `workspaces[0]`; nil: no split.
-    let cut: Int?
-    let head: [Workspace]
+    /// one workspace per thread with smaller chunks, the rest in `workspaces[0]`.
+    struct Split {
+        let cut: Int
+        let head: [Workspace]
+    }
+    /// nil: no split.
+    let split: Split?
     /// The parameters `prepared` was made from, and what was made.
     private var preparedFrom: [Float] = []
     private var prepared: [EvaluationWeights?] = []
 
-    init(workspaces: [Workspace], layerParallel: Bool, cut: Int? = nil, head: [Workspace] = []) {
+    init(workspaces: [Workspace], layerParallel: Bool, split: Split? = nil) {
         self.workspaces = workspaces
         self.layerParallel = layerParallel
-        self.cut = cut
-        self.head = head
+        self.split = split
     }
 
     /// Whether the team can run on `threads` threads: a workspace per thread, or a shared one
     /// whose scratch has a block per thread.
     func serves(threads: Int) -> Bool {
-        (layerParallel ? workspaces[0].scratch.threads >= threads : workspaces.count >= threads) && (cut == nil || head.count >= threads)
+        (layerParallel ? workspaces[0].scratch.threads >= threads : workspaces.count >= threads) && (split.map { $0.head.count >= threads } ?? true)
     }
 
     /// The weights `prepare` makes from `parameters`, made again only when a parameter differs
