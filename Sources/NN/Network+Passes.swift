@@ -11,7 +11,8 @@ extension Network {
     /// same buffer; neither layer's backward reads its own output, and ReLU's backward reads only
     /// the output); a residual add or a max
     /// pool taken in a convolution's store (`residualFrom`, `pooledInto`, evaluation) is applied
-    /// or written by that convolution.
+    /// or written by that convolution; a pointwise convolution run in a depthwise one's bands
+    /// (`bandedFrom`, evaluation) is computed there.
     ///
     /// `prepared[j]`: node j's convolution weights prepared once by `evaluationWeights` for an
     /// evaluation (nil: each convolution prepares its weights itself; required when the schedule
@@ -31,6 +32,10 @@ extension Network {
             let clamp = schedule.storeClamps[j]
             switch node.layer {
             case .conv:
+                if let expansion = schedule.bandedFrom[j] {
+                    forwardBands(expansion: expansion, depthwise: j, batch: batch, image: input, workspace: ws, prepared: prepared)
+                    break
+                }
                 let weights = prepared?[j], pool = schedule.pooledInto[j]
                 Convolution(plan: plan, batch: batch).forward(
                     x: x, weight: weights?.foldedWeight ?? parameters, bias: weights?.foldedBias ?? parameters + biasOffsets[j],
@@ -80,6 +85,27 @@ extension Network {
             case let .bias(height, width):
                 PositionalBias(period: height * width * plan.input.channels, count: count).forward(x: x, bias: parameters, y: y, scratch: scratch)
             }
+        }
+    }
+
+    /// Node d, a depthwise convolution, with the pointwise convolution c whose output it reads
+    /// computed band by band (`ExecutionSchedule.bandedFrom`, `ExpansionBands`): c's weights
+    /// packed once for the call when `prepared` has none.
+    private func forwardBands(expansion c: Int, depthwise d: Int, batch: Int, image: UnsafePointer<Float>, workspace ws: Workspace,
+                              prepared: [EvaluationWeights?]?) {
+        let bands = ExpansionBands(expansion: Convolution(plan: ws.plans[c], batch: batch), depthwise: Convolution(plan: ws.plans[d], batch: batch))
+        let expansion = arena.values + parameterOffsets[c], depthwise = arena.values + parameterOffsets[d]
+        let x = ws.input(ws.plan.nodes[c].inputs[0], image: image)
+        func run(_ packed: PackedMatrix) {
+            bands.forward(x: x, expansionWeights: packed, expansionBias: prepared?[c]?.foldedBias ?? expansion + biasOffsets[c],
+                          expansionClamp: ws.schedule.storeClamps[c], depthwiseWeight: prepared?[d]?.foldedWeight ?? depthwise,
+                          depthwiseBias: prepared?[d]?.foldedBias ?? depthwise + biasOffsets[d], depthwiseClamp: ws.schedule.storeClamps[d],
+                          y: ws.outputs[d], scratch: ws.scratch)
+        }
+        if let packed = prepared?[c]?.packed.first {
+            run(packed.matrix)
+        } else {
+            withPackedMatrix(k: bands.expansion.depth, n: bands.expansion.filters, b: expansion, ldb: bands.expansion.filters, run)
         }
     }
 

@@ -182,7 +182,8 @@ public final class Network {
     /// gave `tailImages`): nodes 0…cut run on chunks of `headImages` images, sized by their own
     /// largest output as an ungrown chunk is, and y_cut of each is gathered into the grown chunk
     /// the nodes after the cut run on. A cut is a node whose output is the only tensor the nodes
-    /// after it read (and no max pool after it is written by a convolution's store before it);
+    /// after it read (and no max pool after it is written by a convolution's store before it, no
+    /// pointwise convolution before it is computed in the bands of a depthwise one after it);
     /// the last one before the first layer with more weights than `evaluationChunkFloats`.
     /// MobileNetV2 at 224 px: its 112×112×96 expansion in chunks of 6 images (grown for the
     /// 1280×1000 classifier) streamed 29 MB per layer from memory; nil when no cut gives a
@@ -196,7 +197,8 @@ public final class Network {
             earliestRead[j] = min(earliestRead[j + 1], nodes[j].inputs.min() ?? j)
         }
         for cut in stride(from: heavy - 1, through: 0, by: -1) where earliestRead[cut + 1] >= cut {
-            guard schedule.pooledInto.prefix(cut + 1).allSatisfy({ ($0 ?? cut) <= cut }) else { continue }
+            guard schedule.pooledInto.prefix(cut + 1).allSatisfy({ ($0 ?? cut) <= cut }),
+                  schedule.bandedFrom.suffix(from: cut + 1).allSatisfy({ ($0 ?? cut + 1) > cut }) else { continue }
             let headImages = imagesByActivations(nodes[0...cut])
             return headImages < tailImages ? (cut, headImages) : nil
         }

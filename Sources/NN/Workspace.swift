@@ -52,6 +52,11 @@ final class Workspace {
                 let conv = Convolution(plan: plan, batch: capacity)
                 columnBlockFloats = max(columnBlockFloats, aligned(conv.columnBlockFloats(training: training,
                                                                                           pooled: schedule.pooledInto[l] != nil)))
+                // A depthwise convolution that computes its input in bands holds them in the scratch block.
+                if let expansion = schedule.bandedFrom[l] {
+                    let bands = ExpansionBands(expansion: Convolution(plan: plans[expansion], batch: capacity), depthwise: conv)
+                    columnBlockFloats = max(columnBlockFloats, aligned(bands.bufferFloats))
+                }
                 // A pool taken in this convolution's store in training keeps its winners.
                 if training, let pool = schedule.pooledInto[l] { savedFloatSizes[pool] = aligned(sizes[pool]) }
                 if training { gradientGroupFloats = max(gradientGroupFloats, aligned(conv.gradientGroupFloats)) }

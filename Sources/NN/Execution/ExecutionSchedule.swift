@@ -32,6 +32,11 @@ import Kernels
 /// and its own full-size output is never stored. In training the pool's backward pass then
 /// finds each window's winner from the winners the store saved, and the fused ReLU is one the
 /// pool masks (`maskedByPool`), so nothing reads the convolution's output.
+/// Also in evaluation, a pointwise convolution whose output (through its folded batch norm and
+/// fused clip, nothing else) only a depthwise convolution reads runs inside that convolution's
+/// pass, band by band of rows (`ExpansionBands`, `bandedFrom`), where its output for one image
+/// is larger than `ExpansionBands.minimumExpandedFloats`: MobileNetV2's expansions, whose full
+/// output is then never stored.
 /// In place (`LayerSpec.mayRunInPlace`): node j writes y_j over its first input y_i when j is
 /// y_i's only reader and, in training, no backward pass reads any tensor sharing that buffer
 /// (otherwise the overwrite would destroy what it needs). A ReLU in place over a convolution or
@@ -55,8 +60,8 @@ struct ExecutionSchedule {
     /// storeClamps[j]: the clamp node j (a convolution or batch norm) applies in its store, that
     /// of the ReLU or clip fused into it; `.none` when nothing is fused.
     let storeClamps: [StoreClamp]
-    /// skipsForward[j]: node j is a ReLU or clip fused into the node it reads, a folded batch norm, or an
-    /// add or max pool taken in a convolution's store.
+    /// skipsForward[j]: node j is a ReLU or clip fused into the node it reads, a folded batch norm, an
+    /// add or max pool taken in a convolution's store, or a pointwise convolution run in bands.
     let skipsForward: [Bool]
     /// foldedBatchNorm[j]: node j is a batch norm whose convolution (its input, read by it alone)
     /// applies it, with weights and bias scaled once (`EvaluationWeights`); evaluation only.
@@ -67,6 +72,10 @@ struct ExecutionSchedule {
     /// pooledInto[j] = p: node j, a convolution, writes max pool p's output instead of its own
     /// (see above).
     let pooledInto: [Int?]
+    /// bandedFrom[d] = c: node d, a depthwise convolution, computes the output of node c, a
+    /// pointwise convolution, band by band as it reads it (`ExpansionBands`; evaluation only, see
+    /// above); node c does not run on its own.
+    let bandedFrom: [Int?]
     /// runsBackward[j]: node j has parameters or an input whose gradient is needed.
     let runsBackward: [Bool]
     /// maskedByPool[j]: node j is a ReLU read only by a max pool, its gradient in place, whose
@@ -153,6 +162,21 @@ struct ExecutionSchedule {
             skips[p] = true
         }
 
+        // Evaluation: a large pointwise convolution read (through what its store does) only by a
+        // depthwise one runs in that one's bands.
+        var banded = [Int?](repeating: nil, count: n), bandedInto = banded
+        for (d, node) in nodes.enumerated() where !training {
+            guard case .conv = node.layer, pooled[d] == nil, let i = node.inputs.first, i >= 0, consumers[i].count == 1 else { continue }
+            let c = storage[i]
+            guard case .conv = nodes[c].layer, residual[c] == nil, pooled[c] == nil,
+                  ExpansionBands.applies(expansion: Convolution(plan: nodes[c].layerPlan, batch: 1),
+                                         depthwise: Convolution(plan: node.layerPlan, batch: 1)),
+                  onlyStoreWork(from: c, to: i, { skips[$0] }) else { continue }
+            banded[d] = c
+            bandedInto[c] = d
+            skips[c] = true
+        }
+
         // Gradients: needed for nodes with parameters or whose inputs need one.
         var needsGradient = [Bool](repeating: false, count: n)
         for (j, node) in nodes.enumerated() {
@@ -168,10 +192,12 @@ struct ExecutionSchedule {
         for (c, p) in pooled.enumerated() { if let p { birth[p] = c } }
         for i in 0..<n where storage[i] == i {
             forwardSlot[i] = intervals.count
-            intervals.append(.init(floats: pooled[i] == nil ? capacity * nodes[i].output.count : 0, birth: birth[i], death: i))
+            let stored = pooled[i] == nil && bandedInto[i] == nil
+            intervals.append(.init(floats: stored ? capacity * nodes[i].output.count : 0, birth: birth[i], death: i))
         }
         for i in 0..<n {
-            var death = max(i, consumers[i].map(\.node).max() ?? n)    // the output lives to the loss
+            // The output lives to the loss; what a convolution run in bands reads, to the end of its bands.
+            var death = max(i, consumers[i].map { bandedInto[$0.node] ?? $0.node }.max() ?? n)
             if readByBackward[i] {
                 if nodes[i].layer.backwardReadsOutput && runs[i] { death = max(death, backwardStep(i)) }
                 for (j, _) in consumers[i] where nodes[j].layer.backwardReadsInputs && runs[j] { death = max(death, backwardStep(j)) }
@@ -243,6 +269,7 @@ struct ExecutionSchedule {
         runsBackward = runs
         maskedByPool = masked
         pooledInto = pooled
+        bandedFrom = banded
         residualFrom = residual
         inputGradients = targets
         floats = layout.floats
