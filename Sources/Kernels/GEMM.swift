@@ -58,34 +58,70 @@ public func gemm(
             first: TileEpilogue(add: accumulate, bias: epilogue.bias), last: epilogue)
         return
     }
-    // op(B) is packed and multiplied one pass at a time: passes of K rows small enough that the
-    // packed pass stays in L2 while both threads sweep A past it, and, for very wide B, passes of
-    // columns too. The pass depth is a whole number of K blocks.
-    let width = MicroKernel.columns
-    let paddedN = PackedPanels.floatCount(depth: 1, columns: n)
-    let passDepth = max(GEMMBlocking.maxDepth, GEMMBlocking.passFloats / paddedN / GEMMBlocking.maxDepth * GEMMBlocking.maxDepth)
-    let columnsPerPass = max(1, GEMMBlocking.passFloats / (min(k, passDepth) * width)) * width
-    PackBufferPool.withBuffer(count: PackedPanels.floatCount(depth: min(k, passDepth), columns: min(n, columnsPerPass))) { packed in
-        var column0 = 0
-        while column0 < n {
-            let columns = min(columnsPerPass, n - column0)
-            var p0 = 0
-            while p0 < k {
-                let depth = min(passDepth, k - p0)
-                let bPass = transposeB ? b + column0 * ldb + p0 : b + p0 * ldb + column0
-                let aPass = transposeA ? a + p0 * lda : a + p0
-                packPanels(transposed: transposeB, k: depth, n: columns, b: bPass, ldb: ldb, into: packed,
-                           parallel: m * columns * depth >= GEMMBlocking.parallelMinimum)
-                let first = p0 == 0
-                    ? TileEpilogue(add: accumulate, bias: epilogue.bias.map { $0 + column0 })
-                    : TileEpilogue(add: true)
-                multiply(
-                    transposeA: transposeA, m: m, n: columns, k: depth, a: aPass, lda: lda,
-                    packed: packed, c: c + column0, ldc: ldc, first: first,
-                    last: p0 + depth == k ? epilogue : .none)
-                p0 += depth
+    let passes = GEMMPasses(k: k, n: n)
+    PackBufferPool.withBuffer(count: passes.largestFloats) { packed in
+        passes.forEach { pass in
+            packPanels(transposed: transposeB, k: pass.depth.count, n: pass.columns.count, b: pass.b(b, ldb: ldb, transposed: transposeB),
+                       ldb: ldb, into: packed, parallel: m * pass.columns.count * pass.depth.count >= GEMMBlocking.parallelMinimum)
+            pass.multiply(transposeA: transposeA, m: m, k: k, a: a, lda: lda, packed: packed, c: c, ldc: ldc,
+                          accumulate: accumulate, epilogue: epilogue)
+        }
+    }
+}
+
+/// The passes `gemm` packs and multiplies op(B) (K×N) in, one at a time: passes of K rows small
+/// enough that the packed pass stays in L2 while both threads sweep A past it, and, for very wide
+/// B, passes of columns too; the pass depth is a whole number of K blocks. C's sums are added pass
+/// by pass in this order, so any multiply by the same passes (`RetainedGEMMOperand`) gives
+/// `gemm`'s result bit for bit.
+struct GEMMPasses {
+    struct Pass {
+        /// Columns of op(B) and C, and rows of op(B) (columns of op(A)), of this pass.
+        let columns: Range<Int>
+        let depth: Range<Int>
+
+        /// The pass's first element of B, stored (K×N) or, when `transposed`, (N×K).
+        func b(_ b: UnsafePointer<Float>, ldb: Int, transposed: Bool) -> UnsafePointer<Float> {
+            transposed ? b + columns.lowerBound * ldb + depth.lowerBound : b + depth.lowerBound * ldb + columns.lowerBound
+        }
+
+        /// C[:, columns] (+)= op(A)[:, depth] · the pass packed (`packPanels`), the bias with the
+        /// first pass of K, `epilogue`'s residual and clamp with the last.
+        func multiply(transposeA: Bool, m: Int, k: Int, a: UnsafePointer<Float>, lda: Int, packed: UnsafePointer<Float>,
+                      c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, epilogue: GEMMEpilogue) {
+            let first = depth.lowerBound == 0
+                ? TileEpilogue(add: accumulate, bias: epilogue.bias.map { $0 + columns.lowerBound })
+                : TileEpilogue(add: true)
+            Kernels.multiply(
+                transposeA: transposeA, m: m, n: columns.count, k: depth.count,
+                a: transposeA ? a + depth.lowerBound * lda : a + depth.lowerBound, lda: lda,
+                packed: packed, c: c + columns.lowerBound, ldc: ldc, first: first,
+                last: depth.upperBound == k ? epilogue : .none)
+        }
+    }
+
+    let k: Int, n: Int
+    /// Rows of op(B) per depth pass and columns per column pass.
+    let passDepth: Int, columnsPerPass: Int
+
+    /// `whole`: one pass over all of op(B) (`gemm` multiplies a row-major 32-column B as it lies).
+    init(k: Int, n: Int, whole: Bool = false) {
+        let width = MicroKernel.columns
+        let paddedN = PackedPanels.floatCount(depth: 1, columns: n)
+        (self.k, self.n) = (k, n)
+        passDepth = whole ? k : max(GEMMBlocking.maxDepth, GEMMBlocking.passFloats / paddedN / GEMMBlocking.maxDepth * GEMMBlocking.maxDepth)
+        columnsPerPass = whole ? n : max(1, GEMMBlocking.passFloats / (min(k, passDepth) * width)) * width
+    }
+
+    /// The packed floats of the largest pass.
+    var largestFloats: Int { PackedPanels.floatCount(depth: min(k, passDepth), columns: min(n, columnsPerPass)) }
+
+    /// `body(pass)` for every pass in order: column passes outermost, then depth passes.
+    func forEach(_ body: (Pass) -> Void) {
+        for column0 in stride(from: 0, to: n, by: columnsPerPass) {
+            for p0 in stride(from: 0, to: k, by: passDepth) {
+                body(Pass(columns: column0..<min(n, column0 + columnsPerPass), depth: p0..<min(k, p0 + passDepth)))
             }
-            column0 += columns
         }
     }
 }

@@ -90,6 +90,47 @@ public final class RetainedPackedMatrix: @unchecked Sendable {
     }
 }
 
+/// op(B) (K×N) packed once in `gemm`'s passes (`GEMMPasses`) and kept until this object goes: a
+/// dense layer's weights during one `predict`, which `gemm` would pack again for every chunk
+/// (MobileNetV2's 1280×1000 classifier: 1.3 M floats per chunk of 6 images). `multiply` gives
+/// `gemm`'s result bit for bit: the same passes, packed the same way, summed in the same order.
+public final class RetainedGEMMOperand: @unchecked Sendable {
+    private let buffer: PackBuffer
+    /// Each pass and where its panels start in `buffer`.
+    private let passes: [(pass: GEMMPasses.Pass, offset: Int)]
+    /// K: rows of op(B).
+    public let depth: Int
+    /// N: columns of op(B).
+    public let columns: Int
+
+    /// Packs B (K×N, row stride `ldb`; K, N ≥ 1).
+    public init(k: Int, n: Int, b: UnsafePointer<Float>, ldb: Int) {
+        precondition(k >= 1 && n >= 1 && ldb >= n, "RetainedGEMMOperand: k=\(k) n=\(n) ldb=\(ldb)")
+        var passes: [(pass: GEMMPasses.Pass, offset: Int)] = [], floats = 0
+        GEMMPasses(k: k, n: n, whole: n == MicroKernel.columns && ldb == n).forEach { pass in
+            passes.append((pass, floats))
+            floats += PackedPanels.floatCount(depth: pass.depth.count, columns: pass.columns.count)
+        }
+        buffer = PackBuffer(capacity: floats)
+        for (pass, offset) in passes {
+            packPanels(transposed: false, k: pass.depth.count, n: pass.columns.count, b: pass.b(b, ldb: ldb, transposed: false),
+                       ldb: ldb, into: buffer.pointer + offset, parallel: true)
+        }
+        self.passes = passes
+        (depth, columns) = (k, n)
+    }
+
+    /// C (m×N) (+)= A (m×K, row stride `lda`) · B, as `gemm(m:n:k:a:lda:b:ldb:c:ldc:accumulate:)`.
+    public func multiply(m: Int, a: UnsafePointer<Float>, lda: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
+        precondition(m >= 0 && lda >= depth && ldc >= columns, "RetainedGEMMOperand.multiply: m=\(m) lda=\(lda) ldc=\(ldc) for K=\(depth) N=\(columns)")
+        guard m > 0 else { return }
+        for (pass, offset) in passes {
+            pass.multiply(transposeA: false, m: m, k: depth, a: a, lda: lda, packed: buffer.pointer + offset, c: c, ldc: ldc,
+                          accumulate: accumulate, epilogue: .none)
+        }
+    }
+}
+
 /// C (K×N) (+)= colsᵀ · B for a convolution's weight gradient, with cols the im2col matrix of
 /// `windows.rowOffsets`' `pixels` windows read in place (`TransposedWindowRows`, K = taps ×
 /// channels, never written out) and B (pixels × N) stored with row stride `ldb` (dy). B is

@@ -6,9 +6,16 @@ struct Dense {
     let units: Int
     let batch: Int
 
-    func forward(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
+    /// `packed`: W packed once (`EvaluationWeights`, an evaluation) instead of at this call; the
+    /// same result bit for bit.
+    func forward(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,
+                 packed: RetainedGEMMOperand? = nil) {
         broadcastRows(bias, width: units, rows: batch, into: y)
-        gemm(m: batch, n: units, k: inputs, a: x, lda: inputs, b: weight, ldb: units, c: y, ldc: units, accumulate: true)
+        if let packed {
+            packed.multiply(m: batch, a: x, lda: inputs, c: y, ldc: units, accumulate: true)
+        } else {
+            gemm(m: batch, n: units, k: inputs, a: x, lda: inputs, b: weight, ldb: units, c: y, ldc: units, accumulate: true)
+        }
     }
 
     /// From `y = x · W + b`: dW = xᵀ · dy, db = Σ_n dy, dx = dy · Wᵀ (dx may be nil). Overwrites all.

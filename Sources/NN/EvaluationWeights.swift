@@ -1,7 +1,8 @@
 import Kernels
 
-/// One convolution's weights as an evaluation pass uses them, made once per set of parameters
-/// (`Network.evaluationWeights`, kept by `EvaluationTeam`): packed for the GEMM or transformed
+/// One convolution's or dense layer's weights as an evaluation pass uses them, made once per set
+/// of parameters (`Network.evaluationWeights`, kept by `EvaluationTeam`): a dense layer's packed
+/// in `gemm`'s passes (`RetainedGEMMOperand`); a convolution's packed for the GEMM or transformed
 /// for Winograd (`Convolution.evaluationWeights`), after folding in the batch norm that alone
 /// reads the convolution, if any (`ExecutionSchedule.foldedBatchNorm`):
 ///
@@ -16,6 +17,8 @@ final class EvaluationWeights {
     let foldedBias: UnsafeMutablePointer<Float>?
     /// The weights (W' when folded) prepared for the convolution's kernel.
     let packed: [RetainedPackedMatrix]
+    /// A dense layer's W (K × U) packed, or nil.
+    let dense: RetainedGEMMOperand?
 
     /// `weight` (`count` floats, filter index innermost, as every convolution layout stores it)
     /// and `bias` (F floats) of `conv`; `batchNorm`: the folded batch norm's parameter block
@@ -23,6 +26,7 @@ final class EvaluationWeights {
     init(conv: Convolution, weight: UnsafePointer<Float>, count: Int, bias: UnsafePointer<Float>,
          batchNorm: UnsafePointer<Float>?) {
         let filters = conv.filters
+        dense = nil
         if let batchNorm {
             let scale = (0..<filters).map { f in
                 Double(batchNorm[f]) / (Double(batchNorm[3 * filters + f]) + Double(BatchNorm.epsilon)).squareRoot()
@@ -39,6 +43,12 @@ final class EvaluationWeights {
             (foldedWeight, foldedBias) = (nil, nil)
             packed = conv.evaluationWeights(weight)
         }
+    }
+
+    /// `weight` (K × U) of a dense layer `dense`.
+    init(dense layer: Dense, weight: UnsafePointer<Float>) {
+        (foldedWeight, foldedBias, packed) = (nil, nil, [])
+        dense = RetainedGEMMOperand(k: layer.inputs, n: layer.units, b: weight, ldb: layer.units)
     }
 
     deinit {

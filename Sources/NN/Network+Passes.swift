@@ -14,8 +14,8 @@ extension Network {
     /// or written by that convolution; a pointwise convolution run in a depthwise one's bands
     /// (`bandedFrom`, evaluation) is computed there.
     ///
-    /// `prepared[j]`: node j's convolution weights prepared once by `evaluationWeights` for an
-    /// evaluation (nil: each convolution prepares its weights itself; required when the schedule
+    /// `prepared[j]`: node j's convolution or dense weights prepared once by `evaluationWeights`
+    /// for an evaluation (nil: each layer prepares its weights itself; required when the schedule
     /// folds a batch norm). A workspace not made for training runs an evaluation pass
     /// (`Convolution.forward(…, evaluation:)`).
     /// `nodes`: only these nodes run (`predict`'s split at a cut, `Network.evaluationSplit`): the
@@ -58,7 +58,7 @@ extension Network {
                 if x != UnsafePointer(y) { y.update(from: x, count: count) }
             case .dense:
                 Dense(inputs: plan.input.channels, units: plan.output.channels, batch: batch).forward(
-                    x: x, weight: parameters, bias: parameters + biasOffsets[j], y: y)
+                    x: x, weight: parameters, bias: parameters + biasOffsets[j], y: y, packed: prepared?[j]?.dense)
             case .batchNorm:
                 BatchNorm(channels: plan.input.channels, positions: batch * plan.input.height * plan.input.width).forward(
                     x: x, parameters: parameters, y: y, saved: ws.savedFloats[j]!, training: ws.training, clamp: clamp,

@@ -129,8 +129,10 @@ extension Network {
         stride(from: 0, to: batch, by: size).map { $0..<min(batch, $0 + size) }
     }
 
-    /// Every convolution's weights prepared for evaluation (`EvaluationWeights`: packed or
-    /// transformed, with a following batch norm folded in where `schedule` folds it), indexed by
+    /// Every convolution's and dense layer's weights prepared for evaluation (`EvaluationWeights`:
+    /// packed or transformed, with a following batch norm folded in where `schedule` folds it; a
+    /// dense layer's packed as `gemm` would pack them at each chunk: MobileNetV2's classifier
+    /// repacked 1.3 M weights per chunk of 6 images), indexed by
     /// node: made once for all the chunks of a `predict` instead of once per chunk (ResNet-18 at
     /// 224 px ran one image per chunk, and packed its 45 MB of convolution weights 32 times per
     /// batch of 32), and kept by the size's `EvaluationTeam` for the next `predict` while the
@@ -140,6 +142,10 @@ extension Network {
         var foldedBy = [Int?](repeating: nil, count: plan.nodes.count)
         for (k, node) in plan.nodes.enumerated() where schedule.foldedBatchNorm[k] { foldedBy[node.inputs[0]] = k }
         return plan.nodes.enumerated().map { j, node in
+            if case .dense = node.layer {
+                return EvaluationWeights(dense: Dense(inputs: node.layerPlan.input.channels, units: node.layerPlan.output.channels, batch: 1),
+                                         weight: arena.values + parameterOffsets[j])
+            }
             guard node.layer.isConvolution else { return nil }
             return EvaluationWeights(
                 conv: Convolution(plan: node.layerPlan, batch: 1), weight: arena.values + parameterOffsets[j],

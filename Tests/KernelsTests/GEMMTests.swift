@@ -131,6 +131,30 @@ import Testing
         }
     }
 
+    /// `RetainedGEMMOperand` packs B once in `gemm`'s passes: its products equal `gemm`'s bit
+    /// for bit (so a dense layer's logits do not change when `predict` packs its weights once),
+    /// on 1 and 2 threads, with C accumulated or overwritten: B in 3 × 672 + 34 columns by 5 ×
+    /// 384 + 129 rows, a 1280×1000 classifier (2 × 4 passes), a 32-column B used as it lies by
+    /// `gemm` (one pass 9,000 deep), and one small pass.
+    @Test(arguments: [(3, 2050, 2049), (6, 1000, 1280), (5, 32, 9000), (33, 70, 100)])
+    func retainedOperandEqualsGEMMBitForBit(_ m: Int, _ n: Int, _ k: Int) {
+        let saved = Parallel.threadCount
+        defer { Parallel.threadCount = saved }
+        for accumulate in [false, true] {
+            let problem = GEMMProblem(m: m, n: n, k: k, accumulate: accumulate)
+            let x = problem.operands(seed: 13)
+            for threads in [1, 2] {
+                Parallel.threadCount = threads
+                let expected = problem.run(x)
+                var c = x.c
+                let operand = RetainedGEMMOperand(k: k, n: n, b: x.b, ldb: n)
+                operand.multiply(m: m, a: x.a, lda: k, c: &c, ldc: n, accumulate: accumulate)
+                #expect(c.map(\.bitPattern) == expected.map(\.bitPattern), "\(problem) on \(threads) threads")
+                #expect(!c.contains { $0.isNaN } && c != x.c)
+            }
+        }
+    }
+
     private func expectMatchesReference(_ problem: GEMMProblem, seed: UInt64) {
         let operands = problem.operands(seed: seed)
         let c = problem.run(operands)
