@@ -134,15 +134,18 @@ struct MachineTests {
     }
 
     /// The probe runs the FMA loop on the threads it is given, in `chunksPerThread` chunks per
-    /// thread of at least `minimumIterations` per thread the first time, then for about the
-    /// seconds asked at the rate it measured.
+    /// thread of at least `minimumIterations` per thread the first time, then as many iterations
+    /// as the seconds asked take at the rate it measured. (Not its wall time: the tests run in
+    /// parallel, and a first probe slowed 5× by another test's threads once made 0.05 s of
+    /// iterations take 0.009 s.)
     @Test func machineProbeRunsTheIterationsItReports() {
         var probe = MachineProbe()
         let first = probe.run(NetworkBenchmark.Placement(index: 0, cpu: nil), threads: 2, seconds: 0)
         #expect(first.iterations == 2 * MachineProbe.minimumIterations && first.wall > 0)
         let longer = probe.run(NetworkBenchmark.Placement(index: 0, cpu: nil), threads: 2, seconds: 0.05)
-        let rate = Double(first.iterations) / first.wall
-        #expect(longer.iterations >= first.iterations && longer.wall > 0.01, "\(longer) after \(first) (\(rate) iterations/s)")
+        let perThread = max(MachineProbe.minimumIterations, Int(0.05 * (Double(first.iterations) / max(first.wall, 1e-9) / 2)))
+        let chunks = 2 * MachineProbe.chunksPerThread
+        #expect(longer.iterations == perThread * 2 / chunks * chunks && longer.wall > 0, "\(longer) after \(first)")
         let one = probe.run(NetworkBenchmark.Placement(index: 1, cpu: CPUAffinity.processCPUs.first), threads: 1, seconds: 0)
         #expect(one.iterations == MachineProbe.minimumIterations && one.wall > 0)
     }
