@@ -198,11 +198,13 @@ private func multiplyTiles<Source: TileSource>(
             let depth = min(blockDepth, k - p0)
             let runs = UnsafeBufferPointer(start: runBuffer.baseAddress!, count: source.runs(from: p0, depth: depth, into: runBuffer.baseAddress!))
             var epilogue = p0 == 0 ? first : TileEpilogue(add: true)
-            // The last K block clamps in the micro-kernel's store; with a residual, the residual
-            // and then the clamp go over the stored tile, from L1 (`finishTile`).
+            // The last K block adds the residual and clamps: a ReLU alone in the micro-kernel's
+            // store, anything else after the tile's store, from L1 (`finishTile`).
             let lastBlock = p0 + depth == k
             let residual = lastBlock ? last.residualDistance : nil
-            if lastBlock && residual == nil { epilogue.clamp = last.clamp }
+            let clampsInStore = lastBlock && residual == nil && last.clamp == .relu
+            let finishes = lastBlock && (residual != nil || !(last.clamp.isNone || clampsInStore))
+            if lastBlock { epilogue.relu = clampsInStore }
             var q0 = 0
             while q0 < panels {
                 let q1 = min(q0 + GEMMBlocking.panels, panels)
@@ -222,7 +224,7 @@ private func multiplyTiles<Source: TileSource>(
                             MicroKernel.uncheckedTile(HalfTile.self, a: aTile, runs: runs,
                                                       panel: panel, c: cTile, ldc: ldc, rows: rows, columns: columns, epilogue: tileEpilogue, depth: depth)
                         }
-                        if let residual {
+                        if finishes {
                             finishTile(cTile, ldc: ldc, rows: rows, columns: columns, residualDistance: residual, clamp: last.clamp)
                         }
                     }
@@ -234,24 +236,25 @@ private func multiplyTiles<Source: TileSource>(
     }
 }
 
-/// C tile (rows × columns, row stride `ldc`) += the residual `residualDistance` floats from it,
-/// then `clamp`: a residual of `GEMMEpilogue` (and the clamp after it), applied to a tile just
-/// stored (in L1) rather than in the micro-kernel's store, whose code the residual slowed by 5–9%
-/// also where none is added (the reference CNN's training and inference, alternated runs).
+/// C tile (rows × columns, row stride `ldc`) += the residual `residualDistance` floats from it
+/// (when given), then `clamp`: the residual and the clamps other than a ReLU of `GEMMEpilogue`,
+/// applied to a tile just stored (in L1) rather than in the micro-kernel's store, whose code the
+/// residual slowed by 5–9% also where none is added (the reference CNN's training and
+/// inference, alternated runs).
 @inline(__always)
-private func finishTile(_ c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, columns: Int, residualDistance: Int,
+private func finishTile(_ c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, columns: Int, residualDistance: Int?,
                         clamp: StoreClamp) {
     for r in 0..<rows {
         let row = c + r * ldc
         var j = 0
         while j + 16 <= columns {
             var value = UnsafeRawPointer(row + j).loadUnaligned(as: SIMD16<Float>.self)
-            value += UnsafeRawPointer(row + residualDistance + j).loadUnaligned(as: SIMD16<Float>.self)
+            if let residualDistance { value += UnsafeRawPointer(row + residualDistance + j).loadUnaligned(as: SIMD16<Float>.self) }
             UnsafeMutableRawPointer(row + j).storeBytes(of: clamp(value), as: SIMD16<Float>.self)
             j += 16
         }
         while j < columns {
-            row[j] = clamp(row[j] + row[residualDistance + j])
+            row[j] = clamp(residualDistance.map { row[j] + row[$0 + j] } ?? row[j])
             j += 1
         }
     }

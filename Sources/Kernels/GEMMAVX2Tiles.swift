@@ -31,7 +31,7 @@ extension MicroKernel {
     /// core, a third of its FMA peak). Eight independent accumulators cover the FMA latency of two
     /// pipes (4 cycles on Zen 3).
     ///
-    ///     C[i][j] (+)= bias[j] + Σ_{p < kc} A(i, p) · panel[p][j]      then the epilogue's clamp
+    ///     C[i][j] (+)= bias[j] + Σ_{p < kc} A(i, p) · panel[p][j]      then max(0, ·) if relu
     ///
     /// for i < `rows` (≤ 4), j < `columns` (≤ 16); `a` holds the quarter's 4 row pointers (rows
     /// past `rows` repeat a valid row, computed and never stored), `panel` the quarter's first
@@ -156,7 +156,7 @@ extension MicroKernel {
         return (low, high)
     }
 
-    /// c[0..<columns] = clamp((c if add) + (low ++ high)); no alignment needed.
+    /// c[0..<columns] = (c if add) + (low ++ high), then max(0, ·) if relu; no alignment needed.
     @inline(__always)
     private static func storeHalfRow(
         _ low: SIMD8<Float>, _ high: SIMD8<Float>, to c: UnsafeMutablePointer<Float>, columns: Int, _ epilogue: TileEpilogue
@@ -167,9 +167,9 @@ extension MicroKernel {
             low += oldLow
             high += oldHigh
         }
-        if !epilogue.clamp.isNone {
-            low = epilogue.clamp(low)
-            high = epilogue.clamp(high)
+        if epilogue.relu {
+            low.replace(with: 0, where: low .< 0)
+            high.replace(with: 0, where: high .< 0)
         }
         if columns == 16 {
             let raw = UnsafeMutableRawPointer(c)

@@ -17,7 +17,7 @@ enum MicroKernel {
 
     /// C tile (rows × columns, row stride `ldc`) = (or +=, when `epilogue.add`) A tile · B panel:
     ///
-    ///     C[i][j] (+)= bias[j] + Σ_{p < kc} A(i, p) · panel[p][j]      then the epilogue's clamp
+    ///     C[i][j] (+)= bias[j] + Σ_{p < kc} A(i, p) · panel[p][j]      then max(0, ·) if relu
     ///
     /// - `a`: where A's rows are (`TileRows`, one pointer per row) and `runs`, the K block's depth
     ///   in runs (`DepthRun`): A(i, p) for the p of one run is at `a.row(i)[start + t * step]`,
@@ -29,7 +29,7 @@ enum MicroKernel {
     ///   matrix edge hold zeros. Packed panels are 64-byte aligned; a caller's B used in place as
     ///   a panel may not be (unaligned loads cost nothing extra on aligned data).
     /// - `rows` ≤ 8 and `columns` ≤ 32 are the valid part of the tile at the bottom/right edge.
-    /// - `epilogue`: the bias (the panel's first column's entry) and the clamp apply only when set.
+    /// - `epilogue`: the bias (the panel's first column's entry) and ReLU apply only when set.
     /// - `depth`: kc, the K block's depth (Σ of the runs' counts); without AVX-512 it picks how the
     ///   tile is cut (below).
     ///
@@ -153,7 +153,7 @@ enum MicroKernel {
         return (low, high)
     }
 
-    /// c[0..<columns] = clamp((c if add) + (low ++ high)); no alignment needed.
+    /// c[0..<columns] = (c if add) + (low ++ high), then max(0, ·) if relu; no alignment needed.
     @inline(__always)
     private static func storeRow(
         _ low: SIMD16<Float>, _ high: SIMD16<Float>,
@@ -165,9 +165,9 @@ enum MicroKernel {
             low += oldLow
             high += oldHigh
         }
-        if !epilogue.clamp.isNone {
-            low = epilogue.clamp(low)
-            high = epilogue.clamp(high)
+        if epilogue.relu {
+            low.replace(with: 0, where: low .< 0)
+            high.replace(with: 0, where: high .< 0)
         }
         let raw = UnsafeMutableRawPointer(c)
         if columns == MicroKernel.columns {
@@ -213,18 +213,18 @@ enum FullTile: TileWidth { static var wide: Bool { true } }
 /// The first 16 columns: a right-edge tile with ≤ 16 valid columns.
 enum HalfTile: TileWidth { static var wide: Bool { false } }
 
-/// What a tile does besides the product: start from a bias row, add to the old C, clamp.
+/// What a tile does besides the product: start from a bias row, add to the old C, clamp at zero.
 struct TileEpilogue {
     /// Add the tile to C instead of overwriting it (accumulating, or a later K block).
     var add: Bool
     /// The bias row's entry for the tile's first column (first K block only).
     var bias: UnsafePointer<Float>? = nil
-    /// Clamp after adding (last K block only): a fused ReLU or clip (ReLU6).
-    var clamp = StoreClamp.none
+    /// Apply max(0, ·) after adding (last K block only).
+    var relu = false
 
     /// The same for the part of the tile that starts `columns` columns to the right.
     @inline(__always)
     func shifted(by columns: Int) -> TileEpilogue {
-        TileEpilogue(add: add, bias: bias.map { $0 + columns }, clamp: clamp)
+        TileEpilogue(add: add, bias: bias.map { $0 + columns }, relu: relu)
     }
 }
