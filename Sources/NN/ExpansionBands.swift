@@ -18,7 +18,7 @@ import Kernels
 ///
 /// Each value of e is the GEMM's sum for its row, whatever rows the call covers, and each output
 /// the depthwise kernel's sum over the same taps, so y equals the two layers run one after the
-/// other bit for bit (ExpansionBandsTests). Evaluation only (`ExecutionSchedule.bandedInto`).
+/// other bit for bit (ExpansionBandsTests). Evaluation only (`ExecutionSchedule.bandedFrom`).
 struct ExpansionBands {
     let expansion: Convolution
     let depthwise: Convolution

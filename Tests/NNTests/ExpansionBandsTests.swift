@@ -108,20 +108,60 @@ import Testing
     /// band, bit for bit, on 1 and 2 threads. The expansion reads a stem's output, which must
     /// stay until the bands end (the depthwise output must not take its place).
     @Test func predictionsEqualTheUnbandedNetwork() throws {
-        let withDropout = Array(Self.block.prefix(4)) + ["e.drop: dropout 0.5 <- e.act", "d: conv 3x3 96 groups 96 stride 2 pad 1 <- e.drop"]
-            + Self.block.suffix(from: 5)
-        let banded = try Network(graph: try graph(Self.block), inputChannels: 3, classes: 5, trainingHeight: 64, trainingWidth: 64, seed: 2)
-        let unbanded = try Network(graph: try graph(withDropout), inputChannels: 3, classes: 5, trainingHeight: 64, trainingWidth: 64, seed: 2)
+        try expectPredictionsEqualTheUnbandedNetwork(Self.block, inputChannels: 3, size: 64)
+    }
+
+    /// A `predict` split never cuts between the expansion and the depthwise layer it runs in (the
+    /// tensor at such a cut is the expansion's, which is never stored). Here the depthwise layer
+    /// is itself the first with large weights (29,200 channels: 262,800 weights > 2¹⁸), so the
+    /// clip before it would be the cut: there is no split, and the logits equal the unbanded
+    /// network's — also from a forward pass given no prepared weights (the expansion's then packed
+    /// for the call).
+    @Test func aSplitNeverCutsBetweenTheExpansionAndItsDepthwiseLayer() throws {
+        let lines = ["e: conv 1x1 29200 <- input", "e.act: relu6 <- e", "d: conv 3x3 29200 groups 29200 pad 1 <- e.act",
+                     "head: gap <- d", "fc: dense 5 <- head"]
+        let net = try Network(graph: try graph(lines), inputChannels: 1, classes: 5, trainingHeight: 4, trainingWidth: 4, seed: 3)
+        let plan = try net.modelPlan(height: 4, width: 4)
+        let chunking = Network.evaluationChunking(plan)
+        let schedule = ExecutionSchedule(plan: plan, hasParameters: net.hasParameters, capacity: chunking.images, training: false)
+        #expect(chunking.layerParallel && schedule.bandedFrom[2] == 0, "the depthwise layer's weights grow the chunk; e runs in its bands")
+        let split = Network.evaluationSplit(plan, schedule: schedule, tailImages: chunking.images)
+        #expect(split == nil, "cut \(String(describing: split?.cut))")
+        try expectPredictionsEqualTheUnbandedNetwork(lines, inputChannels: 1, size: 4)
+        var generator = SplitMix64(seed: 8)
+        let images = try Tensor(shape: [2, 4, 4, 1], values: reference.random(32, &generator))
+        let ws = Workspace(plan: plan, hasParameters: net.hasParameters, capacity: 2, training: false)
+        #expect(ws.schedule.bandedFrom[2] == 0)
+        let unprepared: [Float] = images.values.withUnsafeBufferPointer { x in
+            net.forward(x.baseAddress!, batch: 2, workspace: ws)
+            return Array(UnsafeBufferPointer(start: ws.logits, count: 2 * 5))
+        }
+        #expect(try net.predict(images).values == unprepared)
+    }
+
+    /// `predict` of the network of `lines` (whose node "d" runs "e" in its bands) equals, bit for
+    /// bit at 1 and 2 threads, that of the same network and parameters with a dropout (the
+    /// identity in evaluation) before "d", which the schedule cannot band.
+    private func expectPredictionsEqualTheUnbandedNetwork(_ lines: [String], inputChannels: Int, size: Int) throws {
+        let d = try #require(lines.firstIndex { $0.hasPrefix("d:") })
+        let input = try #require(lines[d].components(separatedBy: "<- ").last)
+        let withDropout = Array(lines[..<d]) + ["drop: dropout 0.5 <- \(input)", lines[d].replacingOccurrences(of: "<- \(input)", with: "<- drop")]
+            + lines[(d + 1)...]
+        let banded = try Network(graph: try graph(lines), inputChannels: inputChannels, classes: 5, trainingHeight: size, trainingWidth: size, seed: 2)
+        let unbanded = try Network(graph: try graph(withDropout), inputChannels: inputChannels, classes: 5,
+                                   trainingHeight: size, trainingWidth: size, seed: 2)
         #expect(banded.arena.count == unbanded.arena.count)
         unbanded.arena.values.update(from: banded.arena.values, count: banded.arena.count)
         for net in [banded, unbanded] {
-            let schedule = ExecutionSchedule(plan: try net.modelPlan(height: 64, width: 64), hasParameters: net.hasParameters,
+            let schedule = ExecutionSchedule(plan: try net.modelPlan(height: size, width: size), hasParameters: net.hasParameters,
                                              capacity: 1, training: false)
             #expect(schedule.bandedFrom.contains { $0 != nil } == (net === banded))
         }
         var generator = SplitMix64(seed: 5)
-        let images = try Tensor(shape: [3, 64, 64, 3], values: reference.random(3 * 64 * 64 * 3, &generator))
+        let count = 3 * size * size * inputChannels
+        let images = try Tensor(shape: [3, size, size, inputChannels], values: reference.random(count, &generator))
         let expected = try reference.withThreads(1) { try unbanded.predict(images) }
+        #expect(!expected.values.contains { $0.isNaN })
         for threads in [1, 2] {
             #expect(try reference.withThreads(threads) { try banded.predict(images) }.values == expected.values, "\(threads) threads")
         }

@@ -36,17 +36,9 @@ import Testing
     /// large layer, the node just before that layer is no cut (the add after it reads the pool),
     /// the pool is; and the split predictions equal one image at a time.
     @Test func theSplitCutsWhereOnlyOneTensorCrosses() throws {
-        let graph = try GraphSpec(nodes: [
-            .init(name: "c0", layer: try LayerSpec(parsing: "conv 3x3 64"), inputs: ["input"]),
-            .init(name: "p", layer: try LayerSpec(parsing: "maxpool 4"), inputs: ["c0"]),
-            .init(name: "q", layer: try LayerSpec(parsing: "conv 1x1 64"), inputs: ["p"]),
-            .init(name: "h", layer: try LayerSpec(parsing: "conv 3x3 512"), inputs: ["q"]),
-            .init(name: "h2", layer: try LayerSpec(parsing: "conv 1x1 64"), inputs: ["h"]),
-            .init(name: "s", layer: .add, inputs: ["h2", "p"]),
-            .init(name: "g", layer: .globalAvgPool, inputs: ["s"]),
-            .init(name: "logits", layer: .dense(units: 5), inputs: ["g"]),
-        ])
-        let net = try Network(graph: graph, inputChannels: 3, classes: 5, trainingHeight: 16, trainingWidth: 16, seed: 6)
+        let net = try Network(graph: try graph([
+            "c0: conv 3x3 64 <- input", "p: maxpool 4 <- c0", "q: conv 1x1 64 <- p", "h: conv 3x3 512 <- q",
+            "h2: conv 1x1 64 <- h", "s: add <- h2, p", "g: gap <- s", "logits: dense 5 <- g"]), inputChannels: 3, classes: 5, trainingHeight: 16, trainingWidth: 16, seed: 6)
         let plan = try net.modelPlan(height: 16, width: 16)
         let chunking = Network.evaluationChunking(plan)
         let schedule = ExecutionSchedule(plan: plan, hasParameters: net.hasParameters, capacity: chunking.images, training: false)

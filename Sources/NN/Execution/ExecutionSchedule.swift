@@ -163,12 +163,13 @@ struct ExecutionSchedule {
         }
 
         // Evaluation: a large pointwise convolution read (through what its store does) only by a
-        // depthwise one runs in that one's bands.
+        // depthwise one runs in that one's bands. Neither kind takes a max pool in its store
+        // (`takesMaxPoolInStore`); a residual add taken in the pointwise one's store rules it out.
         var banded = [Int?](repeating: nil, count: n), bandedInto = banded
         for (d, node) in nodes.enumerated() where !training {
-            guard case .conv = node.layer, pooled[d] == nil, let i = node.inputs.first, i >= 0, consumers[i].count == 1 else { continue }
+            guard case .conv = node.layer, let i = node.inputs.first, i >= 0, consumers[i].count == 1 else { continue }
             let c = storage[i]
-            guard case .conv = nodes[c].layer, residual[c] == nil, pooled[c] == nil,
+            guard case .conv = nodes[c].layer, residual[c] == nil,
                   ExpansionBands.applies(expansion: Convolution(plan: nodes[c].layerPlan, batch: 1),
                                          depthwise: Convolution(plan: node.layerPlan, batch: 1)),
                   onlyStoreWork(from: c, to: i, { skips[$0] }) else { continue }
